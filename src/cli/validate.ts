@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Finding } from '../finding.ts';
+import { loadDocument, SpecError } from '../spec/document.ts';
+import { UnknownComponentError, validatorsFor } from '../spec/validators.ts';
+import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from './usage.ts';
+
+const USAGE = 'usage: npm run validate -- --schema <Component> [--json] [--strict] [--spec FILE] <file | ->';
+
+const readBody = (source: string, readStdin: () => string): string => {
+  if (source === '-') return readStdin();
+  try {
+    return readFileSync(source, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${source}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+  }
+};
+
+const formatFinding = (f: Finding): string =>
+  `  ${f.severity.padEnd(7)} ${f.pointer || '(root)'}  ${f.message}`;
+
+/** `validate` as a function of its arguments, so tests run it in-process; returns the exit code. */
+export const runValidate = (
+  argv: string[],
+  io: ConsoleIO = processIO,
+  readStdin: () => string = () => readFileSync(0, 'utf8'),
+): number => {
+  try {
+    const { values, positionals } = parseFlags({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        schema: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        strict: { type: 'boolean', default: false },
+        spec: { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
+    });
+    if (values.help) {
+      io.stdout(`${USAGE}\n`);
+      return EXIT.ok;
+    }
+    if (!values.schema) throw new UsageError(`--schema is required (${USAGE})`);
+    if (positionals.length !== 1) throw new UsageError(`expected one file or "-" (${USAGE})`);
+    const { document } = loadDocument(values.spec);
+    const validators = validatorsFor(document);
+    if (!validators.has(values.schema)) throw new UnknownComponentError(values.schema, validators.components);
+    const source = positionals[0] as string;
+    const text = readBody(source, readStdin);
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (error) {
+      throw new UsageError(`${source} is not JSON: ${(error as Error).message}`);
+    }
+    const result = validators.validate(values.schema, data, { strict: values.strict });
+    if (values.json) {
+      io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+    } else {
+      const verdict = result.valid ? 'valid' : 'invalid';
+      io.stdout(`${source}: ${verdict} ${values.schema}\n`);
+      for (const finding of result.findings) io.stdout(`${formatFinding(finding)}\n`);
+    }
+    return result.valid ? EXIT.ok : EXIT.failed;
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof SpecError || error instanceof UnknownComponentError) {
+      io.stderr(`validate: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    io.stderr(`validate: internal error: ${(error as Error).message}\n`);
+    return EXIT.internal;
+  }
+};
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  process.exitCode = runValidate(process.argv.slice(2));
+}

@@ -1,0 +1,12 @@
+/** One thing a check found, as data. `pointer` is an RFC 6901 JSON Pointer into the body checked. */
+export type Severity = 'error' | 'warning';
+
+export interface Finding {
+  pointer: string;
+  message: string;
+  severity: Severity;
+  keyword?: string;
+}
+
+export const hasErrors = (findings: readonly Finding[]): boolean =>
+  findings.some((f) => f.severity === 'error');

@@ -1,0 +1,43 @@
+import { expect } from 'chai';
+import { loadDocument, parseDocument, SpecError } from '../../src/spec/document.ts';
+import { GENERATED_TYPES_PATH, generateTypesSource } from '../../src/spec/types-source.ts';
+import { haveShared, readText, repoPath, SEED_PAGE_PATH, seed } from '../helpers.ts';
+
+describe('the document', () => {
+  it('schemas/openapi.yaml is the seed page’s OpenAPI block, verbatim', function () {
+    if (!haveShared) this.skip();
+    const page = readText(SEED_PAGE_PATH);
+    const block = /^````yaml[^\n]*\n([\s\S]*?)^````$/m.exec(page)?.[1];
+    expect(block).to.be.a('string');
+    expect(readText(repoPath('schemas/openapi.yaml'))).to.equal(block);
+  });
+
+  it('is OpenAPI 3.0 with the retrieve operation and a sha256 for reports', () => {
+    expect(seed.document.openapi).to.match(/^3\.0\./);
+    expect(seed.document.paths).to.have.property('/organization/projects/{project_id}/api_keys/{key_id}');
+    expect(seed.sha256).to.match(/^[0-9a-f]{64}$/);
+  });
+
+  const bad: [string, string, RegExp][] = [
+    ['not YAML', 'a: [', /not YAML/],
+    ['no version', 'info: {}', /no "openapi"/],
+    ['OpenAPI 2', 'swagger: "2.0"\nopenapi: "2.0"', /not supported/],
+    ['no schemas', 'openapi: 3.0.0\npaths: {}', /components\/schemas/],
+  ];
+  for (const [label, text, message] of bad) {
+    it(`refuses a document with ${label}`, () => {
+      expect(() => parseDocument(text, 'x.yaml')).to.throw(SpecError, message);
+    });
+  }
+
+  it('refuses a missing file with its path', () => {
+    expect(() => loadDocument('/nonexistent/spec.yaml')).to.throw(
+      SpecError,
+      /\/nonexistent\/spec\.yaml: ENOENT/,
+    );
+  });
+
+  it('src/generated/openapi.ts is current with the document', async () => {
+    expect(readText(GENERATED_TYPES_PATH), 'run `npm run types`').to.equal(await generateTypesSource());
+  });
+});
