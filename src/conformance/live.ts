@@ -1,0 +1,204 @@
+import type { StateKey } from '../contract/states.ts';
+import type { Finding } from '../finding.ts';
+import type { SchemaValidators } from '../spec/validators.ts';
+import type { CheckCategory, CheckResult } from './result.ts';
+import { statusOf } from './result.ts';
+import { checkIdentity, checkOwnerAgreement, checkRedaction } from './semantic.ts';
+
+// Checks of one live exchange with the target. Pure: what came back in, named checks out.
+
+/** What the target answered, or why it did not. */
+export type LiveOutcome =
+  | {
+      kind: 'response';
+      status: number;
+      headers: Record<string, string>;
+      text: string;
+      attempts: number;
+      exchangeIds: string[];
+    }
+  | { kind: 'failure'; message: string; attempts: number; exchangeIds: string[] };
+
+export interface LiveContext {
+  validators: SchemaValidators;
+  ownerKinds: readonly string[];
+  strict: boolean;
+  /** Secrets that must never come back in a body. */
+  secrets: readonly string[];
+}
+
+/** Short names for the states, for check names a person scans. */
+export const STATE_LABELS: Record<StateKey, string> = {
+  userKey: 'key owned by a user',
+  serviceAccountKey: 'key owned by a service account',
+  unknownKey: 'unknown key',
+  invalidAdminKey: 'invalid admin key',
+};
+
+const excerpt = (text: string): string => {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat === '') return 'an empty body';
+  return JSON.stringify(flat.length > 60 ? `${flat.slice(0, 57)}...` : flat);
+};
+
+const isJsonType = (contentType: string | undefined) =>
+  /^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType ?? '');
+
+const error = (pointer: string, keyword: string, message: string): Finding => ({
+  pointer,
+  keyword,
+  message,
+  severity: 'error',
+});
+
+type Draft = Omit<CheckResult, 'durationMs'>;
+
+const check = (category: CheckCategory, label: string, findings: Finding[], outcome: LiveOutcome): Draft => ({
+  name: `${category}: ${label}`,
+  category,
+  status: statusOf(findings),
+  findings,
+  attempts: outcome.attempts,
+  exchangeIds: outcome.exchangeIds,
+});
+
+const skipped = (category: CheckCategory, label: string, reason: string, outcome: LiveOutcome): Draft => ({
+  ...check(category, label, [], outcome),
+  status: 'skip',
+  skipReason: reason,
+});
+
+/** Status and content type, and the body parsed as JSON when there is one. */
+const transportOf = (outcome: LiveOutcome, expected: (status: number) => string | undefined) => {
+  if (outcome.kind === 'failure')
+    return { findings: [error('', 'transport', outcome.message)], json: undefined };
+  const findings: Finding[] = [];
+  const wrongStatus = expected(outcome.status);
+  if (wrongStatus) findings.push(error('', 'status', wrongStatus));
+  const contentType = outcome.headers['content-type'];
+  if (!isJsonType(contentType)) {
+    findings.push(
+      error(
+        '',
+        'contentType',
+        `content-type is ${contentType ? JSON.stringify(contentType) : 'missing'}, not application/json`,
+      ),
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(outcome.text);
+  } catch {
+    findings.push(
+      error('', 'json', `body is not JSON: ${excerpt(outcome.text)} (${outcome.text.length} characters)`),
+    );
+  }
+  return { findings, json };
+};
+
+const echoedSecrets = (text: string, secrets: readonly string[]): Finding[] =>
+  secrets.some((secret) => secret !== '' && text.includes(secret))
+    ? [error('', 'secretEchoed', 'the response body contains the admin key that was sent')]
+    : [];
+
+/** Why there is no key body to check, or undefined when there is one. */
+const whyNoKey = (outcome: LiveOutcome, json: unknown): string | undefined => {
+  if (outcome.kind === 'failure') return 'no response to check';
+  if (outcome.status < 200 || outcome.status >= 300) return `status ${outcome.status}: no key to check`;
+  if (json === undefined) return 'the body is not JSON';
+  return undefined;
+};
+
+/** A key that exists: 200, JSON, a ProjectApiKey, the one asked for, owned as it says, redacted. */
+export const checkRetrievedKey = (
+  state: StateKey,
+  keyId: string,
+  outcome: LiveOutcome,
+  context: LiveContext,
+): Draft[] => {
+  const label = STATE_LABELS[state];
+  const transport = transportOf(outcome, (status) =>
+    status === 200 ? undefined : `status is ${status}, expected 200 for a key that exists`,
+  );
+  const drafts = [check('transport', label, transport.findings, outcome)];
+  const reason = whyNoKey(outcome, transport.json);
+  if (reason) {
+    for (const category of ['schema', 'semantic', 'security'] as const)
+      drafts.push(skipped(category, label, reason, outcome));
+    return drafts;
+  }
+  const body = transport.json;
+  const text = outcome.kind === 'response' ? outcome.text : '';
+  drafts.push(
+    check(
+      'schema',
+      label,
+      context.validators.validate('ProjectApiKey', body, { strict: context.strict }).findings,
+      outcome,
+    ),
+    check(
+      'semantic',
+      label,
+      [...checkOwnerAgreement(body, context.ownerKinds), ...checkIdentity(body, keyId)],
+      outcome,
+    ),
+    check('security', label, [...checkRedaction(body), ...echoedSecrets(text, context.secrets)], outcome),
+  );
+  return drafts;
+};
+
+const hasErrorShape = (body: unknown): boolean => {
+  const inner = (body as { error?: { message?: unknown; type?: unknown } } | null)?.error;
+  return typeof inner?.message === 'string' && typeof inner.type === 'string';
+};
+
+const errorShapeFindings = (json: unknown): Finding[] =>
+  json === undefined || hasErrorShape(json)
+    ? []
+    : [
+        {
+          pointer: '/error',
+          keyword: 'errorShape',
+          message: 'error body is not OpenAI\'s { "error": { "message", "type" } }',
+          severity: 'warning',
+        },
+      ];
+
+/** A key that cannot exist: 404 with OpenAI's error body. Anything 2xx means the id is not checked. */
+export const checkUnknownKey = (outcome: LiveOutcome): Draft[] => {
+  const label = STATE_LABELS.unknownKey;
+  const transport = transportOf(outcome, (status) => {
+    if (status === 404) return undefined;
+    if (status >= 200 && status < 300) return `status is ${status} for a key that cannot exist, expected 404`;
+    return `status is ${status}, expected 404 for a key that cannot exist`;
+  });
+  return [check('transport', label, [...transport.findings, ...errorShapeFindings(transport.json)], outcome)];
+};
+
+/** An admin key that is not valid is refused (401, or 403 as the real service sometimes says). */
+export const checkInvalidAdminKey = (outcome: LiveOutcome): Draft[] => {
+  const label = STATE_LABELS.invalidAdminKey;
+  if (outcome.kind === 'failure')
+    return [check('security', label, [error('', 'transport', outcome.message)], outcome)];
+  const findings: Finding[] = [];
+  if (outcome.status >= 200 && outcome.status < 300) {
+    findings.push(
+      error(
+        '',
+        'auth',
+        `status is ${outcome.status}: the target answered a request with an invalid admin key`,
+      ),
+    );
+  } else if (outcome.status !== 401 && outcome.status !== 403) {
+    findings.push(
+      error('', 'auth', `status is ${outcome.status}, expected 401 or 403 for an invalid admin key`),
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(outcome.text);
+  } catch {
+    json = undefined;
+  }
+  return [check('security', label, [...findings, ...errorShapeFindings(json)], outcome)];
+};

@@ -1,0 +1,150 @@
+import { expect } from 'chai';
+import {
+  checkInvalidAdminKey,
+  checkRetrievedKey,
+  checkUnknownKey,
+  type LiveContext,
+  type LiveOutcome,
+} from '../../src/conformance/live.ts';
+import { ownerKinds } from '../../src/conformance/semantic.ts';
+import { sampleOfComponent } from '../../src/spec/sample.ts';
+import { validatorsFor } from '../../src/spec/validators.ts';
+import { drop, type Edit, edited, seed } from '../helpers.ts';
+
+const kinds = ownerKinds(seed.document);
+const secret = `sk-admin-canary-${Math.random().toString(36).slice(2)}`;
+const context: LiveContext = {
+  validators: validatorsFor(seed.document),
+  ownerKinds: kinds,
+  strict: false,
+  secrets: [secret],
+};
+const [userKind, otherKind] = kinds as [string, string];
+const userKey = edited(
+  sampleOfComponent('ProjectApiKey', seed.document),
+  ['/owner/type', userKind],
+  [`/owner/${otherKind}`, drop],
+  ['/id', 'key_user'],
+  ['/redacted_value', `sk-proj-${'*'.repeat(30)}abcd`],
+);
+const json = (body: unknown, status = 200, contentType = 'application/json'): LiveOutcome => ({
+  kind: 'response',
+  status,
+  headers: { 'content-type': contentType },
+  text: typeof body === 'string' ? body : JSON.stringify(body),
+  attempts: 1,
+  exchangeIds: ['ex-1'],
+});
+const failing = (findings: { name: string; status: string; findings: { pointer: string }[] }[]) =>
+  findings.filter((c) => c.status === 'fail').map((c) => [c.name, c.findings.map((f) => f.pointer)]);
+
+describe('live checks of a retrieved key', () => {
+  const cases: { description: string; outcome: LiveOutcome; want: [string, string[]][] }[] = [
+    { description: 'a conforming key', outcome: json(userKey), want: [] },
+    {
+      description: 'owner.type outside its enum',
+      outcome: json(edited(userKey, ['/owner/type', 'robot'])),
+      want: [['schema: key owned by a user', ['/owner/type']]],
+    },
+    {
+      description: 'redacted_value missing',
+      outcome: json(edited(userKey, ['/redacted_value', drop])),
+      want: [['schema: key owned by a user', ['/redacted_value']]],
+    },
+    {
+      description: 'a whole key in redacted_value',
+      outcome: json(edited(userKey, ['/redacted_value', `sk-proj-${'Zz9'.repeat(15)}`])),
+      want: [['security: key owned by a user', ['/redacted_value']]],
+    },
+    {
+      description: 'another key than the one requested',
+      outcome: json(edited(userKey, ['/id', 'key_other'])),
+      want: [['semantic: key owned by a user', ['/id']]],
+    },
+    {
+      description: 'the admin key echoed in the body',
+      outcome: json(edited(userKey, ['/name', secret] as Edit)),
+      want: [['security: key owned by a user', ['']]],
+    },
+    {
+      description: 'HTML with status 200',
+      outcome: json('<!DOCTYPE html><html><body>maintenance</body></html>', 200, 'text/html'),
+      want: [['transport: key owned by a user', ['', '']]],
+    },
+    {
+      description: 'a 500',
+      outcome: json({ error: { message: 'boom', type: 'server_error' } }, 500),
+      want: [['transport: key owned by a user', ['']]],
+    },
+    {
+      description: 'no response at all',
+      outcome: {
+        kind: 'failure',
+        message: 'connection refused by 127.0.0.1:9',
+        attempts: 3,
+        exchangeIds: [],
+      },
+      want: [['transport: key owned by a user', ['']]],
+    },
+  ];
+  for (const { description, outcome, want } of cases) {
+    it(description, () => {
+      const checks = checkRetrievedKey('userKey', 'key_user', outcome, context);
+      expect(checks.map((c) => c.category)).to.deep.equal(['transport', 'schema', 'semantic', 'security']);
+      expect(failing(checks)).to.deep.equal(want);
+    });
+  }
+
+  it('names what was received when the body is not JSON, and skips the body checks with a reason', () => {
+    const checks = checkRetrievedKey(
+      'userKey',
+      'key_user',
+      json('<html>oops</html>', 200, 'text/html'),
+      context,
+    );
+    expect(checks[0]?.findings.map((f) => f.message).join(' '))
+      .to.contain('text/html')
+      .and.contain('<html>oops</html>');
+    expect(checks.slice(1).map((c) => [c.status, c.skipReason])).to.deep.equal([
+      ['skip', 'the body is not JSON'],
+      ['skip', 'the body is not JSON'],
+      ['skip', 'the body is not JSON'],
+    ]);
+  });
+
+  it('grades undeclared properties as warnings, and errors with --strict', () => {
+    const extra = json(edited(userKey, ['/last_used_at', 1]));
+    expect(checkRetrievedKey('userKey', 'key_user', extra, context)[1]?.status).to.equal('warn');
+    expect(checkRetrievedKey('userKey', 'key_user', extra, { ...context, strict: true })[1]?.status).to.equal(
+      'fail',
+    );
+  });
+});
+
+describe('live checks of error answers', () => {
+  const errorBody = { error: { message: 'No such key', type: 'invalid_request_error' } };
+  const unknown: [string, LiveOutcome, string][] = [
+    ['404 with the error body', json(errorBody, 404), 'pass'],
+    ['404 with another body', json({ detail: 'nope' }, 404), 'warn'],
+    ['200 for a key that cannot exist', json(userKey, 200), 'fail'],
+  ];
+  for (const [description, outcome, status] of unknown) {
+    it(`unknown key: ${description} → ${status}`, () => {
+      expect(checkUnknownKey(outcome)[0]?.status).to.equal(status);
+    });
+  }
+
+  const invalid: [string, LiveOutcome, string][] = [
+    ['401', json(errorBody, 401), 'pass'],
+    ['403', json(errorBody, 403), 'pass'],
+    ['200: auth not enforced', json(userKey, 200), 'fail'],
+    ['500', json(errorBody, 500), 'fail'],
+  ];
+  for (const [description, outcome, status] of invalid) {
+    it(`invalid admin key: ${description} → ${status}`, () => {
+      const [result] = checkInvalidAdminKey(outcome);
+      expect(result?.category).to.equal('security');
+      expect(result?.status).to.equal(status);
+    });
+  }
+});
