@@ -99,7 +99,7 @@ export class Redactor {
 
   /**
    * Wraps a write function. A chunk may end part-way through a secret, so the longest tail that could
-   * start one is held back until the next chunk (or `flush`); text ending in a newline is never held.
+   * start one is held back until the next chunk (or `flush`); a chunk ending a line is written whole.
    */
   writer(write: (text: string) => void): RedactingWriter {
     const decoder = new TextDecoder();
