@@ -52,3 +52,11 @@ export const resolvePolicy = (overrides: Partial<TransportPolicy> = {}): Transpo
   }
   return policy;
 };
+
+/**
+ * The longest one exchange can take under `policy` (redirects aside): every attempt timing out and every
+ * wait at its longest. Whoever waits on the policy (Pact's verifier `timeout`) should wait at least this.
+ */
+export const worstCaseMs = (policy: TransportPolicy): number =>
+  (policy.retries + 1) * policy.timeoutMs +
+  policy.retries * Math.max(policy.maxDelayMs, policy.maxRetryAfterMs);

@@ -133,6 +133,11 @@ export const startForwardingProxy = async (options: ForwardingProxyOptions): Pro
     }
     if (rewriteRequestHeaders) headers = rewriteRequestHeaders(headers);
     const check = label?.(request);
+    // A caller that hangs up (Pact's own timeout) stops the policy: no retries for nobody.
+    const hangUp = new AbortController();
+    response.on('close', () => {
+      if (!response.writableEnded) hangUp.abort();
+    });
     try {
       const answer = await transport.send(
         {
@@ -142,7 +147,7 @@ export const startForwardingProxy = async (options: ForwardingProxyOptions): Pro
           ...(body.length > 0 ? { body } : {}),
         },
         // The caller (Pact) judges redirects itself; the proxy only relays them.
-        { redirect: 'manual', ...(check === undefined ? {} : { check }) },
+        { redirect: 'manual', signal: hangUp.signal, ...(check === undefined ? {} : { check }) },
       );
       for (const [name, value] of endToEnd(answer.headerPairs)) {
         const lower = name.toLowerCase();
@@ -164,6 +169,7 @@ export const startForwardingProxy = async (options: ForwardingProxyOptions): Pro
         );
         return;
       }
+      if (hangUp.signal.aborted) return;
       throw error;
     }
   };

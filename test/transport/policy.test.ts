@@ -1,5 +1,10 @@
 import { expect } from 'chai';
-import { DEFAULT_POLICY, resolvePolicy, type TransportPolicy } from '../../src/transport/policy.ts';
+import {
+  DEFAULT_POLICY,
+  resolvePolicy,
+  type TransportPolicy,
+  worstCaseMs,
+} from '../../src/transport/policy.ts';
 
 describe('resolvePolicy', () => {
   it('gives the defaults, overridden setting by setting', () => {
@@ -24,6 +29,19 @@ describe('resolvePolicy', () => {
   for (const [overrides, message] of invalid) {
     it(`refuses ${JSON.stringify(overrides)}`, () => {
       expect(() => resolvePolicy(overrides as Partial<TransportPolicy>)).to.throw(RangeError, message);
+    });
+  }
+});
+
+describe('worstCaseMs', () => {
+  const cases: [Partial<TransportPolicy>, number][] = [
+    [{ retries: 0, timeoutMs: 1000 }, 1000],
+    [{ retries: 2, timeoutMs: 1000, maxDelayMs: 200, maxRetryAfterMs: 500 }, 3000 + 2 * 500],
+    [{ retries: 1, timeoutMs: 100, maxDelayMs: 8000, maxRetryAfterMs: 0 }, 200 + 8000],
+  ];
+  for (const [overrides, want] of cases) {
+    it(`is ${want} ms for ${JSON.stringify(overrides)}`, () => {
+      expect(worstCaseMs(resolvePolicy(overrides))).to.equal(want);
     });
   }
 });

@@ -219,6 +219,21 @@ describe('startForwardingProxy', () => {
     });
   }
 
+  it('stops the policy when its caller hangs up: no retries, the abort recorded', async () => {
+    const server = await serve(() => {});
+    const { proxy, transport } = await proxyTo(server.url, { timeoutMs: 5_000, retries: 2 });
+    const caller = new AbortController();
+    const pending = fetch(`${proxy.url}/k`, { signal: caller.signal });
+    while (server.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    caller.abort();
+    await pending.catch(() => undefined);
+    for (let i = 0; i < 200 && transport.recorder.exchanges().length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(transport.recorder.exchanges().map((e) => e.error)).to.deep.equal(['aborted by the caller']);
+    expect(server.requests).to.have.length(1);
+  });
+
   it('answers 413 to a request body over the cap without forwarding it', async () => {
     const server = await serve((_request, response) => json(response, 200, {}));
     const { proxy } = await proxyTo(server.url, { maxBodyBytes: 100 });
