@@ -38,6 +38,8 @@ export interface Exchange {
   durationMs: number;
   /** The final failure when no response was had: refused, reset, timed out, too large. */
   error?: string;
+  /** What the transport policy decided that a reader should know, e.g. a redirect it did not follow. */
+  note?: string;
 }
 
 export interface CheckResult {

@@ -1,0 +1,311 @@
+import http, { type IncomingHttpHeaders } from 'node:http';
+import https from 'node:https';
+import type { Attempt, Exchange } from '../conformance/result.ts';
+import { Redactor } from '../redact.ts';
+import { type AttemptRequest, type AttemptResult, performAttempt, type ReceivedResponse } from './attempt.ts';
+import { bodyExcerpt } from './excerpt.ts';
+import { resolvePolicy, type TransportPolicy } from './policy.ts';
+import { ExchangeRecorder } from './recorder.ts';
+import { decideRedirect, REDIRECT_STATUSES, type RedirectMode } from './redirect.ts';
+import { isRetryable, type RetryDelay, retryDelay } from './retry.ts';
+import { TransportError, type TransportFailure } from './transport-error.ts';
+
+// The transport policy: every request to the target, from our client or from Pact's verifier (through the
+// forwarding proxy), goes through `send` and is timed out, retried, size-capped and recorded the same way.
+
+export interface OutgoingRequest {
+  method: string;
+  url: string | URL;
+  headers?: Headers | Readonly<Record<string, string | readonly string[]>>;
+  body?: Uint8Array;
+}
+
+export interface SendOptions {
+  /** The check the request serves; defaults to the recorder's current check. */
+  check?: string;
+  /** The caller's signal: aborting it rejects with the signal's reason and stops retrying. */
+  signal?: AbortSignal;
+  /** `follow` (default) follows same-origin redirects only; `manual` returns every 3xx; `error` fails on one. */
+  redirect?: RedirectMode;
+}
+
+/** A complete response (body within the cap) and the exchange that recorded it. */
+export interface TransportResponse {
+  status: number;
+  statusText: string;
+  /** Header pairs as received; a name may repeat. */
+  headerPairs: [string, string][];
+  /** Names in lower case, repeated values joined. */
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  /** The URL that answered, after any same-origin redirects. */
+  url: string;
+  exchange: Exchange;
+}
+
+export interface TransportOptions {
+  recorder?: ExchangeRecorder;
+  /** Values never to be shown; tokens sent in credential headers are added as they are seen. */
+  secrets?: readonly string[];
+  /** Waits between attempts; tests inject one that records instead of sleeping. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** [0, 1): the jitter of the backoff. */
+  random?: () => number;
+  /** Epoch milliseconds: timestamps, durations and HTTP-date `Retry-After`. */
+  now?: () => number;
+}
+
+export interface Transport {
+  readonly policy: Readonly<TransportPolicy>;
+  readonly recorder: ExchangeRecorder;
+  readonly redactor: Redactor;
+  /** A drop-in for global fetch: resolves with the whole (capped) body, rejects with a TransportError. */
+  fetch: typeof fetch;
+  send(request: OutgoingRequest, options?: SendOptions): Promise<TransportResponse>;
+  /** Closes idle keep-alive connections. */
+  close(): void;
+}
+
+const sleepFor = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+/** Credentials we may learn from: a bearer token or an API key header; too short to be a key is ignored. */
+const TOKEN_HEADERS = ['authorization', 'proxy-authorization', 'x-api-key', 'api-key'];
+const MIN_LEARNED_SECRET = 8;
+
+/** Headers as node:http sends them; Content-Length is dropped (node computes it) and bodies asked unencoded. */
+const outgoingHeaders = (headers: OutgoingRequest['headers']): Record<string, string | string[]> => {
+  const result: Record<string, string | string[]> = {};
+  const entries: [string, string | readonly string[]][] =
+    headers instanceof Headers ? [...headers] : Object.entries(headers ?? {});
+  for (const [rawName, value] of entries) {
+    const name = rawName.toLowerCase();
+    if (name === 'content-length' || name === 'host') continue;
+    result[name] = typeof value === 'string' ? value : [...value];
+  }
+  // Excerpts must be readable and the cap must count what the caller reads: ask for no content coding.
+  result['accept-encoding'] = 'identity';
+  return result;
+};
+
+const waitReason = (delay: RetryDelay): string => {
+  if (delay.source === 'backoff') return `retrying after ${delay.ms} ms backoff`;
+  const hint = `${delay.source === 'retry-after' ? 'Retry-After' : 'retry-after-ms'}: ${delay.hint?.slice(0, 40)}`;
+  return `retrying after ${delay.ms} ms (${hint}${delay.capped ? `, capped at ${delay.ms} ms` : ''})`;
+};
+
+const statusLine = (response: ReceivedResponse): string =>
+  `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
+
+const NULL_BODY_STATUSES = [101, 103, 204, 205, 304];
+
+/** The one transport policy; `policy` overrides the defaults of `DEFAULT_POLICY`. */
+export const createTransport = (
+  overrides: Partial<TransportPolicy> = {},
+  options: TransportOptions = {},
+): Transport => {
+  const policy = Object.freeze(resolvePolicy(overrides));
+  const recorder = options.recorder ?? new ExchangeRecorder();
+  const redactor = new Redactor(options.secrets ?? []);
+  const sleep = options.sleep ?? sleepFor;
+  const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
+  // Keep-alive like global fetch; idle sockets are dropped before common servers' 5 s keep-alive ends.
+  const agents = {
+    http: new http.Agent({ keepAlive: true, timeout: 4_000 }),
+    https: new https.Agent({ keepAlive: true, timeout: 4_000 }),
+  };
+  const iso = (ms: number): string => new Date(ms).toISOString();
+
+  const learnSecrets = (headers: Record<string, string | string[]>): void => {
+    for (const name of TOKEN_HEADERS) {
+      const values = headers[name];
+      for (const value of typeof values === 'string' ? [values] : (values ?? [])) {
+        const token = value.replace(/^\s*(?:bearer|basic)\s+/i, '').trim();
+        if (token.length >= MIN_LEARNED_SECRET) redactor.add(token);
+      }
+    }
+  };
+
+  /** One request with its retries: the attempts and the last attempt's result. */
+  const attemptWithRetries = async (
+    request: AttemptRequest,
+    attempts: Attempt[],
+    signal: AbortSignal | undefined,
+  ): Promise<AttemptResult> => {
+    for (let retry = 0; ; retry++) {
+      const startedAt = now();
+      const attempt: Attempt = { startedAt: iso(startedAt), durationMs: 0 };
+      attempts.push(attempt);
+      let result: AttemptResult;
+      try {
+        result = await performAttempt(request, {
+          timeoutMs: policy.timeoutMs,
+          maxBodyBytes: policy.maxBodyBytes,
+          agents,
+          signal,
+        });
+      } finally {
+        attempt.durationMs = now() - startedAt;
+      }
+      if (result.response) attempt.status = result.response.status;
+      if (result.failure) attempt.error = redactor.text(result.failure.message);
+      const outcome = result.failure ? result.failure.kind : result.response.status;
+      if (retry >= policy.retries || !isRetryable(request.method, outcome)) return result;
+      const delay = retryDelay(retry, result.response?.headers ?? {}, policy, random, now());
+      const why = result.failure ? result.failure.message : statusLine(result.response);
+      attempt.error = redactor.text(`${why}; ${waitReason(delay)}`);
+      attempt.waitMs = delay.ms;
+      await sleep(delay.ms, signal);
+    }
+  };
+
+  /** One request (no redirects), recorded whatever happens; a caller's abort is recorded, then rethrown. */
+  const exchange = async (
+    request: AttemptRequest,
+    check: string | undefined,
+    signal: AbortSignal | undefined,
+    redirect: RedirectMode,
+  ): Promise<{ result: AttemptResult; exchange: Exchange; next?: AttemptRequest }> => {
+    const startedAt = now();
+    const attempts: Attempt[] = [];
+    const record = (result: AttemptResult | undefined, extra: Partial<Exchange>): Exchange => {
+      const response = result?.response;
+      return recorder.record({
+        ...(check === undefined ? {} : { check }),
+        request: {
+          method: request.method,
+          url: redactor.text(request.url.href),
+          headers: redactor.headers(request.headers),
+        },
+        ...(response && {
+          response: {
+            status: response.status,
+            headers: redactor.headers(response.headers),
+            bodyExcerpt: bodyExcerpt(response.body, response.headers, redactor),
+            bodyBytes: response.bodyBytes,
+            truncated: result?.failure?.kind === 'too-large',
+          },
+        }),
+        attempts,
+        durationMs: now() - startedAt,
+        ...(result?.failure && { error: redactor.text(result.failure.message) }),
+        ...extra,
+      });
+    };
+    let result: AttemptResult;
+    try {
+      result = await attemptWithRetries(request, attempts, signal);
+    } catch (reason) {
+      record(undefined, { error: 'aborted by the caller' });
+      throw reason;
+    }
+    const response = result.response;
+    if (result.failure || !response) return { result, exchange: record(result, {}) };
+    const location = response.headers.location;
+    if (redirect === 'error' && REDIRECT_STATUSES.includes(response.status) && location !== undefined) {
+      const failure: TransportFailure = { kind: 'protocol', message: `redirect refused (redirect: "error")` };
+      return { result: { failure, response }, exchange: record(result, { error: failure.message }) };
+    }
+    const decision = decideRedirect(request.url, request.method, response.status, location, redirect);
+    const note = decision.note && redactor.text(decision.note);
+    const recorded = record(result, note ? { note } : {});
+    if (!decision.follow) return { result, exchange: recorded };
+    const headers = { ...request.headers };
+    if (!decision.keepBody) delete headers['content-type'];
+    return {
+      result,
+      exchange: recorded,
+      next: {
+        method: decision.method,
+        url: decision.url,
+        headers,
+        ...(decision.keepBody && request.body ? { body: request.body } : {}),
+      },
+    };
+  };
+
+  const send = async (
+    request: OutgoingRequest,
+    sendOptions: SendOptions = {},
+  ): Promise<TransportResponse> => {
+    const check = sendOptions.check ?? recorder.currentCheck();
+    const url = new URL(request.url);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new TypeError(`transport: only http and https URLs are supported (got ${url.protocol})`);
+    }
+    const headers = outgoingHeaders(request.headers);
+    learnSecrets(headers);
+    let hop: AttemptRequest = {
+      method: request.method.toUpperCase(),
+      url,
+      headers,
+      ...(request.body ? { body: request.body } : {}),
+    };
+    for (let redirects = 0; ; redirects++) {
+      const {
+        result,
+        exchange: recorded,
+        next,
+      } = await exchange(hop, check, sendOptions.signal, sendOptions.redirect ?? 'follow');
+      if (result.failure) {
+        const attempts = recorded.attempts.length;
+        const message = `${result.failure.message}${attempts > 1 ? ` (${attempts} attempts)` : ''}`;
+        throw new TransportError({ kind: result.failure.kind, message: redactor.text(message) }, recorded);
+      }
+      if (!next) return { ...result.response, url: hop.url.href, exchange: recorded };
+      if (redirects >= policy.maxRedirects) {
+        const message = `more than ${policy.maxRedirects} redirects`;
+        throw new TransportError({ kind: 'protocol', message }, recorded);
+      }
+      hop = next;
+    }
+  };
+
+  const transportFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const request = new Request(input, init);
+    const body = request.body ? new Uint8Array(await request.arrayBuffer()) : undefined;
+    const answer = await send(
+      { method: request.method, url: request.url, headers: request.headers, ...(body ? { body } : {}) },
+      { signal: request.signal, redirect: request.redirect },
+    );
+    const payload =
+      NULL_BODY_STATUSES.includes(answer.status) || answer.body.length === 0 ? null : answer.body;
+    const headers = new Headers(answer.headerPairs);
+    let response: Response;
+    try {
+      response = new Response(payload, { status: answer.status, statusText: answer.statusText, headers });
+    } catch {
+      // A reason phrase fetch will not accept is not worth failing over.
+      response = new Response(payload, { status: answer.status, headers });
+    }
+    Object.defineProperty(response, 'url', { value: answer.url });
+    return response;
+  };
+
+  return {
+    policy,
+    recorder,
+    redactor,
+    fetch: transportFetch as typeof fetch,
+    send,
+    close: () => {
+      agents.http.destroy();
+      agents.https.destroy();
+    },
+  };
+};

@@ -1,0 +1,200 @@
+import { expect } from 'chai';
+import { REDACTED, Redactor, redactHeaders, redactSecrets } from '../src/redact.ts';
+
+// Whole-looking keys are built here at run time: no committed file may hold one.
+const adminKey = `sk-admin-${'A1b2'.repeat(10)}`;
+const projectKey = `sk-proj-${'Zz_9'.repeat(10)}`;
+
+describe('redactSecrets', () => {
+  const cases: { description: string; text: string; secrets: string[]; want: string }[] = [
+    {
+      description: 'a bare secret',
+      text: 'key=s3cr3t-value;',
+      secrets: ['s3cr3t-value'],
+      want: 'key=[REDACTED];',
+    },
+    {
+      description: 'every occurrence',
+      text: 'a s3cr3t b s3cr3t',
+      secrets: ['s3cr3t'],
+      want: 'a [REDACTED] b [REDACTED]',
+    },
+    {
+      description: 'Bearer <secret> as one',
+      text: 'Authorization: Bearer s3cr3t',
+      secrets: ['s3cr3t'],
+      want: 'Authorization: [REDACTED]',
+    },
+    { description: 'lower-case bearer', text: 'bearer  s3cr3t', secrets: ['s3cr3t'], want: '[REDACTED]' },
+    {
+      description: 'several secrets',
+      text: 'one two three',
+      secrets: ['one', 'three'],
+      want: '[REDACTED] two [REDACTED]',
+    },
+    {
+      description: 'a secret inside a longer one, replaced whole',
+      text: 'abcdef',
+      secrets: ['cd', 'abcdef'],
+      want: '[REDACTED]',
+    },
+    {
+      description: 'regular-expression characters taken literally',
+      text: 'x a.b*c(d) y a-b',
+      secrets: ['a.b*c(d)'],
+      want: 'x [REDACTED] y a-b',
+    },
+    { description: 'empty secrets ignored', text: 'nothing here', secrets: ['', ''], want: 'nothing here' },
+    { description: 'no secrets', text: 'plain', secrets: [], want: 'plain' },
+    {
+      description: 'a whole-looking admin key nobody named',
+      text: `{"value":"${adminKey}"}`,
+      secrets: [],
+      want: '{"value":"[REDACTED]"}',
+    },
+    {
+      description: 'a whole-looking project key after Bearer',
+      text: `Bearer ${projectKey}`,
+      secrets: [],
+      want: '[REDACTED]',
+    },
+    {
+      description: 'a redacted_value and the placeholder admin key left alone',
+      text: 'sk-proj-****************************abcd sk-admin-EXAMPLE',
+      secrets: [],
+      want: 'sk-proj-****************************abcd sk-admin-EXAMPLE',
+    },
+  ];
+  for (const { description, text, secrets, want } of cases) {
+    it(`redacts ${description}`, () => {
+      expect(redactSecrets(text, secrets)).to.equal(want);
+    });
+  }
+});
+
+describe('redactHeaders', () => {
+  const cases: {
+    description: string;
+    headers: Parameters<typeof redactHeaders>[0];
+    secrets: string[];
+    want: Record<string, string>;
+  }[] = [
+    {
+      description: 'credential headers always, whatever they hold',
+      headers: {
+        Authorization: 'Bearer sk-admin-EXAMPLE',
+        'Proxy-Authorization': 'Basic eA==',
+        Cookie: 'a=1',
+        'set-cookie': ['s=1', 's=2'],
+        'x-api-key': 'k',
+        'api-key': 'k',
+      },
+      secrets: [],
+      want: {
+        authorization: REDACTED,
+        'proxy-authorization': REDACTED,
+        cookie: REDACTED,
+        'set-cookie': REDACTED,
+        'x-api-key': REDACTED,
+        'api-key': REDACTED,
+      },
+    },
+    {
+      description: 'secrets inside other headers; names in lower case; the rest kept',
+      headers: { 'X-Echo': 'got s3cr3t', 'OpenAI-Organization': 'org-1', 'content-length': 12 },
+      secrets: ['s3cr3t'],
+      want: { 'x-echo': 'got [REDACTED]', 'openai-organization': 'org-1', 'content-length': '12' },
+    },
+    {
+      description: 'a Headers object',
+      headers: new Headers({ authorization: 'Bearer x', accept: 'application/json' }),
+      secrets: [],
+      want: { authorization: REDACTED, accept: 'application/json' },
+    },
+    {
+      description: 'pairs with a repeated name, joined',
+      headers: [
+        ['Vary', 'a'],
+        ['vary', 'b'],
+        ['Set-Cookie', 'c=1'],
+        ['set-cookie', 'c=2'],
+      ],
+      secrets: [],
+      want: { vary: 'a, b', 'set-cookie': REDACTED },
+    },
+    {
+      description: 'undefined values dropped',
+      headers: { 'x-a': undefined, 'x-b': 'b' },
+      secrets: [],
+      want: { 'x-b': 'b' },
+    },
+  ];
+  for (const { description, headers, secrets, want } of cases) {
+    it(`redacts ${description}`, () => {
+      expect(redactHeaders(headers, secrets)).to.deep.equal(want);
+    });
+  }
+});
+
+describe('Redactor', () => {
+  it('redacts text and headers with the secrets it holds, added as they become known', () => {
+    const redactor = new Redactor(['first-secret']);
+    redactor.add('', 'second-secret', 'first-secret');
+    expect(redactor.secrets).to.deep.equal(['first-secret', 'second-secret']);
+    expect(redactor.text('first-secret second-secret')).to.equal('[REDACTED] [REDACTED]');
+    expect(redactor.headers({ 'x-a': 'second-secret' })).to.deep.equal({ 'x-a': REDACTED });
+  });
+
+  const writes: { description: string; chunks: (string | Uint8Array)[]; want: string }[] = [
+    { description: 'whole lines', chunks: ['key TOPSECRET1\n', 'ok\n'], want: 'key [REDACTED]\nok\n' },
+    {
+      description: 'a secret split over two writes',
+      chunks: ['key TOPS', 'ECRET1 end\n'],
+      want: 'key [REDACTED] end\n',
+    },
+    {
+      description: 'a secret split over three writes, as bytes',
+      chunks: [new TextEncoder().encode('TO'), 'PSEC', new TextEncoder().encode('RET1!')],
+      want: '[REDACTED]!',
+    },
+    { description: 'a prefix that turns out not to be one', chunks: ['TOPS', 'OIL\n'], want: 'TOPSOIL\n' },
+    { description: 'a held tail written out by flush', chunks: ['the end: TOP'], want: 'the end: TOP' },
+    {
+      description: 'a multi-byte character split between byte chunks',
+      chunks: [Uint8Array.of(0xc3), Uint8Array.of(0xa9, 0x0a)],
+      want: 'é\n',
+    },
+  ];
+  for (const { description, chunks, want } of writes) {
+    it(`wraps a stream write: ${description}`, () => {
+      const written: string[] = [];
+      const writer = new Redactor(['TOPSECRET1']).writer((text) => written.push(text));
+      for (const chunk of chunks) writer.write(chunk);
+      writer.flush();
+      expect(written.join('')).to.equal(want);
+      expect(written.join('')).not.to.include('TOPSECRET1');
+    });
+  }
+
+  it('holds back only a tail that could start a secret, until the next write', () => {
+    const written: string[] = [];
+    const writer = new Redactor(['TOPSECRET1']).writer((text) => written.push(text));
+    writer.write('line one\n');
+    writer.write('then TOP');
+    expect(written).to.deep.equal(['line one\n', 'then ']);
+    writer.write('\n');
+    expect(written).to.deep.equal(['line one\n', 'then ', 'TOP\n']);
+  });
+
+  it('wraps a ConsoleIO: stdout and stderr each redacted', () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = new Redactor(['TOPSECRET1']).io({ stdout: (t) => out.push(t), stderr: (t) => err.push(t) });
+    io.stdout('sent Bearer TOPSECRET1\n');
+    io.stderr('error: TOPSEC');
+    io.stderr('RET1 rejected\n');
+    io.flush();
+    expect(out.join('')).to.equal('sent [REDACTED]\n');
+    expect(err.join('')).to.equal('error: [REDACTED] rejected\n');
+  });
+});
