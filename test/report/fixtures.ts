@@ -20,8 +20,8 @@ const KEY_PATH = '/organization/projects/proj_abc/api_keys/key_abc';
 /** Text a hostile provider could put in a body, and so in a finding message or an excerpt. */
 export const HOSTILE = {
   script: '<script>window.__pwned = true</script>',
-  /** Quotes, markup, an entity, a pipe, backticks, an escape sequence, a NUL and a form feed. */
-  message: 'expected "string" but got <b>&amp;</b> | `value` \u001b[31mred\u0000\f end',
+  /** Quotes, markup, an entity, a pipe, backticks, an escape sequence, a NUL, a form feed, a lone surrogate. */
+  message: 'expected "string" but got <b>&amp;</b> | `value` \u001b[31mred\u0000\f end \uD800',
   /** A pointer whose tokens needed RFC 6901 escaping, with a pipe and a backtick in them. */
   pointer: '/owner/a~1b|c`d',
   body: '{"name":"</pre><script>window.__pwned = true</script>","note":"]]> & <!-- -->"}',
