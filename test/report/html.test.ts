@@ -79,7 +79,7 @@ describe('renderHtml in headless Chromium', function () {
       const { page, url, requests, problems } = await open(name, result);
       const banner = page.locator('header.banner');
       expect(await banner.getAttribute('data-verdict')).to.equal(result.verdict);
-      expect(await banner.locator('.verdict').innerText()).to.equal(result.verdict.toUpperCase());
+      expect(await banner.locator('.verdict').textContent()).to.equal(result.verdict.toUpperCase());
       expect(await banner.isVisible()).to.equal(true);
       expect(await page.title()).to.include(result.verdict.toUpperCase());
       const counts = await page.locator('.count').allInnerTexts();
@@ -138,7 +138,7 @@ describe('renderHtml in headless Chromium', function () {
     await page.locator('details.exchange > summary').first().click();
     const body = page.locator('details.exchange pre.body').first();
     expect(await body.isVisible()).to.equal(true);
-    expect(await body.innerText()).to.equal(HOSTILE.body);
+    expect(await body.textContent()).to.equal(HOSTILE.body);
     expect(await page.evaluate('typeof window.__pwned')).to.equal('undefined');
   });
 
@@ -149,7 +149,7 @@ describe('renderHtml in headless Chromium', function () {
     expect(await first.isVisible()).to.equal(false);
     await page.locator('details.exchanges > summary').click();
     expect(await page.locator('details.exchange').count()).to.equal(result.exchanges.length);
-    const summary = await first.locator('summary').innerText();
+    const summary = await first.locator('summary').textContent();
     expect(summary).to.include(`GET ${result.exchanges[0]?.request.url}`).and.to.include('→ 200');
     await first.locator('summary').click();
     expect(await first.locator('table.headers th').allInnerTexts()).to.include.members([
@@ -166,7 +166,7 @@ describe('renderHtml in headless Chromium', function () {
     const { page } = await open('incomplete', result);
     const note = page.locator('header.banner .incomplete');
     expect(await note.isVisible()).to.equal(true);
-    expect(await note.innerText()).to.equal(`INCOMPLETE: ${result.incompleteReason}`);
+    expect(await note.textContent()).to.equal(`INCOMPLETE: ${result.incompleteReason}`);
     const { page: complete } = await open('complete', passing());
     expect(await complete.locator('header.banner .incomplete').count()).to.equal(0);
   });
@@ -177,14 +177,14 @@ describe('renderHtml in headless Chromium', function () {
       'Skipped: the target never answered 429',
     );
     const retried = page.locator('tr.check', { hasText: 'retries a reset connection' }).locator('.retried');
-    expect(await retried.innerText()).to.equal('passed after 3 attempts');
+    expect(await retried.textContent()).to.equal('passed after 3 attempts');
     expect(await page.locator('.retried').count()).to.equal(1);
   });
 
   it('shows target, spec and pact with short shas', async () => {
     const result = passing();
     const { page } = await open('meta', result);
-    const meta = await page.locator('dl.meta').innerText();
+    const meta = (await page.locator('dl.meta').textContent()) ?? '';
     expect(meta)
       .to.include(result.target.baseUrl)
       .and.to.include(result.spec.path)
