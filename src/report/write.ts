@@ -92,13 +92,12 @@ export const writeReports = async (
   await mkdir(dir, { recursive: true }).catch((error) => {
     throw failure('reports to', dir, error);
   });
-  await Promise.all(
-    formats.map((f) =>
-      writeFileAtomic(paths[f], contents[f]).catch((error) => {
-        throw failure('report', paths[f], error);
-      }),
-    ),
-  );
+  // Settle every write before reporting a failure, so none is still in flight when the caller hears.
+  const written = await Promise.allSettled(formats.map((f) => writeFileAtomic(paths[f], contents[f])));
+  written.forEach((outcome, i) => {
+    const format = formats[i] as ReportFormat;
+    if (outcome.status === 'rejected') throw failure('report', paths[format], outcome.reason);
+  });
   const stepSummary = env.GITHUB_STEP_SUMMARY;
   if (stepSummary) {
     // Appended, never replaced: earlier steps of the job wrote there too.
