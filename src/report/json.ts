@@ -1,0 +1,104 @@
+import type {
+  Attempt,
+  CheckResult,
+  ConformanceResult,
+  ConformanceSummary,
+  Exchange,
+} from '../conformance/result.ts';
+import type { Finding } from '../finding.ts';
+import { redactResult } from './redact.ts';
+
+/**
+ * The keys of `T` in the order given. It fails to compile when a key of `T` is left out, so a field
+ * added to the model cannot silently fall out of the JSON report or its schema.
+ */
+const keyOrder =
+  <T>() =>
+  <const K extends readonly (keyof T & string)[]>(
+    keys: K &
+      ([Exclude<keyof T, K[number]>] extends [never] ? unknown : { missing: Exclude<keyof T, K[number]> }),
+  ): K =>
+    keys;
+
+type ExchangeRequest = Exchange['request'];
+type ExchangeResponse = NonNullable<Exchange['response']>;
+
+/** The order of keys in `conformance.json`: the model's, object by object. The schema follows it too. */
+export const REPORT_KEY_ORDER = {
+  result: keyOrder<ConformanceResult>()([
+    'verdict',
+    'complete',
+    'incompleteReason',
+    'summary',
+    'target',
+    'spec',
+    'pact',
+    'startedAt',
+    'finishedAt',
+    'checks',
+    'exchanges',
+  ]),
+  summary: keyOrder<ConformanceSummary>()(['passed', 'failed', 'warnings', 'skipped']),
+  target: keyOrder<ConformanceResult['target']>()(['baseUrl', 'reference']),
+  spec: keyOrder<ConformanceResult['spec']>()(['path', 'version', 'sha256']),
+  pact: keyOrder<ConformanceResult['pact']>()(['path', 'sha256']),
+  check: keyOrder<CheckResult>()([
+    'name',
+    'category',
+    'status',
+    'findings',
+    'durationMs',
+    'skipReason',
+    'attempts',
+    'exchangeIds',
+  ]),
+  finding: keyOrder<Finding>()(['pointer', 'message', 'severity', 'keyword']),
+  exchange: keyOrder<Exchange>()(['id', 'check', 'request', 'response', 'attempts', 'durationMs', 'error']),
+  request: keyOrder<ExchangeRequest>()(['method', 'url', 'headers']),
+  response: keyOrder<ExchangeResponse>()(['status', 'headers', 'bodyExcerpt', 'bodyBytes', 'truncated']),
+  attempt: keyOrder<Attempt>()(['startedAt', 'durationMs', 'status', 'error', 'waitMs']),
+} as const;
+
+type Shape = keyof typeof REPORT_KEY_ORDER | 'headers';
+
+/** Which shape each object-valued key holds; anything unknown keeps its own order. */
+const NESTED: Partial<Record<Shape, Record<string, Shape>>> = {
+  result: {
+    summary: 'summary',
+    target: 'target',
+    spec: 'spec',
+    pact: 'pact',
+    checks: 'check',
+    exchanges: 'exchange',
+  },
+  check: { findings: 'finding' },
+  exchange: { request: 'request', response: 'response', attempts: 'attempt' },
+  request: { headers: 'headers' },
+  response: { headers: 'headers' },
+};
+
+/** Known keys first in the model's order, then any key a newer producer added, as it came. */
+const ordered = (value: unknown, shape: Shape): unknown => {
+  if (Array.isArray(value)) return value.map((item) => ordered(item, shape));
+  if (value === null || typeof value !== 'object') return value;
+  const record = value as Record<string, unknown>;
+  // Header names have no model order; sorted, two runs against the same target diff cleanly.
+  if (shape === 'headers')
+    return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const known: readonly string[] = REPORT_KEY_ORDER[shape];
+  const keys = [
+    ...known.filter((k) => k in record),
+    ...Object.keys(record).filter((k) => !known.includes(k)),
+  ];
+  const nested = NESTED[shape] ?? {};
+  return Object.fromEntries(
+    keys.map((k) => {
+      const inner = nested[k];
+      return [k, inner ? ordered(record[k], inner) : record[k]];
+    }),
+  );
+};
+
+/** `conformance.json`: the result as given, keys in the model's order, 2-space indent. */
+export const renderJson = (result: ConformanceResult): string =>
+  `${JSON.stringify(ordered(redactResult(result), 'result'), null, 2)}\n`;

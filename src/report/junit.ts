@@ -1,0 +1,155 @@
+import { XMLBuilder } from 'fast-xml-parser';
+import type { CheckCategory, CheckResult, ConformanceResult } from '../conformance/result.ts';
+import { redactResult } from './redact.ts';
+import {
+  byCategory,
+  elapsedMs,
+  findingLine,
+  leadingFinding,
+  oneLine,
+  passedAfterRetries,
+  plural,
+  seconds,
+  visibleText,
+} from './text.ts';
+
+// junit.xml, as CI servers read it (Jenkins, GitLab, GitHub test reporters): a suite per check
+// category, a case per check, plus a `conformance.run` suite that carries the run's own verdict, so
+// an incomplete or failed run cannot look green to a server that only counts testcases.
+
+type XmlNode = Record<string, unknown>;
+
+const builder = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  format: true,
+  indentBy: '  ',
+  suppressEmptyNode: true,
+  // `reference="true"` must stay an attribute value, not collapse to a bare attribute name.
+  suppressBooleanAttributes: false,
+});
+
+export const suiteName = (category: CheckCategory | 'run'): string => `conformance.${category}`;
+
+/** JUnit timestamps are ISO 8601 without a zone (Ant's form); ours are UTC. */
+const junitTimestamp = (iso: string): string | undefined => {
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 19) : undefined;
+};
+
+/** Attribute values are one line: parsers fold newlines in attributes to spaces anyway. */
+const attribute = (text: string): string => oneLine(text);
+const lines = (texts: readonly string[]): string => visibleText(texts.join('\n'));
+
+const testcase = (check: CheckResult): XmlNode => {
+  const node: XmlNode = {
+    '@_name': attribute(check.name),
+    '@_classname': suiteName(check.category),
+    '@_time': seconds(check.durationMs),
+  };
+  if (check.status === 'skip') {
+    node.skipped = { '@_message': attribute(check.skipReason ?? 'skipped') };
+  }
+  if (check.status === 'fail') {
+    const lead = leadingFinding(check);
+    node.failure = {
+      '@_message': attribute(lead ? findingLine(lead) : 'failed'),
+      '@_type': attribute(lead?.keyword ?? check.category),
+      '#text': lines(check.findings.map(findingLine)),
+    };
+  }
+  const out: string[] = [];
+  if (check.status === 'warn') out.push(...check.findings.map(findingLine));
+  if ((check.attempts ?? 1) > 1) {
+    out.push(
+      passedAfterRetries(check)
+        ? `passed only after ${plural(check.attempts ?? 1, 'attempt')}`
+        : `took ${plural(check.attempts ?? 1, 'attempt')}`,
+    );
+  }
+  if (out.length > 0) node['system-out'] = lines(out);
+  return node;
+};
+
+const suiteOf = (category: CheckCategory, checks: readonly CheckResult[], timestamp?: string): XmlNode => ({
+  '@_name': suiteName(category),
+  '@_tests': checks.length,
+  '@_failures': checks.filter((c) => c.status === 'fail').length,
+  '@_errors': 0,
+  '@_skipped': checks.filter((c) => c.status === 'skip').length,
+  '@_time': seconds(checks.reduce((sum, c) => sum + c.durationMs, 0)),
+  ...(timestamp ? { '@_timestamp': timestamp } : {}),
+  testcase: checks.map(testcase),
+});
+
+/** The run itself as one case: its verdict as given, an incomplete run as an error. */
+const runSuite = (result: ConformanceResult, timestamp?: string): XmlNode => {
+  const { passed, failed, warnings, skipped } = result.summary;
+  const counts = `${passed} passed, ${failed} failed, ${plural(warnings, 'warning')}, ${skipped} skipped`;
+  const verdict: XmlNode = {
+    '@_name': 'verdict',
+    '@_classname': suiteName('run'),
+    '@_time': seconds(elapsedMs(result.startedAt, result.finishedAt) ?? 0),
+  };
+  if (!result.complete) {
+    verdict.error = {
+      '@_message': attribute(`run incomplete: ${result.incompleteReason ?? 'no reason given'}`),
+      '@_type': 'incomplete',
+      '#text': lines([`verdict: ${result.verdict}`, counts]),
+    };
+  } else if (result.verdict === 'fail') {
+    verdict.failure = { '@_message': attribute(`verdict: fail (${counts})`), '@_type': 'verdict' };
+  }
+  const properties: [string, string | boolean][] = [
+    ['verdict', result.verdict],
+    ['complete', result.complete],
+    ['target.baseUrl', result.target.baseUrl],
+    ['target.reference', result.target.reference],
+    ['spec.path', result.spec.path],
+    ['spec.version', result.spec.version],
+    ['spec.sha256', result.spec.sha256],
+    ['pact.path', result.pact.path],
+    ['pact.sha256', result.pact.sha256],
+    ['startedAt', result.startedAt],
+    ['finishedAt', result.finishedAt],
+  ];
+  return {
+    '@_name': suiteName('run'),
+    '@_tests': 1,
+    '@_failures': verdict.failure ? 1 : 0,
+    '@_errors': verdict.error ? 1 : 0,
+    '@_skipped': 0,
+    '@_time': verdict['@_time'],
+    ...(timestamp ? { '@_timestamp': timestamp } : {}),
+    properties: {
+      property: properties.map(([name, value]) => ({ '@_name': name, '@_value': attribute(String(value)) })),
+    },
+    testcase: [verdict],
+  };
+};
+
+const total = (suites: readonly XmlNode[], key: string): number =>
+  suites.reduce((sum, suite) => sum + Number(suite[key]), 0);
+
+/** `junit.xml`: one `<testsuite>` per check category, one `<testcase>` per check, findings in `<failure>`. */
+export const renderJunit = (given: ConformanceResult): string => {
+  const result = redactResult(given);
+  const timestamp = junitTimestamp(result.startedAt);
+  const suites = [
+    ...byCategory(result.checks).map(([category, checks]) => suiteOf(category, checks, timestamp)),
+    runSuite(result, timestamp),
+  ];
+  const document = {
+    '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
+    testsuites: {
+      '@_name': 'conformance',
+      '@_tests': total(suites, '@_tests'),
+      '@_failures': total(suites, '@_failures'),
+      '@_errors': total(suites, '@_errors'),
+      '@_skipped': total(suites, '@_skipped'),
+      '@_time': seconds(elapsedMs(result.startedAt, result.finishedAt) ?? 0),
+      testsuite: suites,
+    },
+  };
+  return builder.build(document) as string;
+};

@@ -1,0 +1,67 @@
+import { CHECK_CATEGORIES, type CheckCategory, type CheckResult } from '../conformance/result.ts';
+import type { Finding } from '../finding.ts';
+
+// Small pieces every report format shares, so the four say the same thing the same way.
+
+// C0 controls other than tab, newline and carriage return, and the two noncharacters XML 1.0 forbids.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding these characters is the point.
+const FORBIDDEN_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Text from a hostile body made safe to show: controls become visible `\u001b`-style escapes (so a
+ * reader sees that something was there) and unpaired surrogates become U+FFFD. XML 1.0 forbids both.
+ */
+export const visibleText = (text: string): string =>
+  text
+    .replace(FORBIDDEN_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(LONE_SURROGATE, '\uFFFD');
+
+/** One line of visible text, for attributes, table cells and console lines. */
+export const oneLine = (text: string): string => visibleText(text).replace(/\s*[\r\n]+\s*/g, ' ');
+
+/** The root pointer is the empty string, which reads as nothing at all; name it. */
+export const displayPointer = (pointer: string): string => (pointer === '' ? '(root)' : pointer);
+
+/** Enough of a sha256 to tell two documents apart at a glance. */
+export const shortSha = (sha256: string): string => sha256.slice(0, 12);
+
+export const seconds = (ms: number): string => (ms / 1000).toFixed(3);
+
+/** A duration for a person: `850 ms`, `2.4 s`. */
+export const humanDuration = (ms: number): string =>
+  ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+
+/** Milliseconds between two ISO timestamps, or undefined when either does not parse. */
+export const elapsedMs = (from: string, to: string): number | undefined => {
+  const ms = Date.parse(to) - Date.parse(from);
+  return Number.isFinite(ms) ? ms : undefined;
+};
+
+export const plural = (count: number, word: string, words = `${word}s`): string =>
+  `${count} ${count === 1 ? word : words}`;
+
+/** Checks grouped by category in the model's category order; categories with no check are left out. */
+export const byCategory = (checks: readonly CheckResult[]): [CheckCategory, CheckResult[]][] =>
+  CHECK_CATEGORIES.map((category): [CheckCategory, CheckResult[]] => [
+    category,
+    checks.filter((c) => c.category === category),
+  ]).filter(([, group]) => group.length > 0);
+
+/** The findings a person must read: every finding of a failing or warning check. */
+export const hasFindingsToShow = (check: CheckResult): boolean =>
+  (check.status === 'fail' || check.status === 'warn') && check.findings.length > 0;
+
+/** A check that passed (or warned) only after its exchanges were retried. */
+export const passedAfterRetries = (check: CheckResult): boolean =>
+  (check.status === 'pass' || check.status === 'warn') && (check.attempts ?? 1) > 1;
+
+/** The one finding that says most: the first error, else the first warning. */
+export const leadingFinding = (check: CheckResult): Finding | undefined =>
+  check.findings.find((f) => f.severity === 'error') ?? check.findings[0];
+
+/** `error /owner/user/added_at required property "added_at" is missing (required)` */
+export const findingLine = (finding: Finding): string =>
+  `${finding.severity} ${displayPointer(finding.pointer)} ${oneLine(finding.message)}${
+    finding.keyword ? ` (${finding.keyword})` : ''
+  }`;

@@ -1,0 +1,197 @@
+import { createHash } from 'node:crypto';
+import {
+  type CheckResult,
+  type ConformanceResult,
+  type Exchange,
+  statusOf,
+  summarize,
+  verdictOf,
+} from '../../src/conformance/result.ts';
+import type { Finding } from '../../src/finding.ts';
+
+// ConformanceResults for the report tests, built the way a run builds them (summary and verdict from
+// the model's own functions). No key-like strings: the admin key is the placeholder from states.ts.
+
+const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+const STARTED = '2025-01-15T10:00:00.000Z';
+const FINISHED = '2025-01-15T10:00:04.250Z';
+const KEY_PATH = '/organization/projects/proj_abc/api_keys/key_abc';
+
+/** Text a hostile provider could put in a body, and so in a finding message or an excerpt. */
+export const HOSTILE = {
+  script: '<script>window.__pwned = true</script>',
+  /** Quotes, markup, an entity, a pipe, backticks, an escape sequence, a NUL, a form feed, a lone surrogate. */
+  message: 'expected "string" but got <b>&amp;</b> | `value` \u001b[31mred\u0000\f end \uD800',
+  /** A pointer whose tokens needed RFC 6901 escaping, with a pipe and a backtick in them. */
+  pointer: '/owner/a~1b|c`d',
+  body: '{"name":"</pre><script>window.__pwned = true</script>","note":"]]> & <!-- -->"}',
+} as const;
+
+export const check = (
+  name: string,
+  category: CheckResult['category'],
+  findings: Finding[] = [],
+  extra: Partial<CheckResult> = {},
+): CheckResult => ({ name, category, status: statusOf(findings), findings, durationMs: 12, ...extra });
+
+const error = (pointer: string, message: string, keyword?: string): Finding => ({
+  pointer,
+  message,
+  severity: 'error',
+  ...(keyword ? { keyword } : {}),
+});
+const warning = (pointer: string, message: string, keyword?: string): Finding => ({
+  ...error(pointer, message, keyword),
+  severity: 'warning',
+});
+
+const exchange = (
+  id: string,
+  checkName: string,
+  status: number,
+  body: string,
+  extra: Partial<Exchange> = {},
+) =>
+  ({
+    id,
+    check: checkName,
+    request: {
+      method: 'GET',
+      url: `http://127.0.0.1:8080/v1${KEY_PATH}`,
+      headers: { authorization: 'Bearer [REDACTED]', accept: 'application/json' },
+    },
+    response: {
+      status,
+      headers: { 'content-type': 'application/json', 'x-request-id': `req_${id}` },
+      bodyExcerpt: body,
+      bodyBytes: body.length,
+      truncated: false,
+    },
+    attempts: [{ startedAt: STARTED, durationMs: 20, status }],
+    durationMs: 20,
+    ...extra,
+  }) satisfies Exchange;
+
+export const resultOf = (
+  checks: CheckResult[],
+  options: {
+    complete?: boolean;
+    incompleteReason?: string;
+    exchanges?: Exchange[];
+    reference?: boolean;
+  } = {},
+): ConformanceResult => {
+  const complete = options.complete ?? true;
+  return {
+    verdict: verdictOf(checks, complete),
+    complete,
+    ...(options.incompleteReason ? { incompleteReason: options.incompleteReason } : {}),
+    summary: summarize(checks),
+    target: { baseUrl: 'http://127.0.0.1:8080/v1', reference: options.reference ?? false },
+    spec: { path: 'schemas/openapi.yaml', version: '2.3.0', sha256: sha('spec') },
+    pact: { path: 'contracts/consumer-provider.json', sha256: sha('pact') },
+    startedAt: STARTED,
+    finishedAt: FINISHED,
+    checks,
+    exchanges: options.exchanges ?? [],
+  };
+};
+
+/** Every check passes, one only on its third attempt. */
+export const passing = (): ConformanceResult =>
+  resultOf(
+    [
+      check('ProjectApiKey body matches the schema', 'schema', [], { exchangeIds: ['ex-1'] }),
+      check('pact interaction: an existing key', 'pact'),
+      check('owner.type agrees with the owner present', 'semantic'),
+      check('redacted_value masks the key', 'security'),
+      check('retries a 503 then succeeds', 'transport', [], { attempts: 3, exchangeIds: ['ex-2'] }),
+    ],
+    {
+      reference: true,
+      exchanges: [
+        exchange(
+          'ex-1',
+          'ProjectApiKey body matches the schema',
+          200,
+          '{"object":"organization.project.api_key"}',
+        ),
+        exchange('ex-2', 'retries a 503 then succeeds', 200, '{"object":"organization.project.api_key"}', {
+          attempts: [
+            { startedAt: STARTED, durationMs: 5, status: 503, error: 'HTTP 503', waitMs: 10 },
+            { startedAt: STARTED, durationMs: 5, status: 503, error: 'HTTP 503', waitMs: 20 },
+            { startedAt: STARTED, durationMs: 5, status: 200 },
+          ],
+        }),
+      ],
+    },
+  );
+
+/** Failures in several categories (one of them security), a warning, a skip, a retried pass, hostile text. */
+export const failing = (): ConformanceResult =>
+  resultOf(
+    [
+      check('ProjectApiKey body matches the schema', 'schema', [
+        error('/owner/user/added_at', 'required property "added_at" is missing', 'required'),
+        warning('/last_used_at', 'property is not declared in the schema', 'additionalProperties'),
+      ]),
+      check('pact interaction: an unknown key', 'pact', [
+        error('/error/code', 'expected "not_found" but got null'),
+      ]),
+      check('404 for an unknown key', 'contract', [error('', 'expected status 404, got 200')], {
+        exchangeIds: ['ex-hostile'],
+      }),
+      check('redacted_value masks the key', 'security', [
+        error('/redacted_value', 'redacted_value is not masked: it looks like a whole project key', 'leak'),
+      ]),
+      check('owner id prefix', 'semantic', [
+        warning('/owner/user/id', 'user id does not start with "user-"'),
+      ]),
+      check('hostile text is shown as text', 'semantic', [
+        error(HOSTILE.pointer, HOSTILE.message),
+        error('/name', HOSTILE.script),
+      ]),
+      check('honours Retry-After on 429', 'transport', [], {
+        status: 'skip',
+        skipReason: 'the target never answered 429',
+      }),
+      check('retries a reset connection', 'transport', [], { attempts: 3 }),
+      check('created_at is a unix time', 'schema'),
+    ],
+    {
+      exchanges: [
+        exchange('ex-hostile', '404 for an unknown key', 200, HOSTILE.body, {
+          response: {
+            status: 200,
+            headers: { 'content-type': 'text/html', 'x-note': HOSTILE.script },
+            bodyExcerpt: HOSTILE.body,
+            bodyBytes: 9000,
+            truncated: true,
+          },
+        }),
+        {
+          id: 'ex-refused',
+          request: { method: 'GET', url: `http://127.0.0.1:9/v1${KEY_PATH}`, headers: {} },
+          attempts: [{ startedAt: STARTED, durationMs: 1, error: 'connect ECONNREFUSED 127.0.0.1:9' }],
+          durationMs: 1,
+          error: 'connect ECONNREFUSED 127.0.0.1:9',
+        },
+      ],
+    },
+  );
+
+/** The run stopped before it could check everything: the verdict is fail whatever passed. */
+export const incomplete = (): ConformanceResult =>
+  resultOf(
+    [
+      check('ProjectApiKey body matches the schema', 'schema'),
+      check('404 for an unknown key', 'contract', [], { status: 'skip', skipReason: 'run interrupted' }),
+    ],
+    { complete: false, incompleteReason: 'interrupted by SIGINT after 1 of 2 checks' },
+  );
+
+export const FIXTURES: [name: string, build: () => ConformanceResult][] = [
+  ['passing', passing],
+  ['failing', failing],
+  ['incomplete', incomplete],
+];
