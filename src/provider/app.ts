@@ -4,7 +4,7 @@ import type { StateSetup } from '../contract/states.ts';
 import { loadDocument, type OpenApiDocument } from '../spec/document.ts';
 import type { ProjectApiKey } from '../types.ts';
 import { bodyUnderFault } from './fault-bodies.ts';
-import type { FaultName } from './faults.ts';
+import { type FaultName, TRANSIENT_FAULTS } from './faults.ts';
 import { ERRORS, JSON_TYPE, jsonReply, type Reply, textReply, writeReply } from './responses.ts';
 import { normalizePathPrefix, routeFor } from './route.ts';
 import { stateSetupFor } from './state-setup.ts';
@@ -67,18 +67,22 @@ const endlessHead = (json: string): string => {
   return at >= 0 ? json.slice(0, at + OPEN_VALUE.length) : `${json.slice(0, -1)},${OPEN_VALUE}`;
 };
 
-const TRANSIENT: ReadonlySet<FaultName | undefined> = new Set([
-  'rate-limited',
-  'retry-after-ms',
-  'transient-5xx',
-]);
-
 export const createReferenceProvider = (options: ReferenceProviderOptions): ReferenceProvider => {
   if (!options.adminKey) throw new TypeError('createReferenceProvider: adminKey is required');
   const fault = options.fault;
   const faultOptions = { ...DEFAULT_FAULT_OPTIONS, ...options.faultOptions };
   if (fault === 'cross-origin-redirect' && !faultOptions.redirectOrigin) {
     throw new TypeError('createReferenceProvider: cross-origin-redirect needs faultOptions.redirectOrigin');
+  }
+  for (const [name, value] of Object.entries(faultOptions)) {
+    if (
+      typeof value === 'number' &&
+      !(Number.isSafeInteger(value) && value >= (name === 'hugeBodyChunkBytes' ? 1 : 0))
+    ) {
+      throw new TypeError(
+        `createReferenceProvider: faultOptions.${name} must be a whole number, got ${value}`,
+      );
+    }
   }
   const document = options.document ?? loadDocument().document;
   const match = routeFor(document, normalizePathPrefix(options.pathPrefix));
@@ -144,7 +148,7 @@ export const createReferenceProvider = (options: ReferenceProviderOptions): Refe
     if (method !== 'GET') return ERRORS.wrongMethod(method, url.pathname);
     if (fault === 'hang') return { kind: 'hang' };
     if (fault === 'reset') return { kind: 'reset' };
-    if (TRANSIENT.has(fault) && isFirstAttempt(req)) return transientFailure();
+    if (fault && TRANSIENT_FAULTS.includes(fault) && isFirstAttempt(req)) return transientFailure();
     if (fault === 'permanent-5xx') return ERRORS.serverError();
     const denied = fault === 'auth-not-enforced' ? undefined : authFailure(req);
     if (denied) return denied;

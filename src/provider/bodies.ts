@@ -38,7 +38,15 @@ const assignDeclared = (target: JsonObject, values: JsonObject): void => {
 
 const ownerFields = (owner: OwnerFacts): JsonObject =>
   owner.type === 'user'
-    ? { id: owner.id, name: owner.name, email: owner.email, role: owner.role, added_at: owner.since }
+    ? // `created_at` is what later versions of the document call it; only the declared one is filled.
+      {
+        id: owner.id,
+        name: owner.name,
+        email: owner.email,
+        role: owner.role,
+        added_at: owner.since,
+        created_at: owner.since,
+      }
     : { id: owner.id, name: owner.name, role: owner.role, created_at: owner.since };
 
 /** A `ProjectApiKey` for `facts`, shaped by the document's `ProjectApiKey` component. */

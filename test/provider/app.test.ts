@@ -1,10 +1,15 @@
 import { expect } from 'chai';
 import { EXAMPLE_PARAMS } from '../../src/contract/states.ts';
-import { type RunningReferenceProvider, startReferenceProvider } from '../../src/provider/index.ts';
+import {
+  createReferenceProvider,
+  type RunningReferenceProvider,
+  startReferenceProvider,
+} from '../../src/provider/index.ts';
 import { PROJECT_KEY_LENGTH } from '../../src/provider/redaction.ts';
+import { loadDocument } from '../../src/spec/document.ts';
 import { sampleOfComponent } from '../../src/spec/sample.ts';
 import { validatorsFor } from '../../src/spec/validators.ts';
-import { seed } from '../helpers.ts';
+import { haveShared, NEWER_SPEC_PATH, seed } from '../helpers.ts';
 import {
   ADMIN_KEY,
   AUTHORIZED,
@@ -247,4 +252,59 @@ describe('reference provider under a path prefix', () => {
     const origin = new URL(provider.url).origin;
     expect((await get(keyUrl(origin, userKeyOf(provider)))).status).to.equal(404);
   });
+});
+
+describe('reference provider options', () => {
+  const cases: {
+    description: string;
+    options: Parameters<typeof createReferenceProvider>[0];
+    error: RegExp;
+  }[] = [
+    { description: 'no admin key', options: { adminKey: '' }, error: /adminKey is required/ },
+    {
+      description: 'a zero chunk size',
+      options: { adminKey: ADMIN_KEY, faultOptions: { hugeBodyChunkBytes: 0 } },
+      error: /hugeBodyChunkBytes/,
+    },
+    {
+      description: 'a fractional body size',
+      options: { adminKey: ADMIN_KEY, faultOptions: { hugeBodyBytes: 1.5 } },
+      error: /hugeBodyBytes/,
+    },
+    {
+      description: 'a redirect fault with nowhere to redirect',
+      options: { adminKey: ADMIN_KEY, fault: 'cross-origin-redirect' },
+      error: /redirectOrigin/,
+    },
+    {
+      description: 'a prefix that is not a path',
+      options: { adminKey: ADMIN_KEY, pathPrefix: '/v1 x' },
+      error: /prefix/,
+    },
+  ];
+  for (const { description, options, error } of cases) {
+    it(`refuse ${description}`, () => {
+      expect(() => createReferenceProvider(options)).to.throw(error);
+    });
+  }
+
+  (haveShared ? it : it.skip)(
+    'build bodies from the document given: the newer one gets its own shape',
+    async () => {
+      const { document } = loadDocument(NEWER_SPEC_PATH);
+      const newer = await startReferenceProvider({ adminKey: ADMIN_KEY, document });
+      try {
+        for (const params of [userKeyOf(newer), serviceAccountKeyOf(newer)]) {
+          const { status, body } = await getJson(keyUrl(newer.url, params));
+          expect(status).to.equal(200);
+          expect(
+            validatorsFor(document).validate('ProjectApiKey', body, { strict: true }).findings,
+          ).to.deep.equal([]);
+          expect(validators.validate('ProjectApiKey', body, { strict: true }).valid).to.equal(false);
+        }
+      } finally {
+        await newer.close();
+      }
+    },
+  );
 });
