@@ -1,0 +1,119 @@
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { FAULT_NAMES, FAULTS, faultNamed, isFaultName } from '../provider/faults.ts';
+import { normalizePathPrefix, RouteError } from '../provider/route.ts';
+import { DEFAULT_HOST, startReferenceProvider } from '../provider/server.ts';
+import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from './usage.ts';
+
+const USAGE =
+  'usage: OPENAI_ADMIN_KEY=... npm run provider -- [--port N] [--host H] [--fault NAME] [--prefix /v1] | --list-faults';
+
+export interface ProviderRunContext {
+  env: Record<string, string | undefined>;
+  /** Aborted on SIGINT/SIGTERM by the entry point; the provider then closes and the run resolves. */
+  stop: AbortSignal;
+}
+
+const portOf = (text: string, source: string): number => {
+  const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(port >= 0 && port <= 65535))
+    throw new UsageError(`${source} must be a port number 0-65535, got "${text}"`);
+  return port;
+};
+
+// Listen failures caused by the host or port the person chose: their input, not our bug.
+const LISTEN_ERRORS: Record<string, string> = {
+  EADDRINUSE: 'address in use',
+  EACCES: 'permission denied',
+  EADDRNOTAVAIL: 'address not available on this machine',
+  ENOTFOUND: 'unknown host',
+  EAI_AGAIN: 'unknown host',
+};
+
+const listFaults = (): string => {
+  const width = Math.max(...FAULT_NAMES.map((name) => name.length));
+  return FAULTS.map((fault) => `${fault.name.padEnd(width)}  ${fault.description}\n`).join('');
+};
+
+/** `provider` as a function of its arguments: serves until `context.stop` aborts; returns the exit code. */
+export const runProvider = async (
+  argv: string[],
+  io: ConsoleIO = processIO,
+  context: ProviderRunContext = { env: process.env, stop: new AbortController().signal },
+): Promise<number> => {
+  let host = DEFAULT_HOST;
+  let port = 0;
+  try {
+    const { values } = parseFlags({
+      args: argv,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        fault: { type: 'string' },
+        prefix: { type: 'string' },
+        'list-faults': { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    });
+    if (values.help) {
+      io.stdout(`${USAGE}\n`);
+      return EXIT.ok;
+    }
+    if (values['list-faults']) {
+      io.stdout(listFaults());
+      return EXIT.ok;
+    }
+    const fault = values.fault;
+    if (fault !== undefined && !isFaultName(fault)) {
+      throw new UsageError(`unknown fault "${fault}" (see --list-faults)`);
+    }
+    if (values.port !== undefined) port = portOf(values.port, '--port');
+    else if (context.env.PORT) port = portOf(context.env.PORT, 'PORT');
+    host = values.host ?? host;
+    const pathPrefix = normalizePathPrefix(values.prefix);
+    const adminKey = context.env.OPENAI_ADMIN_KEY;
+    if (!adminKey)
+      throw new UsageError(
+        `OPENAI_ADMIN_KEY is not set: it is the admin key the provider accepts (${USAGE})`,
+      );
+
+    const provider = await startReferenceProvider({ adminKey, pathPrefix, fault, host, port });
+    const { seed } = provider;
+    io.stdout(
+      [
+        `reference provider listening on ${provider.url}`,
+        `  project_id                 ${seed.projectId}`,
+        `  key_id (owned by a user)   ${seed.userKeyId}`,
+        `  key_id (service account)   ${seed.serviceAccountKeyId}`,
+        `  fault                      ${fault ? `${fault}: ${faultNamed(fault).description}` : 'none'}`,
+        ...(provider.otherOrigin ? [`  other origin               ${provider.otherOrigin.url}`] : []),
+        '',
+      ].join('\n'),
+    );
+    if (!context.stop.aborted) await once(context.stop, 'abort');
+    await provider.close();
+    io.stdout('reference provider stopped\n');
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof RouteError) {
+      io.stderr(`provider: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code && code in LISTEN_ERRORS) {
+      io.stderr(`provider: cannot listen on ${host}:${port}: ${LISTEN_ERRORS[code]}\n`);
+      return EXIT.usage;
+    }
+    io.stderr(`provider: internal error: ${(error as Error).message}\n`);
+    return EXIT.internal;
+  }
+};
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const controller = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort());
+  process.exitCode = await runProvider(process.argv.slice(2), processIO, {
+    env: process.env,
+    stop: controller.signal,
+  });
+}

@@ -1,0 +1,177 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { StateSetup } from '../contract/states.ts';
+import { loadDocument, type OpenApiDocument } from '../spec/document.ts';
+import type { ProjectApiKey } from '../types.ts';
+import { bodyUnderFault } from './fault-bodies.ts';
+import { type FaultName, TRANSIENT_FAULTS } from './faults.ts';
+import { ERRORS, JSON_TYPE, jsonReply, type Reply, textReply, writeReply } from './responses.ts';
+import { normalizePathPrefix, routeFor } from './route.ts';
+import { stateSetupFor } from './state-setup.ts';
+import { createStore, type ProjectApiKeyStore, type ReferenceSeed } from './store.ts';
+
+// The reference provider as a request handler that does not listen: route, transient faults, auth,
+// lookup, then the fault, decided as a Reply and written at the edge.
+
+export interface FaultOptions {
+  /** `huge-body`: bytes streamed before the body ends (invalidly). Default 300 MB. */
+  hugeBodyBytes?: number;
+  /** `huge-body`: bytes per write. Default 64 KiB. */
+  hugeBodyChunkBytes?: number;
+  /** `rate-limited`: the Retry-After header, in seconds. Default 1. */
+  retryAfterSeconds?: number;
+  /** `retry-after-ms`: the retry-after-ms header. Default 100. */
+  retryAfterMs?: number;
+  /** `cross-origin-redirect`: the origin the 302 points at (startReferenceProvider starts one). */
+  redirectOrigin?: string;
+}
+
+export interface ReferenceProviderOptions {
+  /** The one admin key the provider accepts as `Authorization: Bearer …`. */
+  adminKey: string;
+  /** Served under this path, e.g. `/v1`, so base URLs with a prefix work. */
+  pathPrefix?: string;
+  fault?: FaultName;
+  faultOptions?: FaultOptions;
+  /** The OpenAPI document bodies are built from. Default: the seed document. */
+  document?: OpenApiDocument;
+}
+
+export interface ReferenceProvider {
+  /** For `http.createServer(handler)`. */
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
+  store: ProjectApiKeyStore;
+  stateSetup: StateSetup;
+  /** The ids seeded at creation. */
+  seed: ReferenceSeed;
+}
+
+export const DEFAULT_FAULT_OPTIONS = {
+  hugeBodyBytes: 300 * 1024 * 1024,
+  hugeBodyChunkBytes: 64 * 1024,
+  retryAfterSeconds: 1,
+  retryAfterMs: 100,
+} as const;
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+const HTML_PAGE =
+  '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Sign in</title></head>' +
+  '<body><h1>Sign in to continue</h1><form method="post" action="/login"></form></body></html>\n';
+
+const OPEN_VALUE = '"redacted_value":"';
+
+/** The key's JSON up to the opening quote of `redacted_value`: a value that will never close. */
+const endlessHead = (json: string): string => {
+  const at = json.indexOf(OPEN_VALUE);
+  return at >= 0 ? json.slice(0, at + OPEN_VALUE.length) : `${json.slice(0, -1)},${OPEN_VALUE}`;
+};
+
+export const createReferenceProvider = (options: ReferenceProviderOptions): ReferenceProvider => {
+  if (!options.adminKey) throw new TypeError('createReferenceProvider: adminKey is required');
+  const fault = options.fault;
+  const faultOptions = { ...DEFAULT_FAULT_OPTIONS, ...options.faultOptions };
+  if (fault === 'cross-origin-redirect' && !faultOptions.redirectOrigin) {
+    throw new TypeError('createReferenceProvider: cross-origin-redirect needs faultOptions.redirectOrigin');
+  }
+  for (const [name, value] of Object.entries(faultOptions)) {
+    if (
+      typeof value === 'number' &&
+      !(Number.isSafeInteger(value) && value >= (name === 'hugeBodyChunkBytes' ? 1 : 0))
+    ) {
+      throw new TypeError(
+        `createReferenceProvider: faultOptions.${name} must be a whole number, got ${value}`,
+      );
+    }
+  }
+  const document = options.document ?? loadDocument().document;
+  const match = routeFor(document, normalizePathPrefix(options.pathPrefix));
+  const store = createStore(document);
+  const seed = store.reset();
+  const adminKeyDigest = digest(options.adminKey);
+  // Transient faults fail the odd-numbered attempts of each (method, path, authorization): one retry succeeds.
+  const attempts = new Map<string, number>();
+
+  const isFirstAttempt = (req: IncomingMessage): boolean => {
+    const key = `${req.method} ${req.url} ${digest(req.headers.authorization ?? '').toString('hex')}`;
+    const count = (attempts.get(key) ?? 0) + 1;
+    attempts.set(key, count);
+    return count % 2 === 1;
+  };
+
+  const authFailure = (req: IncomingMessage): Reply | undefined => {
+    const header = req.headers.authorization;
+    if (!header) return ERRORS.missingKey();
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+    return bearer && timingSafeEqual(digest(bearer), adminKeyDigest) ? undefined : ERRORS.invalidKey();
+  };
+
+  const transientFailure = (): Reply => {
+    if (fault === 'transient-5xx') return ERRORS.overloaded();
+    return ERRORS.rateLimited(
+      fault === 'rate-limited'
+        ? { 'retry-after': String(faultOptions.retryAfterSeconds) }
+        : { 'retry-after-ms': String(faultOptions.retryAfterMs) },
+    );
+  };
+
+  const keyReply = (key: ProjectApiKey, projectId: string): Reply => {
+    const otherKeyId = store.keyIds(projectId).find((id) => id !== key.id);
+    const body = bodyUnderFault(fault, key, { document, otherKeyId });
+    const json = JSON.stringify(body);
+    switch (fault) {
+      case 'html-200':
+        return textReply(200, 'text/html; charset=utf-8', HTML_PAGE);
+      case 'wrong-content-type':
+        return textReply(200, 'text/plain; charset=utf-8', json);
+      case 'empty-body':
+        return textReply(200, JSON_TYPE, '');
+      case 'truncated-json':
+        return { kind: 'truncate', status: 200, text: json };
+      case 'huge-body':
+        return {
+          kind: 'stream',
+          head: endlessHead(json),
+          totalBytes: faultOptions.hugeBodyBytes,
+          chunkBytes: faultOptions.hugeBodyChunkBytes,
+        };
+      default:
+        return jsonReply(200, body);
+    }
+  };
+
+  const replyTo = (req: IncomingMessage): Reply => {
+    const method = req.method ?? 'GET';
+    const url = new URL(req.url ?? '/', 'http://provider.invalid');
+    const params = match(url.pathname);
+    if (!params) return ERRORS.unknownPath(method, url.pathname);
+    if (method !== 'GET') return ERRORS.wrongMethod(method, url.pathname);
+    if (fault === 'hang') return { kind: 'hang' };
+    if (fault === 'reset') return { kind: 'reset' };
+    if (fault && TRANSIENT_FAULTS.includes(fault) && isFirstAttempt(req)) return transientFailure();
+    if (fault === 'permanent-5xx') return ERRORS.serverError();
+    const denied = fault === 'auth-not-enforced' ? undefined : authFailure(req);
+    if (denied) return denied;
+    if (fault === 'cross-origin-redirect') {
+      const location = `${faultOptions.redirectOrigin}${url.pathname}${url.search}`;
+      return textReply(302, 'text/plain; charset=utf-8', `Found. Redirecting to ${location}`, { location });
+    }
+    const { projectId, keyId } = params;
+    const key =
+      store.findKey(projectId, keyId) ??
+      (fault === 'not-found-not-enforced'
+        ? store.bodyFor({ projectId, keyId, ownerType: 'user' })
+        : undefined);
+    if (key) return keyReply(key, projectId);
+    return store.hasProject(projectId)
+      ? ERRORS.unknownKey(projectId, keyId)
+      : ERRORS.unknownProject(projectId);
+  };
+
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    const startedAt = performance.now();
+    writeReply(req, res, startedAt, replyTo(req));
+  };
+
+  return { handler, store, stateSetup: stateSetupFor(store), seed };
+};

@@ -1,0 +1,79 @@
+import type { OpenApiDocument } from '../spec/document.ts';
+import { sampleOfComponent } from '../spec/sample.ts';
+import type { ProjectApiKey, ProjectApiKeyOwner, ProjectServiceAccount, ProjectUser } from '../types.ts';
+
+// Response bodies built from the document (every declared property, constants from its enums), then given
+// real values. Only properties the document declares are filled, so a body stays strict-valid as it changes.
+
+export type OwnerType = NonNullable<ProjectApiKeyOwner['type']>;
+
+/** Who owns a key: a project user or a service account, with the facts the service reports about them. */
+export interface OwnerFacts {
+  type: OwnerType;
+  id: string;
+  name: string;
+  /** Users only. */
+  email?: string;
+  role: ProjectUser['role'] & ProjectServiceAccount['role'];
+  /** When the user was added to the project, or the service account created (Unix seconds). */
+  since: number;
+}
+
+export interface KeyFacts {
+  id: string;
+  name: string;
+  createdAt: number;
+  redactedValue: string;
+  owner: OwnerFacts;
+}
+
+type JsonObject = Record<string, unknown>;
+
+/** Sets each value whose property the (document-built) target declares; ignores the rest. */
+const assignDeclared = (target: JsonObject, values: JsonObject): void => {
+  for (const [property, value] of Object.entries(values)) {
+    if (property in target && value !== undefined) target[property] = value;
+  }
+};
+
+const ownerFields = (owner: OwnerFacts): JsonObject =>
+  owner.type === 'user'
+    ? // `created_at` is what later versions of the document call it; only the declared one is filled.
+      {
+        id: owner.id,
+        name: owner.name,
+        email: owner.email,
+        role: owner.role,
+        added_at: owner.since,
+        created_at: owner.since,
+      }
+    : { id: owner.id, name: owner.name, role: owner.role, created_at: owner.since };
+
+/** A `ProjectApiKey` for `facts`, shaped by the document's `ProjectApiKey` component. */
+export const projectApiKeyBody = (document: OpenApiDocument, facts: KeyFacts): ProjectApiKey => {
+  const body = sampleOfComponent('ProjectApiKey', document) as JsonObject;
+  assignDeclared(body, {
+    id: facts.id,
+    name: facts.name,
+    created_at: facts.createdAt,
+    redacted_value: facts.redactedValue,
+  });
+  const owner = body.owner as JsonObject;
+  assignDeclared(owner, { type: facts.owner.type });
+  // The sample carries a sub-object per owner type; the owner is exactly one of them.
+  for (const property of Object.keys(owner)) {
+    if (property !== 'type' && property !== facts.owner.type) delete owner[property];
+  }
+  const party = owner[facts.owner.type] as JsonObject | undefined;
+  if (party) assignDeclared(party, ownerFields(facts.owner));
+  return body as unknown as ProjectApiKey;
+};
+
+/** OpenAI's error body: `{ error: { message, type, param, code } }`. */
+export interface ErrorBody {
+  error: { message: string; type: string; param: string | null; code: string | null };
+}
+
+export const errorBody = (message: string, type: string, code: string | null = null): ErrorBody => ({
+  error: { message, type, param: null, code },
+});

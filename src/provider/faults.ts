@@ -1,0 +1,246 @@
+import type { CheckCategory } from '../conformance/result.ts';
+
+// The reference provider's fault modes, as data: tests iterate them to prove the suite finds each one,
+// docs list them. `expect` is what a conformance run against the faulty provider must conclude.
+
+export interface FaultExpectation {
+  /** The run's verdict: `pass` only for transient faults a client that retries once gets past. */
+  verdict: 'pass' | 'fail';
+  /** The kind of check that must report it. */
+  category: CheckCategory;
+  /** Where in the body the finding points, for body faults. */
+  pointer?: string;
+  /** The schema keyword of that finding, for schema faults. */
+  keyword?: string;
+  /** The conclusion, as a sentence a report could carry. */
+  conclusion: string;
+}
+
+export interface Fault {
+  name: string;
+  description: string;
+  expect: FaultExpectation;
+}
+
+export const FAULTS = [
+  {
+    name: 'wrong-enum',
+    description: 'owner.type is a value outside its enum',
+    expect: {
+      verdict: 'fail',
+      category: 'schema',
+      pointer: '/owner/type',
+      keyword: 'enum',
+      conclusion: 'schema check fails at /owner/type: value outside the enum',
+    },
+  },
+  {
+    name: 'missing-required',
+    description: 'redacted_value is left out of the body',
+    expect: {
+      verdict: 'fail',
+      category: 'schema',
+      pointer: '/redacted_value',
+      keyword: 'required',
+      conclusion: 'schema check fails at /redacted_value: required property missing',
+    },
+  },
+  {
+    name: 'wrong-type',
+    description: 'created_at is an ISO date string instead of Unix seconds',
+    expect: {
+      verdict: 'fail',
+      category: 'schema',
+      pointer: '/created_at',
+      keyword: 'type',
+      conclusion: 'schema check fails at /created_at: a string where an integer is declared',
+    },
+  },
+  {
+    name: 'unredacted-key',
+    description: 'redacted_value is a whole-looking sk-proj- secret, generated at run time',
+    expect: {
+      verdict: 'fail',
+      category: 'security',
+      pointer: '/redacted_value',
+      conclusion:
+        'security check fails at /redacted_value: an unmasked secret (and the report does not repeat it)',
+    },
+  },
+  {
+    name: 'live-shape',
+    description:
+      "today's real service: owner.user {id,email,name,created_at,role}, extra last_used_at, owner_project_access",
+    expect: {
+      verdict: 'fail',
+      category: 'schema',
+      pointer: '/owner/user/added_at',
+      keyword: 'required',
+      conclusion:
+        'schema check fails at /owner/user/added_at and /owner/user/object (required); /owner/user/created_at, /last_used_at and /owner_project_access are undeclared',
+    },
+  },
+  {
+    name: 'owner-mismatch',
+    description: 'owner.type is user but only owner.service_account is present',
+    expect: {
+      verdict: 'fail',
+      category: 'semantic',
+      pointer: '/owner/user',
+      conclusion:
+        'semantic check fails at /owner/user: owner.type names a sub-object the body lacks (the schema alone passes)',
+    },
+  },
+  {
+    name: 'wrong-id',
+    description: 'the body describes a different key id than the one requested',
+    expect: {
+      verdict: 'fail',
+      category: 'semantic',
+      pointer: '/id',
+      conclusion: 'semantic check fails at /id: not the key_id requested',
+    },
+  },
+  {
+    name: 'html-200',
+    description: 'an HTML page with status 200 and content-type text/html',
+    expect: {
+      verdict: 'fail',
+      category: 'contract',
+      conclusion:
+        'contract check fails: text/html where application/json is documented, and the body is not JSON',
+    },
+  },
+  {
+    name: 'wrong-content-type',
+    description: 'a valid JSON body served as text/plain',
+    expect: {
+      verdict: 'fail',
+      category: 'contract',
+      conclusion:
+        'contract check fails on the content-type (text/plain); the body itself is a valid ProjectApiKey',
+    },
+  },
+  {
+    name: 'empty-body',
+    description: 'status 200 with zero bytes of body',
+    expect: {
+      verdict: 'fail',
+      category: 'contract',
+      conclusion: 'contract check fails: an empty 200 is not a ProjectApiKey',
+    },
+  },
+  {
+    name: 'truncated-json',
+    description: 'content-length promises the whole body; the connection closes halfway through the JSON',
+    expect: {
+      verdict: 'fail',
+      category: 'transport',
+      conclusion:
+        'transport check fails: the body ended before content-length; no schema verdict on a partial body',
+    },
+  },
+  {
+    name: 'rate-limited',
+    description: 'first attempt of each request: 429 with Retry-After (seconds), then OK',
+    expect: {
+      verdict: 'pass',
+      category: 'transport',
+      conclusion: 'passes after one retry that waited the Retry-After; the exchange records 2 attempts',
+    },
+  },
+  {
+    name: 'retry-after-ms',
+    description: 'first attempt of each request: 429 with retry-after-ms, then OK',
+    expect: {
+      verdict: 'pass',
+      category: 'transport',
+      conclusion: 'passes after one retry that waited the retry-after-ms; the exchange records 2 attempts',
+    },
+  },
+  {
+    name: 'transient-5xx',
+    description: 'first attempt of each request: 503, then OK',
+    expect: {
+      verdict: 'pass',
+      category: 'transport',
+      conclusion: 'passes after one retry with backoff; the exchange records 2 attempts',
+    },
+  },
+  {
+    name: 'permanent-5xx',
+    description: 'every request: 500',
+    expect: {
+      verdict: 'fail',
+      category: 'transport',
+      conclusion: 'transport check fails: 500 on every attempt, retries exhausted',
+    },
+  },
+  {
+    name: 'hang',
+    description: 'accepts the request and never answers',
+    expect: {
+      verdict: 'fail',
+      category: 'transport',
+      conclusion: 'transport check fails on a timeout; the run itself ends and reports it',
+    },
+  },
+  {
+    name: 'reset',
+    description: 'destroys the connection without a response',
+    expect: {
+      verdict: 'fail',
+      category: 'transport',
+      conclusion: 'transport check fails: connection reset with no response',
+    },
+  },
+  {
+    name: 'huge-body',
+    description: 'status 200 and an endless-looking JSON body (default 300 MB), streamed',
+    expect: {
+      verdict: 'fail',
+      category: 'transport',
+      conclusion: 'transport check fails: the body exceeds the size cap; the run stops reading at the cap',
+    },
+  },
+  {
+    name: 'auth-not-enforced',
+    description: 'answers with any bearer, or none',
+    expect: {
+      verdict: 'fail',
+      category: 'security',
+      conclusion: 'security check fails: a request with no or an invalid admin key gets 200, not 401',
+    },
+  },
+  {
+    name: 'not-found-not-enforced',
+    description: 'status 200 and a key body for an unknown key id',
+    expect: {
+      verdict: 'fail',
+      category: 'pact',
+      conclusion: 'the unknown-key interaction fails: 200 where 404 is expected',
+    },
+  },
+  {
+    name: 'cross-origin-redirect',
+    description: 'status 302 to another origin, which records whether an Authorization header reached it',
+    expect: {
+      verdict: 'fail',
+      category: 'security',
+      conclusion:
+        'security check fails on the cross-origin redirect; the run does not carry the admin key to the other origin',
+    },
+  },
+] as const satisfies readonly Fault[];
+
+export type FaultName = (typeof FAULTS)[number]['name'];
+
+export const FAULT_NAMES: readonly FaultName[] = FAULTS.map((fault) => fault.name);
+
+export const isFaultName = (name: string): name is FaultName =>
+  (FAULT_NAMES as readonly string[]).includes(name);
+
+export const faultNamed = (name: FaultName): Fault => FAULTS.find((fault) => fault.name === name) as Fault;
+
+/** Faults that fail the first attempt of each request and answer the retry. */
+export const TRANSIENT_FAULTS: readonly FaultName[] = ['rate-limited', 'retry-after-ms', 'transient-5xx'];

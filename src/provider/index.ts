@@ -1,0 +1,36 @@
+// The bundled reference provider: one import for the conformance run, the CLI and tests.
+export {
+  createReferenceProvider,
+  DEFAULT_FAULT_OPTIONS,
+  type FaultOptions,
+  type ReferenceProvider,
+  type ReferenceProviderOptions,
+} from './app.ts';
+export type { KeyFacts, OwnerFacts, OwnerType } from './bodies.ts';
+export {
+  FAULT_NAMES,
+  FAULTS,
+  type Fault,
+  type FaultExpectation,
+  type FaultName,
+  faultNamed,
+  isFaultName,
+  TRANSIENT_FAULTS,
+} from './faults.ts';
+export type { OtherOrigin, OtherOriginRequest } from './other-origin.ts';
+export { redactedValueOf } from './redaction.ts';
+export { normalizePathPrefix, RouteError } from './route.ts';
+export {
+  DEFAULT_HOST,
+  type RunningReferenceProvider,
+  type StartReferenceProviderOptions,
+  startReferenceProvider,
+} from './server.ts';
+export {
+  createStore,
+  type ProjectApiKeyStore,
+  REFERENCE_OWNERS,
+  REFERENCE_SEED,
+  type ReferenceSeed,
+  type SeedKeyInput,
+} from './store.ts';
