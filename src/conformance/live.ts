@@ -11,6 +11,8 @@ import { checkIdentity, checkOwnerAgreement, checkRedaction } from './semantic.t
 export type LiveOutcome =
   | {
       kind: 'response';
+      /** The URL the request went to, for judging where a redirect points. */
+      url: string;
       status: number;
       headers: Record<string, string>;
       text: string;
@@ -101,6 +103,22 @@ const echoedSecrets = (text: string, secrets: readonly string[]): Finding[] =>
     ? [error('', 'secretEchoed', 'the response body contains the admin key that was sent')]
     : [];
 
+/** A redirect to another origin: the policy does not follow it, so the admin key stays where it was sent. */
+const crossOriginRedirect = (outcome: LiveOutcome): Finding[] => {
+  if (outcome.kind !== 'response' || outcome.status < 300 || outcome.status >= 400) return [];
+  const location = outcome.headers.location;
+  if (!location || !URL.canParse(location, outcome.url)) return [];
+  const to = new URL(location, outcome.url);
+  if (to.origin === new URL(outcome.url).origin) return [];
+  return [
+    error(
+      '',
+      'crossOriginRedirect',
+      `status ${outcome.status} redirects an authenticated request to another origin (${to.origin}); not followed, so the admin key was not sent there`,
+    ),
+  ];
+};
+
 /** Why there is no key body to check, or undefined when there is one. */
 const whyNoKey = (outcome: LiveOutcome, json: unknown): string | undefined => {
   if (outcome.kind === 'failure') return 'no response to check';
@@ -123,8 +141,13 @@ export const checkRetrievedKey = (
   const drafts = [check('transport', label, transport.findings, outcome)];
   const reason = whyNoKey(outcome, transport.json);
   if (reason) {
-    for (const category of ['schema', 'semantic', 'security'] as const)
-      drafts.push(skipped(category, label, reason, outcome));
+    const redirect = crossOriginRedirect(outcome);
+    drafts.push(skipped('schema', label, reason, outcome), skipped('semantic', label, reason, outcome));
+    drafts.push(
+      redirect.length > 0
+        ? check('security', label, redirect, outcome)
+        : skipped('security', label, reason, outcome),
+    );
     return drafts;
   }
   const body = transport.json;

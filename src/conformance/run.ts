@@ -11,11 +11,12 @@ import {
 } from '../contract/states.ts';
 import { verifyPact } from '../contract/verify.ts';
 import type { Finding } from '../finding.ts';
-import { startReferenceProvider } from '../provider/app.ts';
+import { type ReferenceProviderOptions, startReferenceProvider } from '../provider/index.ts';
 import { redactDeep } from '../redact.ts';
 import { loadDocument } from '../spec/document.ts';
 import { lintExamples } from '../spec/lint.ts';
 import { validatorsFor } from '../spec/validators.ts';
+import type { TransportPolicy } from '../transport/policy.ts';
 import { startForwardingProxy } from '../transport/proxy.ts';
 import { ExchangeRecorder } from '../transport/recorder.ts';
 import { createTransport } from '../transport/transport.ts';
@@ -38,10 +39,10 @@ export interface RunEnvironment {
   signal?: AbortSignal;
   /** Progress lines for the console (already redacted by the caller's writer). */
   log?: (line: string) => void;
-  /** Options for the reference provider when no --base-url is given (tests use its fault mode). */
-  reference?: { fault?: string; hugeBodyBytes?: number };
-  /** Largest response body read from the target. */
-  maxBodyBytes?: number;
+  /** Options for the reference provider when no --base-url is given. */
+  reference?: Omit<ReferenceProviderOptions, 'adminKey'>;
+  /** Transport policy beyond --timeout and --retries: backoff, Retry-After cap, body size cap. */
+  policy?: Partial<TransportPolicy>;
 }
 
 /** A pact file that cannot be read or parsed: the person's configuration, exit 2. */
@@ -189,11 +190,7 @@ export const createConformanceRun = (config: RunConfig, environment: RunEnvironm
       log(`started the reference provider at ${provider.url}`);
     }
     const transport = createTransport(
-      {
-        timeoutMs: config.timeoutMs,
-        retries: config.retries,
-        ...(environment.maxBodyBytes ? { maxBodyBytes: environment.maxBodyBytes } : {}),
-      },
+      { ...environment.policy, timeoutMs: config.timeoutMs, retries: config.retries },
       { recorder, secrets },
     );
 

@@ -106,9 +106,9 @@ export const FAULTS = [
     description: 'an HTML page with status 200 and content-type text/html',
     expect: {
       verdict: 'fail',
-      category: 'contract',
+      category: 'transport',
       conclusion:
-        'contract check fails: text/html where application/json is documented, and the body is not JSON',
+        'transport check fails: text/html where application/json is documented, and the body is not JSON',
     },
   },
   {
@@ -116,9 +116,9 @@ export const FAULTS = [
     description: 'a valid JSON body served as text/plain',
     expect: {
       verdict: 'fail',
-      category: 'contract',
+      category: 'transport',
       conclusion:
-        'contract check fails on the content-type (text/plain); the body itself is a valid ProjectApiKey',
+        'transport check fails on the content-type (text/plain); the body itself is a valid ProjectApiKey',
     },
   },
   {
@@ -126,8 +126,8 @@ export const FAULTS = [
     description: 'status 200 with zero bytes of body',
     expect: {
       verdict: 'fail',
-      category: 'contract',
-      conclusion: 'contract check fails: an empty 200 is not a ProjectApiKey',
+      category: 'transport',
+      conclusion: 'transport check fails: an empty 200 is not a ProjectApiKey',
     },
   },
   {

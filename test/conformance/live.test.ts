@@ -29,6 +29,7 @@ const userKey = edited(
 );
 const json = (body: unknown, status = 200, contentType = 'application/json'): LiveOutcome => ({
   kind: 'response',
+  url: 'http://127.0.0.1:1/v1/organization/projects/proj_a/api_keys/key_user',
   status,
   headers: { 'content-type': contentType },
   text: typeof body === 'string' ? body : JSON.stringify(body),
@@ -110,6 +111,20 @@ describe('live checks of a retrieved key', () => {
       ['skip', 'the body is not JSON'],
       ['skip', 'the body is not JSON'],
     ]);
+  });
+
+  it('fails security when a request is redirected to another origin, and not for a same-origin one', () => {
+    const redirect = (location: string): LiveOutcome => ({
+      ...json('', 302, 'text/plain'),
+      headers: { location },
+    });
+    const away = checkRetrievedKey('userKey', 'key_user', redirect('http://other.test:2/steal'), context);
+    expect(away.find((c) => c.category === 'security')?.status).to.equal('fail');
+    expect(away.find((c) => c.category === 'security')?.findings[0]?.message).to.contain(
+      'http://other.test:2',
+    );
+    const home = checkRetrievedKey('userKey', 'key_user', redirect('/v1/elsewhere'), context);
+    expect(home.find((c) => c.category === 'security')?.status).to.equal('skip');
   });
 
   it('grades undeclared properties as warnings, and errors with --strict', () => {
