@@ -20,7 +20,7 @@ describe('normalisePact', () => {
     {
       description: 'sorts keys at every level',
       given: { b: { d: 1, c: [{ f: 2, e: 3 }] }, a: true },
-      want: JSON.stringify({ a: true, b: { c: [{ e: 3, f: 2 }], d: 1 } }, null, 2) + '\n',
+      want: `${JSON.stringify({ a: true, b: { c: [{ e: 3, f: 2 }], d: 1 } }, null, 2)}\n`,
     },
     {
       description: 'sorts interactions by description, then by state',
@@ -31,18 +31,17 @@ describe('normalisePact', () => {
           { description: 'a', providerStates: [{ name: 'x' }] },
         ],
       },
-      want:
-        JSON.stringify(
-          {
-            interactions: [
-              { description: 'a', providerStates: [{ name: 'x' }] },
-              { description: 'a', providerStates: [{ name: 'y' }] },
-              { description: 'b' },
-            ],
-          },
-          null,
-          2,
-        ) + '\n',
+      want: `${JSON.stringify(
+        {
+          interactions: [
+            { description: 'a', providerStates: [{ name: 'x' }] },
+            { description: 'a', providerStates: [{ name: 'y' }] },
+            { description: 'b' },
+          ],
+        },
+        null,
+        2,
+      )}\n`,
     },
   ];
   for (const { description, given, want } of cases) {
