@@ -1,7 +1,10 @@
 import type { Finding } from './finding.ts';
+import { asOpenAIError, type OpenAIErrorBody } from './openai-error.ts';
 import { loadDocument } from './spec/document.ts';
 import { type SchemaValidators, validatorsFor } from './spec/validators.ts';
 import type { ProjectApiKey } from './types.ts';
+
+export type { OpenAIErrorBody } from './openai-error.ts';
 
 // The consumer: a typed client for "Retrieve project API key". The code under test in the consumer
 // contract, and the one the conformance run points at live targets (through its own fetch).
@@ -17,11 +20,6 @@ export interface ProjectApiKeyClientOptions {
   fetch?: Fetch;
   /** Abort a request (headers and body) after this long. */
   timeoutMs?: number;
-}
-
-/** OpenAI's error body: `{ "error": { "message", "type", "param", "code" } }`. */
-export interface OpenAIErrorBody {
-  error: { message: string; type: string; param?: string | null; code?: string | null };
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -107,21 +105,6 @@ export class TransportError extends ProjectApiKeyClientError {
 
 const detail = (body: OpenAIErrorBody | undefined): string =>
   body ? `: ${body.error.type}: ${body.error.message}` : '';
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
-
-const isOptionalString = (value: unknown) =>
-  value === undefined || value === null || typeof value === 'string';
-
-/** The body as OpenAI's error shape, or undefined when it is something else. */
-export const asOpenAIError = (body: unknown): OpenAIErrorBody | undefined => {
-  if (!isObject(body) || !isObject(body.error)) return undefined;
-  const { message, type, param, code } = body.error;
-  if (typeof message !== 'string' || typeof type !== 'string') return undefined;
-  if (!isOptionalString(param) || !isOptionalString(code)) return undefined;
-  return body as unknown as OpenAIErrorBody;
-};
 
 const isJsonContentType = (value: string | null): boolean =>
   value !== null && /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i.test(value.trim());
