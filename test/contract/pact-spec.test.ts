@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SwaggerMockValidatorFactory, type ValidationOutcome } from '@pactflow/swagger-mock-validator';
@@ -188,12 +188,12 @@ describe('swagger-mock-validator (PactFlow) on the committed pact, as an indepen
 
   it('fails a pact whose 200 body breaks the schema (so its silence above means something)', async () => {
     const broken = edited(pact, [at(userKey, '/response/body/content/owner/type'), 'robot']);
-    const path = join(mkdtempSync(join(tmpdir(), 'smv-')), 'broken.json');
+    const dir = mkdtempSync(join(tmpdir(), 'smv-'));
+    const path = join(dir, 'broken.json');
     writeFileSync(path, JSON.stringify(broken));
-    const result = await SwaggerMockValidatorFactory.create().validate({
-      mockPathOrUrl: path,
-      specPathOrUrl: DEFAULT_SPEC_PATH,
-    });
+    const result = await SwaggerMockValidatorFactory.create()
+      .validate({ mockPathOrUrl: path, specPathOrUrl: DEFAULT_SPEC_PATH })
+      .finally(() => rmSync(dir, { recursive: true, force: true }));
     expect(result.errors.map((e) => e.code)).to.include('response.body.incompatible');
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -177,5 +177,6 @@ describe('verifyPact', () => {
         expect((error as VerificationError).pactPath).to.equal(pactPath);
       }
     }
+    rmSync(dir, { recursive: true, force: true });
   });
 });
