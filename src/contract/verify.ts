@@ -120,7 +120,8 @@ const runWorker = (
     child.on('error', (error) =>
       reject(new VerificationError(pactPath, `cannot start the verifier: ${error.message}`)),
     );
-    child.on('exit', (code) => {
+    // 'close', not 'exit': it comes after the IPC channel and stdout are drained, so the result is in.
+    child.on('close', (code) => {
       onOutput?.(Buffer.concat(output).toString('utf8'));
       if (result) resolve(result);
       else reject(new VerificationError(pactPath, `the verifier process exited with ${code} and no result`));
