@@ -1,0 +1,227 @@
+import type { Finding } from './finding.ts';
+import { asOpenAIError, type OpenAIErrorBody } from './openai-error.ts';
+import { loadDocument } from './spec/document.ts';
+import { type SchemaValidators, validatorsFor } from './spec/validators.ts';
+import type { ProjectApiKey } from './types.ts';
+
+export type { OpenAIErrorBody } from './openai-error.ts';
+
+// The consumer: a typed client for "Retrieve project API key". The code under test in the consumer
+// contract, and the one the conformance run points at live targets (through its own fetch).
+
+export type Fetch = typeof globalThis.fetch;
+
+export interface ProjectApiKeyClientOptions {
+  /** Where the API lives, path prefix included: `https://api.openai.com/v1`. */
+  baseUrl: string;
+  /** The admin key (`sk-admin-…`); sent as a bearer token and never repeated in an error. */
+  adminKey: string;
+  /** Any fetch-compatible function: the conformance run passes one with its transport policy. */
+  fetch?: Fetch;
+  /** Abort a request (headers and body) after this long. */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+const REDACTED = '[REDACTED]';
+
+/** What every client error says: which request it was about. */
+export abstract class ProjectApiKeyClientError extends Error {
+  abstract override readonly name: string;
+  constructor(
+    message: string,
+    readonly url: string,
+  ) {
+    super(message);
+  }
+}
+
+/** 404: the project or key does not exist (or is not visible to this admin key). */
+export class ProjectApiKeyNotFoundError extends ProjectApiKeyClientError {
+  override readonly name = 'ProjectApiKeyNotFoundError';
+  readonly status = 404;
+  constructor(
+    url: string,
+    readonly errorBody: OpenAIErrorBody | undefined,
+  ) {
+    super(`project API key not found (404) at ${url}${detail(errorBody)}`, url);
+  }
+}
+
+/** 401/403: the admin key is missing, invalid, or lacks the scope. */
+export class UnauthorizedError extends ProjectApiKeyClientError {
+  override readonly name = 'UnauthorizedError';
+  constructor(
+    url: string,
+    readonly status: 401 | 403,
+    readonly errorBody: OpenAIErrorBody | undefined,
+  ) {
+    super(`admin key rejected (${status}) at ${url}${detail(errorBody)}`, url);
+  }
+}
+
+/** A 2xx whose body is not JSON, is not labelled JSON, or is not a valid ProjectApiKey. */
+export class NonConformingResponseError extends ProjectApiKeyClientError {
+  override readonly name = 'NonConformingResponseError';
+  constructor(
+    url: string,
+    readonly status: number,
+    readonly findings: Finding[],
+    /** The parsed body, or the text when it is not JSON. */
+    readonly body: unknown,
+  ) {
+    const errors = findings.filter((f) => f.severity === 'error');
+    const first = errors[0];
+    super(
+      `response from ${url} does not conform to ProjectApiKey: ${errors.length} error(s)` +
+        (first ? `, first at ${first.pointer || '(root)'}: ${first.message}` : ''),
+      url,
+    );
+  }
+}
+
+/** A status the endpoint is not expected to answer with (a 5xx, a 429 the fetch gave up on, a 3xx). */
+export class UnexpectedStatusError extends ProjectApiKeyClientError {
+  override readonly name = 'UnexpectedStatusError';
+  constructor(
+    url: string,
+    readonly status: number,
+    readonly errorBody: OpenAIErrorBody | undefined,
+  ) {
+    super(`unexpected status ${status} from ${url}${detail(errorBody)}`, url);
+  }
+}
+
+/** No response: refused, reset, timed out, or whatever the injected fetch threw. */
+export class TransportError extends ProjectApiKeyClientError {
+  override readonly name = 'TransportError';
+  constructor(
+    url: string,
+    readonly causeMessage: string,
+  ) {
+    super(`request to ${url} failed: ${causeMessage}`, url);
+  }
+}
+
+const detail = (body: OpenAIErrorBody | undefined): string =>
+  body ? `: ${body.error.type}: ${body.error.message}` : '';
+
+const isJsonContentType = (value: string | null): boolean =>
+  value !== null && /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i.test(value.trim());
+
+const parseJson = (text: string): { ok: true; value: unknown } | { ok: false } => {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+};
+
+let defaultValidators: SchemaValidators | undefined;
+const validators = (): SchemaValidators => {
+  defaultValidators ??= validatorsFor(loadDocument().document);
+  return defaultValidators;
+};
+
+export class ProjectApiKeyClient {
+  readonly #base: URL;
+  readonly #adminKey: string;
+  readonly #fetch: Fetch;
+  readonly #timeoutMs: number;
+
+  constructor(options: ProjectApiKeyClientOptions) {
+    if (!URL.canParse(options.baseUrl)) throw new TypeError(`baseUrl is not a URL: ${options.baseUrl}`);
+    if (!options.adminKey) throw new TypeError('adminKey is empty');
+    this.#base = new URL(options.baseUrl);
+    this.#adminKey = options.adminKey;
+    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  /** `baseUrl` + `/organization/projects/{project_id}/api_keys/{key_id}`, keeping the base's path prefix. */
+  urlOf(projectId: string, keyId: string): string {
+    const url = new URL(this.#base);
+    const prefix = url.pathname.replace(/\/+$/, '');
+    url.pathname = `${prefix}/organization/projects/${encodeURIComponent(projectId)}/api_keys/${encodeURIComponent(keyId)}`;
+    return url.toString();
+  }
+
+  async retrieveProjectApiKey(projectId: string, keyId: string): Promise<ProjectApiKey> {
+    if (!projectId || !keyId) throw new TypeError('projectId and keyId must be non-empty');
+    const url = this.urlOf(projectId, keyId);
+    let status: number;
+    let contentType: string | null;
+    let text: string;
+    try {
+      const response = await this.#fetch(url, {
+        method: 'GET',
+        headers: { Authorization: `Bearer ${this.#adminKey}`, Accept: 'application/json' },
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      });
+      status = response.status;
+      contentType = response.headers.get('content-type');
+      text = await response.text();
+    } catch (error) {
+      throw new TransportError(url, this.#redact(causeOf(error, this.#timeoutMs)));
+    }
+    return this.#interpret(url, status, contentType, text);
+  }
+
+  #interpret(url: string, status: number, contentType: string | null, text: string): ProjectApiKey {
+    const parsed = parseJson(text);
+    if (status >= 200 && status < 300) {
+      if (!isJsonContentType(contentType)) {
+        throw new NonConformingResponseError(
+          url,
+          status,
+          [
+            {
+              pointer: '',
+              severity: 'error',
+              keyword: 'contentType',
+              message: `content-type must be application/json; got ${contentType ?? 'none'}`,
+            },
+          ],
+          this.#redactDeep(parsed.ok ? parsed.value : text),
+        );
+      }
+      if (!parsed.ok) {
+        throw new NonConformingResponseError(
+          url,
+          status,
+          [{ pointer: '', severity: 'error', keyword: 'json', message: 'body is not JSON' }],
+          this.#redact(text),
+        );
+      }
+      const result = validators().validate('ProjectApiKey', parsed.value);
+      if (!result.valid) {
+        throw new NonConformingResponseError(url, status, result.findings, this.#redactDeep(parsed.value));
+      }
+      return parsed.value as ProjectApiKey;
+    }
+    const errorBody = this.#redactDeep(parsed.ok ? asOpenAIError(parsed.value) : undefined);
+    if (status === 404) throw new ProjectApiKeyNotFoundError(url, errorBody);
+    if (status === 401 || status === 403) throw new UnauthorizedError(url, status, errorBody);
+    throw new UnexpectedStatusError(url, status, errorBody);
+  }
+
+  // A server (or a fetch wrapper) may echo the Authorization header back: never let it into an error.
+  #redact(text: string): string {
+    return text.replaceAll(this.#adminKey, REDACTED);
+  }
+
+  #redactDeep<T>(value: T): T {
+    if (value === undefined) return value;
+    const text = JSON.stringify(value);
+    return text.includes(this.#adminKey) ? (JSON.parse(this.#redact(text)) as T) : value;
+  }
+}
+
+const causeOf = (error: unknown, timeoutMs: number): string => {
+  if (error instanceof DOMException && error.name === 'TimeoutError')
+    return `timed out after ${timeoutMs} ms`;
+  if (!(error instanceof Error)) return String(error);
+  // undici says "fetch failed" and keeps the reason (ECONNREFUSED, a reset) in `cause`.
+  const cause = error.cause instanceof Error ? error.cause.message : undefined;
+  return cause && cause !== error.message ? `${error.message} (${cause})` : error.message;
+};

@@ -1,0 +1,125 @@
+import { MatchersV3 } from '@pact-foundation/pact';
+import { appendPointer } from '../pointer.ts';
+import { componentOfRef, type OpenApiDocument, type SchemaObject } from '../spec/document.ts';
+
+// Pact body matchers read from the document, so the contract tightens and loosens with the schema:
+// enums become regexes of their members, constants equality, everything else a type match.
+
+/** An example body that cannot become a matcher: it breaks its own schema, or the schema is unsupported. */
+export class MatcherBuildError extends Error {
+  override readonly name = 'MatcherBuildError';
+  constructor(
+    readonly component: string,
+    /** Where in the example body. */
+    readonly pointer: string,
+    readonly reason: string,
+  ) {
+    super(`cannot build a matcher for ${component} at ${pointer || '(root)'}: ${reason}`);
+  }
+}
+
+const REGEX_SPECIALS = /[.*+?^${}()|[\]\\]/g;
+
+/** A regex that matches exactly the enum's members, each escaped (Pact's regex matcher finds, so anchor). */
+export const enumPattern = (members: readonly string[]): string =>
+  `^(?:${members.map((member) => member.replace(REGEX_SPECIALS, '\\$&')).join('|')})$`;
+
+/** A single-member enum the generator marks constant (`x-stainless-const`): the `object` discriminators. */
+export const isConstant = (schema: SchemaObject): boolean =>
+  Array.isArray(schema.enum) && schema.enum.length === 1 && schema['x-stainless-const'] === true;
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * The Pact template (plain JSON with `pact:matcher:type` nodes) for `example` as an instance of the
+ * component. Throws MatcherBuildError when the example lacks a required property, carries one the schema
+ * does not declare, or has a value its schema forbids: a contract must not promise what the spec does not.
+ */
+export const bodyMatcher = (document: OpenApiDocument, component: string, example: unknown): unknown => {
+  const fail = (pointer: string, reason: string): never => {
+    throw new MatcherBuildError(component, pointer, reason);
+  };
+
+  const resolve = (schema: SchemaObject, pointer: string, seen: string[] = []): SchemaObject => {
+    if (schema.$ref === undefined) return schema;
+    const name = componentOfRef(schema.$ref);
+    const target = name ? document.components?.schemas?.[name] : undefined;
+    if (!name || !target) return fail(pointer, `can't resolve $ref ${String(schema.$ref)}`);
+    if (seen.includes(name)) return fail(pointer, `$ref cycle through ${name}`);
+    return resolve(target, pointer, [...seen, name]);
+  };
+
+  const typesOf = (schema: SchemaObject): string[] =>
+    Array.isArray(schema.type)
+      ? (schema.type as string[])
+      : typeof schema.type === 'string'
+        ? [schema.type]
+        : [];
+
+  const build = (given: SchemaObject, value: unknown, pointer: string): unknown => {
+    const schema = resolve(given, pointer);
+    // Nullable in 3.0 (`nullable`), 3.1 (`type: [X, 'null']`) and as `anyOf: [X, {type: 'null'}]`.
+    const branches = (schema.anyOf ?? schema.oneOf) as SchemaObject[] | undefined;
+    const nonNull = branches?.filter((branch) => resolve(branch, pointer).type !== 'null');
+    const nullable =
+      schema.nullable === true ||
+      typesOf(schema).includes('null') ||
+      (nonNull?.length ?? 0) < (branches?.length ?? 0);
+    if (value === null) return nullable ? MatchersV3.nullValue() : fail(pointer, 'null is not allowed here');
+    if (branches) {
+      if (nonNull?.length !== 1) return fail(pointer, 'anyOf/oneOf other than "X or null" is not supported');
+      return build(nonNull[0] as SchemaObject, value, pointer);
+    }
+
+    if (Array.isArray(schema.enum)) {
+      if (!schema.enum.includes(value)) {
+        return fail(pointer, `${JSON.stringify(value)} is not one of ${JSON.stringify(schema.enum)}`);
+      }
+      if (isConstant(schema)) return MatchersV3.equal(value);
+      if (!schema.enum.every((member) => typeof member === 'string')) {
+        return fail(pointer, 'only string enums are supported');
+      }
+      return MatchersV3.regex(enumPattern(schema.enum as string[]), value as string);
+    }
+
+    const type = typesOf(schema).find((t) => t !== 'null') ?? (schema.properties ? 'object' : undefined);
+    switch (type) {
+      case 'object': {
+        if (!isPlainObject(value)) return fail(pointer, 'must be an object');
+        const properties = (schema.properties ?? {}) as Record<string, SchemaObject>;
+        for (const required of (schema.required ?? []) as string[]) {
+          if (!(required in value)) fail(appendPointer(pointer, required), 'required property missing');
+        }
+        return Object.fromEntries(
+          Object.entries(value).map(([name, item]) => {
+            const at = appendPointer(pointer, name);
+            const property = properties[name];
+            if (!property) return fail(at, 'property is not declared by the schema');
+            return [name, build(property, item, at)];
+          }),
+        );
+      }
+      case 'array': {
+        if (!Array.isArray(value) || value.length === 0) return fail(pointer, 'must be a non-empty array');
+        const items = (schema.items ?? {}) as SchemaObject;
+        return MatchersV3.eachLike(build(items, value[0], appendPointer(pointer, 0)), 1);
+      }
+      case 'integer':
+        // Pact's integer matcher rejects 1.5 where a type match would accept it.
+        return Number.isInteger(value)
+          ? MatchersV3.integer(value as number)
+          : fail(pointer, 'must be an integer');
+      case 'number':
+        return typeof value === 'number' ? MatchersV3.number(value) : fail(pointer, 'must be a number');
+      case 'string':
+        return typeof value === 'string' ? MatchersV3.string(value) : fail(pointer, 'must be a string');
+      case 'boolean':
+        return typeof value === 'boolean' ? MatchersV3.boolean(value) : fail(pointer, 'must be a boolean');
+      default:
+        return fail(pointer, `schema without a supported type (${JSON.stringify(schema.type)})`);
+    }
+  };
+
+  return build({ $ref: `#/components/schemas/${component}` }, example, '');
+};

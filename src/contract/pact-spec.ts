@@ -1,0 +1,205 @@
+import type { Finding } from '../finding.ts';
+import { asOpenAIError, ERROR_RESPONSE_STATUSES } from '../openai-error.ts';
+import { toPointer } from '../pointer.ts';
+import {
+  componentOfRef,
+  type OpenApiDocument,
+  type OperationObject,
+  type SchemaObject,
+} from '../spec/document.ts';
+import type { SchemaValidators } from '../spec/validators.ts';
+
+// Pact ⊆ spec: every interaction the consumer relies on is one the document promises. Pure: the pact
+// and the document in, findings with pointers into the pact file out.
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+/** `/a/{id}/b` as a regex over a concrete path: each parameter is exactly one non-empty segment. */
+const templatePattern = (template: string): RegExp =>
+  new RegExp(
+    `^${template
+      .split(/(\{[^}/]+\})/)
+      .map((part) => (/^\{[^}/]+\}$/.test(part) ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join('')}$`,
+  );
+
+/** The document's path templates that match a concrete path, most literal first. */
+export const matchingTemplates = (document: OpenApiDocument, path: string): string[] =>
+  Object.keys(document.paths)
+    .filter((template) => templatePattern(template).test(path))
+    .sort((a, b) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0));
+
+/** The response key that documents a status: exact, then its range (`4XX`), then `default`. */
+const documentedKey = (operation: OperationObject, status: number): string | undefined => {
+  const responses = operation.responses ?? {};
+  const keys = Object.keys(responses);
+  return (
+    keys.find((key) => key === String(status)) ??
+    keys.find((key) => key.toUpperCase() === `${String(status)[0]}XX`) ??
+    keys.find((key) => key === 'default')
+  );
+};
+
+const isJsonMediaType = (mediaType: string) => /^application\/(?:[\w.-]+\+)?json\b/i.test(mediaType);
+
+/** Where a pact keeps a response body: V4 wraps it as `{ content, contentType, encoded }`. */
+const bodyOf = (response: Json, isV4: boolean, at: (string | number)[]) => {
+  if (!('body' in response) || response.body === undefined || response.body === null) return undefined;
+  if (!isV4) return { content: response.body, contentType: undefined, encoded: false, at: [...at, 'body'] };
+  const body = response.body as Json;
+  return {
+    content: body.content,
+    contentType: typeof body.contentType === 'string' ? body.contentType : undefined,
+    encoded: body.encoded !== undefined && body.encoded !== false,
+    at: [...at, 'body', 'content'],
+  };
+};
+
+const finding = (
+  at: (string | number)[],
+  severity: Finding['severity'],
+  keyword: string,
+  message: string,
+): Finding => ({ pointer: toPointer(at), severity, keyword, message });
+
+interface Context {
+  document: OpenApiDocument;
+  validators: SchemaValidators;
+  isV4: boolean;
+}
+
+const checkInteraction = (interaction: unknown, index: number, context: Context): Finding[] => {
+  const { document, validators, isV4 } = context;
+  const base = ['interactions', index];
+  if (!isObject(interaction)) return [finding(base, 'error', 'pact', 'interaction is not an object')];
+  const name = `"${String(interaction.description ?? index)}"`;
+  if (interaction.type !== undefined && interaction.type !== 'Synchronous/HTTP') {
+    return [
+      finding(
+        [...base, 'type'],
+        'warning',
+        'pact',
+        `${name}: ${String(interaction.type)} is not HTTP; not checked`,
+      ),
+    ];
+  }
+  const request = isObject(interaction.request) ? interaction.request : {};
+  const response = isObject(interaction.response) ? interaction.response : {};
+  const method = String(request.method ?? '').toLowerCase();
+  // With fromProviderState the example path is stored in `path`, the expression in `generators`.
+  const path = String(request.path ?? '');
+
+  const templates = matchingTemplates(document, path);
+  if (templates.length === 0) {
+    const known = Object.keys(document.paths).join(', ');
+    return [
+      finding(
+        [...base, 'request', 'path'],
+        'error',
+        'path',
+        `${name}: no path of the document matches ${path} (paths: ${known})`,
+      ),
+    ];
+  }
+  const template = templates.find((t) => isObject(document.paths[t]?.[method])) ?? (templates[0] as string);
+  const operation = document.paths[template]?.[method];
+  if (!HTTP_METHODS.includes(method) || operation === undefined) {
+    const declared = Object.keys(document.paths[template] ?? {})
+      .filter((m) => HTTP_METHODS.includes(m))
+      .map((m) => m.toUpperCase());
+    return [
+      finding(
+        [...base, 'request', 'method'],
+        'error',
+        'method',
+        `${name}: ${template} has no ${method.toUpperCase() || '(no method)'} operation (declared: ${declared.join(', ')})`,
+      ),
+    ];
+  }
+
+  const operationName = `${method.toUpperCase()} ${template}`;
+  const status = Number(response.status);
+  const body = bodyOf(response, isV4, [...base, 'response']);
+  const key = documentedKey(operation, status);
+  if (key === undefined) {
+    const undocumented = `${name}: status ${status} is not documented for ${operationName} (documented: ${Object.keys(operation.responses ?? {}).join(', ')})`;
+    const errorShaped = body !== undefined && !body.encoded && asOpenAIError(body.content) !== undefined;
+    if (!ERROR_RESPONSE_STATUSES.includes(status)) {
+      return [finding([...base, 'response', 'status'], 'error', 'status', undocumented)];
+    }
+    return errorShaped
+      ? [
+          finding(
+            [...base, 'response', 'status'],
+            'warning',
+            'status',
+            `${undocumented}; accepted as an OpenAI error response`,
+          ),
+        ]
+      : [
+          finding(
+            [...base, 'response', 'status'],
+            'error',
+            'status',
+            `${undocumented} and its body is not an OpenAI error body`,
+          ),
+        ];
+  }
+
+  const content: Record<string, { schema?: SchemaObject }> = operation.responses?.[key]?.content ?? {};
+  const mediaTypes = Object.keys(content);
+  const mediaType =
+    mediaTypes.find((m) => body?.contentType !== undefined && m === body.contentType.split(';')[0]) ??
+    mediaTypes.find(isJsonMediaType);
+  if (mediaType === undefined) return [];
+  if (body === undefined) {
+    return [
+      finding(
+        [...base, 'response'],
+        'error',
+        'body',
+        `${name}: ${operationName} ${key} documents a ${mediaType} body; the interaction has none`,
+      ),
+    ];
+  }
+  if (body.encoded)
+    return [finding(body.at, 'warning', 'body', `${name}: the body is encoded, not JSON; not checked`)];
+  const component = componentOfRef(content[mediaType]?.schema?.$ref);
+  if (!component || !validators.has(component)) {
+    return [
+      finding(body.at, 'warning', 'body', `${name}: the response schema is not a component; not checked`),
+    ];
+  }
+  return validators.validate(component, body.content).findings.map((f) => ({
+    ...f,
+    pointer: toPointer(body.at) + f.pointer,
+    message: `${name}: ${f.message} (${component})`,
+  }));
+};
+
+/**
+ * Checks each HTTP interaction of `pact` against `document`: its method and (example) path match an
+ * operation, its status is documented for it, and its body validates against the documented schema.
+ * An undocumented 401/403/404/429 with OpenAI's error body is a warning naming the status (the real
+ * service sends them; the document does not list them); any other undocumented status is an error.
+ */
+export const checkPactAgainstSpec = (
+  pact: unknown,
+  document: OpenApiDocument,
+  validators: SchemaValidators,
+): Finding[] => {
+  if (!isObject(pact) || !Array.isArray(pact.interactions)) {
+    return [finding(['interactions'], 'error', 'pact', 'not a pact: no interactions array')];
+  }
+  const version = (pact.metadata as { pactSpecification?: { version?: unknown } } | undefined)
+    ?.pactSpecification?.version;
+  const context = { document, validators, isV4: typeof version === 'string' && version.startsWith('4') };
+  return pact.interactions.flatMap((interaction: unknown, index: number) =>
+    checkInteraction(interaction, index, context),
+  );
+};

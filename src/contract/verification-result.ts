@@ -1,0 +1,161 @@
+import type { Finding } from '../finding.ts';
+import { fromPactPath } from '../pointer.ts';
+
+// Pact's JSON verification result, read into one outcome per interaction with findings as data.
+
+export type OutcomeStatus = 'pass' | 'fail' | 'skip';
+
+export interface InteractionOutcome {
+  description: string;
+  /** The provider state, as the pact names it. */
+  state: string | undefined;
+  status: OutcomeStatus;
+  /** Body mismatches point into the body; status and header mismatches have pointer '' and say which. */
+  findings: Finding[];
+  /** Why the interaction was skipped (its state could not be set up): never a pass. */
+  reason?: string;
+}
+
+/** An interaction as the pact file names it. */
+export interface PactInteraction {
+  description: string;
+  state: string | undefined;
+}
+
+export interface PactMismatch {
+  type: string;
+  path?: string;
+  key?: string;
+  expected?: unknown;
+  actual?: unknown;
+  mismatch?: string;
+  message?: string;
+}
+
+export interface PactResult {
+  errors?: {
+    interaction: string;
+    mismatch?: { type: string; message?: string; mismatches?: PactMismatch[] };
+  }[];
+  interactionResults?: { description: string; result: string }[];
+  output?: string[];
+}
+
+const parseList = (value: unknown): string[] | undefined => {
+  if (typeof value !== 'string') return undefined;
+  try {
+    const parsed = JSON.parse(value);
+    return Array.isArray(parsed) ? parsed.map(String) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const quoted = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+
+/** One Pact mismatch as findings: a missing key becomes one `required` finding per key, at its pointer. */
+export const findingsOfMismatch = (mismatch: PactMismatch): Finding[] => {
+  const message = mismatch.mismatch ?? mismatch.message ?? mismatch.type;
+  switch (mismatch.type) {
+    case 'BodyMismatch': {
+      const pointer = fromPactPath(mismatch.path ?? '$');
+      if (/missing the following keys/.test(message)) {
+        const expected = parseList(mismatch.expected) ?? [];
+        const actual = new Set(parseList(mismatch.actual) ?? []);
+        const missing = expected.filter((key) => !actual.has(key));
+        if (missing.length > 0) {
+          return missing.map((key) => ({
+            pointer: `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`,
+            keyword: 'required',
+            severity: 'error',
+            message: `required property "${key}" is missing`,
+          }));
+        }
+      }
+      return [{ pointer, keyword: 'body', severity: 'error', message }];
+    }
+    case 'StatusMismatch':
+      return [
+        {
+          pointer: '',
+          keyword: 'status',
+          severity: 'error',
+          message: `status: expected ${quoted(mismatch.expected)}, got ${quoted(mismatch.actual)}`,
+        },
+      ];
+    case 'HeaderMismatch':
+      return [
+        {
+          pointer: '',
+          keyword: 'header',
+          severity: 'error',
+          message: `header ${mismatch.key ?? '?'}: ${message}`,
+        },
+      ];
+    case 'BodyTypeMismatch':
+      return [{ pointer: '', keyword: 'contentType', severity: 'error', message }];
+    default:
+      return [{ pointer: '', keyword: mismatch.type, severity: 'error', message }];
+  }
+};
+
+/** The errors Pact reports for an interaction: its entry names it as `… Given <state> - <description>`. */
+const errorsFor = (result: PactResult, interaction: PactInteraction): Finding[] =>
+  (result.errors ?? [])
+    .filter((error) => error.interaction.endsWith(` - ${interaction.description}`))
+    .flatMap((error) => {
+      const mismatch = error.mismatch;
+      if (!mismatch) return [];
+      if (mismatch.type === 'mismatches') return (mismatch.mismatches ?? []).flatMap(findingsOfMismatch);
+      return [
+        { pointer: '', keyword: 'request', severity: 'error', message: mismatch.message ?? mismatch.type },
+      ];
+    });
+
+/** Why an interaction never reached Pact's comparison: its state was not set up, or the request failed. */
+export type Interruption =
+  | { kind: 'skip'; reason: string }
+  | { kind: 'fail'; keyword: 'state' | 'transport'; reason: string };
+
+/**
+ * Per-interaction outcomes from Pact's JSON result. `interruptions` (by state) says which interactions
+ * were skipped or failed before Pact could compare anything: for those Pact's own verdict is ignored.
+ */
+export const outcomesOf = (
+  interactions: readonly PactInteraction[],
+  result: PactResult,
+  interruptions: ReadonlyMap<string, Interruption> = new Map(),
+): InteractionOutcome[] =>
+  interactions.map((interaction) => {
+    const base = { description: interaction.description, state: interaction.state };
+    const interrupted = interaction.state === undefined ? undefined : interruptions.get(interaction.state);
+    if (interrupted?.kind === 'skip')
+      return { ...base, status: 'skip', findings: [], reason: interrupted.reason };
+    if (interrupted?.kind === 'fail') {
+      return {
+        ...base,
+        status: 'fail',
+        findings: [
+          { pointer: '', keyword: interrupted.keyword, severity: 'error', message: interrupted.reason },
+        ],
+      };
+    }
+    const verdict = result.interactionResults?.find((r) => r.description === interaction.description);
+    const findings = errorsFor(result, interaction);
+    if (verdict === undefined && findings.length === 0) {
+      return {
+        ...base,
+        status: 'fail',
+        findings: [
+          {
+            pointer: '',
+            keyword: 'pact',
+            severity: 'error',
+            message: 'Pact did not verify this interaction',
+          },
+        ],
+      };
+    }
+    const passed = findings.length === 0 && verdict?.result === 'OK';
+    return { ...base, status: passed ? 'pass' : 'fail', findings };
+  });
