@@ -23,6 +23,14 @@ export interface ProjectApiKeyClientOptions {
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** An answer as it came: status, headers (lower-case names) and body text. */
+export interface RawResponse {
+  url: string;
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+}
 const REDACTED = '[REDACTED]';
 
 /** What every client error says: which request it was about. */
@@ -147,24 +155,28 @@ export class ProjectApiKeyClient {
   }
 
   async retrieveProjectApiKey(projectId: string, keyId: string): Promise<ProjectApiKey> {
+    const { url, status, headers, text } = await this.exchange(projectId, keyId);
+    return this.#interpret(url, status, headers['content-type'] ?? null, text);
+  }
+
+  /**
+   * The request as `retrieveProjectApiKey` sends it and the answer as it came, uninterpreted: what the
+   * conformance run checks. Throws only a TransportError, when there is no answer.
+   */
+  async exchange(projectId: string, keyId: string): Promise<RawResponse> {
     if (!projectId || !keyId) throw new TypeError('projectId and keyId must be non-empty');
     const url = this.urlOf(projectId, keyId);
-    let status: number;
-    let contentType: string | null;
-    let text: string;
     try {
       const response = await this.#fetch(url, {
         method: 'GET',
         headers: { Authorization: `Bearer ${this.#adminKey}`, Accept: 'application/json' },
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
-      status = response.status;
-      contentType = response.headers.get('content-type');
-      text = await response.text();
+      const text = await response.text();
+      return { url, status: response.status, headers: Object.fromEntries(response.headers), text };
     } catch (error) {
       throw new TransportError(url, this.#redact(causeOf(error, this.#timeoutMs)));
     }
-    return this.#interpret(url, status, contentType, text);
   }
 
   #interpret(url: string, status: number, contentType: string | null, text: string): ProjectApiKey {

@@ -29,6 +29,19 @@ export interface LiveContext {
   secrets: readonly string[];
 }
 
+/** What each category checks of a live answer: check names read as sentences about the state. */
+const CHECK_NAMES: Record<CheckCategory, (label: string) => string> = {
+  transport: (label) => `${label}: status and content-type`,
+  schema: (label) => `${label}: body is a ProjectApiKey`,
+  semantic: (label) => `${label}: owner and id agree with the request`,
+  security: (label) => `${label}: nothing secret is exposed`,
+  contract: (label) => label,
+  pact: (label) => label,
+};
+
+const UNKNOWN_KEY_CHECK = "unknown key: answered 404 with OpenAI's error body";
+const INVALID_KEY_CHECK = 'invalid admin key: refused with 401 or 403';
+
 /** Short names for the states, for check names a person scans. */
 export const STATE_LABELS: Record<StateKey, string> = {
   userKey: 'key owned by a user',
@@ -55,8 +68,14 @@ const error = (pointer: string, keyword: string, message: string): Finding => ({
 
 type Draft = Omit<CheckResult, 'durationMs'>;
 
-const check = (category: CheckCategory, label: string, findings: Finding[], outcome: LiveOutcome): Draft => ({
-  name: `${category}: ${label}`,
+const check = (
+  category: CheckCategory,
+  label: string,
+  findings: Finding[],
+  outcome: LiveOutcome,
+  name = CHECK_NAMES[category](label),
+): Draft => ({
+  name,
   category,
   status: statusOf(findings),
   findings,
@@ -195,14 +214,22 @@ export const checkUnknownKey = (outcome: LiveOutcome): Draft[] => {
     if (status >= 200 && status < 300) return `status is ${status} for a key that cannot exist, expected 404`;
     return `status is ${status}, expected 404 for a key that cannot exist`;
   });
-  return [check('transport', label, [...transport.findings, ...errorShapeFindings(transport.json)], outcome)];
+  return [
+    check(
+      'transport',
+      label,
+      [...transport.findings, ...errorShapeFindings(transport.json)],
+      outcome,
+      UNKNOWN_KEY_CHECK,
+    ),
+  ];
 };
 
 /** An admin key that is not valid is refused (401, or 403 as the real service sometimes says). */
 export const checkInvalidAdminKey = (outcome: LiveOutcome): Draft[] => {
   const label = STATE_LABELS.invalidAdminKey;
   if (outcome.kind === 'failure')
-    return [check('security', label, [error('', 'transport', outcome.message)], outcome)];
+    return [check('security', label, [error('', 'transport', outcome.message)], outcome, INVALID_KEY_CHECK)];
   const findings: Finding[] = [];
   if (outcome.status >= 200 && outcome.status < 300) {
     findings.push(
@@ -223,5 +250,5 @@ export const checkInvalidAdminKey = (outcome: LiveOutcome): Draft[] => {
   } catch {
     json = undefined;
   }
-  return [check('security', label, [...findings, ...errorShapeFindings(json)], outcome)];
+  return [check('security', label, [...findings, ...errorShapeFindings(json)], outcome, INVALID_KEY_CHECK)];
 };

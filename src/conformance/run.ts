@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ProjectApiKeyClient } from '../client.ts';
+import { isAbsolute, relative } from 'node:path';
+import { ProjectApiKeyClient, TransportError } from '../client.ts';
 import { checkPactAgainstSpec } from '../contract/pact-spec.ts';
 import {
   EXAMPLE_ADMIN_KEY,
@@ -8,18 +9,18 @@ import {
   type StateKey,
   type StateParams,
   type StateSetup,
+  stateKeyOf,
 } from '../contract/states.ts';
-import { verifyPact } from '../contract/verify.ts';
+import { injectAdminKey, verifyPact } from '../contract/verify.ts';
 import type { Finding } from '../finding.ts';
 import { type ReferenceProviderOptions, startReferenceProvider } from '../provider/index.ts';
 import { redactDeep } from '../redact.ts';
 import { loadDocument } from '../spec/document.ts';
 import { lintExamples } from '../spec/lint.ts';
 import { validatorsFor } from '../spec/validators.ts';
-import type { TransportPolicy } from '../transport/policy.ts';
-import { startForwardingProxy } from '../transport/proxy.ts';
+import { type TransportPolicy, worstCaseMs } from '../transport/policy.ts';
 import { ExchangeRecorder } from '../transport/recorder.ts';
-import { createTransport } from '../transport/transport.ts';
+import { createTransport, type Transport } from '../transport/transport.ts';
 import { CheckCollector } from './collector.ts';
 import type { RunConfig } from './config.ts';
 import {
@@ -30,7 +31,7 @@ import {
   type LiveOutcome,
   STATE_LABELS,
 } from './live.ts';
-import { type ConformanceResult, statusOf, summarize, verdictOf } from './result.ts';
+import { type ConformanceResult, type Exchange, statusOf, summarize, verdictOf } from './result.ts';
 import { ownerKinds } from './semantic.ts';
 
 /** What the run needs from its surroundings, so tests can drive it in-process. */
@@ -104,13 +105,17 @@ const SKIP_REASONS: Record<StateKey, string> = {
   invalidAdminKey: 'no --project-id given',
 };
 
-/** The pact's placeholder bearer becomes the real admin key on the way to the target; nothing else does. */
-const injectAdminKey =
-  (adminKey: string) =>
-  (headers: Record<string, string>): Record<string, string> =>
-    headers.authorization === `Bearer ${EXAMPLE_ADMIN_KEY}`
-      ? { ...headers, authorization: `Bearer ${adminKey}` }
-      : headers;
+/** Paths in reports are relative to where the run started, so reports read the same on every machine. */
+const displayPath = (path: string): string => {
+  const relativePath = relative(process.cwd(), path);
+  return relativePath.startsWith('..') || isAbsolute(relativePath) ? path : relativePath;
+};
+
+/** How many attempts a check's exchanges took (the most any one needed) and which exchanges they were. */
+const attemptsOf = (exchanges: readonly Exchange[]) => ({
+  attempts: Math.max(1, ...exchanges.map((e) => e.attempts.length)),
+  exchangeIds: exchanges.map((e) => e.id),
+});
 
 /** A key that is not the admin key, for the invalid-key state's live request. */
 const invalidAdminKey = () => `sk-admin-conformance-invalid-${randomBytes(4).toString('hex')}`;
@@ -143,7 +148,7 @@ export const createConformanceRun = (config: RunConfig, environment: RunEnvironm
       const findings = checkPactAgainstSpec(pact, spec.document, validators);
       return [
         {
-          name: 'contract: pact interactions are documented by the spec',
+          name: 'pact interactions are documented by the spec',
           category: 'contract',
           status: statusOf(findings),
           findings,
@@ -162,7 +167,7 @@ export const createConformanceRun = (config: RunConfig, environment: RunEnvironm
       );
       return [
         {
-          name: 'contract: examples in the spec validate against their schemas',
+          name: "the spec's own examples validate against their schemas",
           category: 'contract',
           status: statusOf(findings),
           findings,
@@ -194,40 +199,40 @@ export const createConformanceRun = (config: RunConfig, environment: RunEnvironm
       { recorder, secrets },
     );
 
+    // Pact's requests go through the same policy; each is labelled with the state being verified.
     let currentState = '';
     const labelledSetup: StateSetup = (key, params) => {
       currentState = key;
       return stateSetup(key, params);
     };
+    const pactFetch: typeof fetch = (input, init) =>
+      recorder.withCheck(`pact:${currentState}`, () => transport.fetch(input, init));
     try {
-      const proxy = await startForwardingProxy({
-        target: baseUrl,
-        transport,
-        rewriteRequestHeaders: injectAdminKey(adminKey),
-        label: () => `pact:${currentState}`,
-      });
-      try {
-        log(`verifying ${config.pactPath} against ${baseUrl}`);
-        await collector.timed(async () => {
-          const outcomes = await verifyPact({
-            pactPath: config.pactPath,
-            providerBaseUrl: proxy.url,
-            stateSetup: labelledSetup,
-            timeoutMs: config.timeoutMs,
-          });
-          return outcomes.map((outcome) => ({
-            name: `pact: ${outcome.description}`,
+      log(`verifying ${config.pactPath} against ${baseUrl}`);
+      await collector.timed(async () => {
+        const outcomes = await verifyPact({
+          pactPath: config.pactPath,
+          providerBaseUrl: baseUrl,
+          stateSetup: labelledSetup,
+          requestFilter: injectAdminKey(EXAMPLE_ADMIN_KEY, adminKey),
+          fetch: pactFetch,
+          timeoutMs: worstCaseMs(transport.policy),
+        });
+        return outcomes.map((outcome) => {
+          const key = outcome.state ? stateKeyOf(outcome.state) : undefined;
+          const exchanges = key ? recorder.exchangesOf(`pact:${key}`) : [];
+          return {
+            name: outcome.description,
             category: 'pact' as const,
             status: outcome.status,
             findings: outcome.findings,
             ...(outcome.status === 'skip'
-              ? { skipReason: outcome.skipReason ?? 'provider state could not be set up' }
+              ? { skipReason: outcome.reason ?? 'the provider state could not be set up' }
               : {}),
-          }));
+            ...attemptsOf(exchanges),
+          };
         });
-      } finally {
-        await proxy.close();
-      }
+      });
       if (environment.signal?.aborted) return;
       await liveChecks({ baseUrl, adminKey, stateSetup, transport });
     } finally {
@@ -244,33 +249,26 @@ export const createConformanceRun = (config: RunConfig, environment: RunEnvironm
 
   /** One GET through the transport policy, as the client sends it, turned into a LiveOutcome. */
   const liveRequest = async (
-    transport: ReturnType<typeof createTransport>,
+    transport: Transport,
     target: string,
     params: StateParams,
     bearer: string,
     label: string,
   ): Promise<LiveOutcome> => {
-    const first = recorder.exchanges().length;
+    // The client's own deadline covers every attempt the policy may make.
     const client = new ProjectApiKeyClient({
       baseUrl: target,
       adminKey: bearer,
       fetch: transport.fetch,
-      timeoutMs: config.timeoutMs,
+      timeoutMs: worstCaseMs(transport.policy),
     });
-    const outcome = await recorder.withCheck(label, () => client.fetchRaw(params.projectId, params.keyId));
-    const exchanges = recorder.exchanges().slice(first);
-    const attempts = Math.max(1, ...exchanges.map((e) => e.attempts.length));
-    const exchangeIds = exchanges.map((e) => e.id);
-    if (outcome.kind === 'failure')
-      return { kind: 'failure', message: outcome.message, attempts, exchangeIds };
-    return {
-      kind: 'response',
-      status: outcome.status,
-      headers: outcome.headers,
-      text: outcome.text,
-      attempts,
-      exchangeIds,
-    };
+    try {
+      const response = await recorder.withCheck(label, () => client.exchange(params.projectId, params.keyId));
+      return { kind: 'response', ...response, ...attemptsOf(recorder.exchangesOf(label)) };
+    } catch (error) {
+      const message = error instanceof TransportError ? error.causeMessage : (error as Error).message;
+      return { kind: 'failure', message, ...attemptsOf(recorder.exchangesOf(label)) };
+    }
   };
 
   const liveChecks = async ({
@@ -282,7 +280,7 @@ export const createConformanceRun = (config: RunConfig, environment: RunEnvironm
     baseUrl: string;
     adminKey: string;
     stateSetup: StateSetup;
-    transport: ReturnType<typeof createTransport>;
+    transport: Transport;
   }) => {
     for (const key of ['userKey', 'serviceAccountKey', 'unknownKey', 'invalidAdminKey'] as const) {
       if (environment.signal?.aborted) return;
@@ -290,7 +288,7 @@ export const createConformanceRun = (config: RunConfig, environment: RunEnvironm
       const params = await stateSetup(key, EXAMPLE_PARAMS[key]);
       if (!params) {
         collector.add({
-          name: `live: ${STATE_LABELS[key]}`,
+          name: `${STATE_LABELS[key]}: live request`,
           category: 'transport',
           status: 'skip',
           findings: [],
@@ -336,12 +334,12 @@ export const createConformanceRun = (config: RunConfig, environment: RunEnvironm
       ...(reason ? { incompleteReason: reason } : {}),
       summary: summarize(checks),
       target: { baseUrl, reference: config.baseUrl === undefined },
-      spec: { path: config.specPath, version: spec.document.info.version, sha256: spec.sha256 },
-      pact: { path: config.pactPath, sha256: pactSha256 },
+      spec: { path: displayPath(config.specPath), version: spec.document.info.version, sha256: spec.sha256 },
+      pact: { path: displayPath(config.pactPath), sha256: pactSha256 },
       startedAt,
       finishedAt: new Date().toISOString(),
       checks,
-      exchanges,
+      exchanges: [...exchanges],
     };
     return redactDeep(raw, secrets);
   };

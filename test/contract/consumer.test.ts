@@ -115,7 +115,6 @@ const interaction = (key: StateKey, adminKeyExample = EXAMPLE_ADMIN_KEY) => {
     .uponReceiving(DESCRIPTIONS[key])
     .withRequest(
       'GET',
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Pact provider-state expression, not a template
       fromProviderState('/organization/projects/${projectId}/api_keys/${keyId}', examplePath),
       (request) =>
         request.headers({

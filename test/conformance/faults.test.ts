@@ -1,0 +1,183 @@
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { runConformanceCli } from '../../src/cli/conformance.ts';
+import type { ConformanceResult } from '../../src/conformance/result.ts';
+import {
+  FAULTS,
+  type FaultExpectation,
+  type FaultName,
+  startReferenceProvider,
+} from '../../src/provider/index.ts';
+import { REPORT_FILES } from '../../src/report/write.ts';
+
+// Whole conformance runs against the reference provider in each fault mode, with a canary admin key:
+// the right verdict, the right check and pointer, all four reports, and no trace of the key anywhere.
+
+const canary = `sk-admin-canary${randomBytes(18).toString('hex')}`;
+// Small waits so retries stay quick; Retry-After is honoured up to this cap.
+const FAST = { baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 50 };
+
+interface Run {
+  code: number;
+  result: ConformanceResult;
+  output: string;
+  files: Record<string, string>;
+}
+
+const conformanceRun = async (
+  fault: FaultName | undefined,
+  extraArgs: string[] = [],
+): Promise<Run & { sawAuthorization?: boolean }> => {
+  const provider = await startReferenceProvider({ adminKey: canary, ...(fault ? { fault } : {}) });
+  const dir = mkdtempSync(join(tmpdir(), 'conformance-'));
+  const output: string[] = [];
+  try {
+    const code = await runConformanceCli(
+      [
+        '--base-url',
+        provider.url,
+        '--project-id',
+        provider.seed.projectId,
+        '--user-key-id',
+        provider.seed.userKeyId,
+        '--service-account-key-id',
+        provider.seed.serviceAccountKeyId,
+        '--report-dir',
+        dir,
+        '--timeout',
+        '1000',
+        ...extraArgs,
+      ],
+      {
+        env: { OPENAI_ADMIN_KEY: canary },
+        io: { stdout: (t) => output.push(t), stderr: (t) => output.push(t) },
+        signals: new EventEmitter(),
+        environment: { policy: FAST },
+      },
+    );
+    const files = Object.fromEntries(
+      readdirSync(dir).map((name) => [name, readFileSync(join(dir, name), 'utf8')]),
+    );
+    return {
+      code,
+      result: JSON.parse(files[REPORT_FILES.json] ?? 'null') as ConformanceResult,
+      output: output.join(''),
+      files,
+      ...(provider.otherOrigin ? { sawAuthorization: provider.otherOrigin.sawAuthorization() } : {}),
+    };
+  } finally {
+    await provider.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+const expectNoCanary = (run: Run) => {
+  expect(run.output, 'console output').not.to.contain(canary);
+  for (const [name, content] of Object.entries(run.files)) expect(content, name).not.to.contain(canary);
+};
+
+const EXTRA_ARGS: Partial<Record<FaultName, string[]>> = {
+  // A server that never answers: each attempt ends at the timeout; keep the budget small.
+  hang: ['--timeout', '200', '--retries', '1'],
+};
+
+describe('conformance runs against the reference provider', function () {
+  this.timeout(60_000);
+
+  it('passes with no fault, writes all four reports and exits 0', async () => {
+    const run = await conformanceRun(undefined);
+    expect(run.code, run.output).to.equal(0);
+    expect(run.result.verdict).to.equal('pass');
+    expect(run.result.complete).to.equal(true);
+    expect(Object.keys(run.files)).to.have.members(Object.values(REPORT_FILES));
+    const categories = new Set(run.result.checks.map((c) => c.category));
+    expect([...categories]).to.include.members([
+      'contract',
+      'pact',
+      'schema',
+      'semantic',
+      'security',
+      'transport',
+    ]);
+    expect(run.result.checks.filter((c) => c.category === 'pact' && c.status === 'pass')).to.have.length(4);
+    expectNoCanary(run);
+  });
+
+  for (const fault of FAULTS) {
+    it(`${fault.name}: ${fault.expect.conclusion}`, async () => {
+      const run = await conformanceRun(fault.name as FaultName, EXTRA_ARGS[fault.name as FaultName]);
+      const { verdict, category, pointer } = fault.expect as FaultExpectation;
+      expect(run.result.verdict, run.output).to.equal(verdict);
+      expect(run.code).to.equal(verdict === 'pass' ? 0 : 1);
+      expect(Object.keys(run.files)).to.have.members(Object.values(REPORT_FILES));
+      if (verdict === 'fail') {
+        const failing = run.result.checks.filter((c) => c.category === category && c.status === 'fail');
+        expect(failing, `a failing ${category} check`).to.not.have.length(0);
+        if (pointer) {
+          const pointers = failing.flatMap((c) => c.findings.map((f) => f.pointer));
+          expect(pointers).to.include(pointer);
+        }
+      } else {
+        // Transient: passes, and the report marks the checks that needed a retry and their attempts.
+        const retried = run.result.checks.filter((c) => (c.attempts ?? 1) > 1);
+        expect(retried, 'checks marked as retried').to.not.have.length(0);
+        expect(run.result.exchanges.some((e) => e.attempts.length === 2)).to.equal(true);
+      }
+      expectNoCanary(run);
+      if (run.sawAuthorization !== undefined)
+        expect(run.sawAuthorization, 'key sent to the other origin').to.equal(false);
+    });
+  }
+
+  it("today's live shape fails at /owner/user/object and /owner/user/added_at, with its extra fields as warnings", async () => {
+    const run = await conformanceRun('live-shape');
+    const schema = run.result.checks.filter((c) => c.category === 'schema' && c.name.includes('user'));
+    const findings = schema.flatMap((c) => c.findings.map((f) => `${f.severity} ${f.pointer}`));
+    expect(findings).to.include.members([
+      'error /owner/user/object',
+      'error /owner/user/added_at',
+      'warning /owner/user/created_at',
+      'warning /last_used_at',
+      'warning /owner_project_access',
+    ]);
+  });
+
+  it('honours Retry-After on 429, and says so in the recorded attempts', async () => {
+    const run = await conformanceRun('rate-limited');
+    const waits = run.result.exchanges.flatMap((e) => e.attempts.map((a) => a.error ?? ''));
+    expect(waits.some((w) => /Retry-After: 1/.test(w))).to.equal(true);
+  });
+
+  it('gives up on a permanent 5xx after the retry budget: retries + 1 attempts', async () => {
+    const run = await conformanceRun('permanent-5xx', ['--retries', '2']);
+    const attempts = run.result.exchanges.map((e) => e.attempts.length);
+    expect(attempts.length).to.be.greaterThan(0);
+    for (const count of attempts) expect(count).to.equal(3);
+  });
+
+  it('reports a target that cannot be reached: exit 1, every report, one line saying why', async () => {
+    const provider = await startReferenceProvider({ adminKey: canary });
+    const url = provider.url;
+    await provider.close();
+    const dir = mkdtempSync(join(tmpdir(), 'conformance-'));
+    const output: string[] = [];
+    const code = await runConformanceCli(
+      ['--base-url', url, '--project-id', 'proj_x', '--report-dir', dir, '--retries', '0'],
+      {
+        env: { OPENAI_ADMIN_KEY: canary },
+        io: { stdout: (t) => output.push(t), stderr: (t) => output.push(t) },
+        signals: new EventEmitter(),
+      },
+    );
+    const result = JSON.parse(readFileSync(join(dir, REPORT_FILES.json), 'utf8')) as ConformanceResult;
+    rmSync(dir, { recursive: true, force: true });
+    expect(code).to.equal(1);
+    expect(result.verdict).to.equal('fail');
+    expect(result.incompleteReason).to.match(/could not be reached: .*refused/);
+    expect(output.join('')).not.to.contain(canary);
+  });
+});
