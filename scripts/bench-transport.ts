@@ -1,10 +1,9 @@
-// What the transport policy and the forwarding proxy cost per request, against a local server:
+// What the transport policy costs per request, against a local server:
 // `npm run bench:transport -- [--requests 2000] [--concurrency 1,8]`. A measurement, not a test.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from '../src/cli/usage.ts';
-import { startForwardingProxy } from '../src/transport/proxy.ts';
 import { createTransport } from '../src/transport/transport.ts';
 
 const USAGE = 'usage: npm run bench:transport -- [--requests N] [--concurrency 1,8]';
@@ -120,19 +119,13 @@ export const runBench = async (argv: string[], io: ConsoleIO = processIO): Promi
       for (const concurrency of levels) {
         // A fresh transport per row so each one's recorder starts empty, as in a run.
         const direct = createTransport({}, { secrets: [key] });
-        const forwarding = createTransport({}, { secrets: [key] });
-        const proxy = await startForwardingProxy({ target: `${target}/v1`, transport: forwarding });
-        const proxied = `${proxy.url}/organization/projects/proj_abc/api_keys/key_abc`;
         const paths: [string, () => Promise<Response>][] = [
           ['fetch (baseline)', () => fetch(url, { headers })],
           ['transport.fetch', () => direct.fetch(url, { headers })],
-          ['fetch -> proxy -> transport', () => fetch(proxied, { headers })],
         ];
         for (const [path, send] of paths) await measure(path, send, Math.min(100, requests), concurrency);
         for (const [path, send] of paths) rows.push(await measure(path, send, requests, concurrency));
-        await proxy.close();
         direct.close();
-        forwarding.close();
       }
     } finally {
       server.closeAllConnections();

@@ -10,8 +10,8 @@ import { decideRedirect, REDIRECT_STATUSES, type RedirectMode } from './redirect
 import { isRetryable, type RetryDelay, retryDelay } from './retry.ts';
 import { TransportError, type TransportFailure } from './transport-error.ts';
 
-// The transport policy: every request to the target, from our client or from Pact's verifier (through the
-// forwarding proxy), goes through `send` and is timed out, retried, size-capped and recorded the same way.
+// The transport policy: every request to the target, from our client or from Pact's verifier (its fetch),
+// goes through `send` and is timed out, retried, size-capped and recorded the same way.
 
 export interface OutgoingRequest {
   method: string;
