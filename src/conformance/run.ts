@@ -227,7 +227,12 @@ export const createConformanceRun = (config: RunConfig, environment: RunEnvironm
             status: outcome.status,
             findings: outcome.findings,
             ...(outcome.status === 'skip'
-              ? { skipReason: outcome.reason ?? 'the provider state could not be set up' }
+              ? {
+                  skipReason:
+                    key && config.baseUrl
+                      ? SKIP_REASONS[key]
+                      : (outcome.reason ?? 'the provider state could not be set up'),
+                }
               : {}),
             ...attemptsOf(exchanges),
           };

@@ -75,9 +75,15 @@ const conformanceRun = async (
   }
 };
 
+// A whole-looking key of any kind (the admin key, or one a provider leaked in redacted_value).
+const WHOLE_KEY = /sk-(?:admin|proj|svcacct)-[A-Za-z0-9_-]{32,}/;
+
 const expectNoCanary = (run: Run) => {
   expect(run.output, 'console output').not.to.contain(canary);
-  for (const [name, content] of Object.entries(run.files)) expect(content, name).not.to.contain(canary);
+  for (const [name, content] of Object.entries(run.files)) {
+    expect(content, name).not.to.contain(canary);
+    expect(content, name).not.to.match(WHOLE_KEY);
+  }
 };
 
 const EXTRA_ARGS: Partial<Record<FaultName, string[]>> = {

@@ -1,0 +1,174 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { runConformanceCli } from '../../src/cli/conformance.ts';
+import type { ConformanceResult } from '../../src/conformance/result.ts';
+import { type RunningReferenceProvider, startReferenceProvider } from '../../src/provider/index.ts';
+import { REPORT_FILES } from '../../src/report/write.ts';
+import { repoPath } from '../helpers.ts';
+
+const canary = `sk-admin-canary${randomBytes(18).toString('hex')}`;
+const scratch = mkdtempSync(join(tmpdir(), 'conformance-cli-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+const run = async (argv: string[], env: NodeJS.ProcessEnv = {}) => {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await runConformanceCli(argv, {
+    env,
+    io: { stdout: (t) => stdout.push(t), stderr: (t) => stderr.push(t) },
+    signals: new EventEmitter(),
+  });
+  return { code, stdout: stdout.join(''), stderr: stderr.join('') };
+};
+
+const readResult = (dir: string) =>
+  JSON.parse(readFileSync(join(dir, REPORT_FILES.json), 'utf8')) as ConformanceResult;
+
+describe('npm run conformance', function () {
+  this.timeout(30_000);
+
+  describe('bad usage or configuration: exit 2, one line, no stack trace, no key', () => {
+    const notJson = join(scratch, 'not-a-pact.json');
+    writeFileSync(notJson, '<html>');
+    const cases: [string, string[], NodeJS.ProcessEnv, RegExp][] = [
+      ['a base URL without OPENAI_ADMIN_KEY', ['--base-url', 'http://127.0.0.1:9'], {}, /OPENAI_ADMIN_KEY/],
+      ['a bad URL', ['--base-url', 'http//nope'], { OPENAI_ADMIN_KEY: canary }, /--base-url/],
+      ['an unknown flag', ['--verbose'], {}, /--verbose/],
+      [
+        'a spec that is not there',
+        ['--spec', join(scratch, 'none.yaml')],
+        {},
+        /cannot use OpenAPI document .*ENOENT/,
+      ],
+      ['a pact that is not there', ['--pact', join(scratch, 'none.json')], {}, /cannot use pact .*ENOENT/],
+      ['a pact that is not JSON', ['--pact', notJson], {}, /cannot use pact .*not a pact file/],
+    ];
+    for (const [label, argv, env, message] of cases) {
+      it(label, async () => {
+        const result = await run(argv, env);
+        expect(result.code).to.equal(2);
+        expect(result.stderr).to.match(message);
+        expect(result.stderr.trim().split('\n')).to.have.length(1);
+        expect(result.stderr).not.to.match(/\n\s+at /);
+        expect(result.stdout + result.stderr).not.to.contain(canary);
+      });
+    }
+  });
+
+  it('two runs with different report dirs at the same time both finish with all their reports', async () => {
+    const dirs = [join(scratch, 'one'), join(scratch, 'two')];
+    const results = await Promise.all(dirs.map((dir) => run(['--report-dir', dir])));
+    for (const [index, dir] of dirs.entries()) {
+      expect(results[index]?.code, results[index]?.stderr).to.equal(0);
+      for (const file of Object.values(REPORT_FILES))
+        expect(existsSync(join(dir, file)), file).to.equal(true);
+      expect(readResult(dir).verdict).to.equal('pass');
+    }
+  });
+
+  it('skips, with the reason, the states whose ids are not given, never passing them', async () => {
+    const provider = await startReferenceProvider({ adminKey: canary });
+    const dir = join(scratch, 'skips');
+    try {
+      const result = await run(
+        ['--base-url', provider.url, '--project-id', provider.seed.projectId, '--report-dir', dir],
+        { OPENAI_ADMIN_KEY: canary },
+      );
+      expect(result.code, result.stderr).to.equal(0);
+    } finally {
+      await provider.close();
+    }
+    const skipped = readResult(dir).checks.filter((c) => c.status === 'skip');
+    expect(skipped.map((c) => c.category)).to.include.members(['pact', 'pact', 'transport', 'transport']);
+    for (const check of skipped)
+      expect(check.skipReason, check.name).to.match(/--(user|service-account)-key-id/);
+  });
+
+  describe('as a process', () => {
+    let provider: RunningReferenceProvider;
+    let child: ChildProcess | undefined;
+    afterEach(async () => {
+      child?.kill('SIGKILL');
+      await provider?.close();
+    });
+
+    const start = (args: string[]) => {
+      child = spawn(process.execPath, ['--import', 'tsx', repoPath('src/cli/conformance.ts'), ...args], {
+        env: { ...process.env, OPENAI_ADMIN_KEY: canary, GITHUB_STEP_SUMMARY: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const output: string[] = [];
+      child.stdout?.on('data', (chunk) => output.push(String(chunk)));
+      child.stderr?.on('data', (chunk) => output.push(String(chunk)));
+      const exited = new Promise<number | null>((resolve) => child?.on('exit', (code) => resolve(code)));
+      return { output, exited, pid: child.pid as number };
+    };
+    const targetArgs = (dir: string) => [
+      '--base-url',
+      provider.url,
+      '--project-id',
+      provider.seed.projectId,
+      '--user-key-id',
+      provider.seed.userKeyId,
+      '--service-account-key-id',
+      provider.seed.serviceAccountKeyId,
+      '--report-dir',
+      dir,
+    ];
+
+    it('on SIGINT writes what it gathered, marked incomplete, and exits 130', async () => {
+      provider = await startReferenceProvider({ adminKey: canary, fault: 'hang' });
+      const dir = join(scratch, 'interrupted');
+      const { output, exited } = start([...targetArgs(dir), '--timeout', '60000']);
+      // Wait until the run is talking to the hanging target, then interrupt it.
+      while (!output.join('').includes('verifying')) await new Promise((r) => setTimeout(r, 20));
+      child?.kill('SIGINT');
+      expect(await exited).to.equal(130);
+      const result = readResult(dir);
+      expect(result.complete).to.equal(false);
+      expect(result.incompleteReason).to.equal('interrupted by SIGINT');
+      expect(result.verdict).to.equal('fail');
+      expect(result.checks.map((c) => c.category)).to.include('contract');
+      for (const file of Object.values(REPORT_FILES)) {
+        expect(readFileSync(join(dir, file), 'utf8')).not.to.contain(canary);
+      }
+      expect(output.join('')).not.to.contain(canary);
+    });
+
+    it('keeps its memory well under 500 MB against a 300 MB body', async () => {
+      provider = await startReferenceProvider({
+        adminKey: canary,
+        fault: 'huge-body',
+        faultOptions: { hugeBodyBytes: 300 * 1024 * 1024 },
+      });
+      const dir = join(scratch, 'huge');
+      const { exited, pid } = start(targetArgs(dir));
+      // VmHWM is the process's peak resident memory; it only grows, so the last reading is the peak so far.
+      let peakKb = 0;
+      const sampler = setInterval(() => {
+        try {
+          const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+          peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+        } catch {
+          // the process has exited
+        }
+      }, 10);
+      const code = await exited;
+      clearInterval(sampler);
+      expect(code).to.equal(1);
+      expect(peakKb, 'peak memory was sampled').to.be.greaterThan(0);
+      expect(peakKb / 1024, 'peak MB').to.be.lessThan(500);
+      const transport = readResult(dir).checks.filter(
+        (c) => c.category === 'transport' && c.status === 'fail',
+      );
+      expect(transport.flatMap((c) => c.findings.map((f) => f.message)).join(' ')).to.match(
+        /exceeded \d+ bytes/,
+      );
+    });
+  });
+});
