@@ -3,6 +3,8 @@ import { EventEmitter } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
 import { expect } from 'chai';
 import { runConformanceCli } from '../../src/cli/conformance.ts';
 import type { ConformanceResult } from '../../src/conformance/result.ts';
@@ -13,6 +15,9 @@ import {
   startReferenceProvider,
 } from '../../src/provider/index.ts';
 import { REPORT_FILES } from '../../src/report/write.ts';
+import { repoPath } from '../helpers.ts';
+
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
 // Whole conformance runs against the reference provider in each fault mode, with a canary admin key:
 // the right verdict, the right check and pointer, all four reports, and no trace of the key anywhere.
@@ -78,7 +83,15 @@ const conformanceRun = async (
 // A whole-looking key of any kind (the admin key, or one a provider leaked in redacted_value).
 const WHOLE_KEY = /sk-(?:admin|proj|svcacct)-[A-Za-z0-9_-]{32,}/;
 
-const expectNoCanary = (run: Run) => {
+// Every conformance.json a real run writes is valid against the report's published schema.
+const ajv = new Ajv2020({ strict: true, allErrors: true });
+addFormats(ajv);
+const validateReport = ajv.compile(
+  JSON.parse(readFileSync(repoPath('schemas/conformance-report.schema.json'), 'utf8')),
+);
+
+const expectSoundReports = (run: Run) => {
+  expect(validateReport(run.result), JSON.stringify(validateReport.errors)).to.equal(true);
   expect(run.output, 'console output').not.to.contain(canary);
   for (const [name, content] of Object.entries(run.files)) {
     expect(content, name).not.to.contain(canary);
@@ -110,7 +123,7 @@ describe('conformance runs against the reference provider', function () {
       'transport',
     ]);
     expect(run.result.checks.filter((c) => c.category === 'pact' && c.status === 'pass')).to.have.length(4);
-    expectNoCanary(run);
+    expectSoundReports(run);
   });
 
   for (const fault of FAULTS) {
@@ -133,7 +146,7 @@ describe('conformance runs against the reference provider', function () {
         expect(retried, 'checks marked as retried').to.not.have.length(0);
         expect(run.result.exchanges.some((e) => e.attempts.length === 2)).to.equal(true);
       }
-      expectNoCanary(run);
+      expectSoundReports(run);
       if (run.sawAuthorization !== undefined)
         expect(run.sawAuthorization, 'key sent to the other origin').to.equal(false);
     });

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { expect } from 'chai';
-import { exampleResult } from '../../scripts/screenshot-report.ts';
 import { CHECK_CATEGORIES, CHECK_STATUSES, type ConformanceResult } from '../../src/conformance/result.ts';
 import { REPORT_KEY_ORDER, renderJson } from '../../src/report/json.ts';
 import { drop, type Edit, edited, repoPath } from '../helpers.ts';
@@ -25,11 +24,6 @@ describe('renderJson', () => {
       expect(json).to.deep.equal(build());
     });
   }
-
-  it('renders the README screenshot example valid against the report schema', () => {
-    const json = rendered(exampleResult());
-    expect(validate(json), JSON.stringify(validate.errors)).to.equal(true);
-  });
 
   it('indents by two spaces and ends with a newline', () => {
     const text = renderJson(failing());
