@@ -89,6 +89,44 @@ describe('npm run conformance', function () {
       expect(check.skipReason, check.name).to.match(/--(user|service-account)-key-id/);
   });
 
+  it('on SIGTERM writes what it gathered, marked incomplete, and exits 143', async () => {
+    const provider = await startReferenceProvider({ adminKey: canary, fault: 'hang' });
+    const dir = join(scratch, 'terminated');
+    const signals = new EventEmitter();
+    const stdout: string[] = [];
+    const exit = runConformanceCli(
+      [
+        '--base-url',
+        provider.url,
+        '--project-id',
+        provider.seed.projectId,
+        '--report-dir',
+        dir,
+        '--timeout',
+        '60000',
+      ],
+      {
+        env: { OPENAI_ADMIN_KEY: canary },
+        io: { stdout: (t) => stdout.push(t), stderr: (t) => stdout.push(t) },
+        signals,
+      },
+    );
+    try {
+      while (!stdout.join('').includes('verifying')) await new Promise((r) => setTimeout(r, 20));
+      signals.emit('SIGTERM');
+      expect(await exit).to.equal(143);
+    } finally {
+      await provider.close();
+    }
+    const result = readResult(dir);
+    expect([result.complete, result.incompleteReason, result.verdict]).to.deep.equal([
+      false,
+      'interrupted by SIGTERM',
+      'fail',
+    ]);
+    expect(stdout.join('')).to.contain('interrupted by SIGTERM').and.not.contain(canary);
+  });
+
   describe('as a process', () => {
     let provider: RunningReferenceProvider;
     let child: ChildProcess | undefined;
