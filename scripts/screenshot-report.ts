@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { runConformanceCli } from '../src/cli/conformance.ts';
-import { startReferenceProvider } from '../src/provider/index.ts';
+import { conformanceFlags, startReferenceProvider } from '../src/provider/index.ts';
 import { REPORT_FILES } from '../src/report/write.ts';
 
 const out = process.argv[2] ?? 'docs/report.png';
@@ -16,25 +16,11 @@ const adminKey = 'sk-admin-EXAMPLE-screenshot';
 const provider = await startReferenceProvider({ adminKey, fault: 'live-shape' });
 const dir = mkdtempSync(join(tmpdir(), 'screenshot-'));
 try {
-  await runConformanceCli(
-    [
-      '--base-url',
-      provider.url,
-      '--project-id',
-      provider.seed.projectId,
-      '--user-key-id',
-      provider.seed.userKeyId,
-      '--service-account-key-id',
-      provider.seed.serviceAccountKeyId,
-      '--report-dir',
-      dir,
-    ],
-    {
-      env: { OPENAI_ADMIN_KEY: adminKey },
-      io: { stdout: () => {}, stderr: () => {} },
-      signals: new EventEmitter(),
-    },
-  );
+  await runConformanceCli([...conformanceFlags(provider), '--report-dir', dir], {
+    env: { OPENAI_ADMIN_KEY: adminKey },
+    io: { stdout: () => {}, stderr: () => {} },
+    signals: new EventEmitter(),
+  });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],

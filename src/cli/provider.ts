@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { FAULT_NAMES, FAULTS, faultNamed, isFaultName } from '../provider/faults.ts';
 import { normalizePathPrefix, RouteError } from '../provider/route.ts';
-import { DEFAULT_HOST, startReferenceProvider } from '../provider/server.ts';
+import { conformanceFlags, DEFAULT_HOST, startReferenceProvider } from '../provider/server.ts';
 import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from './usage.ts';
 
 const USAGE =
@@ -87,6 +87,8 @@ export const runProvider = async (
         `  key_id (service account)   ${seed.serviceAccountKeyId}`,
         `  fault                      ${fault ? `${fault}: ${faultNamed(fault).description}` : 'none'}`,
         ...(provider.otherOrigin ? [`  other origin               ${provider.otherOrigin.url}`] : []),
+        'verify it with the same OPENAI_ADMIN_KEY:',
+        `  npm run conformance -- ${conformanceFlags(provider).join(' ')}`,
         '',
       ].join('\n'),
     );

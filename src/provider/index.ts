@@ -21,6 +21,7 @@ export type { OtherOrigin, OtherOriginRequest } from './other-origin.ts';
 export { redactedValueOf } from './redaction.ts';
 export { normalizePathPrefix, RouteError } from './route.ts';
 export {
+  conformanceFlags,
   DEFAULT_HOST,
   type RunningReferenceProvider,
   type StartReferenceProviderOptions,

@@ -66,3 +66,15 @@ export const startReferenceProvider = async (
     throw error;
   }
 };
+
+/** The `npm run conformance` flags that verify a running reference provider: its URL and seeded ids. */
+export const conformanceFlags = (provider: Pick<RunningReferenceProvider, 'url' | 'seed'>): string[] => [
+  '--base-url',
+  provider.url,
+  '--project-id',
+  provider.seed.projectId,
+  '--user-key-id',
+  provider.seed.userKeyId,
+  '--service-account-key-id',
+  provider.seed.serviceAccountKeyId,
+];

@@ -7,7 +7,11 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { runConformanceCli } from '../../src/cli/conformance.ts';
 import type { ConformanceResult } from '../../src/conformance/result.ts';
-import { type RunningReferenceProvider, startReferenceProvider } from '../../src/provider/index.ts';
+import {
+  conformanceFlags,
+  type RunningReferenceProvider,
+  startReferenceProvider,
+} from '../../src/provider/index.ts';
 import { REPORT_FILES } from '../../src/report/write.ts';
 import { repoPath } from '../helpers.ts';
 
@@ -146,18 +150,7 @@ describe('npm run conformance', function () {
       const exited = new Promise<number | null>((resolve) => child?.on('exit', (code) => resolve(code)));
       return { output, exited, pid: child.pid as number };
     };
-    const targetArgs = (dir: string) => [
-      '--base-url',
-      provider.url,
-      '--project-id',
-      provider.seed.projectId,
-      '--user-key-id',
-      provider.seed.userKeyId,
-      '--service-account-key-id',
-      provider.seed.serviceAccountKeyId,
-      '--report-dir',
-      dir,
-    ];
+    const targetArgs = (dir: string) => [...conformanceFlags(provider), '--report-dir', dir];
 
     it('on SIGINT writes what it gathered, marked incomplete, and exits 130', async () => {
       provider = await startReferenceProvider({ adminKey: canary, fault: 'hang' });

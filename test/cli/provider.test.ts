@@ -123,6 +123,7 @@ describe('npm run provider', () => {
       const url = URL_LINE.exec(captured.stdout)?.[1] as string;
       expect(url).to.match(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
       expect(captured.stdout).to.match(/fault\s+wrong-id: /);
+      expect(captured.stdout).to.contain(`npm run conformance -- --base-url ${url} --project-id proj_`);
       const params = {
         projectId: idOf(captured.stdout, /project_id\s+(proj_\S+)/),
         keyId: idOf(captured.stdout, /key_id \(owned by a user\)\s+(key_\S+)/),

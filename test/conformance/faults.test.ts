@@ -9,6 +9,7 @@ import { expect } from 'chai';
 import { runConformanceCli } from '../../src/cli/conformance.ts';
 import type { ConformanceResult } from '../../src/conformance/result.ts';
 import {
+  conformanceFlags,
   FAULTS,
   type FaultExpectation,
   type FaultName,
@@ -42,21 +43,7 @@ const conformanceRun = async (
   const output: string[] = [];
   try {
     const code = await runConformanceCli(
-      [
-        '--base-url',
-        provider.url,
-        '--project-id',
-        provider.seed.projectId,
-        '--user-key-id',
-        provider.seed.userKeyId,
-        '--service-account-key-id',
-        provider.seed.serviceAccountKeyId,
-        '--report-dir',
-        dir,
-        '--timeout',
-        '1000',
-        ...extraArgs,
-      ],
+      [...conformanceFlags(provider), '--report-dir', dir, '--timeout', '1000', ...extraArgs],
       {
         env: { OPENAI_ADMIN_KEY: canary },
         io: { stdout: (t) => output.push(t), stderr: (t) => output.push(t) },
