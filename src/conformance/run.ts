@@ -143,8 +143,8 @@ export const createConformanceRun = (config: RunConfig, environment: RunEnvironm
   const secrets: string[] = config.adminKey ? [config.adminKey] : [];
   let baseUrl = config.baseUrl ?? 'reference provider (not started)';
 
-  const contractChecks = () => {
-    collector.timed(() => {
+  const contractChecks = async () => {
+    await collector.timed(() => {
       const findings = checkPactAgainstSpec(pact, spec.document, validators);
       return [
         {
@@ -155,7 +155,7 @@ export const createConformanceRun = (config: RunConfig, environment: RunEnvironm
         },
       ];
     });
-    collector.timed(() => {
+    await collector.timed(() => {
       // The document's own examples are the spec's defects, not the target's: reported, never failing the run.
       const findings: Finding[] = lintExamples(spec.document, validators).flatMap((lint) =>
         lint.findings.map((f) => ({
@@ -177,7 +177,7 @@ export const createConformanceRun = (config: RunConfig, environment: RunEnvironm
   };
 
   const execute = async () => {
-    contractChecks();
+    await contractChecks();
     if (environment.signal?.aborted) return;
 
     let adminKey = config.adminKey ?? '';
@@ -239,7 +239,7 @@ export const createConformanceRun = (config: RunConfig, environment: RunEnvironm
         });
       });
       if (environment.signal?.aborted) return;
-      await liveChecks({ baseUrl, adminKey, stateSetup, transport });
+      await liveChecks(adminKey, stateSetup, transport);
     } finally {
       await stopProvider?.();
     }
@@ -255,14 +255,13 @@ export const createConformanceRun = (config: RunConfig, environment: RunEnvironm
   /** One GET through the transport policy, as the client sends it, turned into a LiveOutcome. */
   const liveRequest = async (
     transport: Transport,
-    target: string,
     params: StateParams,
     bearer: string,
     label: string,
   ): Promise<LiveOutcome> => {
     // The client's own deadline covers every attempt the policy may make.
     const client = new ProjectApiKeyClient({
-      baseUrl: target,
+      baseUrl,
       adminKey: bearer,
       fetch: transport.fetch,
       timeoutMs: worstCaseMs(transport.policy),
@@ -276,17 +275,7 @@ export const createConformanceRun = (config: RunConfig, environment: RunEnvironm
     }
   };
 
-  const liveChecks = async ({
-    baseUrl: target,
-    adminKey,
-    stateSetup,
-    transport,
-  }: {
-    baseUrl: string;
-    adminKey: string;
-    stateSetup: StateSetup;
-    transport: Transport;
-  }) => {
+  const liveChecks = async (adminKey: string, stateSetup: StateSetup, transport: Transport) => {
     for (const key of ['userKey', 'serviceAccountKey', 'unknownKey', 'invalidAdminKey'] as const) {
       if (environment.signal?.aborted) return;
       const label = `live:${key}`;
@@ -306,9 +295,9 @@ export const createConformanceRun = (config: RunConfig, environment: RunEnvironm
         if (key === 'invalidAdminKey') {
           const bearer = invalidAdminKey();
           secrets.push(bearer);
-          return checkInvalidAdminKey(await liveRequest(transport, target, params, bearer, label));
+          return checkInvalidAdminKey(await liveRequest(transport, params, bearer, label));
         }
-        const outcome = await liveRequest(transport, target, params, adminKey, label);
+        const outcome = await liveRequest(transport, params, adminKey, label);
         if (key === 'unknownKey') return checkUnknownKey(outcome);
         const drafts = checkRetrievedKey(key, params.keyId, outcome, liveContext);
         rememberLeakedKey(outcome, drafts);
