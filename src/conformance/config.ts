@@ -1,10 +1,9 @@
-import { fileURLToPath } from 'node:url';
 import { parseFlags, UsageError } from '../cli/usage.ts';
+import { CONTRACT_PATH } from '../contract/pact-file.ts';
 import { DEFAULT_SPEC_PATH } from '../spec/document.ts';
 
-export const DEFAULT_PACT_PATH = fileURLToPath(
-  new URL('../../contracts/project-api-key-client-openai-admin-api.json', import.meta.url),
-);
+/** The committed pact the consumer tests produce. */
+export const DEFAULT_PACT_PATH = CONTRACT_PATH;
 export const DEFAULT_REPORT_DIR = 'reports';
 
 /** Ids on the target for the provider states; a state whose ids are missing is skipped, not passed. */
