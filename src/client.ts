@@ -1,4 +1,5 @@
 import type { Finding } from './finding.ts';
+import { isJsonMediaType } from './media-type.ts';
 import { asOpenAIError, type OpenAIErrorBody } from './openai-error.ts';
 import { loadDocument } from './spec/document.ts';
 import { type SchemaValidators, validatorsFor } from './spec/validators.ts';
@@ -114,9 +115,6 @@ export class TransportError extends ProjectApiKeyClientError {
 const detail = (body: OpenAIErrorBody | undefined): string =>
   body ? `: ${body.error.type}: ${body.error.message}` : '';
 
-const isJsonContentType = (value: string | null): boolean =>
-  value !== null && /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i.test(value.trim());
-
 const parseJson = (text: string): { ok: true; value: unknown } | { ok: false } => {
   try {
     return { ok: true, value: JSON.parse(text) };
@@ -182,7 +180,7 @@ export class ProjectApiKeyClient {
   #interpret(url: string, status: number, contentType: string | null, text: string): ProjectApiKey {
     const parsed = parseJson(text);
     if (status >= 200 && status < 300) {
-      if (!isJsonContentType(contentType)) {
+      if (!isJsonMediaType(contentType)) {
         throw new NonConformingResponseError(
           url,
           status,

@@ -16,7 +16,7 @@ export const CREDENTIAL_HEADERS: readonly string[] = [
 ];
 
 /** Anything shaped like a whole OpenAI key is treated as a secret even when nobody named it. */
-const WHOLE_KEY = 'sk-(?:admin|proj|svcacct)-[A-Za-z0-9_-]{32,}';
+export const WHOLE_KEY = 'sk-(?:admin|proj|svcacct)-[A-Za-z0-9_-]{32,}';
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

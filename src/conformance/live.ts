@@ -1,5 +1,7 @@
 import type { StateKey } from '../contract/states.ts';
 import type { Finding } from '../finding.ts';
+import { isJsonMediaType } from '../media-type.ts';
+import { asOpenAIError } from '../openai-error.ts';
 import type { SchemaValidators } from '../spec/validators.ts';
 import type { CheckCategory, CheckResult } from './result.ts';
 import { statusOf } from './result.ts';
@@ -56,9 +58,6 @@ const excerpt = (text: string): string => {
   return JSON.stringify(flat.length > 60 ? `${flat.slice(0, 57)}...` : flat);
 };
 
-const isJsonType = (contentType: string | undefined) =>
-  /^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType ?? '');
-
 const error = (pointer: string, keyword: string, message: string): Finding => ({
   pointer,
   keyword,
@@ -97,7 +96,7 @@ const transportOf = (outcome: LiveOutcome, expected: (status: number) => string 
   const wrongStatus = expected(outcome.status);
   if (wrongStatus) findings.push(error('', 'status', wrongStatus));
   const contentType = outcome.headers['content-type'];
-  if (!isJsonType(contentType)) {
+  if (!isJsonMediaType(contentType)) {
     findings.push(
       error(
         '',
@@ -189,13 +188,8 @@ export const checkRetrievedKey = (
   return drafts;
 };
 
-const hasErrorShape = (body: unknown): boolean => {
-  const inner = (body as { error?: { message?: unknown; type?: unknown } } | null)?.error;
-  return typeof inner?.message === 'string' && typeof inner.type === 'string';
-};
-
 const errorShapeFindings = (json: unknown): Finding[] =>
-  json === undefined || hasErrorShape(json)
+  json === undefined || asOpenAIError(json)
     ? []
     : [
         {

@@ -1,21 +1,16 @@
 import type { ConformanceResult } from '../conformance/result.ts';
+import { CREDENTIAL_HEADERS, REDACTED, WHOLE_KEY } from '../redact.ts';
 
 // The last line of defence before a report leaves the process: whatever the transport missed,
 // no whole-looking OpenAI key and no credential header value reaches a report file.
 
-/** A key with its secret part intact: a prefix then 32 or more key characters, no masking. */
-const WHOLE_KEY = /sk-(admin|proj|svcacct)-[A-Za-z0-9_-]{32,}/g;
-const CREDENTIAL_HEADERS = new Set([
-  'authorization',
-  'proxy-authorization',
-  'cookie',
-  'set-cookie',
-  'x-api-key',
-]);
-export const REDACTED = '[REDACTED]';
+export { REDACTED };
+
+// A whole key keeps its kind (`sk-proj-[REDACTED]`) so a reader still sees what leaked.
+const WHOLE_KEY_PATTERN = new RegExp(WHOLE_KEY, 'g');
 
 const scrub = (text: string, secrets: readonly string[]): string => {
-  let out = text.replace(WHOLE_KEY, (_key, kind: string) => `sk-${kind}-${REDACTED}`);
+  let out = text.replace(WHOLE_KEY_PATTERN, (key) => `${key.slice(0, key.indexOf('-', 3) + 1)}${REDACTED}`);
   for (const secret of secrets) out = out.replaceAll(secret, REDACTED);
   return out;
 };
@@ -34,7 +29,7 @@ const redactValue = (value: unknown, secrets: readonly string[], key?: string): 
   return Object.fromEntries(
     Object.entries(value).map(([name, item]) => [
       name,
-      headers && typeof item === 'string' && CREDENTIAL_HEADERS.has(name.toLowerCase())
+      headers && typeof item === 'string' && CREDENTIAL_HEADERS.includes(name.toLowerCase())
         ? redactCredential(item)
         : redactValue(item, secrets, name),
     ]),
