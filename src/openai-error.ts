@@ -1,3 +1,4 @@
+import { isJsonObject } from './json.ts';
 // OpenAI's error body, as the real service sends it with 401, 403, 404 and 429 (not in the document).
 
 export interface OpenAIErrorBody {
@@ -7,15 +8,12 @@ export interface OpenAIErrorBody {
 /** The statuses the service answers with an error body although the document does not list them. */
 export const ERROR_RESPONSE_STATUSES: readonly number[] = [401, 403, 404, 429];
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
-
 const isOptionalString = (value: unknown) =>
   value === undefined || value === null || typeof value === 'string';
 
 /** The body as OpenAI's error shape, or undefined when it is something else. */
 export const asOpenAIError = (body: unknown): OpenAIErrorBody | undefined => {
-  if (!isObject(body) || !isObject(body.error)) return undefined;
+  if (!isJsonObject(body) || !isJsonObject(body.error)) return undefined;
   const { message, type, param, code } = body.error;
   if (typeof message !== 'string' || typeof type !== 'string') return undefined;
   if (!isOptionalString(param) || !isOptionalString(code)) return undefined;

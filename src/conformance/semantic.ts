@@ -1,11 +1,9 @@
 import type { Finding } from '../finding.ts';
+import { isJsonObject } from '../json.ts';
 import { appendPointer } from '../pointer.ts';
 import { componentOfRef, type OpenApiDocument, type SchemaObject } from '../spec/document.ts';
 
 // What the schema cannot say about a retrieved key. Pure: a body in, findings out.
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** The owner sub-objects the document declares next to `owner.type` (`user`, `service_account`). */
 export const ownerKinds = (document: OpenApiDocument): string[] => {
@@ -17,7 +15,7 @@ export const ownerKinds = (document: OpenApiDocument): string[] => {
 
 /** `owner.type` names the one owner object that is present. */
 export const checkOwnerAgreement = (body: unknown, kinds: readonly string[]): Finding[] => {
-  if (!isObject(body) || !isObject(body.owner)) return [];
+  if (!isJsonObject(body) || !isJsonObject(body.owner)) return [];
   const owner = body.owner;
   const type = owner.type;
   // An owner.type outside the enum is the schema's finding; agreement is judged only between known kinds.
@@ -47,7 +45,7 @@ export const checkOwnerAgreement = (body: unknown, kinds: readonly string[]): Fi
 
 /** The key returned is the key asked for. */
 export const checkIdentity = (body: unknown, requestedKeyId: string): Finding[] => {
-  if (!isObject(body) || body.id === undefined || body.id === requestedKeyId) return [];
+  if (!isJsonObject(body) || body.id === undefined || body.id === requestedKeyId) return [];
   return [
     {
       pointer: '/id',
@@ -64,7 +62,7 @@ const MASK = /[*•…]|\.\.\./;
 
 /** `redacted_value` is redacted: a value that looks like a whole secret key is a leak. */
 export const checkRedaction = (body: unknown): Finding[] => {
-  if (!isObject(body) || typeof body.redacted_value !== 'string') return [];
+  if (!isJsonObject(body) || typeof body.redacted_value !== 'string') return [];
   const value = body.redacted_value;
   if (MASK.test(value)) return [];
   if (WHOLE_KEY.test(value)) {

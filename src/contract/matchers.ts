@@ -1,4 +1,5 @@
 import { MatchersV3 } from '@pact-foundation/pact';
+import { isJsonObject } from '../json.ts';
 import { appendPointer } from '../pointer.ts';
 import { componentOfRef, type OpenApiDocument, type SchemaObject } from '../spec/document.ts';
 
@@ -27,9 +28,6 @@ export const enumPattern = (members: readonly string[]): string =>
 /** A single-member enum the generator marks constant (`x-stainless-const`): the `object` discriminators. */
 export const isConstant = (schema: SchemaObject): boolean =>
   Array.isArray(schema.enum) && schema.enum.length === 1 && schema['x-stainless-const'] === true;
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /**
  * The Pact template (plain JSON with `pact:matcher:type` nodes) for `example` as an instance of the
@@ -86,7 +84,7 @@ export const bodyMatcher = (document: OpenApiDocument, component: string, exampl
     const type = typesOf(schema).find((t) => t !== 'null') ?? (schema.properties ? 'object' : undefined);
     switch (type) {
       case 'object': {
-        if (!isPlainObject(value)) return fail(pointer, 'must be an object');
+        if (!isJsonObject(value)) return fail(pointer, 'must be an object');
         const properties = (schema.properties ?? {}) as Record<string, SchemaObject>;
         for (const required of (schema.required ?? []) as string[]) {
           if (!(required in value)) fail(appendPointer(pointer, required), 'required property missing');

@@ -1,4 +1,5 @@
 import type { Finding } from '../finding.ts';
+import { isJsonObject } from '../json.ts';
 import { asOpenAIError, ERROR_RESPONSE_STATUSES } from '../openai-error.ts';
 import { toPointer } from '../pointer.ts';
 import {
@@ -13,9 +14,6 @@ import type { SchemaValidators } from '../spec/validators.ts';
 // and the document in, findings with pointers into the pact file out.
 
 type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
@@ -76,7 +74,7 @@ interface Context {
 const checkInteraction = (interaction: unknown, index: number, context: Context): Finding[] => {
   const { document, validators, isV4 } = context;
   const base = ['interactions', index];
-  if (!isObject(interaction)) return [finding(base, 'error', 'pact', 'interaction is not an object')];
+  if (!isJsonObject(interaction)) return [finding(base, 'error', 'pact', 'interaction is not an object')];
   const name = `"${String(interaction.description ?? index)}"`;
   if (interaction.type !== undefined && interaction.type !== 'Synchronous/HTTP') {
     return [
@@ -88,8 +86,8 @@ const checkInteraction = (interaction: unknown, index: number, context: Context)
       ),
     ];
   }
-  const request = isObject(interaction.request) ? interaction.request : {};
-  const response = isObject(interaction.response) ? interaction.response : {};
+  const request = isJsonObject(interaction.request) ? interaction.request : {};
+  const response = isJsonObject(interaction.response) ? interaction.response : {};
   const method = String(request.method ?? '').toLowerCase();
   // With fromProviderState the example path is stored in `path`, the expression in `generators`.
   const path = String(request.path ?? '');
@@ -106,7 +104,8 @@ const checkInteraction = (interaction: unknown, index: number, context: Context)
       ),
     ];
   }
-  const template = templates.find((t) => isObject(document.paths[t]?.[method])) ?? (templates[0] as string);
+  const template =
+    templates.find((t) => isJsonObject(document.paths[t]?.[method])) ?? (templates[0] as string);
   const operation = document.paths[template]?.[method];
   if (!HTTP_METHODS.includes(method) || operation === undefined) {
     const declared = Object.keys(document.paths[template] ?? {})
@@ -193,7 +192,7 @@ export const checkPactAgainstSpec = (
   document: OpenApiDocument,
   validators: SchemaValidators,
 ): Finding[] => {
-  if (!isObject(pact) || !Array.isArray(pact.interactions)) {
+  if (!isJsonObject(pact) || !Array.isArray(pact.interactions)) {
     return [finding(['interactions'], 'error', 'pact', 'not a pact: no interactions array')];
   }
   const version = (pact.metadata as { pactSpecification?: { version?: unknown } } | undefined)
