@@ -93,8 +93,10 @@ export const summarize = (checks: readonly CheckResult[]): ConformanceSummary =>
   skipped: checks.filter((c) => c.status === 'skip').length,
 });
 
-/** Conformant: complete, something was checked, and no check failed. */
+/** Whether any check looked at the target itself; contract checks read only the pact and the spec. */
+export const targetWasChecked = (checks: readonly CheckResult[]): boolean =>
+  checks.some((c) => c.category !== 'contract' && c.status !== 'skip');
+
+/** Conformant: complete, the target itself was checked, and no check failed. */
 export const verdictOf = (checks: readonly CheckResult[], complete: boolean): 'pass' | 'fail' =>
-  complete && checks.some((c) => c.status !== 'skip') && !checks.some((c) => c.status === 'fail')
-    ? 'pass'
-    : 'fail';
+  complete && targetWasChecked(checks) && !checks.some((c) => c.status === 'fail') ? 'pass' : 'fail';

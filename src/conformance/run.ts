@@ -31,7 +31,14 @@ import {
   type LiveOutcome,
   STATE_LABELS,
 } from './live.ts';
-import { type ConformanceResult, type Exchange, statusOf, summarize, verdictOf } from './result.ts';
+import {
+  type ConformanceResult,
+  type Exchange,
+  statusOf,
+  summarize,
+  targetWasChecked,
+  verdictOf,
+} from './result.ts';
 import { ownerKinds } from './semantic.ts';
 
 /** What the run needs from its surroundings, so tests can drive it in-process. */
@@ -321,7 +328,10 @@ export const createConformanceRun = (config: RunConfig, environment: RunEnvironm
     const unreachable = exchanges.length > 0 && exchanges.every((e) => !e.response);
     const reason =
       incompleteReason ??
-      (unreachable ? `target could not be reached: ${exchanges[0]?.error ?? 'no response'}` : undefined);
+      (unreachable ? `target could not be reached: ${exchanges[0]?.error ?? 'no response'}` : undefined) ??
+      (complete && !targetWasChecked(checks)
+        ? 'nothing was verified against the target: give --project-id and the key ids'
+        : undefined);
     const raw: ConformanceResult = {
       verdict: verdictOf(checks, complete),
       complete,

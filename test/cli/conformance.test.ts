@@ -93,6 +93,23 @@ describe('npm run conformance', function () {
       expect(check.skipReason, check.name).to.match(/--(user|service-account)-key-id/);
   });
 
+  it('fails, saying why, when no id is given and so nothing about the target could be checked', async () => {
+    const provider = await startReferenceProvider({ adminKey: canary });
+    const dir = join(scratch, 'no-ids');
+    try {
+      const result = await run(['--base-url', provider.url, '--report-dir', dir], {
+        OPENAI_ADMIN_KEY: canary,
+      });
+      expect(result.code).to.equal(1);
+    } finally {
+      await provider.close();
+    }
+    const report = readResult(dir);
+    expect(report.verdict).to.equal('fail');
+    expect(report.summary.failed).to.equal(0);
+    expect(report.incompleteReason).to.match(/nothing was verified against the target/);
+  });
+
   it('on SIGTERM writes what it gathered, marked incomplete, and exits 143', async () => {
     const provider = await startReferenceProvider({ adminKey: canary, fault: 'hang' });
     const dir = join(scratch, 'terminated');
