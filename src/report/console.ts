@@ -14,6 +14,7 @@ export const renderConsoleSummary = (given: ConformanceResult, paths: ReportPath
   const result = redactResult(given);
   const { passed, failed, warnings, skipped } = result.summary;
   const failing = result.checks.filter((c) => c.status === 'fail');
+  const retried = result.checks.filter((c) => c.status !== 'fail' && (c.attempts ?? 1) > 1);
   const lines = [
     `Conformance ${result.verdict.toUpperCase()}${
       result.complete ? '' : ` (incomplete: ${oneLine(result.incompleteReason ?? 'no reason given')})`
@@ -26,6 +27,9 @@ export const renderConsoleSummary = (given: ConformanceResult, paths: ReportPath
     }),
     ...(failing.length > CONSOLE_FAILING_CHECKS
       ? [`  …and ${failing.length - CONSOLE_FAILING_CHECKS} more failing checks`]
+      : []),
+    ...(retried.length > 0
+      ? [`  ${plural(retried.length, 'check')} passed only after retries (see the exchanges in the reports)`]
       : []),
     `Reports: ${paths.html} ${paths.markdown} ${paths.junit} ${paths.json}`,
   ];

@@ -199,6 +199,7 @@ describe('renderConsoleSummary', () => {
       [
         'Conformance PASS: http://127.0.0.1:8080/v1',
         '5 passed, 0 failed, 0 warnings, 0 skipped',
+        '  1 check passed only after retries (see the exchanges in the reports)',
         'Reports: reports/report.html reports/summary.md reports/junit.xml reports/conformance.json',
       ],
     ],
@@ -226,6 +227,21 @@ describe('renderConsoleSummary', () => {
       '  FAIL schema: ProjectApiKey body matches the schema — error /owner/user/added_at required property "added_at" is missing (required) (+1 more)',
     );
     expect(lines.filter((l) => l.startsWith('  FAIL '))).to.have.length(failing().summary.failed);
+  });
+
+  it('says how many checks passed only after retries, and says nothing when none did', () => {
+    const retried = (result: ReturnType<typeof failing>) =>
+      renderConsoleSummary(result, paths)
+        .split('\n')
+        .filter((l) => l.includes('passed only after retries'));
+    const result = failing();
+    const expected = result.checks.filter((c) => c.status !== 'fail' && (c.attempts ?? 1) > 1).length;
+    expect(expected, 'the fixture has a retried check').to.be.greaterThan(0);
+    expect(retried(result)).to.deep.equal([
+      `  ${expected} check${expected === 1 ? '' : 's'} passed only after retries (see the exchanges in the reports)`,
+    ]);
+    for (const check of result.checks) check.attempts = 1;
+    expect(retried(result)).to.deep.equal([]);
   });
 
   it('never passes a terminal escape sequence from a body through', () => {
