@@ -7,6 +7,3 @@ export interface Finding {
   severity: Severity;
   keyword?: string;
 }
-
-export const hasErrors = (findings: readonly Finding[]): boolean =>
-  findings.some((f) => f.severity === 'error');

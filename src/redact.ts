@@ -1,5 +1,3 @@
-import type { ConsoleIO } from './cli/usage.ts';
-
 // Secrets (the admin key above all) must never reach a report, a log line or an error message.
 // Everything that leaves the process as text passes through here first.
 
@@ -62,13 +60,7 @@ export const redactHeaders = (headers: HeaderInput, secrets: readonly string[]):
   return redacted;
 };
 
-/** A text sink that redacts before writing; `flush` writes what was held back at the end. */
-export interface RedactingWriter {
-  write(chunk: string | Uint8Array): void;
-  flush(): void;
-}
-
-/** Holds the run's secrets and redacts text, headers and console output with them. */
+/** Holds the run's secrets and redacts text and headers with them. */
 export class Redactor {
   #secrets: string[] = [];
   #pattern: RegExp = patternOf([]);
@@ -95,52 +87,6 @@ export class Redactor {
 
   headers(headers: HeaderInput): Record<string, string> {
     return redactHeaders(headers, this.#secrets);
-  }
-
-  /**
-   * Wraps a write function. A chunk may end part-way through a secret, so the longest tail that could
-   * start one is held back until the next chunk (or `flush`); a chunk ending a line is written whole.
-   */
-  writer(write: (text: string) => void): RedactingWriter {
-    const decoder = new TextDecoder();
-    let held = '';
-    return {
-      write: (chunk) => {
-        const text = held + (typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
-        const redacted = this.text(text);
-        held = this.#startOfSecretAtEnd(redacted);
-        const ready = redacted.slice(0, redacted.length - held.length);
-        if (ready) write(ready);
-      },
-      flush: () => {
-        const rest = this.text(held + decoder.decode());
-        held = '';
-        if (rest) write(rest);
-      },
-    };
-  }
-
-  /** A ConsoleIO whose stdout and stderr are redacted; call `flush` when done. */
-  io(io: ConsoleIO): ConsoleIO & { flush(): void } {
-    const stdout = this.writer(io.stdout);
-    const stderr = this.writer(io.stderr);
-    return {
-      stdout: (text) => stdout.write(text),
-      stderr: (text) => stderr.write(text),
-      flush: () => {
-        stdout.flush();
-        stderr.flush();
-      },
-    };
-  }
-
-  #startOfSecretAtEnd(text: string): string {
-    const longest = Math.max(0, ...this.#secrets.map((s) => s.length - 1));
-    for (let length = Math.min(longest, text.length); length > 0; length--) {
-      const tail = text.slice(text.length - length);
-      if (this.#secrets.some((secret) => secret.startsWith(tail))) return tail;
-    }
-    return '';
   }
 }
 

@@ -1,8 +1,7 @@
 // The spec's objects as TypeScript, derived from the document (src/generated/openapi.ts), never retyped.
-import type { components, operations } from './generated/openapi.ts';
+import type { components } from './generated/openapi.ts';
 
 export type ProjectApiKey = components['schemas']['ProjectApiKey'];
 export type ProjectUser = components['schemas']['ProjectUser'];
 export type ProjectServiceAccount = components['schemas']['ProjectServiceAccount'];
 export type ProjectApiKeyOwner = ProjectApiKey['owner'];
-export type RetrieveProjectApiKeyPath = operations['retrieve-project-api-key']['parameters']['path'];

@@ -19,27 +19,22 @@ const ownerTypeOutsideEnum = (document: OpenApiDocument): string => {
   return candidate;
 };
 
-/** The real service's owner sub-objects today (see the notes): no `object`, no `added_at`. */
+/**
+ * The real service's owner sub-objects today (see the notes): no `object`, no `added_at`. Each live
+ * property, in the service's order, with the seed property it is read from.
+ */
+const LIVE_OWNER_PROPERTIES: Record<string, Record<string, string>> = {
+  user: { id: 'id', email: 'email', name: 'name', created_at: 'added_at', role: 'role' },
+  service_account: { id: 'id', name: 'name', created_at: 'created_at', role: 'role' },
+};
+
 const liveOwner = (owner: JsonObject): JsonObject => {
-  const user = owner.user as JsonObject | undefined;
-  const serviceAccount = owner.service_account as JsonObject | undefined;
   const live: JsonObject = { type: owner.type };
-  if (user) {
-    live.user = {
-      id: user.id,
-      email: user.email,
-      name: user.name,
-      created_at: user.added_at,
-      role: user.role,
-    };
-  }
-  if (serviceAccount) {
-    live.service_account = {
-      id: serviceAccount.id,
-      name: serviceAccount.name,
-      created_at: serviceAccount.created_at,
-      role: serviceAccount.role,
-    };
+  for (const [kind, properties] of Object.entries(LIVE_OWNER_PROPERTIES)) {
+    const seed = owner[kind] as JsonObject | undefined;
+    if (seed) {
+      live[kind] = Object.fromEntries(Object.entries(properties).map(([to, from]) => [to, seed[from]]));
+    }
   }
   return live;
 };

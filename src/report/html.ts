@@ -34,10 +34,37 @@ const ENTITIES: Record<string, string> = {
 export const escapeHtml = (text: string): string =>
   visibleText(text).replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
 
+// The page is built only with the `html` tag, which escapes every value it is given: a string can
+// reach the page unescaped only through `raw`, used once, for the page's own style sheet. Ten lines
+// of our own rather than a library: the escape must also make controls visible, as every report does.
+
+/** Markup that is safe to insert as it is: made by `html`, or declared so by `raw`. */
+class Markup {
+  constructor(readonly text: string) {}
+}
+type Value = Markup | readonly Markup[] | string | number | boolean;
+
+const markupOf = (value: Value): string => {
+  if (value instanceof Markup) return value.text;
+  if (Array.isArray(value)) return value.map(markupOf).join('');
+  return escapeHtml(String(value));
+};
+
+/** A template whose interpolations are escaped, except markup (and lists of it) made the same way. */
+const html = (strings: TemplateStringsArray, ...values: Value[]): Markup =>
+  new Markup(strings.reduce((page, text, i) => page + markupOf(values[i - 1] as Value) + text));
+
+/** Text inserted unescaped: only for markup this module writes itself, never for a result's value. */
+const raw = (trusted: string): Markup => new Markup(trusted);
+
+/** Markup pieces one a line. */
+const lines = (pieces: readonly Markup[]): Markup => new Markup(pieces.map((p) => p.text).join('\n'));
+
 const STATUS_LABEL: Record<CheckStatus, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP' };
 
-const badge = (status: CheckStatus): string => `<span class="badge ${status}">${STATUS_LABEL[status]}</span>`;
-const code = (text: string): string => `<code>${escapeHtml(text)}</code>`;
+const badge = (status: CheckStatus): Markup =>
+  html`<span class="badge ${status}">${STATUS_LABEL[status]}</span>`;
+const code = (text: string): Markup => html`<code>${text}</code>`;
 
 const STYLE = `
 :root { --pass: #1a7f37; --fail: #cf222e; --warn: #9a6700; --skip: #57606a; --line: #d0d7de; --soft: #f6f8fa; }
@@ -101,101 +128,87 @@ pre { background: var(--soft); padding: 10px; border-radius: 6px; white-space: p
 footer { margin-top: 40px; color: var(--skip); font-size: 13px; }
 `;
 
-const findingItem = (finding: Finding): string =>
-  `<li class="${finding.severity}"><span class="sev ${finding.severity}">${escapeHtml(finding.severity)}</span> ` +
-  `<code class="pointer">${escapeHtml(displayPointer(finding.pointer))}</code> ` +
-  `<span class="message">${escapeHtml(finding.message)}</span>` +
-  (finding.keyword ? ` <span class="kw">(${escapeHtml(finding.keyword)})</span>` : '') +
-  '</li>';
+const findingItem = (finding: Finding): Markup =>
+  html`<li class="${finding.severity}"><span class="sev ${finding.severity}">${finding.severity}</span> <code class="pointer">${displayPointer(finding.pointer)}</code> <span class="message">${finding.message}</span>${finding.keyword ? html` <span class="kw">(${finding.keyword})</span>` : ''}</li>`;
 
-const checkRows = (check: CheckResult, index: number): string => {
+const checkRows = (check: CheckResult, index: number): Markup => {
   const retried = passedAfterRetries(check)
-    ? `<span class="retried">passed after ${plural(check.attempts ?? 1, 'attempt')}</span>`
+    ? html`<span class="retried">passed after ${plural(check.attempts ?? 1, 'attempt')}</span>`
     : '';
   const rows = [
-    `<tr class="check ${check.status}" id="check-${index}">` +
-      `<td>${badge(check.status)}</td>` +
-      `<td class="name">${escapeHtml(check.name)}${retried}</td>` +
-      `<td class="num">${check.findings.length}</td>` +
-      `<td class="num">${check.attempts ?? ''}</td>` +
-      `<td class="num">${humanDuration(check.durationMs)}</td></tr>`,
+    html`<tr class="check ${check.status}" id="check-${index}"><td>${badge(check.status)}</td><td class="name">${check.name}${retried}</td><td class="num">${check.findings.length}</td><td class="num">${check.attempts ?? ''}</td><td class="num">${humanDuration(check.durationMs)}</td></tr>`,
   ];
   if (hasFindingsToShow(check)) {
     rows.push(
-      `<tr class="detail"><td></td><td colspan="4"><ul class="findings">${check.findings
-        .map(findingItem)
-        .join('')}</ul></td></tr>`,
+      html`<tr class="detail"><td></td><td colspan="4"><ul class="findings">${check.findings.map(findingItem)}</ul></td></tr>`,
     );
   }
   if (check.status === 'skip') {
     rows.push(
-      `<tr class="detail"><td></td><td colspan="4" class="reason">Skipped: ${escapeHtml(
-        check.skipReason ?? 'no reason given',
-      )}</td></tr>`,
+      html`<tr class="detail"><td></td><td colspan="4" class="reason">Skipped: ${check.skipReason ?? 'no reason given'}</td></tr>`,
     );
   }
-  return rows.join('\n');
+  return lines(rows);
 };
 
-const categorySections = (checks: readonly CheckResult[]): string => {
+const categorySections = (checks: readonly CheckResult[]): Markup => {
   const indexOf = new Map(checks.map((c, i) => [c, i]));
-  return byCategory(checks)
-    .map(([category, group]) => {
+  return lines(
+    byCategory(checks).map(([category, group]) => {
       const tally = (['fail', 'warn', 'pass', 'skip'] as const)
         .map((s) => [s, group.filter((c) => c.status === s).length] as const)
         .filter(([, n]) => n > 0)
         .map(([s, n]) => `${n} ${STATUS_LABEL[s].toLowerCase()}`)
         .join(' · ');
-      return `<section class="category" data-category="${category}">
+      return html`<section class="category" data-category="${category}">
 <h3>${category}<span class="tally">${tally}</span></h3>
 <table class="checks">
 <colgroup><col class="status"><col><col class="num"><col class="num"><col class="num"></colgroup>
 <thead><tr><th>Status</th><th>Check</th><th class="num">Findings</th><th class="num">Attempts</th><th class="num">Time</th></tr></thead>
 <tbody>
-${group.map((c) => checkRows(c, indexOf.get(c) ?? 0)).join('\n')}
+${lines(group.map((c) => checkRows(c, indexOf.get(c) ?? 0)))}
 </tbody>
 </table>
 </section>`;
-    })
-    .join('\n');
+    }),
+  );
 };
 
-const headerTable = (headers: Record<string, string>): string => {
+const headerTable = (headers: Record<string, string>): Markup => {
   const entries = Object.entries(headers);
-  if (entries.length === 0) return '<p class="muted">no headers</p>';
-  return `<table class="headers"><tbody>${entries
-    .map(([name, value]) => `<tr><th>${escapeHtml(name)}</th><td><code>${escapeHtml(value)}</code></td></tr>`)
-    .join('')}</tbody></table>`;
+  if (entries.length === 0) return html`<p class="muted">no headers</p>`;
+  return html`<table class="headers"><tbody>${entries.map(
+    ([name, value]) => html`<tr><th>${name}</th><td><code>${value}</code></td></tr>`,
+  )}</tbody></table>`;
 };
 
-const attemptItem = (attempt: Attempt, index: number): string =>
-  `<li>#${index + 1} at ${escapeHtml(attempt.startedAt)}, ${humanDuration(attempt.durationMs)}` +
-  (attempt.status !== undefined ? `, status ${attempt.status}` : '') +
-  (attempt.error ? `, ${escapeHtml(attempt.error)}` : '') +
-  (attempt.waitMs !== undefined ? `; waited ${humanDuration(attempt.waitMs)} before the next` : '') +
-  '</li>';
+const attemptItem = (attempt: Attempt, index: number): Markup =>
+  html`<li>#${index + 1} at ${attempt.startedAt}, ${humanDuration(attempt.durationMs)}${
+    attempt.status !== undefined ? `, status ${attempt.status}` : ''
+  }${attempt.error ? `, ${attempt.error}` : ''}${
+    attempt.waitMs !== undefined ? `; waited ${humanDuration(attempt.waitMs)} before the next` : ''
+  }</li>`;
 
-const exchangeDetails = (exchange: Exchange): string => {
+const exchangeDetails = (exchange: Exchange): Markup => {
   const { request, response } = exchange;
   const outcome = response ? `${response.status}` : `no response: ${exchange.error ?? 'unknown error'}`;
-  const summary =
-    `<code>${escapeHtml(`${request.method} ${request.url}`)}</code> → ${escapeHtml(outcome)}` +
-    ` <span class="muted">· ${plural(exchange.attempts.length, 'attempt')} · ${humanDuration(exchange.durationMs)}` +
-    (exchange.check ? ` · ${escapeHtml(exchange.check)}` : '') +
-    '</span>';
+  const summary = html`${code(`${request.method} ${request.url}`)} → ${outcome} <span class="muted">· ${plural(
+    exchange.attempts.length,
+    'attempt',
+  )} · ${humanDuration(exchange.durationMs)}${exchange.check ? ` · ${exchange.check}` : ''}</span>`;
   const body = response
-    ? `<h4>Response ${response.status}</h4>${headerTable(response.headers)}
+    ? html`<h4>Response ${response.status}</h4>${headerTable(response.headers)}
 <p class="muted">Body: ${response.bodyBytes} bytes${response.truncated ? ', cut off at the size cap' : ''}; the first bytes:</p>
-<pre class="body">${escapeHtml(response.bodyExcerpt)}</pre>`
-    : `<p class="reason">${escapeHtml(exchange.error ?? 'no response')}</p>`;
-  return `<details class="exchange" data-exchange="${escapeHtml(exchange.id)}">
+<pre class="body">${response.bodyExcerpt}</pre>`
+    : html`<p class="reason">${exchange.error ?? 'no response'}</p>`;
+  return html`<details class="exchange" data-exchange="${exchange.id}">
 <summary>${summary}</summary>
 <h4>Request</h4>
 <p>${code(`${request.method} ${request.url}`)}</p>
 ${headerTable(request.headers)}
 ${body}
 <h4>Attempts</h4>
-<ol class="attempts">${exchange.attempts.map(attemptItem).join('')}</ol>
+<ol class="attempts">${exchange.attempts.map(attemptItem)}</ol>
 </details>`;
 };
 
@@ -208,27 +221,27 @@ export const renderHtml = (given: ConformanceResult): string => {
   const title = `Conformance ${verdict.toUpperCase()}${result.complete ? '' : ' (incomplete)'}: ${target.baseUrl}`;
   const incomplete = result.complete
     ? ''
-    : `<div class="incomplete">INCOMPLETE: ${escapeHtml(result.incompleteReason ?? 'no reason given')}</div>`;
+    : html`<div class="incomplete">INCOMPLETE: ${result.incompleteReason ?? 'no reason given'}</div>`;
   const attention =
     failing.length === 0
       ? ''
-      : `<div class="attention"><strong>${plural(failing.length, 'check')} failed:</strong><ul>${failing
-          .map(([c, i]) => `<li><a href="#check-${i}">${escapeHtml(`${c.category}: ${c.name}`)}</a></li>`)
-          .join('')}</ul></div>`;
+      : html`<div class="attention"><strong>${plural(failing.length, 'check')} failed:</strong><ul>${failing.map(
+          ([c, i]) => html`<li><a href="#check-${i}">${`${c.category}: ${c.name}`}</a></li>`,
+        )}</ul></div>`;
   const counts: [CheckStatus, number, string][] = [
     ['pass', summary.passed, 'passed'],
     ['fail', summary.failed, 'failed'],
     ['warn', summary.warnings, 'warnings'],
     ['skip', summary.skipped, 'skipped'],
   ];
-  return `<!doctype html>
+  return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
+<title>${title}</title>
+<style>${raw(STYLE)}</style>
 </head>
 <body>
 <header class="banner ${verdict}" data-verdict="${verdict}" data-complete="${result.complete}">
@@ -241,29 +254,29 @@ ${incomplete}
 <main>
 <dl class="meta">
 <dt>Target</dt><dd>${code(target.baseUrl)}${target.reference ? ' reference provider' : ''}</dd>
-<dt>Spec</dt><dd>${code(spec.path)} version ${escapeHtml(spec.version)}, sha256 <code title="${escapeHtml(spec.sha256)}">${escapeHtml(shortSha(spec.sha256))}</code></dd>
-<dt>Pact</dt><dd>${code(pact.path)}, sha256 <code title="${escapeHtml(pact.sha256)}">${escapeHtml(shortSha(pact.sha256))}</code></dd>
-<dt>Started</dt><dd>${escapeHtml(result.startedAt)}</dd>
-<dt>Finished</dt><dd>${escapeHtml(result.finishedAt)}${elapsed === undefined ? '' : ` (${humanDuration(elapsed)})`}</dd>
+<dt>Spec</dt><dd>${code(spec.path)} version ${spec.version}, sha256 <code title="${spec.sha256}">${shortSha(spec.sha256)}</code></dd>
+<dt>Pact</dt><dd>${code(pact.path)}, sha256 <code title="${pact.sha256}">${shortSha(pact.sha256)}</code></dd>
+<dt>Started</dt><dd>${result.startedAt}</dd>
+<dt>Finished</dt><dd>${result.finishedAt}${elapsed === undefined ? '' : ` (${humanDuration(elapsed)})`}</dd>
 </dl>
 <div class="counts">
-${counts.map(([status, n, label]) => `<div class="count ${status}" data-count="${label}"><span class="n">${n}</span>${label}</div>`).join('\n')}
+${lines(counts.map(([status, n, label]) => html`<div class="count ${status}" data-count="${label}"><span class="n">${n}</span>${label}</div>`))}
 </div>
 ${attention}
 <h2>Checks</h2>
-${result.checks.length === 0 ? '<p class="muted">No check ran.</p>' : categorySections(result.checks)}
+${result.checks.length === 0 ? html`<p class="muted">No check ran.</p>` : categorySections(result.checks)}
 <h2>Exchanges</h2>
 ${
   result.exchanges.length === 0
-    ? '<p class="muted">No exchange was recorded.</p>'
-    : `<details class="exchanges">
+    ? html`<p class="muted">No exchange was recorded.</p>`
+    : html`<details class="exchanges">
 <summary>${plural(result.exchanges.length, 'recorded exchange')} with the target (requests, statuses, headers, body excerpts)</summary>
-${result.exchanges.map(exchangeDetails).join('\n')}
+${lines(result.exchanges.map(exchangeDetails))}
 </details>`
 }
 <footer>Rendered from the run's result as given: the verdict is the run's, not this page's.</footer>
 </main>
 </body>
 </html>
-`;
+`.text;
 };
