@@ -19,31 +19,6 @@ const ownerTypeOutsideEnum = (document: OpenApiDocument): string => {
   return candidate;
 };
 
-/** The real service's owner sub-objects today (see the notes): no `object`, no `added_at`. */
-const liveOwner = (owner: JsonObject): JsonObject => {
-  const user = owner.user as JsonObject | undefined;
-  const serviceAccount = owner.service_account as JsonObject | undefined;
-  const live: JsonObject = { type: owner.type };
-  if (user) {
-    live.user = {
-      id: user.id,
-      email: user.email,
-      name: user.name,
-      created_at: user.added_at,
-      role: user.role,
-    };
-  }
-  if (serviceAccount) {
-    live.service_account = {
-      id: serviceAccount.id,
-      name: serviceAccount.name,
-      created_at: serviceAccount.created_at,
-      role: serviceAccount.role,
-    };
-  }
-  return live;
-};
-
 export interface BodyFaultContext {
   document: OpenApiDocument;
   /** Another key id of the same project, when there is one. */
@@ -71,16 +46,11 @@ export const bodyUnderFault = (
     case 'unredacted-key':
       broken.redacted_value = randomProjectKey();
       return broken;
-    case 'live-shape':
-      return {
-        ...broken,
-        owner: liveOwner(owner),
-        last_used_at: body.created_at + 86_400,
-        owner_project_access: 'active',
-      };
     case 'owner-mismatch': {
+      // The document's own service-account owner, whatever its component is called in this version.
       const serviceAccount =
-        owner.service_account ?? sampleOfComponent('ProjectServiceAccount', context.document);
+        owner.service_account ??
+        (sampleOfComponent('ProjectApiKey', context.document) as { owner: JsonObject }).owner.service_account;
       broken.owner = { type: 'user', service_account: serviceAccount };
       return broken;
     }
