@@ -13,6 +13,10 @@ import {
   elapsedMs,
   hasFindingsToShow,
   humanDuration,
+  MATRIX_EMPTY,
+  MATRIX_TITLE,
+  matrixCellText,
+  matrixRowLabel,
   passedAfterRetries,
   plural,
   shortSha,
@@ -98,6 +102,9 @@ details.exchange h4 { margin: 12px 0 4px; font-size: 14px; }
 pre { background: var(--soft); padding: 10px; border-radius: 6px; white-space: pre-wrap; overflow-wrap: anywhere;
   max-height: 360px; overflow: auto; }
 .muted { color: var(--skip); }
+table.matrix td.conforms { color: var(--pass); }
+table.matrix td.differs { color: var(--fail); }
+table.matrix td.conforms code, table.matrix td.differs code { color: #1f2328; }
 footer { margin-top: 40px; color: var(--skip); font-size: 13px; }
 `;
 
@@ -199,6 +206,32 @@ ${body}
 </details>`;
 };
 
+/** Document × key: conforms, or how many findings and the first pointers. It informs; no verdict here. */
+const matrixSection = (matrix: NonNullable<ConformanceResult['specMatrix']>): string => {
+  if (matrix.keys.length === 0) return `<h2>${MATRIX_TITLE}</h2>\n<p class="muted">${MATRIX_EMPTY}</p>`;
+  const head = matrix.keys.map((key) => `<th>${escapeHtml(key)}</th>`).join('');
+  const rows = matrix.rows.map(
+    (row) =>
+      `<tr${row.verdict ? ' class="verdict"' : ''}><th>${escapeHtml(matrixRowLabel(row))}</th>${row.cells
+        .map(
+          (cell) =>
+            `<td class="${cell.conforms ? 'conforms' : 'differs'}" data-conforms="${cell.conforms}">${matrixCellText(
+              cell,
+              code,
+            )}</td>`,
+        )
+        .join('')}</tr>`,
+  );
+  return `<h2>${MATRIX_TITLE}</h2>
+<p class="muted">Each live 2xx key body held to each document given; the verdict comes from the first.</p>
+<table class="matrix">
+<thead><tr><th>Document</th>${head}</tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table>`;
+};
+
 /** `report.html`: verdict banner, run facts, counts, checks by category with findings, exchanges. */
 export const renderHtml = (given: ConformanceResult): string => {
   const result = redactResult(given);
@@ -250,6 +283,7 @@ ${incomplete}
 ${counts.map(([status, n, label]) => `<div class="count ${status}" data-count="${label}"><span class="n">${n}</span>${label}</div>`).join('\n')}
 </div>
 ${attention}
+${result.specMatrix ? matrixSection(result.specMatrix) : ''}
 <h2>Checks</h2>
 ${result.checks.length === 0 ? '<p class="muted">No check ran.</p>' : categorySections(result.checks)}
 <h2>Exchanges</h2>
