@@ -113,6 +113,8 @@ export const shapeOf = (given: unknown, document: OpenApiDocument, seen: string[
   for (const branch of Array.isArray(schema.allOf) ? schema.allOf : []) {
     shape = intersect(shape, shapeOf(branch, document, refs));
   }
+  // 3.0's way to make a $ref nullable: `nullable: true` beside `allOf: [{ $ref }]`.
+  if (schema.nullable === true) shape.nullable = true;
   const alternatives = (schema.anyOf ?? schema.oneOf) as unknown[] | undefined;
   if (Array.isArray(alternatives)) {
     const branches = alternatives.map((branch) => [dereference(branch, document, refs)[0], branch] as const);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { compareOperations, OperationError } from '../../src/drift/compare.ts';
-import { parseOperation, pathShape } from '../../src/drift/operation.ts';
+import { compareOperations } from '../../src/drift/compare.ts';
+import { OperationError, parseOperation, pathShape } from '../../src/drift/operation.ts';
 import { SchemaShapeError } from '../../src/drift/shape.ts';
 import { loadDocument } from '../../src/spec/document.ts';
 import { NEWER_SPEC_PATH, seed } from '../helpers.ts';
@@ -71,6 +71,18 @@ describe('compareOperations: one shape for every spelling', () => {
           description: 'words only',
         }),
         components: { X: { type: 'object', properties: { x: { type: 'string' } } } },
+      },
+    ],
+    [
+      "3.0's nullable beside allOf [$ref] and 3.1's anyOf [$ref, null]",
+      {
+        body: at({ nullable: true, allOf: [{ $ref: '#/components/schemas/X' }] }),
+        components: { X: { type: 'integer' } },
+      },
+      {
+        openapi: '3.1.0',
+        body: at({ anyOf: [{ $ref: '#/components/schemas/X' }, { type: 'null' }] }),
+        components: { X: { type: 'integer' } },
       },
     ],
     [
