@@ -10,8 +10,9 @@ import {
   UnauthorizedError,
   UnexpectedStatusError,
 } from '../src/client.ts';
+import { loadDocument } from '../src/spec/document.ts';
 import { sampleOfComponent } from '../src/spec/sample.ts';
-import { drop, edited, seed } from './helpers.ts';
+import { drop, edited, NEWER_SPEC_PATH, seed } from './helpers.ts';
 
 // Built at run time: a whole-looking key never sits in a committed file.
 const ADMIN_KEY = `sk-admin-${'T'.repeat(40)}`;
@@ -326,6 +327,31 @@ describe('ProjectApiKeyClient', () => {
       const { error } = await outcome(client.retrieveProjectApiKey('proj_abc', 'key_abc'));
       expect(error).to.be.instanceOf(TransportError);
       expect((error as TransportError).causeMessage).to.match(/ECONNREFUSED/);
+    });
+  });
+
+  describe('the document a body must conform to', () => {
+    const newer = loadDocument(NEWER_SPEC_PATH).document;
+    const todays = sampleOfComponent('ProjectApiKey', newer);
+
+    it("by default the seed's: today's shape is non-conforming at /owner/user/added_at", async () => {
+      reply = json(200, todays);
+      const { error } = await outcome(clientFor().retrieveProjectApiKey('proj_abc', 'key_abc'));
+      expect(error).to.be.instanceOf(NonConformingResponseError);
+      expect((error as NonConformingResponseError).findings.map((f) => f.pointer)).to.include(
+        '/owner/user/added_at',
+      );
+    });
+
+    it("given today's document: today's shape is returned, the seed's is non-conforming", async () => {
+      const client = new ProjectApiKeyClient({ baseUrl: origin, adminKey: ADMIN_KEY, document: newer });
+      reply = json(200, todays);
+      expect(await client.retrieveProjectApiKey('proj_abc', 'key_abc')).to.deep.equal(todays);
+      reply = json(200, valid);
+      const { error } = await outcome(client.retrieveProjectApiKey('proj_abc', 'key_abc'));
+      expect((error as NonConformingResponseError).findings.map((f) => f.pointer)).to.include(
+        '/last_used_at',
+      );
     });
   });
 });

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parsePointer } from '../src/pointer.ts';
-import { loadDocument } from '../src/spec/document.ts';
+import { CURRENT_SPEC_PATH, loadDocument } from '../src/spec/document.ts';
 
 export const repoPath = (relative: string): string =>
   fileURLToPath(new URL(`../${relative}`, import.meta.url));
@@ -9,10 +9,10 @@ export const repoPath = (relative: string): string =>
 /** The seed document, as the project ships it. */
 export const seed = loadDocument();
 
-/** The newer public document (OpenAPI 3.1) from shared/, beside the checkout; absent in a bare clone. */
-export const NEWER_SPEC_PATH = repoPath('../shared/specs/openai-openapi-f85dbe2-project-api-keys.yaml');
-export const SEED_PAGE_PATH = repoPath('../shared/seed/000_20490269124822ef.txt');
-export const haveShared = existsSync(NEWER_SPEC_PATH) && existsSync(SEED_PAGE_PATH);
+/** The newer public document (OpenAPI 3.1), as the project ships it (see schemas/README.md). */
+export const NEWER_SPEC_PATH = CURRENT_SPEC_PATH;
+/** The seed's docs page the contract was copied from (see test/fixtures/README.md). */
+export const SEED_PAGE_PATH = repoPath('test/fixtures/seed-page-000_20490269124822ef.txt');
 
 export const readText = (path: string): string => readFileSync(path, 'utf8');
 

@@ -1,12 +1,25 @@
 import { once } from 'node:events';
+import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CONTRACTS } from '../contract/pact-file.ts';
 import { FAULT_NAMES, FAULTS, faultNamed, isFaultName } from '../provider/faults.ts';
 import { normalizePathPrefix, RouteError } from '../provider/route.ts';
 import { conformanceFlags, DEFAULT_HOST, startReferenceProvider } from '../provider/server.ts';
+import { DOCUMENT_VERSIONS, type DocumentVersion, isDocumentVersion } from '../spec/document.ts';
 import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from './usage.ts';
 
 const USAGE =
-  'usage: OPENAI_ADMIN_KEY=... npm run provider -- [--port N] [--host H] [--fault NAME] [--prefix /v1] | --list-faults';
+  'usage: OPENAI_ADMIN_KEY=... npm run provider -- [--port N] [--host H] [--shape seed|current] [--fault NAME] [--prefix /v1] | --list-faults';
+
+/** A path as the person would type it from here. */
+const typed = (path: string): string => {
+  const relativePath = relative(process.cwd(), path);
+  return relativePath.startsWith('..') || isAbsolute(relativePath) ? path : relativePath;
+};
+
+/** What a conformance run needs beyond the URL and ids to hold the provider to the document it serves. */
+const shapeFlags = (shape: DocumentVersion): string[] =>
+  shape === 'seed' ? [] : ['--spec', typed(DOCUMENT_VERSIONS[shape]), '--pact', typed(CONTRACTS[shape].path)];
 
 export interface ProviderRunContext {
   env: Record<string, string | undefined>;
@@ -50,6 +63,7 @@ export const runProvider = async (
         port: { type: 'string' },
         host: { type: 'string' },
         fault: { type: 'string' },
+        shape: { type: 'string', default: 'seed' },
         prefix: { type: 'string' },
         'list-faults': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
@@ -67,6 +81,8 @@ export const runProvider = async (
     if (fault !== undefined && !isFaultName(fault)) {
       throw new UsageError(`unknown fault "${fault}" (see --list-faults)`);
     }
+    const shape = values.shape;
+    if (!isDocumentVersion(shape)) throw new UsageError(`--shape must be seed or current, not "${shape}"`);
     if (values.port !== undefined) port = portOf(values.port, '--port');
     else if (context.env.PORT) port = portOf(context.env.PORT, 'PORT');
     host = values.host ?? host;
@@ -77,7 +93,7 @@ export const runProvider = async (
         `OPENAI_ADMIN_KEY is not set: it is the admin key the provider accepts (${USAGE})`,
       );
 
-    const provider = await startReferenceProvider({ adminKey, pathPrefix, fault, host, port });
+    const provider = await startReferenceProvider({ adminKey, pathPrefix, fault, host, port, shape });
     const { seed } = provider;
     io.stdout(
       [
@@ -85,10 +101,11 @@ export const runProvider = async (
         `  project_id                 ${seed.projectId}`,
         `  key_id (owned by a user)   ${seed.userKeyId}`,
         `  key_id (service account)   ${seed.serviceAccountKeyId}`,
+        `  shape                      ${shape} (${typed(DOCUMENT_VERSIONS[shape])})`,
         `  fault                      ${fault ? `${fault}: ${faultNamed(fault).description}` : 'none'}`,
         ...(provider.otherOrigin ? [`  other origin               ${provider.otherOrigin.url}`] : []),
         'verify it with the same OPENAI_ADMIN_KEY:',
-        `  npm run conformance -- ${conformanceFlags(provider).join(' ')}`,
+        `  npm run conformance -- ${[...conformanceFlags(provider), ...shapeFlags(shape)].join(' ')}`,
         '',
       ].join('\n'),
     );

@@ -1,6 +1,6 @@
 import { parseFlags, UsageError } from '../cli/usage.ts';
 import { CONTRACT_PATH } from '../contract/pact-file.ts';
-import { DEFAULT_SPEC_PATH } from '../spec/document.ts';
+import { DEFAULT_SPEC_PATH, type DocumentVersion, isDocumentVersion } from '../spec/document.ts';
 
 /** The committed pact the consumer tests produce. */
 export const DEFAULT_PACT_PATH = CONTRACT_PATH;
@@ -25,11 +25,15 @@ export interface RunConfig {
   strict: boolean;
   specPath: string;
   pactPath: string;
+  /** More documents every live 2xx key body is validated against, for the reports' matrix; no verdict. */
+  alsoSpecPaths: string[];
+  /** Without --base-url: which shipped document's shape the bundled reference provider serves. */
+  referenceShape: DocumentVersion;
 }
 
 export const USAGE = `usage: npm run conformance -- [--base-url URL] [--project-id ID] [--user-key-id ID]
   [--service-account-key-id ID] [--report-dir DIR] [--timeout MS] [--retries N] [--strict]
-  [--spec FILE] [--pact FILE]
+  [--spec FILE] [--pact FILE] [--also-spec FILE]... [--reference-shape seed|current]
 The admin key is read from the environment variable OPENAI_ADMIN_KEY only.`;
 
 const integerFlag = (name: string, value: string | undefined, fallback: number, min: number): number => {
@@ -70,6 +74,8 @@ export const parseRunConfig = (argv: string[], env: NodeJS.ProcessEnv): RunConfi
       strict: { type: 'boolean', default: false },
       spec: { type: 'string' },
       pact: { type: 'string' },
+      'also-spec': { type: 'string', multiple: true },
+      'reference-shape': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -78,6 +84,15 @@ export const parseRunConfig = (argv: string[], env: NodeJS.ProcessEnv): RunConfi
   const baseUrl = values['base-url'] === undefined ? undefined : baseUrlFlag(values['base-url']);
   if (baseUrl && !adminKey) {
     throw new UsageError('--base-url needs the admin key in the environment variable OPENAI_ADMIN_KEY');
+  }
+  const referenceShape = values['reference-shape'];
+  if (referenceShape !== undefined && !isDocumentVersion(referenceShape)) {
+    throw new UsageError(`--reference-shape must be seed or current, not ${JSON.stringify(referenceShape)}`);
+  }
+  if (referenceShape !== undefined && baseUrl) {
+    throw new UsageError(
+      '--reference-shape is for the bundled reference provider; it cannot go with --base-url',
+    );
   }
   for (const flag of ['project-id', 'user-key-id', 'service-account-key-id'] as const) {
     if (values[flag] !== undefined && values[flag].trim() === '') throw new UsageError(`--${flag} is empty`);
@@ -96,5 +111,7 @@ export const parseRunConfig = (argv: string[], env: NodeJS.ProcessEnv): RunConfi
     strict: values.strict,
     specPath: values.spec ?? DEFAULT_SPEC_PATH,
     pactPath: values.pact ?? DEFAULT_PACT_PATH,
+    alsoSpecPaths: values['also-spec'] ?? [],
+    referenceShape: referenceShape ?? 'seed',
   };
 };

@@ -1,4 +1,5 @@
 import type { Finding } from '../finding.ts';
+import type { SpecMatrix } from './spec-matrix.ts';
 
 // The one in-memory result of a conformance run. Every report renders it; none recomputes a verdict.
 
@@ -77,6 +78,8 @@ export interface ConformanceResult {
   finishedAt: string;
   checks: CheckResult[];
   exchanges: Exchange[];
+  /** With --also-spec: each live 2xx key body against each document; informs, never decides the verdict. */
+  specMatrix?: SpecMatrix;
 }
 
 /** A check's status from its findings: any error fails it, warnings only warn. */

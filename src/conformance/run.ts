@@ -40,6 +40,7 @@ import {
   verdictOf,
 } from './result.ts';
 import { ownerKinds } from './semantic.ts';
+import { type MatrixBody, matrixBodyOf, matrixDocumentOf, specMatrix } from './spec-matrix.ts';
 
 /** What the run needs from its surroundings, so tests can drive it in-process. */
 export interface RunEnvironment {
@@ -143,6 +144,14 @@ export const createConformanceRun = (config: RunConfig, environment: RunEnvironm
   const spec = loadDocument(config.specPath);
   const { pact, sha256: pactSha256 } = loadPact(config.pactPath);
   const validators = validatorsFor(spec.document);
+  // --also-spec: the documents of the matrix, --spec first; loaded now so a bad one fails before any traffic.
+  const matrixDocuments = [spec, ...config.alsoSpecPaths.map((path) => loadDocument(path))].map((loaded, i) =>
+    matrixDocumentOf(loaded, validatorsFor(loaded.document), {
+      displayPath: displayPath(loaded.path),
+      verdict: i === 0,
+    }),
+  );
+  const matrixBodies: MatrixBody[] = [];
   const collector = new CheckCollector();
   const recorder = new ExchangeRecorder();
   const startedAt = new Date().toISOString();
@@ -195,7 +204,11 @@ export const createConformanceRun = (config: RunConfig, environment: RunEnvironm
     } else {
       adminKey = `sk-admin-reference-${randomBytes(16).toString('hex')}`;
       secrets.push(adminKey);
-      const provider = await startReferenceProvider({ adminKey, ...environment.reference });
+      const provider = await startReferenceProvider({
+        adminKey,
+        shape: config.referenceShape,
+        ...environment.reference,
+      });
       stopProvider = () => provider.close();
       stateSetup = provider.stateSetup;
       baseUrl = provider.url;
@@ -306,6 +319,8 @@ export const createConformanceRun = (config: RunConfig, environment: RunEnvironm
         }
         const outcome = await liveRequest(transport, params, adminKey, label);
         if (key === 'unknownKey') return checkUnknownKey(outcome);
+        const matrixBody = outcome.kind === 'response' && matrixBodyOf(STATE_LABELS[key], outcome);
+        if (matrixBody) matrixBodies.push(matrixBody);
         const drafts = checkRetrievedKey(key, params.keyId, outcome, liveContext);
         rememberLeakedKey(outcome, drafts);
         return drafts;
@@ -344,6 +359,9 @@ export const createConformanceRun = (config: RunConfig, environment: RunEnvironm
       finishedAt: new Date().toISOString(),
       checks,
       exchanges: [...exchanges],
+      ...(config.alsoSpecPaths.length > 0
+        ? { specMatrix: specMatrix(matrixDocuments, matrixBodies, { strict: config.strict }) }
+        : {}),
     };
     return redactDeep(raw, secrets);
   };

@@ -1,11 +1,39 @@
 import { fileURLToPath } from 'node:url';
+import type { DocumentVersion } from '../spec/document.ts';
 
-// The committed pact: who is who, where it lives, and the one normal form it is written in.
+// The committed pacts: who is who, where they live, and the one normal form they are written in.
 
-export const CONSUMER = 'project-api-key-client';
 export const PROVIDER = 'openai-admin-api';
-export const PACT_FILE_NAME = `${CONSUMER}-${PROVIDER}.json`;
-export const CONTRACT_PATH = fileURLToPath(new URL(`../../contracts/${PACT_FILE_NAME}`, import.meta.url));
+
+export interface Contract {
+  consumer: string;
+  fileName: string;
+  /** Under contracts/. */
+  path: string;
+}
+
+const contractOf = (consumer: string): Contract => {
+  const fileName = `${consumer}-${PROVIDER}.json`;
+  return {
+    consumer,
+    fileName,
+    path: fileURLToPath(new URL(`../../contracts/${fileName}`, import.meta.url)),
+  };
+};
+
+/**
+ * One pact per shipped version of the document, generated the same way from each. The consumers are named
+ * apart, so a Pact Broker keeps the two contracts apart and a verification can select either.
+ */
+export const CONTRACTS: Record<DocumentVersion, Contract> = {
+  seed: contractOf('project-api-key-client'),
+  current: contractOf('project-api-key-client-current'),
+};
+
+/** The seed's pact: the project's contract. */
+export const CONSUMER = CONTRACTS.seed.consumer;
+export const PACT_FILE_NAME = CONTRACTS.seed.fileName;
+export const CONTRACT_PATH = CONTRACTS.seed.path;
 
 // The tool versions pact-js records say which build wrote the file, not what the consumer expects:
 // left in, an upgrade of pact would read as a contract change.

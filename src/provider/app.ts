@@ -1,7 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StateSetup } from '../contract/states.ts';
-import { loadDocument, type OpenApiDocument } from '../spec/document.ts';
+import {
+  DOCUMENT_VERSIONS,
+  type DocumentVersion,
+  isDocumentVersion,
+  loadDocument,
+  type OpenApiDocument,
+} from '../spec/document.ts';
 import type { ProjectApiKey } from '../types.ts';
 import { bodyUnderFault } from './fault-bodies.ts';
 import { type FaultName, TRANSIENT_FAULTS } from './faults.ts';
@@ -33,9 +39,23 @@ export interface ReferenceProviderOptions {
   pathPrefix?: string;
   fault?: FaultName;
   faultOptions?: FaultOptions;
-  /** The OpenAPI document bodies are built from. Default: the seed document. */
+  /** Which shipped document's shape the bodies take: `seed` (the contract, default) or `current` (today's). */
+  shape?: DocumentVersion;
+  /** The OpenAPI document bodies are built from, when not one of the shipped ones; overrides `shape`. */
   document?: OpenApiDocument;
 }
+
+/** The document the provider serves: the one given, else the shipped one `shape` names. */
+export const servedDocument = (options: Pick<ReferenceProviderOptions, 'shape' | 'document'>) => {
+  if (options.document) return options.document;
+  const shape = options.shape ?? 'seed';
+  if (!isDocumentVersion(shape)) {
+    throw new TypeError(
+      `createReferenceProvider: shape must be seed or current, got ${JSON.stringify(shape)}`,
+    );
+  }
+  return loadDocument(DOCUMENT_VERSIONS[shape]).document;
+};
 
 export interface ReferenceProvider {
   /** For `http.createServer(handler)`. */
@@ -84,9 +104,10 @@ export const createReferenceProvider = (options: ReferenceProviderOptions): Refe
       );
     }
   }
-  const document = options.document ?? loadDocument().document;
+  const document = servedDocument(options);
   const match = routeFor(document, normalizePathPrefix(options.pathPrefix));
-  const store = createStore(document);
+  // `live-shape` is today's real service answering a run that expects the seed: bodies of the current shape.
+  const store = createStore(fault === 'live-shape' ? servedDocument({ shape: 'current' }) : document);
   const seed = store.reset();
   const adminKeyDigest = digest(options.adminKey);
   // Transient faults fail the odd-numbered attempts of each (method, path, authorization): one retry succeeds.

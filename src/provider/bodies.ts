@@ -24,6 +24,10 @@ export interface KeyFacts {
   name: string;
   createdAt: number;
   redactedValue: string;
+  /** Unix seconds, or null for a key never used: later versions of the document carry it. */
+  lastUsedAt: number | null;
+  /** Whether the owner still has access to the project: later versions of the document carry it. */
+  ownerProjectAccess: 'active' | 'inactive';
   owner: OwnerFacts;
 }
 
@@ -57,6 +61,8 @@ export const projectApiKeyBody = (document: OpenApiDocument, facts: KeyFacts): P
     name: facts.name,
     created_at: facts.createdAt,
     redacted_value: facts.redactedValue,
+    last_used_at: facts.lastUsedAt,
+    owner_project_access: facts.ownerProjectAccess,
   });
   const owner = body.owner as JsonObject;
   assignDeclared(owner, { type: facts.owner.type });

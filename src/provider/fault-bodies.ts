@@ -19,26 +19,6 @@ const ownerTypeOutsideEnum = (document: OpenApiDocument): string => {
   return candidate;
 };
 
-/**
- * The real service's owner sub-objects today (see the notes): no `object`, no `added_at`. Each live
- * property, in the service's order, with the seed property it is read from.
- */
-const LIVE_OWNER_PROPERTIES: Record<string, Record<string, string>> = {
-  user: { id: 'id', email: 'email', name: 'name', created_at: 'added_at', role: 'role' },
-  service_account: { id: 'id', name: 'name', created_at: 'created_at', role: 'role' },
-};
-
-const liveOwner = (owner: JsonObject): JsonObject => {
-  const live: JsonObject = { type: owner.type };
-  for (const [kind, properties] of Object.entries(LIVE_OWNER_PROPERTIES)) {
-    const seed = owner[kind] as JsonObject | undefined;
-    if (seed) {
-      live[kind] = Object.fromEntries(Object.entries(properties).map(([to, from]) => [to, seed[from]]));
-    }
-  }
-  return live;
-};
-
 export interface BodyFaultContext {
   document: OpenApiDocument;
   /** Another key id of the same project, when there is one. */
@@ -66,16 +46,11 @@ export const bodyUnderFault = (
     case 'unredacted-key':
       broken.redacted_value = randomProjectKey();
       return broken;
-    case 'live-shape':
-      return {
-        ...broken,
-        owner: liveOwner(owner),
-        last_used_at: body.created_at + 86_400,
-        owner_project_access: 'active',
-      };
     case 'owner-mismatch': {
+      // The document's own service-account owner, whatever its component is called in this version.
       const serviceAccount =
-        owner.service_account ?? sampleOfComponent('ProjectServiceAccount', context.document);
+        owner.service_account ??
+        (sampleOfComponent('ProjectApiKey', context.document) as { owner: JsonObject }).owner.service_account;
       broken.owner = { type: 'user', service_account: serviceAccount };
       return broken;
     }

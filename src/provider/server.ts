@@ -1,6 +1,5 @@
 import type { StateSetup } from '../contract/states.ts';
-import { loadDocument } from '../spec/document.ts';
-import { createReferenceProvider, type ReferenceProviderOptions } from './app.ts';
+import { createReferenceProvider, type ReferenceProviderOptions, servedDocument } from './app.ts';
 import { listen } from './listen.ts';
 import { type OtherOrigin, startOtherOrigin } from './other-origin.ts';
 import { normalizePathPrefix, routeFor } from './route.ts';
@@ -33,7 +32,7 @@ export const startReferenceProvider = async (
   options: StartReferenceProviderOptions,
 ): Promise<RunningReferenceProvider> => {
   const { port = 0, host = DEFAULT_HOST, ...providerOptions } = options;
-  const document = providerOptions.document ?? loadDocument().document;
+  const document = servedDocument(providerOptions);
   let otherOrigin: OtherOrigin | undefined;
   let store: ProjectApiKeyStore | undefined;
   if (providerOptions.fault === 'cross-origin-redirect') {

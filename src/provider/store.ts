@@ -69,6 +69,8 @@ const KEY_NAMES: Record<OwnerType, string> = {
   service_account: 'Deploy pipeline',
 };
 const SEEDED_AT = 1711471533;
+/** Seeded keys were last used a day after they were made. */
+const LAST_USED_AFTER = 86_400;
 
 export const createStore = (document: OpenApiDocument): ProjectApiKeyStore => {
   const projects = new Map<string, Map<string, KeyFacts>>();
@@ -78,6 +80,8 @@ export const createStore = (document: OpenApiDocument): ProjectApiKeyStore => {
     name: input.name ?? KEY_NAMES[input.ownerType],
     createdAt: input.createdAt ?? SEEDED_AT,
     redactedValue: redactedValueOf(fakeProjectKeyFor(input.keyId)),
+    lastUsedAt: (input.createdAt ?? SEEDED_AT) + LAST_USED_AFTER,
+    ownerProjectAccess: 'active',
     owner: REFERENCE_OWNERS[input.ownerType],
   });
 

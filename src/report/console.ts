@@ -1,10 +1,33 @@
 import type { ConformanceResult } from '../conformance/result.ts';
 import { redactResult } from './redact.ts';
-import { findingLine, leadingFinding, oneLine, plural } from './text.ts';
+import {
+  findingLine,
+  leadingFinding,
+  MATRIX_EMPTY,
+  MATRIX_TITLE,
+  matrixCellText,
+  matrixRowLabel,
+  oneLine,
+  plural,
+} from './text.ts';
 import type { ReportPaths } from './write.ts';
 
 /** Failing checks named on the console; the reports list the rest. */
 export const CONSOLE_FAILING_CHECKS = 10;
+
+/** The spec matrix, a document per line and a key per indented line, when the run has one. */
+const matrixLines = (matrix: ConformanceResult['specMatrix']): string[] => {
+  if (!matrix) return [];
+  if (matrix.keys.length === 0) return [`${MATRIX_TITLE}: ${MATRIX_EMPTY}`];
+  const width = Math.max(...matrix.keys.map((key) => oneLine(key).length));
+  return [
+    `${MATRIX_TITLE}:`,
+    ...matrix.rows.flatMap((row) => [
+      `  ${oneLine(matrixRowLabel(row))}`,
+      ...row.cells.map((cell) => `    ${oneLine(cell.key).padEnd(width)}  ${oneLine(matrixCellText(cell))}`),
+    ]),
+  ];
+};
 
 /**
  * A few lines for the end of a run: verdict, counts, each failing check with its first finding, and
@@ -31,6 +54,7 @@ export const renderConsoleSummary = (given: ConformanceResult, paths: ReportPath
     ...(retried.length > 0
       ? [`  ${plural(retried.length, 'check')} passed only after retries (see the exchanges in the reports)`]
       : []),
+    ...matrixLines(result.specMatrix),
     `Reports: ${paths.html} ${paths.markdown} ${paths.junit} ${paths.json}`,
   ];
   return `${lines.join('\n')}\n`;

@@ -5,6 +5,7 @@ import type {
   ConformanceResult,
   Exchange,
 } from '../conformance/result.ts';
+import type { SpecMatrixCell } from '../conformance/spec-matrix.ts';
 import type { Finding } from '../finding.ts';
 import { redactResult } from './redact.ts';
 import {
@@ -13,6 +14,10 @@ import {
   elapsedMs,
   hasFindingsToShow,
   humanDuration,
+  MATRIX_EMPTY,
+  MATRIX_TITLE,
+  matrixCellParts,
+  matrixRowLabel,
   passedAfterRetries,
   plural,
   shortSha,
@@ -125,6 +130,9 @@ details.exchange h4 { margin: 12px 0 4px; font-size: 14px; }
 pre { background: var(--soft); padding: 10px; border-radius: 6px; white-space: pre-wrap; overflow-wrap: anywhere;
   max-height: 360px; overflow: auto; }
 .muted { color: var(--skip); }
+table.matrix td.conforms { color: var(--pass); }
+table.matrix td.differs { color: var(--fail); }
+table.matrix td.conforms code, table.matrix td.differs code { color: #1f2328; }
 footer { margin-top: 40px; color: var(--skip); font-size: 13px; }
 `;
 
@@ -212,6 +220,33 @@ ${body}
 </details>`;
 };
 
+/** Document × key: conforms, or how many findings and the first pointers. It informs; no verdict here. */
+const matrixCell = (cell: SpecMatrixCell): Markup => {
+  const { lead, pointers, more, close } = matrixCellParts(cell);
+  const at =
+    pointers.length === 0
+      ? ''
+      : html` at ${pointers.map((pointer, i) => html`${i > 0 ? ', ' : ''}${code(pointer)}`)}${more ? ', …' : ''}`;
+  return html`<td class="${cell.conforms ? 'conforms' : 'differs'}" data-conforms="${cell.conforms}">${lead}${at}${close}</td>`;
+};
+
+const matrixSection = (matrix: NonNullable<ConformanceResult['specMatrix']>): Markup => {
+  if (matrix.keys.length === 0) return html`<h2>${MATRIX_TITLE}</h2>\n<p class="muted">${MATRIX_EMPTY}</p>`;
+  const head = matrix.keys.map((key) => html`<th>${key}</th>`);
+  const rows = matrix.rows.map(
+    (row, i) =>
+      html`${i > 0 ? '\n' : ''}<tr${row.verdict ? html` class="verdict"` : ''}><th>${matrixRowLabel(row)}</th>${row.cells.map(matrixCell)}</tr>`,
+  );
+  return html`<h2>${MATRIX_TITLE}</h2>
+<p class="muted">Each live 2xx key body held to each document given; the verdict comes from the first.</p>
+<table class="matrix">
+<thead><tr><th>Document</th>${head}</tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>`;
+};
+
 /** `report.html`: verdict banner, run facts, counts, checks by category with findings, exchanges. */
 export const renderHtml = (given: ConformanceResult): string => {
   const result = redactResult(given);
@@ -263,6 +298,7 @@ ${incomplete}
 ${lines(counts.map(([status, n, label]) => html`<div class="count ${status}" data-count="${label}"><span class="n">${n}</span>${label}</div>`))}
 </div>
 ${attention}
+${result.specMatrix ? matrixSection(result.specMatrix) : ''}
 <h2>Checks</h2>
 ${result.checks.length === 0 ? html`<p class="muted">No check ran.</p>` : categorySections(result.checks)}
 <h2>Exchanges</h2>

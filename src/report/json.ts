@@ -5,6 +5,7 @@ import type {
   ConformanceSummary,
   Exchange,
 } from '../conformance/result.ts';
+import type { SpecMatrix, SpecMatrixCell, SpecMatrixRow } from '../conformance/spec-matrix.ts';
 import type { Finding } from '../finding.ts';
 import { redactResult } from './redact.ts';
 
@@ -37,6 +38,7 @@ export const REPORT_KEY_ORDER = {
     'finishedAt',
     'checks',
     'exchanges',
+    'specMatrix',
   ]),
   summary: keyOrder<ConformanceSummary>()(['passed', 'failed', 'warnings', 'skipped']),
   target: keyOrder<ConformanceResult['target']>()(['baseUrl', 'reference']),
@@ -66,6 +68,10 @@ export const REPORT_KEY_ORDER = {
   request: keyOrder<ExchangeRequest>()(['method', 'url', 'headers']),
   response: keyOrder<ExchangeResponse>()(['status', 'headers', 'bodyExcerpt', 'bodyBytes', 'truncated']),
   attempt: keyOrder<Attempt>()(['startedAt', 'durationMs', 'status', 'error', 'waitMs']),
+  specMatrix: keyOrder<SpecMatrix>()(['keys', 'rows']),
+  matrixRow: keyOrder<SpecMatrixRow>()(['spec', 'verdict', 'cells']),
+  matrixSpec: keyOrder<SpecMatrixRow['spec']>()(['path', 'openapi', 'version', 'sha256']),
+  matrixCell: keyOrder<SpecMatrixCell>()(['key', 'conforms', 'errors', 'warnings', 'pointers']),
 } as const;
 
 type Shape = keyof typeof REPORT_KEY_ORDER | 'headers';
@@ -79,7 +85,10 @@ const NESTED: Partial<Record<Shape, Record<string, Shape>>> = {
     pact: 'pact',
     checks: 'check',
     exchanges: 'exchange',
+    specMatrix: 'specMatrix',
   },
+  specMatrix: { rows: 'matrixRow' },
+  matrixRow: { spec: 'matrixSpec', cells: 'matrixCell' },
   check: { findings: 'finding' },
   exchange: { request: 'request', response: 'response', attempts: 'attempt' },
   request: { headers: 'headers' },

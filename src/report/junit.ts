@@ -6,6 +6,10 @@ import {
   elapsedMs,
   findingLine,
   leadingFinding,
+  MATRIX_EMPTY,
+  MATRIX_TITLE,
+  matrixCellText,
+  matrixRowLabel,
   oneLine,
   passedAfterRetries,
   plural,
@@ -112,7 +116,26 @@ const runSuite = (result: ConformanceResult, timestamp?: string): XmlNode => {
     ['pact.sha256', result.pact.sha256],
     ['startedAt', result.startedAt],
     ['finishedAt', result.finishedAt],
+    // Document × key, informing only: a document the target does not serve is no failure of the run.
+    ...(result.specMatrix?.rows.flatMap((row) =>
+      row.cells.map((cell): [string, string] => [
+        `specMatrix: ${row.spec.path} × ${cell.key}`,
+        matrixCellText(cell),
+      ]),
+    ) ?? []),
   ];
+  const matrix = result.specMatrix;
+  if (matrix) {
+    verdict['system-out'] = lines([
+      `${MATRIX_TITLE}:`,
+      ...(matrix.keys.length === 0
+        ? [MATRIX_EMPTY]
+        : matrix.rows.flatMap((row) => [
+            matrixRowLabel(row),
+            ...row.cells.map((cell) => `  ${cell.key}: ${matrixCellText(cell)}`),
+          ])),
+    ]);
+  }
   return {
     '@_name': suiteName('run'),
     '@_tests': 1,
@@ -122,7 +145,10 @@ const runSuite = (result: ConformanceResult, timestamp?: string): XmlNode => {
     '@_time': verdict['@_time'],
     ...(timestamp ? { '@_timestamp': timestamp } : {}),
     properties: {
-      property: properties.map(([name, value]) => ({ '@_name': name, '@_value': attribute(String(value)) })),
+      property: properties.map(([name, value]) => ({
+        '@_name': attribute(name),
+        '@_value': attribute(String(value)),
+      })),
     },
     testcase: [verdict],
   };

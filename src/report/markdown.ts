@@ -7,6 +7,10 @@ import {
   elapsedMs,
   hasFindingsToShow,
   humanDuration,
+  MATRIX_EMPTY,
+  MATRIX_TITLE,
+  matrixCellText,
+  matrixRowLabel,
   oneLine,
   passedAfterRetries,
   shortSha,
@@ -73,6 +77,23 @@ const findingsOf = (check: CheckResult): string[] => {
   ];
 };
 
+/** Document × key: conforms, or how many findings and the first pointers. */
+const matrixSection = (matrix: NonNullable<ConformanceResult['specMatrix']>): string[] => [
+  `### ${MATRIX_TITLE}`,
+  '',
+  matrix.keys.length === 0
+    ? MATRIX_EMPTY
+    : table(
+        ['Document', ...matrix.keys.map(markdownText)],
+        ['l', ...matrix.keys.map(() => 'l' as const)],
+        matrix.rows.map((row) => [
+          markdownText(matrixRowLabel(row)),
+          ...row.cells.map((cell) => matrixCellText(cell, (pointer) => markdownCode(pointer, true))),
+        ]),
+      ),
+  '',
+];
+
 /** `summary.md`: the verdict, the counts, every check, and what failing and warning checks found. */
 export const renderMarkdown = (given: ConformanceResult): string => {
   const result = redactResult(given);
@@ -122,6 +143,7 @@ export const renderMarkdown = (given: ConformanceResult): string => {
         ),
     '',
   ];
+  if (result.specMatrix) lines.push(...matrixSection(result.specMatrix));
   if (withFindings.length > 0) lines.push('### Findings', '', ...withFindings.flatMap(findingsOf));
   if (skipped.length > 0) {
     lines.push(

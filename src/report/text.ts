@@ -1,4 +1,5 @@
 import { CHECK_CATEGORIES, type CheckCategory, type CheckResult } from '../conformance/result.ts';
+import type { SpecMatrixCell, SpecMatrixRow } from '../conformance/spec-matrix.ts';
 import type { Finding } from '../finding.ts';
 
 // Small pieces every report format shares, so the four say the same thing the same way.
@@ -65,3 +66,43 @@ export const findingLine = (finding: Finding): string =>
   `${finding.severity} ${displayPointer(finding.pointer)} ${oneLine(finding.message)}${
     finding.keyword ? ` (${finding.keyword})` : ''
   }`;
+
+/** What the spec matrix section is called in every report. */
+export const MATRIX_TITLE = 'Which document the target serves';
+export const MATRIX_EMPTY = 'No live 2xx key body to hold to the documents.';
+
+/** A matrix row's document: its path and OpenAPI version, marked when the verdict comes from it. */
+export const matrixRowLabel = (row: SpecMatrixRow): string =>
+  `${row.spec.path} (OpenAPI ${row.spec.openapi}${row.verdict ? ', the verdict’s' : ''})`;
+
+/** A matrix cell's words around its pointers, so each format renders the pointers its own way. */
+export const matrixCellParts = (
+  cell: SpecMatrixCell,
+): { lead: string; pointers: string[]; more: boolean; close: string } => {
+  const counts = [
+    cell.errors > 0 ? plural(cell.errors, 'error') : '',
+    cell.warnings > 0 ? plural(cell.warnings, 'warning') : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const pointers = cell.pointers.map(displayPointer);
+  const more = cell.errors + cell.warnings > cell.pointers.length;
+  if (cell.conforms)
+    return counts
+      ? { lead: `conforms (${counts}`, pointers, more, close: ')' }
+      : { lead: 'conforms', pointers: [], more: false, close: '' };
+  return { lead: `does not conform: ${counts}`, pointers, more, close: '' };
+};
+
+/**
+ * A matrix cell in words: `conforms`, `conforms (1 warning at /x)`, `does not conform: 2 errors at /a, /b`.
+ * `code` renders a pointer for the format at hand (escaped there); the rest is plain ASCII words.
+ */
+export const matrixCellText = (
+  cell: SpecMatrixCell,
+  code: (pointer: string) => string = (pointer) => pointer,
+): string => {
+  const { lead, pointers, more, close } = matrixCellParts(cell);
+  const at = pointers.length > 0 ? ` at ${pointers.map(code).join(', ')}${more ? ', …' : ''}` : '';
+  return `${lead}${at}${close}`;
+};

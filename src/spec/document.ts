@@ -30,6 +30,19 @@ export interface LoadedDocument {
 
 export const DEFAULT_SPEC_PATH = fileURLToPath(new URL('../../schemas/openapi.yaml', import.meta.url));
 
+/** Today's public document (OpenAPI 3.1, openai/openai-openapi at f85dbe2): what the real service serves. */
+export const CURRENT_SPEC_PATH = fileURLToPath(
+  new URL('../../schemas/openai-openapi-f85dbe2.yaml', import.meta.url),
+);
+
+/** The two versions of the document the project ships: the seed's (the contract) and today's. */
+export const DOCUMENT_VERSIONS = { seed: DEFAULT_SPEC_PATH, current: CURRENT_SPEC_PATH } as const;
+export type DocumentVersion = keyof typeof DOCUMENT_VERSIONS;
+export const DOCUMENT_VERSION_NAMES = Object.keys(DOCUMENT_VERSIONS) as DocumentVersion[];
+
+export const isDocumentVersion = (name: string): name is DocumentVersion =>
+  (DOCUMENT_VERSION_NAMES as string[]).includes(name);
+
 /** Misuse of a document: unreadable, not YAML, not OpenAPI. Carries the path for the one-line error. */
 export class SpecError extends Error {
   override name = 'SpecError';

@@ -65,6 +65,11 @@ describe('npm run provider', () => {
       { description: 'a port out of range', argv: ['--port', '70000'], stderr: /--port must be a port/ },
       { description: 'a bad PORT in env', argv: [], env: { PORT: '-1' }, stderr: /PORT must be a port/ },
       {
+        description: 'a shape that is neither seed nor current',
+        argv: ['--shape', 'tomorrow'],
+        stderr: /--shape must be seed or current, not "tomorrow"/,
+      },
+      {
         description: 'a prefix that is not a path',
         argv: ['--prefix', '/v1?x=1'],
         stderr: /not a plain path/,
@@ -143,6 +148,40 @@ describe('npm run provider', () => {
     expect(captured.stdout).to.match(/stopped\n$/);
     expect(captured.stdout + captured.stderr).not.to.include(CANARY);
   });
+
+  const shapes = [
+    { shape: 'seed', has: 'added_at', lacks: 'last_used_at', flags: '' },
+    {
+      shape: 'current',
+      has: 'last_used_at',
+      lacks: 'added_at',
+      flags:
+        ' --spec schemas/openai-openapi-f85dbe2.yaml --pact contracts/project-api-key-client-current-openai-admin-api.json',
+    },
+  ];
+  for (const { shape, has, lacks, flags } of shapes) {
+    it(`--shape ${shape}: serves that document's bodies and prints the run that holds it to that document`, async () => {
+      const stop = new AbortController();
+      const { captured, done } = runIn(['--shape', shape], { OPENAI_ADMIN_KEY: CANARY }, stop.signal);
+      let text = '';
+      try {
+        while (!/npm run conformance/.test(captured.stdout) && captured.stderr === '')
+          await new Promise(setImmediate);
+        const url = URL_LINE.exec(captured.stdout)?.[1] as string;
+        const params = {
+          projectId: idOf(captured.stdout, /project_id\s+(proj_\S+)/),
+          keyId: idOf(captured.stdout, /key_id \(owned by a user\)\s+(key_\S+)/),
+        };
+        text = await (await fetch(keyUrl(url, params), { headers: bearer(CANARY) })).text();
+      } finally {
+        stop.abort();
+      }
+      expect(await done).to.equal(0);
+      expect(captured.stdout).to.match(new RegExp(`shape\\s+${shape} \\(schemas/`));
+      expect(captured.stdout).to.match(new RegExp(`--service-account-key-id key_\\S+${flags}\n`));
+      expect(text).to.include(`"${has}"`).and.not.include(`"${lacks}"`);
+    });
+  }
 
   it('as a process: starts on port 0, answers, exits 0 on SIGTERM, never prints the key', async () => {
     const child = spawn(

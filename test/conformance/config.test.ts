@@ -16,7 +16,20 @@ describe('conformance configuration', () => {
       strict: false,
       specPath: DEFAULT_SPEC_PATH,
       pactPath: DEFAULT_PACT_PATH,
+      referenceShape: 'seed',
     });
+    expect(config.alsoSpecPaths).to.deep.equal([]);
+  });
+
+  it('takes --also-spec as often as it is given, in order', () => {
+    expect(parse(['--also-spec', 'a.yaml', '--also-spec', 'b.yaml']).alsoSpecPaths).to.deep.equal([
+      'a.yaml',
+      'b.yaml',
+    ]);
+  });
+
+  it('takes --reference-shape current for the bundled reference provider', () => {
+    expect(parse(['--reference-shape', 'current']).referenceShape).to.equal('current');
   });
 
   it('keeps a base URL path prefix and drops a trailing slash', () => {
@@ -46,6 +59,13 @@ describe('conformance configuration', () => {
     ['a zero timeout', ['--timeout', '0'], {}, /--timeout/],
     ['negative retries', ['--retries', '-1'], {}, /--retries/],
     ['an empty id', ['--project-id', ''], {}, /--project-id is empty/],
+    ['an unknown reference shape', ['--reference-shape', 'next'], {}, /seed or current, not "next"/],
+    [
+      'a reference shape with a base URL',
+      ['--reference-shape', 'current', '--base-url', 'http://127.0.0.1:9'],
+      ADMIN,
+      /cannot go with --base-url/,
+    ],
   ];
   for (const [label, argv, env, message] of bad) {
     it(`refuses ${label}`, () => {

@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import { CONTRACT_PATH, normalisePact } from '../../src/contract/pact-file.ts';
-
-const committed = readFileSync(CONTRACT_PATH, 'utf8');
+import { CONTRACTS, normalisePact } from '../../src/contract/pact-file.ts';
 
 describe('normalisePact', () => {
   const cases: { description: string; given: unknown; want: string }[] = [
@@ -55,10 +53,24 @@ describe('normalisePact', () => {
     expect(JSON.parse(normalisePact(JSON.stringify(given))).interactions[0].list).to.deep.equal([3, 1, 2]);
   });
 
-  it('is a fixed point on the committed pact', () => {
-    expect(normalisePact(committed)).to.equal(committed);
-    const shuffled = JSON.parse(committed);
-    shuffled.interactions.reverse();
-    expect(normalisePact(JSON.stringify(shuffled))).to.equal(committed);
+  for (const [version, contract] of Object.entries(CONTRACTS)) {
+    it(`is a fixed point on the committed ${version} pact, ${contract.fileName}`, () => {
+      const committed = readFileSync(contract.path, 'utf8');
+      expect(normalisePact(committed)).to.equal(committed);
+      const shuffled = JSON.parse(committed);
+      shuffled.interactions.reverse();
+      expect(normalisePact(JSON.stringify(shuffled))).to.equal(committed);
+    });
+  }
+
+  it('the two committed pacts name their consumers apart, for one provider', () => {
+    const consumers = Object.values(CONTRACTS).map(
+      (contract) => JSON.parse(readFileSync(contract.path, 'utf8')).consumer.name,
+    );
+    expect(consumers).to.deep.equal(['project-api-key-client', 'project-api-key-client-current']);
+    const providers = Object.values(CONTRACTS).map(
+      (contract) => JSON.parse(readFileSync(contract.path, 'utf8')).provider.name,
+    );
+    expect(providers).to.deep.equal(['openai-admin-api', 'openai-admin-api']);
   });
 });

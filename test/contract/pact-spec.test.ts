@@ -3,15 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SwaggerMockValidatorFactory, type ValidationOutcome } from '@pactflow/swagger-mock-validator';
 import { expect } from 'chai';
-import { CONTRACT_PATH } from '../../src/contract/pact-file.ts';
+import { CONTRACT_PATH, CONTRACTS } from '../../src/contract/pact-file.ts';
 import { checkPactAgainstSpec } from '../../src/contract/pact-spec.ts';
 import { PROVIDER_STATES, type StateKey } from '../../src/contract/states.ts';
 import type { Finding } from '../../src/finding.ts';
 import { ERROR_RESPONSE_STATUSES } from '../../src/openai-error.ts';
 import { fromPactPath } from '../../src/pointer.ts';
-import { DEFAULT_SPEC_PATH } from '../../src/spec/document.ts';
+import { DEFAULT_SPEC_PATH, loadDocument } from '../../src/spec/document.ts';
 import { validatorsFor } from '../../src/spec/validators.ts';
-import { drop, type Edit, edited, seed } from '../helpers.ts';
+import { drop, type Edit, edited, NEWER_SPEC_PATH, seed } from '../helpers.ts';
 
 const pact = JSON.parse(readFileSync(CONTRACT_PATH, 'utf8'));
 const validators = validatorsFor(seed.document);
@@ -195,5 +195,28 @@ describe('swagger-mock-validator (PactFlow) on the committed pact, as an indepen
       .validate({ mockPathOrUrl: path, specPathOrUrl: DEFAULT_SPEC_PATH })
       .finally(() => rmSync(dir, { recursive: true, force: true }));
     expect(result.errors.map((e) => e.code)).to.include('response.body.incompatible');
+  });
+});
+
+describe("checkPactAgainstSpec on the current pact (today's document)", () => {
+  const current = JSON.parse(readFileSync(CONTRACTS.current.path, 'utf8'));
+  const newer = loadDocument(NEWER_SPEC_PATH).document;
+  const errorsOf = (findings: Finding[]) => findings.filter((f) => f.severity === 'error');
+
+  it('is documented by today’s document: only the undocumented 404 and 401 warn', () => {
+    const findings = checkPactAgainstSpec(current, newer, validatorsFor(newer));
+    expect(findings.map((f) => [f.severity, f.keyword])).to.deep.equal([
+      ['warning', 'status'],
+      ['warning', 'status'],
+    ]);
+  });
+
+  it('is not the seed’s: its 200 bodies lack the owners’ object and added_at', () => {
+    const pointers = errorsOf(check(current)).map((f) => f.pointer.replace(/^\/interactions\/\d+/, ''));
+    expect(pointers).to.have.members([
+      '/response/body/content/owner/service_account/object',
+      '/response/body/content/owner/user/object',
+      '/response/body/content/owner/user/added_at',
+    ]);
   });
 });

@@ -9,7 +9,7 @@ import { PROJECT_KEY_LENGTH } from '../../src/provider/redaction.ts';
 import { loadDocument } from '../../src/spec/document.ts';
 import { sampleOfComponent } from '../../src/spec/sample.ts';
 import { validatorsFor } from '../../src/spec/validators.ts';
-import { haveShared, NEWER_SPEC_PATH, seed } from '../helpers.ts';
+import { NEWER_SPEC_PATH, seed } from '../helpers.ts';
 import {
   ADMIN_KEY,
   AUTHORIZED,
@@ -277,6 +277,11 @@ describe('reference provider options', () => {
       error: /redirectOrigin/,
     },
     {
+      description: 'a shape that is neither seed nor current',
+      options: { adminKey: ADMIN_KEY, shape: 'tomorrow' as 'seed' },
+      error: /shape must be seed or current/,
+    },
+    {
       description: 'a prefix that is not a path',
       options: { adminKey: ADMIN_KEY, pathPrefix: '/v1 x' },
       error: /prefix/,
@@ -288,23 +293,58 @@ describe('reference provider options', () => {
     });
   }
 
-  (haveShared ? it : it.skip)(
-    'build bodies from the document given: the newer one gets its own shape',
-    async () => {
-      const { document } = loadDocument(NEWER_SPEC_PATH);
-      const newer = await startReferenceProvider({ adminKey: ADMIN_KEY, document });
-      try {
-        for (const params of [userKeyOf(newer), serviceAccountKeyOf(newer)]) {
-          const { status, body } = await getJson(keyUrl(newer.url, params));
-          expect(status).to.equal(200);
-          expect(
-            validatorsFor(document).validate('ProjectApiKey', body, { strict: true }).findings,
-          ).to.deep.equal([]);
-          expect(validators.validate('ProjectApiKey', body, { strict: true }).valid).to.equal(false);
+  describe('the shape it serves', () => {
+    const current = validatorsFor(loadDocument(NEWER_SPEC_PATH).document);
+    const cases: {
+      description: string;
+      options: Partial<Parameters<typeof startReferenceProvider>[0]>;
+      conformsTo: 'seed' | 'current';
+    }[] = [
+      { description: 'by default, the seed document', options: {}, conformsTo: 'seed' },
+      { description: "shape seed: the seed document's", options: { shape: 'seed' }, conformsTo: 'seed' },
+      {
+        description: "shape current: today's document's",
+        options: { shape: 'current' },
+        conformsTo: 'current',
+      },
+      {
+        description: "a document given: that document's, whatever the shape says",
+        options: { shape: 'seed', document: loadDocument(NEWER_SPEC_PATH).document },
+        conformsTo: 'current',
+      },
+      {
+        description: "fault live-shape: today's, while the run expects the seed",
+        options: { fault: 'live-shape' },
+        conformsTo: 'current',
+      },
+    ];
+    for (const { description, options, conformsTo } of cases) {
+      it(description, async () => {
+        const served = await startReferenceProvider({ adminKey: ADMIN_KEY, ...options });
+        try {
+          for (const params of [userKeyOf(served), serviceAccountKeyOf(served)]) {
+            const { status, body } = await getJson(keyUrl(served.url, params));
+            expect(status).to.equal(200);
+            const [conforming, other] = conformsTo === 'seed' ? [validators, current] : [current, validators];
+            expect(conforming.validate('ProjectApiKey', body, { strict: true }).findings).to.deep.equal([]);
+            expect(other.validate('ProjectApiKey', body, { strict: true }).valid).to.equal(false);
+            expect(body.id).to.equal(params.keyId);
+          }
+        } finally {
+          await served.close();
         }
+      });
+    }
+
+    it('shape current: a key last used a day after it was made, its owner active', async () => {
+      const served = await startReferenceProvider({ adminKey: ADMIN_KEY, shape: 'current' });
+      try {
+        const { body } = await getJson(keyUrl(served.url, userKeyOf(served)));
+        expect(body.last_used_at).to.equal((body.created_at as number) + 86_400);
+        expect(body.owner_project_access).to.equal('active');
       } finally {
-        await newer.close();
+        await served.close();
       }
-    },
-  );
+    });
+  });
 });

@@ -190,8 +190,78 @@ export const incomplete = (): ConformanceResult =>
     { complete: false, incompleteReason: 'interrupted by SIGINT after 1 of 2 checks' },
   );
 
+/** A file name a person chose: reports must show it as text. */
+export const HOSTILE_SPEC_PATH = 'specs/<b>next</b>|`v`.yaml';
+
+/**
+ * A run with --spec today's document and --also-spec the seed's and one more: the verdict (pass) comes
+ * from the first row alone, though the target does not conform to the other two.
+ */
+export const withMatrix = (): ConformanceResult => ({
+  ...passing(),
+  specMatrix: {
+    keys: ['key owned by a user', 'key owned by a service account'],
+    rows: [
+      {
+        spec: {
+          path: 'schemas/openai-openapi-f85dbe2.yaml',
+          openapi: '3.1.0',
+          version: '2.3.0',
+          sha256: sha('current'),
+        },
+        verdict: true,
+        cells: [
+          { key: 'key owned by a user', conforms: true, errors: 0, warnings: 0, pointers: [] },
+          {
+            key: 'key owned by a service account',
+            conforms: true,
+            errors: 0,
+            warnings: 1,
+            pointers: ['/note'],
+          },
+        ],
+      },
+      {
+        spec: { path: 'schemas/openapi.yaml', openapi: '3.0.0', version: '2.3.0', sha256: sha('spec') },
+        verdict: false,
+        cells: [
+          {
+            key: 'key owned by a user',
+            conforms: false,
+            errors: 2,
+            warnings: 3,
+            pointers: ['/owner/user/object', '/owner/user/added_at', '/owner/user/created_at'],
+          },
+          {
+            key: 'key owned by a service account',
+            conforms: false,
+            errors: 1,
+            warnings: 2,
+            pointers: ['/owner/service_account/object', '/last_used_at', '/owner_project_access'],
+          },
+        ],
+      },
+      {
+        spec: { path: HOSTILE_SPEC_PATH, openapi: '3.1.0', version: '9', sha256: sha('hostile') },
+        verdict: false,
+        cells: [
+          {
+            key: 'key owned by a user',
+            conforms: false,
+            errors: 1,
+            warnings: 0,
+            pointers: [HOSTILE.pointer],
+          },
+          { key: 'key owned by a service account', conforms: true, errors: 0, warnings: 0, pointers: [] },
+        ],
+      },
+    ],
+  },
+});
+
 export const FIXTURES: [name: string, build: () => ConformanceResult][] = [
   ['passing', passing],
   ['failing', failing],
   ['incomplete', incomplete],
+  ['with a spec matrix', withMatrix],
 ];

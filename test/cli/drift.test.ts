@@ -1,0 +1,181 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { stringify } from 'yaml';
+import { runDriftCli } from '../../src/cli/drift.ts';
+import { CHANGE_KINDS } from '../../src/drift/rules.ts';
+import { DEFAULT_SPEC_PATH } from '../../src/spec/document.ts';
+import { documentWith } from '../drift/documents.ts';
+import { NEWER_SPEC_PATH } from '../helpers.ts';
+
+const run = (argv: string[]) => {
+  let stdout = '';
+  let stderr = '';
+  const code = runDriftCli(argv, {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+  });
+  return { code, stdout, stderr };
+};
+
+const scratch = mkdtempSync(join(tmpdir(), 'drift-cli-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+const file = (name: string, content: string) => {
+  const path = join(scratch, name);
+  writeFileSync(path, content);
+  return path;
+};
+
+describe('npm run drift', () => {
+  const SEED_TO_NEWER = ['--from', DEFAULT_SPEC_PATH, '--to', NEWER_SPEC_PATH];
+
+  it("seed → today's document: exit 1, a table grouped by who breaks", () => {
+    const { code, stdout, stderr } = run(SEED_TO_NEWER);
+    expect(code).to.equal(1);
+    expect(stderr).to.equal('');
+    expect(stdout.split('\n').filter((line) => /^Breaks /.test(line))).to.deep.equal([
+      'Breaks consumers (5)',
+      'Breaks providers (3)',
+      'Breaks no one (3)',
+    ]);
+    expect(stdout).to.match(
+      /^ {2}required-added {5}\/last_used_at {4,}new required property \/last_used_at/m,
+    );
+  });
+
+  it('--json: { from, to, changes }, each change with the fields the issue names', () => {
+    const { code, stdout } = run([...SEED_TO_NEWER, '--json']);
+    expect(code).to.equal(1);
+    const report = JSON.parse(stdout);
+    expect(Object.keys(report)).to.deep.equal(['from', 'to', 'changes']);
+    expect(report.from).to.include({
+      path: DEFAULT_SPEC_PATH,
+      openapi: '3.0.0',
+      operation: 'GET /organization/projects/{project_id}/api_keys/{key_id}',
+    });
+    expect(report.to).to.include({
+      openapi: '3.1.0',
+      operation: 'GET /organization/projects/{project_id}/api_keys/{api_key_id}',
+    });
+    expect(report.to.sha256).to.match(/^[0-9a-f]{64}$/);
+    expect(report.changes).to.have.length(11);
+    for (const change of report.changes) {
+      expect(Object.keys(change)).to.deep.equal([
+        'kind',
+        'pointer',
+        'from',
+        'to',
+        'breaksConsumers',
+        'breaksProviders',
+        'message',
+      ]);
+      expect(CHANGE_KINDS).to.include(change.kind);
+    }
+    expect(
+      report.changes.find((c: { pointer: string }) => c.pointer === '/owner/user/added_at'),
+    ).to.deep.include({
+      kind: 'property-removed',
+      from: 'integer',
+      to: null,
+      breaksConsumers: true,
+      breaksProviders: false,
+    });
+  });
+
+  it('exit 0 when the changes break no one (a renamed parameter, a format)', () => {
+    const from = file(
+      'a.yaml',
+      stringify(documentWith({ body: { type: 'object', properties: { at: { type: 'integer' } } } })),
+    );
+    const to = file(
+      'b.yaml',
+      stringify(
+        documentWith({
+          openapi: '3.1.0',
+          path: '/things/{id}',
+          body: { type: 'object', properties: { at: { type: 'integer', format: 'unixtime' } } },
+        }),
+      ),
+    );
+    const { code, stdout } = run([
+      '--from',
+      from,
+      '--to',
+      to,
+      '--operation',
+      'GET:/things/{thing_id}',
+      '--json',
+    ]);
+    expect(code).to.equal(0);
+    expect(JSON.parse(stdout).changes.map((c: { kind: string }) => c.kind)).to.deep.equal([
+      'parameter-renamed',
+      'format-changed',
+    ]);
+  });
+
+  it('exit 0 and says so for a document against itself', () => {
+    const { code, stdout } = run(['--from', NEWER_SPEC_PATH, '--to', NEWER_SPEC_PATH]);
+    expect(code).to.equal(0);
+    expect(stdout).to.include('No change to the operation.');
+  });
+
+  it('--help: usage on stdout, exit 0', () => {
+    const { code, stdout } = run(['--help']);
+    expect(code).to.equal(0);
+    expect(stdout).to.match(/^usage: npm run drift -- --from FILE --to FILE/);
+  });
+
+  describe('bad usage: exit 2, one line on stderr, no stack trace', () => {
+    const notOpenApi = file('not-openapi.yaml', 'hello: world\n');
+    const brokenRef = file(
+      'broken-ref.yaml',
+      stringify(documentWith({ body: { $ref: '#/components/schemas/Gone' } })),
+    );
+    const cases: [string, string[], RegExp][] = [
+      ['no --to', ['--from', DEFAULT_SPEC_PATH], /--from and --to are required/],
+      ['an unknown flag', [...SEED_TO_NEWER, '--verbose'], /--verbose/],
+      [
+        'a missing file',
+        ['--from', join(scratch, 'none.yaml'), '--to', NEWER_SPEC_PATH],
+        /none\.yaml: ENOENT/,
+      ],
+      [
+        'a file that is not OpenAPI',
+        ['--from', notOpenApi, '--to', NEWER_SPEC_PATH],
+        /no "openapi" version field/,
+      ],
+      [
+        'an operation the documents lack',
+        [...SEED_TO_NEWER, '--operation', 'POST:/organization/projects/{id}'],
+        /has no operation POST \/organization\/projects\/\{id\}/,
+      ],
+      [
+        'an operation that is not METHOD:/path',
+        [...SEED_TO_NEWER, '--operation', 'retrieve'],
+        /METHOD:\/path/,
+      ],
+      [
+        'a $ref that leads nowhere',
+        ['--from', brokenRef, '--to', brokenRef, '--operation', 'GET:/things/{id}'],
+        /Can't resolve \$ref at #\/components\/schemas\/Gone/,
+      ],
+    ];
+    for (const [label, argv, message] of cases) {
+      it(label, () => {
+        const { code, stdout, stderr } = run(argv);
+        expect(code).to.equal(2);
+        expect(stdout).to.equal('');
+        expect(stderr)
+          .to.match(/^drift: /)
+          .and.match(message);
+        expect(stderr.trim().split('\n')).to.have.length(1);
+        expect(stderr).not.to.match(/\n\s+at /);
+      });
+    }
+  });
+});

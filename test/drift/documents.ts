@@ -1,0 +1,55 @@
+import type { OpenApiDocument, SchemaObject } from '../../src/spec/document.ts';
+
+// Small documents for the drift tests: one GET operation, its 200 body and statuses, stated as data.
+
+export const OPERATION = 'GET:/things/{thing_id}';
+
+export const query = (name: string, required: boolean) => ({
+  name,
+  in: 'query',
+  required,
+  schema: { type: 'integer' },
+});
+
+export interface DocumentParts {
+  openapi?: '3.0.0' | '3.1.0';
+  /** Default `/things/{thing_id}`. */
+  path?: string;
+  /** After the path parameters (one per template parameter, string, required). */
+  parameters?: unknown[];
+  /** Path-level parameters, for merging. */
+  pathParameters?: unknown[];
+  /** The 200 body's schema; default an empty object schema. */
+  body?: unknown;
+  /** Statuses documented besides 200. */
+  statuses?: string[];
+  components?: Record<string, SchemaObject>;
+}
+
+export const documentWith = (parts: DocumentParts = {}): OpenApiDocument => {
+  const path = parts.path ?? '/things/{thing_id}';
+  const pathParameters = [...path.matchAll(/\{([^}]+)\}/g)].map((match) => ({
+    name: match[1],
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+  }));
+  const responses: Record<string, unknown> = {
+    '200': {
+      description: 'ok',
+      content: { 'application/json': { schema: parts.body ?? { type: 'object', properties: {} } } },
+    },
+  };
+  for (const status of parts.statuses ?? []) responses[status] = { description: `status ${status}` };
+  return {
+    openapi: parts.openapi ?? '3.0.0',
+    info: { version: '1' },
+    paths: {
+      [path]: {
+        ...(parts.pathParameters ? { parameters: parts.pathParameters } : {}),
+        get: { parameters: [...pathParameters, ...(parts.parameters ?? [])], responses },
+      } as never,
+    },
+    components: { schemas: parts.components ?? {} },
+  };
+};
