@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { parse } from 'yaml';
+import { stepNamed, stepsOf, workflow as workflowFile } from './broker/workflow-steps.ts';
 import { repoPath } from './helpers.ts';
 
 interface Step {
@@ -47,4 +48,100 @@ describe('GitHub Actions workflows for users', () => {
     expect(verify?.env?.OPENAI_ADMIN_KEY).to.equal('${{ secrets.OPENAI_ADMIN_KEY }}');
     expect(verify?.run).not.to.match(/secrets\.|OPENAI_ADMIN_KEY/);
   });
+});
+
+describe('GitHub Actions workflows for users: the Pact Broker loop', () => {
+  const PACT_WORKFLOWS = [
+    'pact-publish.yml',
+    'pact-verify.yml',
+    'pact-verify-changed.yml',
+    'pact-deploy.yml',
+    'pact-setup.yml',
+  ];
+  const named = (file: string, name: string) => stepNamed(file, name);
+
+  it('publishes contracts/ on every push: version = commit SHA, branch = branch name', () => {
+    const publish = workflowFile('pact-publish.yml');
+    expect(publish.on).to.have.all.keys('push');
+    expect(named('pact-publish.yml', 'Publish the pacts').run).to.equal(
+      'npm run pact:publish -- --consumer-version "$GITHUB_SHA" --branch "$GITHUB_REF_NAME"',
+    );
+  });
+
+  it('verifies the broker pacts on every push and publishes the results under the commit and branch', () => {
+    expect(workflowFile('pact-verify.yml').on).to.include.keys('push');
+    const verify = named('pact-verify.yml', 'Verify the pacts from the broker').run ?? '';
+    expect(verify).to.match(/npm run conformance --/);
+    for (const flag of [
+      '--provider-version "$GITHUB_SHA"',
+      '--provider-branch "$GITHUB_REF_NAME"',
+      '--enable-pending',
+      '--publish-results',
+    ]) {
+      expect(verify).to.include(flag);
+    }
+  });
+
+  it('verifies the changed pact when the broker webhook dispatches, at the provider version it names', () => {
+    const changed = workflowFile('pact-verify-changed.yml');
+    expect(changed.on).to.deep.equal({
+      repository_dispatch: { types: ['contract_requiring_verification_published'] },
+    });
+    const checkout = stepsOf(changed).find((s) => s.uses?.startsWith('actions/checkout'));
+    expect(checkout?.with?.ref).to.equal('${{ github.event.client_payload.sha }}');
+    const verify = named('pact-verify-changed.yml', 'Verify the changed pact');
+    expect(verify.env).to.include({
+      PACT_URL: '${{ github.event.client_payload.pact_url }}',
+      PROVIDER_VERSION: '${{ github.event.client_payload.sha }}',
+      PROVIDER_BRANCH: '${{ github.event.client_payload.branch }}',
+    });
+    expect(verify.run).to.include(
+      '--pact-url "$PACT_URL" --provider-version "$PROVIDER_VERSION" --publish-results',
+    );
+  });
+
+  it('the webhook pact-setup.yml creates sends what pact-verify-changed.yml reads', () => {
+    const hook = named('pact-setup.yml', 'Create the webhook').run ?? '';
+    expect(hook).to.include('--contract-requiring-verification-published');
+    const data = JSON.parse(/--data '([^']+)'/.exec(hook)?.[1] ?? '{}');
+    expect(data.event_type).to.equal('contract_requiring_verification_published');
+    expect(data.client_payload).to.include({
+      pact_url: '${pactbroker.pactUrl}',
+      sha: '${pactbroker.providerVersionNumber}',
+      branch: '${pactbroker.providerVersionBranch}',
+    });
+  });
+
+  it('gates a deployment with can-i-deploy and records it after, with the official CLI', () => {
+    const deploy = workflowFile('pact-deploy.yml');
+    expect(deploy.jobs.deploy?.needs).to.equal('can-i-deploy');
+    expect(deploy.jobs['record-deployment']?.needs).to.equal('deploy');
+    expect(named('pact-deploy.yml', 'Can I deploy?').run).to.match(
+      /^npx --no-install pact broker can-i-deploy /,
+    );
+    expect(named('pact-deploy.yml', 'Record the deployment').run).to.match(
+      /^npx --no-install pact broker record-deployment /,
+    );
+  });
+
+  for (const file of PACT_WORKFLOWS) {
+    it(`${file}: credentials and event data reach scripts through the environment only`, () => {
+      const w = workflowFile(file);
+      for (const step of stepsOf(w)) {
+        expect(step.run ?? '', `${file}: ${step.name}`).not.to.match(
+          /\$\{\{|PACT_BROKER_TOKEN|PACT_BROKER_PASSWORD/,
+        );
+      }
+      const env = { ...w.env, ...Object.assign({}, ...stepsOf(w).map((s) => s.env ?? {})) };
+      for (const [name, value] of Object.entries(env)) {
+        if (/TOKEN|PASSWORD|USERNAME/.test(name))
+          expect(value, name).to.match(/^\$\{\{ secrets\.[A-Z_]+ \}\}$/);
+      }
+      if (file !== 'pact-setup.yml') {
+        expect(Object.values(w.jobs)[0]?.if, 'skipped while no broker is configured').to.equal(
+          "vars.PACT_BROKER_BASE_URL != ''",
+        );
+      }
+    });
+  }
 });

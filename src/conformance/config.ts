@@ -1,3 +1,12 @@
+import {
+  type BrokerCredentials,
+  BrokerCredentialsError,
+  brokerCredentialsFrom,
+} from '../broker/credentials.ts';
+import {
+  type ConsumerVersionSelector,
+  DEFAULT_CONSUMER_VERSION_SELECTORS,
+} from '../broker/pacts-for-verification.ts';
 import { parseFlags, UsageError } from '../cli/usage.ts';
 import { CONTRACT_PATH } from '../contract/pact-file.ts';
 import { DEFAULT_SPEC_PATH, type DocumentVersion, isDocumentVersion } from '../spec/document.ts';
@@ -29,12 +38,35 @@ export interface RunConfig {
   alsoSpecPaths: string[];
   /** Without --base-url: which shipped document's shape the bundled reference provider serves. */
   referenceShape: DocumentVersion;
+  /** Set: verify the pacts a Pact Broker selects instead of the pact at `pactPath`. */
+  broker?: BrokerSource;
+}
+
+/** Where the pacts come from when they come from a Pact Broker, and what to tell it. */
+export interface BrokerSource {
+  brokerUrl: string;
+  /** From PACT_BROKER_TOKEN, or PACT_BROKER_USERNAME and PACT_BROKER_PASSWORD, only; never written anywhere. */
+  credentials?: BrokerCredentials;
+  providerVersion: string;
+  providerBranch?: string;
+  consumerVersionSelectors: readonly ConsumerVersionSelector[];
+  enablePending: boolean;
+  includeWipPactsSince?: string;
+  /** The one pact to verify, by its URL on the broker (a webhook's pact_url), instead of selectors. */
+  pactUrl?: string;
+  /** Publish each pact's verification result, only for a run that finished. */
+  publishResults: boolean;
 }
 
 export const USAGE = `usage: npm run conformance -- [--base-url URL] [--project-id ID] [--user-key-id ID]
   [--service-account-key-id ID] [--report-dir DIR] [--timeout MS] [--retries N] [--strict]
-  [--spec FILE] [--pact FILE] [--also-spec FILE]... [--reference-shape seed|current]
-The admin key is read from the environment variable OPENAI_ADMIN_KEY only.`;
+  [--spec FILE] [--also-spec FILE]... [--reference-shape seed|current]
+  [--pact FILE | --broker-url URL --provider-version V [--provider-branch B]
+  [--consumer-version-selectors JSON | --pact-url URL] [--enable-pending]
+  [--include-wip-pacts-since DATE] [--publish-results]]
+The admin key is read from the environment variable OPENAI_ADMIN_KEY only. PACT_BROKER_BASE_URL may
+stand for --broker-url; broker credentials come from PACT_BROKER_TOKEN, or PACT_BROKER_USERNAME and
+PACT_BROKER_PASSWORD, in the environment only.`;
 
 const integerFlag = (name: string, value: string | undefined, fallback: number, min: number): number => {
   if (value === undefined) return fallback;
@@ -44,19 +76,142 @@ const integerFlag = (name: string, value: string | undefined, fallback: number, 
   return Number(value);
 };
 
-const baseUrlFlag = (value: string): string => {
+/** An http(s) URL without credentials, query or fragment, trailing slashes dropped; `source` names it. */
+export const httpUrlFlag = (source: string, value: string): string => {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`--base-url is not a URL: ${JSON.stringify(value)}`);
+    throw new UsageError(`${source} is not a URL: ${JSON.stringify(value)}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`--base-url must be http or https, not ${url.protocol.replace(':', '')}`);
+    throw new UsageError(`${source} must be http or https, not ${url.protocol.replace(':', '')}`);
   }
-  if (url.username || url.password) throw new UsageError('--base-url must not carry credentials');
-  if (url.search || url.hash) throw new UsageError('--base-url must not carry a query or fragment');
+  if (url.username || url.password) throw new UsageError(`${source} must not carry credentials`);
+  if (url.search || url.hash) throw new UsageError(`${source} must not carry a query or fragment`);
   return url.href.replace(/\/+$/, '');
+};
+
+/** `--consumer-version-selectors`: a JSON object or a non-empty array of them, as the broker takes them. */
+export const selectorsFlag = (value: string): ConsumerVersionSelector[] => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (error) {
+    throw new UsageError(`--consumer-version-selectors is not JSON: ${(error as Error).message}`);
+  }
+  const selectors = Array.isArray(parsed) ? parsed : [parsed];
+  if (selectors.length === 0) {
+    throw new UsageError('--consumer-version-selectors is an empty list: leave it out for the default');
+  }
+  for (const [index, selector] of selectors.entries()) {
+    if (typeof selector !== 'object' || selector === null || Array.isArray(selector)) {
+      throw new UsageError(`--consumer-version-selectors: selector ${index} is not a JSON object`);
+    }
+    if (Object.keys(selector).length === 0) {
+      throw new UsageError(`--consumer-version-selectors: selector ${index} is empty`);
+    }
+  }
+  return selectors as ConsumerVersionSelector[];
+};
+
+/** `--include-wip-pacts-since`: a calendar date (or an ISO date-time), as the broker takes it. */
+const dateFlag = (value: string): string => {
+  const date = /^(\d{4})-(\d{2})-(\d{2})(?:T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(value);
+  const valid =
+    date !== null &&
+    !Number.isNaN(Date.parse(value)) &&
+    new Date(Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3]))).getUTCDate() ===
+      Number(date[3]);
+  if (!valid)
+    throw new UsageError(
+      `--include-wip-pacts-since must be a date like 2024-01-31, not ${JSON.stringify(value)}`,
+    );
+  return value;
+};
+
+const BROKER_FLAGS = [
+  'provider-version',
+  'provider-branch',
+  'consumer-version-selectors',
+  'pact-url',
+  'enable-pending',
+  'include-wip-pacts-since',
+  'publish-results',
+] as const;
+
+type BrokerFlagValues = { [name in (typeof BROKER_FLAGS)[number]]?: string | boolean } & {
+  'broker-url'?: string;
+  pact?: string;
+};
+
+/** The broker flags to a BrokerSource; undefined when the pacts do not come from a broker. */
+const brokerSourceOf = (values: BrokerFlagValues, env: NodeJS.ProcessEnv): BrokerSource | undefined => {
+  const fromEnv = env.PACT_BROKER_BASE_URL?.trim() ? env.PACT_BROKER_BASE_URL.trim() : undefined;
+  if (values['broker-url'] !== undefined && values.pact !== undefined) {
+    throw new UsageError(
+      "--pact and --broker-url cannot be used together: verify a pact file or the broker's pacts",
+    );
+  }
+  // A pact file named on the command line wins over a broker URL from the environment.
+  const brokerUrl =
+    values['broker-url'] !== undefined
+      ? httpUrlFlag('--broker-url', values['broker-url'])
+      : values.pact === undefined && fromEnv !== undefined
+        ? httpUrlFlag('PACT_BROKER_BASE_URL', fromEnv)
+        : undefined;
+  if (brokerUrl === undefined) {
+    const given = BROKER_FLAGS.find((name) => values[name] !== undefined && values[name] !== false);
+    if (given) throw new UsageError(`--${given} needs --broker-url (or PACT_BROKER_BASE_URL)`);
+    return undefined;
+  }
+  const text = (name: (typeof BROKER_FLAGS)[number]): string | undefined => {
+    const value = values[name];
+    if (typeof value !== 'string') return undefined;
+    if (value.trim() === '') throw new UsageError(`--${name} is empty`);
+    return value;
+  };
+  const providerVersion = text('provider-version');
+  if (providerVersion === undefined) {
+    throw new UsageError(`verifying the pacts of the Pact Broker ${brokerUrl} needs --provider-version`);
+  }
+  const providerBranch = text('provider-branch');
+  const selectors = text('consumer-version-selectors');
+  const wipSince = text('include-wip-pacts-since');
+  const pactUrl = text('pact-url');
+  if (pactUrl !== undefined) {
+    if (selectors !== undefined || wipSince !== undefined) {
+      throw new UsageError(
+        '--pact-url names the one pact to verify: it cannot be used with selectors or WIP pacts',
+      );
+    }
+    if (new URL(httpUrlFlag('--pact-url', pactUrl)).origin !== new URL(brokerUrl).origin) {
+      throw new UsageError(`--pact-url must be a pact on the Pact Broker ${brokerUrl}`);
+    }
+  }
+  if (wipSince !== undefined && providerBranch === undefined) {
+    // The broker works WIP pacts out per provider branch; without one it silently returns none.
+    throw new UsageError('--include-wip-pacts-since needs --provider-branch');
+  }
+  let credentials: BrokerCredentials | undefined;
+  try {
+    credentials = brokerCredentialsFrom(env);
+  } catch (error) {
+    if (error instanceof BrokerCredentialsError) throw new UsageError(error.message);
+    throw error;
+  }
+  return {
+    brokerUrl,
+    ...(credentials && { credentials }),
+    providerVersion,
+    ...(providerBranch !== undefined && { providerBranch }),
+    consumerVersionSelectors:
+      selectors === undefined ? DEFAULT_CONSUMER_VERSION_SELECTORS : selectorsFlag(selectors),
+    enablePending: values['enable-pending'] === true,
+    ...(wipSince !== undefined && { includeWipPactsSince: dateFlag(wipSince) }),
+    ...(pactUrl !== undefined && { pactUrl: httpUrlFlag('--pact-url', pactUrl) }),
+    publishResults: values['publish-results'] === true,
+  };
 };
 
 /** Flags and environment to a RunConfig, or a UsageError naming the one thing wrong. */
@@ -76,12 +231,21 @@ export const parseRunConfig = (argv: string[], env: NodeJS.ProcessEnv): RunConfi
       pact: { type: 'string' },
       'also-spec': { type: 'string', multiple: true },
       'reference-shape': { type: 'string' },
+      'broker-url': { type: 'string' },
+      'provider-version': { type: 'string' },
+      'provider-branch': { type: 'string' },
+      'consumer-version-selectors': { type: 'string' },
+      'pact-url': { type: 'string' },
+      'enable-pending': { type: 'boolean' },
+      'include-wip-pacts-since': { type: 'string' },
+      'publish-results': { type: 'boolean' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) return 'help';
   const adminKey = env.OPENAI_ADMIN_KEY?.trim() || undefined;
-  const baseUrl = values['base-url'] === undefined ? undefined : baseUrlFlag(values['base-url']);
+  const baseUrl =
+    values['base-url'] === undefined ? undefined : httpUrlFlag('--base-url', values['base-url']);
   if (baseUrl && !adminKey) {
     throw new UsageError('--base-url needs the admin key in the environment variable OPENAI_ADMIN_KEY');
   }
@@ -97,6 +261,7 @@ export const parseRunConfig = (argv: string[], env: NodeJS.ProcessEnv): RunConfi
   for (const flag of ['project-id', 'user-key-id', 'service-account-key-id'] as const) {
     if (values[flag] !== undefined && values[flag].trim() === '') throw new UsageError(`--${flag} is empty`);
   }
+  const broker = brokerSourceOf(values, env);
   return {
     baseUrl,
     ids: {
@@ -113,5 +278,6 @@ export const parseRunConfig = (argv: string[], env: NodeJS.ProcessEnv): RunConfi
     pactPath: values.pact ?? DEFAULT_PACT_PATH,
     alsoSpecPaths: values['also-spec'] ?? [],
     referenceShape: referenceShape ?? 'seed',
+    ...(broker && { broker }),
   };
 };

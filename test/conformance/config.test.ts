@@ -73,3 +73,199 @@ describe('conformance configuration', () => {
     });
   }
 });
+
+describe('conformance configuration: pacts from a Pact Broker', () => {
+  const BROKER = ['--broker-url', 'http://127.0.0.1:9292/', '--provider-version', 'abc123'];
+  const TOKEN = 'pact-token-CANARY-c0f1';
+
+  it('verifies the committed pact when no broker is named', () => {
+    expect(parse([])).not.to.have.property('broker');
+  });
+
+  it('takes the broker, the provider version and the defaults of Pact', () => {
+    expect(parse(BROKER).broker).to.deep.equal({
+      brokerUrl: 'http://127.0.0.1:9292',
+      providerVersion: 'abc123',
+      consumerVersionSelectors: [{ mainBranch: true }, { deployedOrReleased: true }],
+      enablePending: false,
+      publishResults: false,
+    });
+  });
+
+  it('takes every broker flag', () => {
+    const config = parse([
+      ...BROKER,
+      '--provider-branch',
+      'main',
+      '--consumer-version-selectors',
+      '[{"branch":"main"},{"deployed":true,"environment":"production"}]',
+      '--enable-pending',
+      '--include-wip-pacts-since',
+      '2024-02-29',
+      '--publish-results',
+    ]);
+    expect(config.broker).to.deep.include({
+      providerBranch: 'main',
+      consumerVersionSelectors: [{ branch: 'main' }, { deployed: true, environment: 'production' }],
+      enablePending: true,
+      includeWipPactsSince: '2024-02-29',
+      publishResults: true,
+    });
+  });
+
+  it('takes one selector object as a list of one', () => {
+    expect(
+      parse([...BROKER, '--consumer-version-selectors', '{"mainBranch":true}']).broker
+        ?.consumerVersionSelectors,
+    ).to.deep.equal([{ mainBranch: true }]);
+  });
+
+  it('takes the broker URL from PACT_BROKER_BASE_URL, and the credentials from the environment only', () => {
+    const config = parse(['--provider-version', 'v1'], {
+      PACT_BROKER_BASE_URL: 'https://broker.example.test',
+      PACT_BROKER_TOKEN: TOKEN,
+    });
+    expect(config.broker).to.deep.include({
+      brokerUrl: 'https://broker.example.test',
+      credentials: { kind: 'token', token: TOKEN },
+    });
+  });
+
+  it('lets a pact file on the command line win over PACT_BROKER_BASE_URL', () => {
+    const config = parse(['--pact', 'my.json'], { PACT_BROKER_BASE_URL: 'https://broker.example.test' });
+    expect(config).to.include({ pactPath: 'my.json' }).and.not.to.have.property('broker');
+  });
+
+  it('takes the one pact of a webhook by its URL on the broker', () => {
+    const pactUrl = 'http://127.0.0.1:9292/pacts/provider/p/consumer/c/pact-version/abc/metadata/xyz';
+    expect(parse([...BROKER, '--pact-url', pactUrl]).broker?.pactUrl).to.equal(pactUrl);
+  });
+
+  const bad: [string, string[], NodeJS.ProcessEnv, RegExp][] = [
+    [
+      'a pact file and a broker',
+      [...BROKER, '--pact', 'x.json'],
+      {},
+      /--pact and --broker-url cannot be used together/,
+    ],
+    [
+      'a broker without a provider version',
+      ['--broker-url', 'http://127.0.0.1:9292'],
+      {},
+      /needs --provider-version/,
+    ],
+    [
+      'PACT_BROKER_BASE_URL without a provider version',
+      [],
+      { PACT_BROKER_BASE_URL: 'http://127.0.0.1:9292' },
+      /Pact Broker http:\/\/127.0.0.1:9292 needs --provider-version/,
+    ],
+    [
+      'a broker URL that is not a URL',
+      ['--broker-url', 'broker', '--provider-version', 'v'],
+      {},
+      /--broker-url is not a URL/,
+    ],
+    [
+      'a PACT_BROKER_BASE_URL that is not http',
+      ['--provider-version', 'v'],
+      { PACT_BROKER_BASE_URL: 'ftp://b.test' },
+      /PACT_BROKER_BASE_URL must be http or https/,
+    ],
+    [
+      'credentials in the broker URL',
+      ['--broker-url', 'https://u:p@b.test', '--provider-version', 'v'],
+      {},
+      /--broker-url must not carry credentials/,
+    ],
+    ['a broker flag without a broker', ['--publish-results'], {}, /--publish-results needs --broker-url/],
+    [
+      'a provider version without a broker',
+      ['--provider-version', 'v'],
+      {},
+      /--provider-version needs --broker-url/,
+    ],
+    ['a token flag', [...BROKER, '--broker-token', 'x'], {}, /broker-token/],
+    [
+      'an empty provider version',
+      ['--broker-url', 'http://b.test', '--provider-version', ''],
+      {},
+      /--provider-version is empty/,
+    ],
+    [
+      'selectors that are not JSON',
+      [...BROKER, '--consumer-version-selectors', '{mainBranch:true}'],
+      {},
+      /--consumer-version-selectors is not JSON/,
+    ],
+    [
+      'selectors that are not objects',
+      [...BROKER, '--consumer-version-selectors', '["main"]'],
+      {},
+      /selector 0 is not a JSON object/,
+    ],
+    [
+      'an empty selector',
+      [...BROKER, '--consumer-version-selectors', '[{"branch":"x"},{}]'],
+      {},
+      /selector 1 is empty/,
+    ],
+    ['an empty selector list', [...BROKER, '--consumer-version-selectors', '[]'], {}, /empty list/],
+    [
+      'a WIP date that is not a date',
+      [...BROKER, '--provider-branch', 'main', '--include-wip-pacts-since', '2024-02-30'],
+      {},
+      /must be a date/,
+    ],
+    [
+      'WIP pacts without a provider branch',
+      [...BROKER, '--include-wip-pacts-since', '2024-01-01'],
+      {},
+      /needs --provider-branch/,
+    ],
+    [
+      'a pact URL on another host',
+      [...BROKER, '--pact-url', 'http://elsewhere.test/pacts/1'],
+      {},
+      /--pact-url must be a pact on the Pact Broker/,
+    ],
+    [
+      'a pact URL with selectors',
+      [
+        ...BROKER,
+        '--pact-url',
+        'http://127.0.0.1:9292/p',
+        '--consumer-version-selectors',
+        '{"mainBranch":true}',
+      ],
+      {},
+      /cannot be used with selectors/,
+    ],
+    [
+      'half of basic auth',
+      BROKER,
+      { PACT_BROKER_USERNAME: 'ci' },
+      /PACT_BROKER_USERNAME is set but PACT_BROKER_PASSWORD is not/,
+    ],
+  ];
+  for (const [label, argv, env, message] of bad) {
+    it(`refuses ${label}`, () => {
+      expect(() => parseRunConfig(argv, env)).to.throw(UsageError, message);
+    });
+  }
+
+  it('never puts a credential into a usage error', () => {
+    const env = { PACT_BROKER_USERNAME: TOKEN, PACT_BROKER_BASE_URL: 'nope' };
+    for (const argv of [[], BROKER, ['--provider-version', 'v']]) {
+      let message = '';
+      try {
+        parseRunConfig(argv, env);
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message)
+        .to.match(/PACT_BROKER|provider-version/)
+        .and.not.to.include(TOKEN);
+    }
+  });
+});
