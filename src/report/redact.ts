@@ -1,5 +1,6 @@
 import type { ConformanceResult } from '../conformance/result.ts';
-import { CREDENTIAL_HEADERS, REDACTED, WHOLE_KEY } from '../redact.ts';
+import { CREDENTIAL_HEADERS, REDACTED } from '../redact.ts';
+import { keyPrefixOf, secretKeyPattern } from '../secret-patterns.ts';
 
 // The last line of defence before a report leaves the process: whatever the transport missed,
 // no whole-looking OpenAI key and no credential header value reaches a report file.
@@ -7,10 +8,8 @@ import { CREDENTIAL_HEADERS, REDACTED, WHOLE_KEY } from '../redact.ts';
 export { REDACTED };
 
 // A whole key keeps its kind (`sk-proj-[REDACTED]`) so a reader still sees what leaked.
-const WHOLE_KEY_PATTERN = new RegExp(WHOLE_KEY, 'g');
-
 const scrub = (text: string, secrets: readonly string[]): string => {
-  let out = text.replace(WHOLE_KEY_PATTERN, (key) => `${key.slice(0, key.indexOf('-', 3) + 1)}${REDACTED}`);
+  let out = text.replace(secretKeyPattern(), (key) => `${keyPrefixOf(key)}${REDACTED}`);
   for (const secret of secrets) out = out.replaceAll(secret, REDACTED);
   return out;
 };
