@@ -24,3 +24,10 @@ export const truncateText = (text: string, limit: number, whole?: TruncatedWhole
   if (end > 0 && last >= 0xd800 && last <= 0xdbff) end -= 1;
   return `${text.slice(0, end)}${mark}`;
 };
+
+/** Each line of `text` cut to `limit` characters: for console output, where one line is read at a time. */
+export const truncateLines = (text: string, limit: number): string =>
+  text
+    .split('\n')
+    .map((line) => truncateText(line, limit))
+    .join('\n');
