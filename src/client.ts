@@ -1,6 +1,7 @@
 import type { Finding } from './finding.ts';
 import { isJsonMediaType } from './media-type.ts';
 import { asOpenAIError, type OpenAIErrorBody } from './openai-error.ts';
+import { parseProviderJson } from './provider-json.ts';
 import { loadDocument } from './spec/document.ts';
 import { type SchemaValidators, validatorsFor } from './spec/validators.ts';
 import type { ProjectApiKey } from './types.ts';
@@ -115,14 +116,6 @@ export class TransportError extends ProjectApiKeyClientError {
 const detail = (body: OpenAIErrorBody | undefined): string =>
   body ? `: ${body.error.type}: ${body.error.message}` : '';
 
-const parseJson = (text: string): { ok: true; value: unknown } | { ok: false } => {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
-  }
-};
-
 let defaultValidators: SchemaValidators | undefined;
 const validators = (): SchemaValidators => {
   defaultValidators ??= validatorsFor(loadDocument().document);
@@ -178,7 +171,7 @@ export class ProjectApiKeyClient {
   }
 
   #interpret(url: string, status: number, contentType: string | null, text: string): ProjectApiKey {
-    const parsed = parseJson(text);
+    const parsed = parseProviderJson(text);
     if (status >= 200 && status < 300) {
       if (!isJsonMediaType(contentType)) {
         throw new NonConformingResponseError(
@@ -195,14 +188,8 @@ export class ProjectApiKeyClient {
           this.#redactDeep(parsed.ok ? parsed.value : text),
         );
       }
-      if (!parsed.ok) {
-        throw new NonConformingResponseError(
-          url,
-          status,
-          [{ pointer: '', severity: 'error', keyword: 'json', message: 'body is not JSON' }],
-          this.#redact(text),
-        );
-      }
+      // Not JSON, or JSON whose meaning depends on the parser (a key twice): not a ProjectApiKey.
+      if (!parsed.ok) throw new NonConformingResponseError(url, status, parsed.findings, this.#redact(text));
       const result = validators().validate('ProjectApiKey', parsed.value);
       if (!result.valid) {
         throw new NonConformingResponseError(url, status, result.findings, this.#redactDeep(parsed.value));
