@@ -15,13 +15,15 @@ export const MIN_KEY_BODY = 20;
  * MIN_KEY_BODY key characters, not starting inside a longer word (`task-…` is not a key). Linear by
  * construction: a match can start only where the character before is not a key character, so the runs
  * of key characters two attempts scan never overlap, and no part of the pattern can match two ways.
+ * Written `{20}[…]*`, not `{20,}`: V8 runs a `*` over one class as a tight loop, while `{20,}` keeps a
+ * backtrack entry per character and throws "Maximum call stack size exceeded" on an 8 MB key.
  */
-export const SECRET_KEY_SOURCE = `(?<![${KEY_CHARACTER}])sk-[${KEY_CHARACTER}]{${MIN_KEY_BODY},}`;
+export const SECRET_KEY_SOURCE = `(?<![${KEY_CHARACTER}])sk-[${KEY_CHARACTER}]{${MIN_KEY_BODY}}[${KEY_CHARACTER}]*`;
 
 /** A fresh global pattern for every whole-looking key in a text (a global RegExp carries state). */
 export const secretKeyPattern = (): RegExp => new RegExp(SECRET_KEY_SOURCE, 'g');
 
-const WHOLE_VALUE = new RegExp(`^sk-[${KEY_CHARACTER}]{${MIN_KEY_BODY},}$`);
+const WHOLE_VALUE = new RegExp(`^sk-[${KEY_CHARACTER}]{${MIN_KEY_BODY}}[${KEY_CHARACTER}]*$`);
 
 /** Whether `text` is, as a whole, a secret key. */
 export const looksLikeSecretKey = (text: string): boolean => WHOLE_VALUE.test(text);

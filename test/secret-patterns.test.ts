@@ -48,6 +48,15 @@ describe('secret patterns: one set for redaction and the security checks', () =>
     expect(redactResult(result).incompleteReason).to.equal(`leaked sk-${REDACTED}`);
   });
 
+  it('finds and redacts one key as long as the body cap (10 MB) without exhausting the regex stack', () => {
+    const huge = `sk-proj-${body(10 * 1024 * 1024)}`;
+    expect(findSecretKeys(` ${huge} `).map(({ index, key }) => [index, key.length])).to.deep.equal([
+      [1, huge.length],
+    ]);
+    expect(redactSecrets(` ${huge} `, [])).to.equal(` ${REDACTED} `);
+    expect(looksLikeSecretKey(huge)).to.equal(true);
+  });
+
   it('tells a whole key from a value that merely contains one', () => {
     expect(looksLikeSecretKey(`sk-proj-${body(40)}`)).to.equal(true);
     expect(looksLikeSecretKey(`sk-proj-${body(40)}*`)).to.equal(false);

@@ -10,7 +10,11 @@ import {
 import { redactSecrets } from '../redact.ts';
 import { renderConsoleSummary, writeReports } from '../report/write.ts';
 import { SpecError } from '../spec/document.ts';
+import { truncateLines } from '../truncate.ts';
 import { type ConsoleIO, EXIT, processIO, UsageError } from './usage.ts';
+
+/** No console line is longer: a finding line holds at most a report's string limit twice over. */
+export const CONSOLE_LINE_CHARS = 8192;
 
 /** Exit codes of an interrupted run, as shells report a death by that signal. */
 const SIGNAL_EXIT: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
@@ -32,10 +36,10 @@ export const runConformanceCli = async (
   const env = options.env ?? process.env;
   const secrets = [env.OPENAI_ADMIN_KEY ?? ''].filter((s) => s.trim() !== '');
   const raw = options.io ?? processIO;
-  // Every line this command prints passes through the redactor.
+  // Every line this command prints is redacted, then cut to a length a terminal can show.
   const io: ConsoleIO = {
-    stdout: (text) => raw.stdout(redactSecrets(text, secrets)),
-    stderr: (text) => raw.stderr(redactSecrets(text, secrets)),
+    stdout: (text) => raw.stdout(truncateLines(redactSecrets(text, secrets), CONSOLE_LINE_CHARS)),
+    stderr: (text) => raw.stderr(truncateLines(redactSecrets(text, secrets), CONSOLE_LINE_CHARS)),
   };
   const fail = (message: string, code: number) => {
     io.stderr(`conformance: ${message}\n`);

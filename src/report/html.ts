@@ -6,6 +6,7 @@ import type {
   Exchange,
 } from '../conformance/result.ts';
 import type { Finding } from '../finding.ts';
+import { findingCount } from './bound.ts';
 import { redactResult } from './redact.ts';
 import {
   byCategory,
@@ -116,7 +117,7 @@ const checkRows = (check: CheckResult, index: number): string => {
     `<tr class="check ${check.status}" id="check-${index}">` +
       `<td>${badge(check.status)}</td>` +
       `<td class="name">${escapeHtml(check.name)}${retried}</td>` +
-      `<td class="num">${check.findings.length}</td>` +
+      `<td class="num">${findingCount(check)}</td>` +
       `<td class="num">${check.attempts ?? ''}</td>` +
       `<td class="num">${humanDuration(check.durationMs)}</td></tr>`,
   ];

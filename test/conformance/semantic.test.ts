@@ -161,12 +161,12 @@ describe('semantic checks', () => {
       );
     });
 
-    it('walks a body nested a million deep without a stack overflow', () => {
+    it('walks a body nested 200 000 deep (far past any call stack) without a stack overflow', () => {
       let nested: unknown = projectKey;
-      for (let depth = 0; depth < 1_000_000; depth++) nested = [nested];
+      for (let depth = 0; depth < 200_000; depth++) nested = [nested];
       const findings = checkRedaction({ redacted_value: 'sk-abc...def', deep: nested });
       expect(findings).to.have.length(1);
-      expect(findings[0]?.pointer).to.equal(`/deep${'/0'.repeat(1_000_000)}`);
+      expect(findings[0]?.pointer).to.equal(`/deep${'/0'.repeat(200_000)}`);
     });
   });
 });

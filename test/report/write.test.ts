@@ -244,6 +244,21 @@ describe('renderConsoleSummary', () => {
     expect(retried(result)).to.deep.equal([]);
   });
 
+  it('never counts a skipped check as passed after retries, whatever its exchanges took', () => {
+    const result = resultOf([
+      check('key owned by a user: body is a ProjectApiKey', 'schema', [], {
+        status: 'skip',
+        skipReason: 'status 503: no key to check',
+        attempts: 3,
+      }),
+      check('key owned by a user: status and content-type', 'transport', [], { attempts: 3 }),
+    ]);
+    const lines = renderConsoleSummary(result, paths).split('\n');
+    expect(lines.filter((l) => l.includes('passed only after retries'))).to.deep.equal([
+      '  1 check passed only after retries (see the exchanges in the reports)',
+    ]);
+  });
+
   it('never passes a terminal escape sequence from a body through', () => {
     const text = renderConsoleSummary(failing(), paths);
     expect(HOSTILE.message).to.include('\u001b');
