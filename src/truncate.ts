@@ -7,6 +7,9 @@ export interface TruncatedWhole {
   unit: 'characters' | 'bytes';
 }
 
+/** No console line is longer: a finding line holds at most a report's string limit twice over. */
+export const CONSOLE_LINE_CHARS = 8192;
+
 /** `… (5242880 characters, truncated)`: appended to every cut text. */
 export const truncationMark = ({ count, unit }: TruncatedWhole): string => `… (${count} ${unit}, truncated)`;
 

@@ -10,11 +10,8 @@ import {
 import { redactSecrets } from '../redact.ts';
 import { renderConsoleSummary, writeReports } from '../report/write.ts';
 import { SpecError } from '../spec/document.ts';
-import { truncateLines } from '../truncate.ts';
+import { CONSOLE_LINE_CHARS, truncateLines } from '../truncate.ts';
 import { type ConsoleIO, EXIT, processIO, UsageError } from './usage.ts';
-
-/** No console line is longer: a finding line holds at most a report's string limit twice over. */
-export const CONSOLE_LINE_CHARS = 8192;
 
 /** Exit codes of an interrupted run, as shells report a death by that signal. */
 const SIGNAL_EXIT: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };

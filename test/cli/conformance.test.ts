@@ -47,7 +47,7 @@ describe('npm run conformance', function () {
         'a spec that is not there',
         ['--spec', join(scratch, 'none.yaml')],
         {},
-        /cannot use OpenAPI document .*ENOENT/,
+        /^conformance: cannot read the OpenAPI document .*none\.yaml: no such file$/m,
       ],
       ['a pact that is not there', ['--pact', join(scratch, 'none.json')], {}, /cannot use pact .*ENOENT/],
       ['a pact that is not JSON', ['--pact', notJson], {}, /cannot use pact .*not a pact file/],
