@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { parseRunConfig, USAGE } from '../conformance/config.ts';
+import { checkReportDir, parseRunConfig, USAGE } from '../conformance/config.ts';
 import type { ConformanceResult } from '../conformance/result.ts';
 import {
   type ConformanceRun,
@@ -52,6 +52,8 @@ export const runConformanceCli = async (
       io.stdout(`${USAGE}\n`);
       return EXIT.ok;
     }
+    // Before any traffic: a run whose reports could not be written would be lost.
+    checkReportDir(config.reportDir);
     run = createConformanceRun(config, {
       ...options.environment,
       signal: controller.signal,

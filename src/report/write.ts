@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { appendFile, mkdir, open, rename, rm } from 'node:fs/promises';
+import { appendFile, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ConformanceResult } from '../conformance/result.ts';
+import { fsReason } from '../fs-error.ts';
 import { REPORT_LIMITS, type ReportLimits } from './bound.ts';
 import { renderHtml } from './html.ts';
 import { renderJson } from './json.ts';
 import { renderJunit } from './junit.ts';
 import { MARKDOWN_LIMITS, renderMarkdown } from './markdown.ts';
 import { redactResult } from './redact.ts';
+import { ensureDirectory, ReportDirError } from './report-dir.ts';
 
 export { renderConsoleSummary } from './console.ts';
 
@@ -100,9 +102,17 @@ export const writeReports = async (
     formats.map((f) => [f, RENDERERS[f](redactResult(result, [env.OPENAI_ADMIN_KEY], LIMITS[f]))]),
   ) as ReportPaths;
 
-  await mkdir(dir, { recursive: true }).catch((error) => {
-    throw failure('reports to', dir, error);
-  });
+  try {
+    // Never `mkdir -p`: it can loop forever (see report-dir.ts).
+    ensureDirectory(dir);
+  } catch (error) {
+    throw new ReportWriteError(
+      'reports to',
+      dir,
+      undefined,
+      error instanceof ReportDirError ? error.reason : fsReason(error),
+    );
+  }
   // Settle every write before reporting a failure, so none is still in flight when the caller hears.
   const written = await Promise.allSettled(formats.map((f) => writeFileAtomic(paths[f], contents[f])));
   written.forEach((outcome, i) => {
