@@ -129,7 +129,7 @@ describe('writeReports', () => {
         writeFileSync(file, 'not a directory');
         return join(file, 'reports');
       },
-      /^cannot write reports to .*reports: ENOTDIR/,
+      /^cannot write reports to .*reports: a part of the path is a file, not a directory$/,
     ],
     [
       'a dir where a report name is taken by a directory',
