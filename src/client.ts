@@ -140,7 +140,8 @@ export class ProjectApiKeyClient {
   /** `baseUrl` + `/organization/projects/{project_id}/api_keys/{key_id}`, keeping the base's path prefix. */
   urlOf(projectId: string, keyId: string): string {
     const url = new URL(this.#base);
-    const prefix = url.pathname.replace(/\/+$/, '');
+    // `(?<!\/)`: only a run's first slash may start a match, so a long run is read once, not once per slash.
+    const prefix = url.pathname.replace(/(?<!\/)\/+$/, '');
     url.pathname = `${prefix}/organization/projects/${encodeURIComponent(projectId)}/api_keys/${encodeURIComponent(keyId)}`;
     return url.toString();
   }

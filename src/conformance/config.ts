@@ -144,7 +144,8 @@ const baseUrlFlag = (value: string): string => {
   }
   if (url.username || url.password) throw new UsageError('--base-url must not carry credentials');
   if (url.search || url.hash) throw new UsageError('--base-url must not carry a query or fragment');
-  return url.href.replace(/\/+$/, '');
+  // `(?<!\/)`: only a run's first slash may start a match, so a long run is read once, not once per slash.
+  return url.href.replace(/(?<!\/)\/+$/, '');
 };
 
 /** Flags and environment to a RunConfig, or a UsageError naming the one thing wrong. */

@@ -25,6 +25,14 @@ describe('conformance configuration', () => {
     );
   });
 
+  it('reads a long run of slashes in a base URL once (a quadratic trim took seconds)', () => {
+    const slashes = '/'.repeat(200_000);
+    expect(parse(['--base-url', `http://127.0.0.1:9/v1${slashes}`], ADMIN).baseUrl).to.equal(
+      'http://127.0.0.1:9/v1',
+    );
+    expect(parse(['--base-url', `http://127.0.0.1:9/${slashes}v1`], ADMIN).baseUrl).to.equal(`http://127.0.0.1:9/${slashes}v1`);
+  });
+
   it('takes the admin key from the environment', () => {
     expect(parse(['--base-url', 'http://127.0.0.1:9'], ADMIN).adminKey).to.equal(ADMIN.OPENAI_ADMIN_KEY);
   });
