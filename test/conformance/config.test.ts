@@ -30,7 +30,9 @@ describe('conformance configuration', () => {
     expect(parse(['--base-url', `http://127.0.0.1:9/v1${slashes}`], ADMIN).baseUrl).to.equal(
       'http://127.0.0.1:9/v1',
     );
-    expect(parse(['--base-url', `http://127.0.0.1:9/${slashes}v1`], ADMIN).baseUrl).to.equal(`http://127.0.0.1:9/${slashes}v1`);
+    expect(parse(['--base-url', `http://127.0.0.1:9/${slashes}v1`], ADMIN).baseUrl).to.equal(
+      `http://127.0.0.1:9/${slashes}v1`,
+    );
   });
 
   it('takes the admin key from the environment', () => {
