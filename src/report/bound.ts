@@ -1,11 +1,10 @@
 import type { CheckResult, ConformanceResult } from '../conformance/result.ts';
 import type { Finding } from '../finding.ts';
-import { truncateText } from '../truncate.ts';
 
 // Reports hold provider data (ids, messages, excerpts, headers) and must stay readable and small
 // whatever a provider sends: a 5 MB id is shown as its head and its length, and a body with a million
-// undeclared properties as its first findings and a count. Strings are cut only after redaction
-// (report/redact.ts does both in one pass); dropping whole findings is safe at any time.
+// undeclared properties as its first findings and a count. Strings are cut only after redaction, in
+// report/redact.ts; dropping whole findings, here, is safe at any time.
 
 export interface ReportLimits {
   /** Every string of the result (messages, pointers, names, excerpts, headers) at most this long. */
@@ -37,6 +36,9 @@ export const withTotals = (from: ConformanceResult, to: ConformanceResult): Conf
 
 const notes = new WeakSet<Finding>();
 
+/** Whether `finding` is one capFindings made to count others: ours, so copied as it is, never redacted. */
+export const isOmittedNote = (finding: unknown): boolean => notes.has(finding as Finding);
+
 /** The finding that stands for those left out. */
 const omittedFindings = (omitted: number, total: number): Finding => {
   const note: Finding = {
@@ -55,31 +57,9 @@ export const capFindings = (result: ConformanceResult, max: number): Conformance
   checks: result.checks.map((check) => {
     const total = findingCount(check);
     if (check.findings.length <= max && total === check.findings.length) return check;
-    const kept = check.findings.filter((f) => !notes.has(f)).slice(0, max - 1);
+    const kept = check.findings.filter((f) => !isOmittedNote(f)).slice(0, max - 1);
     const capped = { ...check, findings: [...kept, omittedFindings(total - kept.length, total)] };
     totals.set(capped, total);
     return capped;
   }),
 });
-
-const cutStrings = (value: unknown, maxChars: number): unknown => {
-  if (typeof value === 'string') return truncateText(value, maxChars);
-  if (Array.isArray(value)) return value.map((item) => cutStrings(item, maxChars));
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([key, item]) => [truncateText(key, maxChars), cutStrings(item, maxChars)]),
-  );
-};
-
-/**
- * A copy of `result` within `limits`: findings capped, long strings cut saying how long they were.
- * For text already redacted; reports use redactResult, which redacts and bounds together.
- */
-export const boundResult = (
-  result: ConformanceResult,
-  limits: Readonly<ReportLimits> = REPORT_LIMITS,
-): ConformanceResult =>
-  withTotals(
-    result,
-    cutStrings(capFindings(result, limits.maxFindingsPerCheck), limits.maxChars) as ConformanceResult,
-  );

@@ -2,7 +2,7 @@ import type { ConformanceResult } from '../conformance/result.ts';
 import { CREDENTIAL_HEADERS, REDACTED } from '../redact.ts';
 import { keyPrefixOf, secretKeyPattern } from '../secret-patterns.ts';
 import { truncateText } from '../truncate.ts';
-import { capFindings, REPORT_LIMITS, type ReportLimits, withTotals } from './bound.ts';
+import { capFindings, isOmittedNote, REPORT_LIMITS, type ReportLimits, withTotals } from './bound.ts';
 
 // The last line of defence before a report leaves the process: whatever the transport missed,
 // no whole-looking OpenAI key and no credential header value reaches a report file.
@@ -40,7 +40,7 @@ const scrubAndCut = (text: string, secrets: readonly string[], maxChars: number)
 const redactValue = (value: unknown, secrets: readonly string[], maxChars: number, key?: string): unknown => {
   if (typeof value === 'string') return scrubAndCut(value, secrets, maxChars);
   if (Array.isArray(value)) return value.map((item) => redactValue(item, secrets, maxChars));
-  if (value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object' || isOmittedNote(value)) return value;
   const headers = key === 'headers';
   return Object.fromEntries(
     Object.entries(value).map(([name, item]) => [

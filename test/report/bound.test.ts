@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import type { ConformanceResult } from '../../src/conformance/result.ts';
 import type { Finding } from '../../src/finding.ts';
-import { boundResult, findingCount, REPORT_LIMITS } from '../../src/report/bound.ts';
+import { findingCount, REPORT_LIMITS } from '../../src/report/bound.ts';
 import { renderHtml } from '../../src/report/html.ts';
 import { renderJson } from '../../src/report/json.ts';
 import { renderJunit } from '../../src/report/junit.ts';
@@ -15,6 +15,7 @@ import {
   renderMarkdown,
   STEP_SUMMARY_MAX_BYTES,
 } from '../../src/report/markdown.ts';
+import { redactResult } from '../../src/report/redact.ts';
 import { REPORT_FILES, renderConsoleSummary, writeReports } from '../../src/report/write.ts';
 import { truncateText, truncationMark } from '../../src/truncate.ts';
 import { check, failing, resultOf } from './fixtures.ts';
@@ -88,8 +89,8 @@ describe('bounded reports', function () {
     });
   });
 
-  describe('boundResult', () => {
-    const bounded = boundResult(result);
+  describe('redactResult: what every report shows', () => {
+    const bounded = redactResult(result);
     it(`cuts every string to ${REPORT_LIMITS.maxChars} characters, saying so`, () => {
       const strings: string[] = [];
       JSON.stringify(bounded, (key, value) => {
@@ -114,10 +115,14 @@ describe('bounded reports', function () {
     });
 
     it('bounds a bounded result to the same thing, and tighter limits keep the true count', () => {
-      expect(boundResult(bounded)).to.deep.equal(bounded);
-      const tighter = boundResult(bounded, MARKDOWN_LIMITS).checks.at(-1);
+      expect(redactResult(bounded)).to.deep.equal(bounded);
+      const tighter = redactResult(bounded, [], MARKDOWN_LIMITS).checks.at(-1);
       expect(tighter?.findings).to.have.length(MARKDOWN_LIMITS.maxFindingsPerCheck);
       expect(tighter?.findings.at(-1)?.message).to.equal('999975 more findings not shown (1000000 in all)');
+      const looser = redactResult(redactResult(result, [], MARKDOWN_LIMITS)).checks.at(-1);
+      expect(looser?.findings, 'a looser cap after a tighter one adds no second note').to.have.length(
+        MARKDOWN_LIMITS.maxFindingsPerCheck,
+      );
     });
 
     it('leaves the result it was given alone', () => {
