@@ -1,6 +1,7 @@
 import type { Finding } from './finding.ts';
 import { isJsonMediaType } from './media-type.ts';
 import { asOpenAIError, type OpenAIErrorBody } from './openai-error.ts';
+import { parseProviderJson } from './provider-json.ts';
 import { loadDocument, type OpenApiDocument } from './spec/document.ts';
 import { type SchemaValidators, validatorsFor } from './spec/validators.ts';
 import type { ProjectApiKey } from './types.ts';
@@ -117,14 +118,6 @@ export class TransportError extends ProjectApiKeyClientError {
 const detail = (body: OpenAIErrorBody | undefined): string =>
   body ? `: ${body.error.type}: ${body.error.message}` : '';
 
-const parseJson = (text: string): { ok: true; value: unknown } | { ok: false } => {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
-  }
-};
-
 let defaultValidators: SchemaValidators | undefined;
 const seedValidators = (): SchemaValidators => {
   defaultValidators ??= validatorsFor(loadDocument().document);
@@ -152,7 +145,8 @@ export class ProjectApiKeyClient {
   /** `baseUrl` + `/organization/projects/{project_id}/api_keys/{key_id}`, keeping the base's path prefix. */
   urlOf(projectId: string, keyId: string): string {
     const url = new URL(this.#base);
-    const prefix = url.pathname.replace(/\/+$/, '');
+    // `(?<!\/)`: only a run's first slash may start a match, so a long run is read once, not once per slash.
+    const prefix = url.pathname.replace(/(?<!\/)\/+$/, '');
     url.pathname = `${prefix}/organization/projects/${encodeURIComponent(projectId)}/api_keys/${encodeURIComponent(keyId)}`;
     return url.toString();
   }
@@ -183,7 +177,7 @@ export class ProjectApiKeyClient {
   }
 
   #interpret(url: string, status: number, contentType: string | null, text: string): ProjectApiKey {
-    const parsed = parseJson(text);
+    const parsed = parseProviderJson(text);
     if (status >= 200 && status < 300) {
       if (!isJsonMediaType(contentType)) {
         throw new NonConformingResponseError(
@@ -200,14 +194,8 @@ export class ProjectApiKeyClient {
           this.#redactDeep(parsed.ok ? parsed.value : text),
         );
       }
-      if (!parsed.ok) {
-        throw new NonConformingResponseError(
-          url,
-          status,
-          [{ pointer: '', severity: 'error', keyword: 'json', message: 'body is not JSON' }],
-          this.#redact(text),
-        );
-      }
+      // Not JSON, or JSON whose meaning depends on the parser (a key twice): not a ProjectApiKey.
+      if (!parsed.ok) throw new NonConformingResponseError(url, status, parsed.findings, this.#redact(text));
       const result = this.#validators().validate('ProjectApiKey', parsed.value);
       if (!result.valid) {
         throw new NonConformingResponseError(url, status, result.findings, this.#redactDeep(parsed.value));

@@ -1,3 +1,5 @@
+import { SECRET_KEY_SOURCE } from './secret-patterns.ts';
+
 // Secrets (the admin key above all) must never reach a report, a log line or an error message.
 // Everything that leaves the process as text passes through here first.
 
@@ -13,17 +15,18 @@ export const CREDENTIAL_HEADERS: readonly string[] = [
   'api-key',
 ];
 
-/** Anything shaped like a whole OpenAI key is treated as a secret even when nobody named it. */
-export const WHOLE_KEY = 'sk-(?:admin|proj|svcacct)-[A-Za-z0-9_-]{32,}';
-
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** One pattern for all secrets, longest first so a secret containing another is replaced whole. */
+/**
+ * One pattern for all secrets, longest first so a secret containing another is replaced whole; anything
+ * shaped like a whole OpenAI key is a secret even when nobody named it. Linear: the secrets are literals,
+ * the key shape is (see secret-patterns.ts), and `Bearer\s+` backtracks only over its own whitespace.
+ */
 const patternOf = (secrets: readonly string[]): RegExp => {
   const alternatives = [...new Set(secrets.filter((s) => s.length > 0))]
     .sort((a, b) => b.length - a.length)
     .map(escapeRegExp);
-  alternatives.push(WHOLE_KEY);
+  alternatives.push(SECRET_KEY_SOURCE);
   return new RegExp(`(?:[Bb]earer\\s+)?(?:${alternatives.join('|')})`, 'g');
 };
 

@@ -159,6 +159,19 @@ describe('ProjectApiKeyClient', () => {
         want: ({ value }) => expect(value).to.have.property('last_used_at', 1711471533),
       },
       {
+        description: 'a body with "id" twice, the first another key: non-conforming, naming the key',
+        reply: json(200, `{"id":"key_other",${JSON.stringify(valid).slice(1)}`),
+        want: ({ error }) => {
+          expect(error).to.be.instanceOf(NonConformingResponseError);
+          const findings = (error as NonConformingResponseError).findings;
+          expect(findings.map((f) => [f.pointer, f.keyword, f.severity])).to.deep.equal([
+            ['/id', 'duplicateKey', 'error'],
+          ]);
+          expect(findings[0]?.message).to.match(/^key "id" appears twice in one object/);
+          expect(error?.message).to.contain('first at /id');
+        },
+      },
+      {
         description: '404 with an OpenAI error body: not found, carrying the body',
         reply: json(404, openAIError('No such API key: key_abc', 'invalid_request_error')),
         want: ({ error }) => {

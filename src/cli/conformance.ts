@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { parseRunConfig, USAGE } from '../conformance/config.ts';
+import { checkReportDir, parseRunConfig, USAGE } from '../conformance/config.ts';
 import type { ConformanceResult } from '../conformance/result.ts';
 import {
   type ConformanceRun,
@@ -10,6 +10,7 @@ import {
 import { redactSecrets } from '../redact.ts';
 import { renderConsoleSummary, writeReports } from '../report/write.ts';
 import { SpecError } from '../spec/document.ts';
+import { CONSOLE_LINE_CHARS, truncateLines } from '../truncate.ts';
 import { type ConsoleIO, EXIT, processIO, UsageError } from './usage.ts';
 
 /** Exit codes of an interrupted run, as shells report a death by that signal. */
@@ -32,10 +33,10 @@ export const runConformanceCli = async (
   const env = options.env ?? process.env;
   const secrets = [env.OPENAI_ADMIN_KEY ?? ''].filter((s) => s.trim() !== '');
   const raw = options.io ?? processIO;
-  // Every line this command prints passes through the redactor.
+  // Every line this command prints is redacted, then cut to a length a terminal can show.
   const io: ConsoleIO = {
-    stdout: (text) => raw.stdout(redactSecrets(text, secrets)),
-    stderr: (text) => raw.stderr(redactSecrets(text, secrets)),
+    stdout: (text) => raw.stdout(truncateLines(redactSecrets(text, secrets), CONSOLE_LINE_CHARS)),
+    stderr: (text) => raw.stderr(truncateLines(redactSecrets(text, secrets), CONSOLE_LINE_CHARS)),
   };
   const fail = (message: string, code: number) => {
     io.stderr(`conformance: ${message}\n`);
@@ -51,6 +52,8 @@ export const runConformanceCli = async (
       io.stdout(`${USAGE}\n`);
       return EXIT.ok;
     }
+    // Before any traffic: a run whose reports could not be written would be lost.
+    checkReportDir(config.reportDir);
     run = createConformanceRun(config, {
       ...options.environment,
       signal: controller.signal,

@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Finding } from '../finding.ts';
+import { fsReason } from '../fs-error.ts';
+import { parseProviderJson } from '../provider-json.ts';
 import { loadDocument, SpecError } from '../spec/document.ts';
 import { UnknownComponentError, validatorsFor } from '../spec/validators.ts';
+import { CONSOLE_LINE_CHARS, truncateText } from '../truncate.ts';
 import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from './usage.ts';
 
 const USAGE = 'usage: npm run validate -- --schema <Component> [--json] [--strict] [--spec FILE] <file | ->';
@@ -12,7 +15,7 @@ const readBody = (source: string, readStdin: () => string): string => {
   try {
     return readFileSync(source, 'utf8');
   } catch (error) {
-    throw new UsageError(`cannot read ${source}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+    throw new UsageError(`cannot read ${source}: ${fsReason(error)}`);
   }
 };
 
@@ -48,19 +51,22 @@ export const runValidate = (
     if (!validators.has(values.schema)) throw new UnknownComponentError(values.schema, validators.components);
     const source = positionals[0] as string;
     const text = readBody(source, readStdin);
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch (error) {
-      throw new UsageError(`${source} is not JSON: ${(error as Error).message}`);
+    // A captured response is read as the run reads one: a key twice is a finding, not a silent choice.
+    const parsed = parseProviderJson(text);
+    if (!parsed.ok && parsed.findings.some((f) => f.keyword === 'json')) {
+      throw new UsageError(`${source} is not JSON`);
     }
-    const result = validators.validate(values.schema, data, { strict: values.strict });
+    const result = parsed.ok
+      ? validators.validate(values.schema, parsed.value, { strict: values.strict })
+      : { valid: false, findings: parsed.findings };
     if (values.json) {
       io.stdout(`${JSON.stringify(result, null, 2)}\n`);
     } else {
       const verdict = result.valid ? 'valid' : 'invalid';
       io.stdout(`${source}: ${verdict} ${values.schema}\n`);
-      for (const finding of result.findings) io.stdout(`${formatFinding(finding)}\n`);
+      for (const finding of result.findings) {
+        io.stdout(`${truncateText(formatFinding(finding), CONSOLE_LINE_CHARS)}\n`);
+      }
     }
     return result.valid ? EXIT.ok : EXIT.failed;
   } catch (error) {

@@ -9,7 +9,9 @@ import {
 } from '../broker/pacts-for-verification.ts';
 import { parseFlags, UsageError } from '../cli/usage.ts';
 import { CONTRACT_PATH } from '../contract/pact-file.ts';
+import { prepareReportDir, ReportDirError } from '../report/report-dir.ts';
 import { DEFAULT_SPEC_PATH, type DocumentVersion, isDocumentVersion } from '../spec/document.ts';
+import { truncateText } from '../truncate.ts';
 
 /** The committed pact the consumer tests produce. */
 export const DEFAULT_PACT_PATH = CONTRACT_PATH;
@@ -68,12 +70,102 @@ The admin key is read from the environment variable OPENAI_ADMIN_KEY only. PACT_
 stand for --broker-url; broker credentials come from PACT_BROKER_TOKEN, or PACT_BROKER_USERNAME and
 PACT_BROKER_PASSWORD, in the environment only.`;
 
-const integerFlag = (name: string, value: string | undefined, fallback: number, min: number): number => {
+/** A timer fires after at most 2^31-1 ms; ten minutes per attempt is already the official SDK's default. */
+export const TIMEOUT_RANGE = { min: 1, max: 600_000 } as const;
+/** A few retries get past a transient fault; thousands only multiply a permanent one. */
+export const RETRIES_RANGE = { min: 0, max: 10 } as const;
+
+const integerFlag = (
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  range: { min: number; max: number },
+  unit = '',
+): number => {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min) {
-    throw new UsageError(`--${name} must be a whole number of at least ${min}, not ${JSON.stringify(value)}`);
+  const number = /^\d{1,16}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(number >= range.min && number <= range.max)) {
+    throw new UsageError(
+      `--${name} must be a whole number${unit} from ${range.min} to ${range.max}, not ${JSON.stringify(truncateText(value, 40))}`,
+    );
   }
-  return Number(value);
+  return number;
+};
+
+/** What a character is, for a message that must not repeat the text it is in. */
+const kindOf = (code: number): string | undefined => {
+  if (code === 0x20) return 'a space';
+  if (code === 0x09) return 'a tab';
+  if (code === 0x0a || code === 0x0d) return 'a line break';
+  if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return 'a control character';
+  if (/\s/.test(String.fromCharCode(code))) return 'whitespace';
+  return undefined;
+};
+
+/** The first character of `text` that `refuse` names, with its position (from 1), or undefined. */
+const firstRefused = (
+  text: string,
+  refuse: (code: number) => string | undefined,
+): { what: string; at: number } | undefined => {
+  for (let i = 0; i < text.length; i++) {
+    const what = refuse(text.charCodeAt(i));
+    if (what) return { what, at: i + 1 };
+  }
+  return undefined;
+};
+
+/**
+ * The admin key, when it is one a header can carry unchanged: printable ASCII, no whitespace. A key
+ * pasted with a newline or a typographic dash would otherwise fail every request for a reason no
+ * report could name. The message never repeats the key.
+ */
+const adminKeyOf = (env: NodeJS.ProcessEnv): string | undefined => {
+  const key = env.OPENAI_ADMIN_KEY;
+  if (key === undefined || key === '') return undefined;
+  const refused = firstRefused(
+    key,
+    (code) => kindOf(code) ?? (code > 0x7e ? 'a non-ASCII character' : undefined),
+  );
+  if (refused) {
+    throw new UsageError(
+      `OPENAI_ADMIN_KEY contains ${refused.what} (character ${refused.at} of ${key.length}); an admin key is printable ASCII with no whitespace`,
+    );
+  }
+  return key;
+};
+
+/**
+ * An id as the person gave it, or a UsageError: an id is one path segment, so it cannot be empty,
+ * `.` or `..` (which name the segment's parents), or hold control characters or unpaired surrogates.
+ */
+const idOf = (flag: string, id: string | undefined): string | undefined => {
+  if (id === undefined) return undefined;
+  if (id.trim() === '') throw new UsageError(`--${flag} is empty`);
+  if (id === '.' || id === '..') {
+    throw new UsageError(`--${flag} is "${id}", which would name another path, not an id`);
+  }
+  const refused = firstRefused(id, (code) => {
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return 'a control character';
+    return undefined;
+  });
+  if (refused) throw new UsageError(`--${flag} contains ${refused.what} (character ${refused.at})`);
+  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(id)) {
+    throw new UsageError(`--${flag} is not valid Unicode (an unpaired surrogate)`);
+  }
+  return id;
+};
+
+/**
+ * The report dir, checked before any traffic: not a file, not under /proc, /sys or /dev, writable;
+ * created when missing. A UsageError (exit 2) otherwise, never a hang.
+ */
+export const checkReportDir = (dir: string): void => {
+  try {
+    prepareReportDir(dir);
+  } catch (error) {
+    if (error instanceof ReportDirError) throw new UsageError(`--report-dir ${dir}: ${error.reason}`);
+    throw error;
+  }
 };
 
 /** An http(s) URL without credentials, query or fragment, trailing slashes dropped; `source` names it. */
@@ -89,7 +181,8 @@ export const httpUrlFlag = (source: string, value: string): string => {
   }
   if (url.username || url.password) throw new UsageError(`${source} must not carry credentials`);
   if (url.search || url.hash) throw new UsageError(`${source} must not carry a query or fragment`);
-  return url.href.replace(/\/+$/, '');
+  // `(?<!\/)`: only a run's first slash may start a match, so a long run is read once, not once per slash.
+  return url.href.replace(/(?<!\/)\/+$/, '');
 };
 
 /** `--consumer-version-selectors`: a JSON object or a non-empty array of them, as the broker takes them. */
@@ -243,7 +336,7 @@ export const parseRunConfig = (argv: string[], env: NodeJS.ProcessEnv): RunConfi
     },
   });
   if (values.help) return 'help';
-  const adminKey = env.OPENAI_ADMIN_KEY?.trim() || undefined;
+  const adminKey = adminKeyOf(env);
   const baseUrl =
     values['base-url'] === undefined ? undefined : httpUrlFlag('--base-url', values['base-url']);
   if (baseUrl && !adminKey) {
@@ -258,21 +351,21 @@ export const parseRunConfig = (argv: string[], env: NodeJS.ProcessEnv): RunConfi
       '--reference-shape is for the bundled reference provider; it cannot go with --base-url',
     );
   }
-  for (const flag of ['project-id', 'user-key-id', 'service-account-key-id'] as const) {
-    if (values[flag] !== undefined && values[flag].trim() === '') throw new UsageError(`--${flag} is empty`);
-  }
+  const ids: TargetIds = {
+    projectId: idOf('project-id', values['project-id']),
+    userKeyId: idOf('user-key-id', values['user-key-id']),
+    serviceAccountKeyId: idOf('service-account-key-id', values['service-account-key-id']),
+  };
+  const reportDir = values['report-dir'] ?? DEFAULT_REPORT_DIR;
+  if (reportDir === '') throw new UsageError('--report-dir is empty');
   const broker = brokerSourceOf(values, env);
   return {
     baseUrl,
-    ids: {
-      projectId: values['project-id'],
-      userKeyId: values['user-key-id'],
-      serviceAccountKeyId: values['service-account-key-id'],
-    },
+    ids,
     adminKey,
-    reportDir: values['report-dir'] ?? DEFAULT_REPORT_DIR,
-    timeoutMs: integerFlag('timeout', values.timeout, 10_000, 1),
-    retries: integerFlag('retries', values.retries, 2, 0),
+    reportDir,
+    timeoutMs: integerFlag('timeout', values.timeout, 10_000, TIMEOUT_RANGE, ' of milliseconds'),
+    retries: integerFlag('retries', values.retries, 2, RETRIES_RANGE),
     strict: values.strict,
     specPath: values.spec ?? DEFAULT_SPEC_PATH,
     pactPath: values.pact ?? DEFAULT_PACT_PATH,

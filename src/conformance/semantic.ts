@@ -1,6 +1,7 @@
 import type { Finding } from '../finding.ts';
 import { isJsonObject } from '../json.ts';
-import { appendPointer } from '../pointer.ts';
+import { appendPointer, toPointer } from '../pointer.ts';
+import { findSecretKeys, isKeyCharacter, keyPrefixOf, looksLikeSecretKey } from '../secret-patterns.ts';
 import { componentOfRef, type OpenApiDocument, type SchemaObject } from '../spec/document.ts';
 
 // What the schema cannot say about a retrieved key. Pure: a body in, findings out.
@@ -56,31 +57,125 @@ export const checkIdentity = (body: unknown, requestedKeyId: string): Finding[] 
   ];
 };
 
-// A whole secret key: `sk-` then an optional kind (`proj-`, `admin-`, `svcacct-`) and a long run of key characters.
-const WHOLE_KEY = /^sk-(?:[a-z]+-)?[A-Za-z0-9_-]{20,}$/;
-const MASK = /[*•…]|\.\.\./;
+/** The real service shows the first 8 and last 4 characters of a key; a redacted value shows no more. */
+export const MAX_UNMASKED_KEY_CHARACTERS = 12;
 
-/** `redacted_value` is redacted: a value that looks like a whole secret key is a leak. */
-export const checkRedaction = (body: unknown): Finding[] => {
-  if (!isJsonObject(body) || typeof body.redacted_value !== 'string') return [];
-  const value = body.redacted_value;
-  if (MASK.test(value)) return [];
-  if (WHOLE_KEY.test(value)) {
+/** Key characters a value shows, beyond the `sk-`/`sk-proj-` prefix that says only what kind of key it is. */
+const unmaskedKeyCharacters = (value: string): number => {
+  let shown = 0;
+  for (let i = keyPrefixOf(value).length; i < value.length; i++)
+    if (isKeyCharacter(value.charCodeAt(i))) shown++;
+  return shown;
+};
+
+const redactionFinding = (severity: Finding['severity'], message: string): Finding => ({
+  pointer: '/redacted_value',
+  keyword: 'redaction',
+  message,
+  severity,
+});
+
+/**
+ * `redacted_value` is judged by how much of the key it shows, not by whether a mask character is
+ * present: a whole key with `*` or `...` appended is still a whole key.
+ */
+const checkRedactedValue = (value: string): Finding[] => {
+  const shown = unmaskedKeyCharacters(value);
+  let masked = false;
+  for (let i = 0; i < value.length && !masked; i++) masked = !isKeyCharacter(value.charCodeAt(i));
+  if (shown > MAX_UNMASKED_KEY_CHARACTERS) {
+    const whole = looksLikeSecretKey(value) ? ': it looks like a whole secret key' : '';
     return [
-      {
-        pointer: '/redacted_value',
-        keyword: 'redaction',
-        message: `redacted_value is not redacted: it looks like a whole secret key (${value.length} characters, no mask)`,
-        severity: 'error',
-      },
+      redactionFinding(
+        'error',
+        `redacted_value is not redacted${whole}: ${shown} key characters are unmasked (${value.length} characters${masked ? '' : ', no mask'}); a redacted key shows at most ${MAX_UNMASKED_KEY_CHARACTERS} (the real service: the first 8 and the last 4)`,
+      ),
     ];
   }
-  return [
-    {
-      pointer: '/redacted_value',
-      keyword: 'redaction',
-      message: 'redacted_value shows no masking (`*` or `...`); check that it cannot be a secret',
+  if (!masked) {
+    return [
+      redactionFinding(
+        'warning',
+        'redacted_value shows no masking (`*` or `...`); check that it cannot be a secret',
+      ),
+    ];
+  }
+  return [];
+};
+
+/** Findings of one kind per body: past this many, one more finding says how many were left out. */
+export const MAX_FINDINGS_PER_KIND = 20;
+
+interface Place {
+  parent: Place | undefined;
+  token: string | number;
+}
+
+/** The pointer of a place, built only when a finding needs it: depth costs nothing until then. */
+const pointerOf = (place: Place | undefined): string => {
+  const tokens: (string | number)[] = [];
+  for (let at = place; at !== undefined; at = at.parent) tokens.push(at.token);
+  return toPointer(tokens.reverse());
+};
+
+/** Every string in a body, property names included, with its place; iterative, so depth costs no stack. */
+const stringsOf = function* (
+  body: unknown,
+): Generator<{ place: Place | undefined; text: string; name: boolean }> {
+  const pending: { place: Place | undefined; value: unknown }[] = [{ place: undefined, value: body }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { place, value } = next;
+    if (typeof value === 'string') yield { place, text: value, name: false };
+    else if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--)
+        pending.push({ place: { parent: place, token: i }, value: value[i] });
+    } else if (isJsonObject(value)) {
+      for (const [name, item] of Object.entries(value)) {
+        const at = { parent: place, token: name };
+        yield { place: at, text: name, name: true };
+        pending.push({ place: at, value: item });
+      }
+    }
+  }
+};
+
+/** A key-looking secret anywhere but `redacted_value` (a `name`, an owner's field): a warning at its pointer. */
+const checkSecretsElsewhere = (body: unknown): Finding[] => {
+  const findings: Finding[] = [];
+  let found = 0;
+  for (const { place, text, name } of stringsOf(body)) {
+    if (!name && place?.parent === undefined && place?.token === 'redacted_value') continue;
+    const keys = findSecretKeys(text);
+    const first = keys[0];
+    if (first === undefined) continue;
+    found += 1;
+    if (found > MAX_FINDINGS_PER_KIND) continue;
+    const more = keys.length > 1 ? ` and ${keys.length - 1} more` : '';
+    findings.push({
+      // A property name is shown by its object's pointer: the name itself is what must not be repeated.
+      pointer: pointerOf(name ? place?.parent : place),
+      keyword: 'secretInBody',
+      // Never the key itself: its kind and length are enough to find it.
+      message: `${name ? 'a property name' : 'the value'} holds what looks like a secret key (${keyPrefixOf(first.key)}…, ${first.key.length} characters${more}); only redacted_value may show a key, and only masked`,
       severity: 'warning',
-    },
+    });
+  }
+  if (found > MAX_FINDINGS_PER_KIND) {
+    findings.push({
+      pointer: '',
+      keyword: 'secretInBody',
+      message: `${found - MAX_FINDINGS_PER_KIND} more strings hold what looks like a secret key (${found} in all)`,
+      severity: 'warning',
+    });
+  }
+  return findings;
+};
+
+/** Nothing secret in a key body: `redacted_value` is really redacted, and no other field holds a key. */
+export const checkRedaction = (body: unknown): Finding[] => {
+  if (!isJsonObject(body)) return [];
+  return [
+    ...(typeof body.redacted_value === 'string' ? checkRedactedValue(body.redacted_value) : []),
+    ...checkSecretsElsewhere(body),
   ];
 };

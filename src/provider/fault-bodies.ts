@@ -9,6 +9,9 @@ import { randomProjectKey } from './redaction.ts';
 
 type JsonObject = Record<string, unknown>;
 
+/** The `huge-id` fault's id: 5 MB, half the transport's size cap. */
+export const HUGE_ID_CHARACTERS = 5 * 1024 * 1024;
+
 const OWNER_TYPE_ENUM = '/components/schemas/ProjectApiKey/properties/owner/properties/type/enum';
 
 /** A plausible owner type the document's enum does not list. */
@@ -45,6 +48,12 @@ export const bodyUnderFault = (
       return broken;
     case 'unredacted-key':
       broken.redacted_value = randomProjectKey();
+      return broken;
+    case 'masked-whole-key':
+      broken.redacted_value = `${randomProjectKey()}*`;
+      return broken;
+    case 'huge-id':
+      broken.id = `key_${'x'.repeat(HUGE_ID_CHARACTERS - 4)}`;
       return broken;
     case 'owner-mismatch': {
       // The document's own service-account owner, whatever its component is called in this version.

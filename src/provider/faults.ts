@@ -68,6 +68,29 @@ export const FAULTS = [
     },
   },
   {
+    name: 'masked-whole-key',
+    description:
+      'redacted_value is a whole sk-proj- secret with one `*` appended, so a mask character is present',
+    expect: {
+      verdict: 'fail',
+      category: 'security',
+      pointer: '/redacted_value',
+      conclusion:
+        'security check fails at /redacted_value: judged by the key characters shown, not by the presence of a mask',
+    },
+  },
+  {
+    name: 'huge-id',
+    description: 'id is a 5 MB string (the body stays under the size cap)',
+    expect: {
+      verdict: 'fail',
+      category: 'semantic',
+      pointer: '/id',
+      conclusion:
+        'semantic check fails at /id; every report and the console show the id cut, with its length, and stay small',
+    },
+  },
+  {
     name: 'live-shape',
     description:
       "today's real service: owner.user {id,email,name,created_at,role}, extra last_used_at, owner_project_access",

@@ -1,4 +1,5 @@
 import type { ConformanceResult } from '../conformance/result.ts';
+import { findingCount } from './bound.ts';
 import { redactResult } from './redact.ts';
 import {
   findingLine,
@@ -8,6 +9,7 @@ import {
   matrixCellText,
   matrixRowLabel,
   oneLine,
+  passedAfterRetries,
   plural,
 } from './text.ts';
 import type { ReportPaths } from './write.ts';
@@ -37,7 +39,8 @@ export const renderConsoleSummary = (given: ConformanceResult, paths: ReportPath
   const result = redactResult(given);
   const { passed, failed, warnings, skipped } = result.summary;
   const failing = result.checks.filter((c) => c.status === 'fail');
-  const retried = result.checks.filter((c) => c.status !== 'fail' && (c.attempts ?? 1) > 1);
+  // Only checks that ran and passed (or warned): a skipped check's exchanges passed nothing.
+  const retried = result.checks.filter(passedAfterRetries);
   const lines = [
     `Conformance ${result.verdict.toUpperCase()}${
       result.complete ? '' : ` (incomplete: ${oneLine(result.incompleteReason ?? 'no reason given')})`
@@ -45,7 +48,8 @@ export const renderConsoleSummary = (given: ConformanceResult, paths: ReportPath
     `${passed} passed, ${failed} failed, ${plural(warnings, 'warning')}, ${skipped} skipped`,
     ...failing.slice(0, CONSOLE_FAILING_CHECKS).map((check) => {
       const lead = leadingFinding(check);
-      const more = check.findings.length > 1 ? ` (+${check.findings.length - 1} more)` : '';
+      const count = findingCount(check);
+      const more = count > 1 ? ` (+${count - 1} more)` : '';
       return `  FAIL ${check.category}: ${oneLine(check.name)}${lead ? ` — ${findingLine(lead)}${more}` : ''}`;
     }),
     ...(failing.length > CONSOLE_FAILING_CHECKS

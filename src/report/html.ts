@@ -7,6 +7,7 @@ import type {
 } from '../conformance/result.ts';
 import type { SpecMatrixCell } from '../conformance/spec-matrix.ts';
 import type { Finding } from '../finding.ts';
+import { findingCount } from './bound.ts';
 import { redactResult } from './redact.ts';
 import {
   byCategory,
@@ -144,7 +145,7 @@ const checkRows = (check: CheckResult, index: number): Markup => {
     ? html`<span class="retried">passed after ${plural(check.attempts ?? 1, 'attempt')}</span>`
     : '';
   const rows = [
-    html`<tr class="check ${check.status}" id="check-${index}"><td>${badge(check.status)}</td><td class="name">${check.name}${retried}</td><td class="num">${check.findings.length}</td><td class="num">${check.attempts ?? ''}</td><td class="num">${humanDuration(check.durationMs)}</td></tr>`,
+    html`<tr class="check ${check.status}" id="check-${index}"><td>${badge(check.status)}</td><td class="name">${check.name}${retried}</td><td class="num">${findingCount(check)}</td><td class="num">${check.attempts ?? ''}</td><td class="num">${humanDuration(check.durationMs)}</td></tr>`,
   ];
   if (hasFindingsToShow(check)) {
     rows.push(

@@ -1,5 +1,6 @@
 import type { CheckResult, CheckStatus, ConformanceResult } from '../conformance/result.ts';
 import type { Finding } from '../finding.ts';
+import { findingCount, type ReportLimits } from './bound.ts';
 import { redactResult } from './redact.ts';
 import {
   byCategory,
@@ -19,8 +20,19 @@ import {
 // summary.md: GitHub-flavoured Markdown for a pull request comment or $GITHUB_STEP_SUMMARY.
 // Everything from a body is escaped: a finding must not turn into a link, a tag or a broken table.
 
-/** A step summary is capped at 1 MiB; past this many findings per check, report.html has the rest. */
+/** Past this many findings per check, one more row says how many were left out; report.html has more. */
 export const MARKDOWN_FINDINGS_PER_CHECK = 25;
+
+/** Tighter than the other reports: a step summary is read on a page, next to other steps'. */
+export const MARKDOWN_LIMITS: Readonly<ReportLimits> = Object.freeze({
+  maxChars: 500,
+  maxFindingsPerCheck: MARKDOWN_FINDINGS_PER_CHECK + 1,
+});
+
+/** GitHub refuses a step summary over 1 MiB; summary.md is appended there with one newline. */
+export const STEP_SUMMARY_MAX_BYTES = 1024 * 1024;
+/** summary.md's own cap, with room for that newline. */
+export const MARKDOWN_MAX_BYTES = STEP_SUMMARY_MAX_BYTES - 1024;
 
 export const STATUS_WORD: Record<CheckStatus, string> = {
   pass: 'PASS',
@@ -38,7 +50,9 @@ export const markdownText = (text: string): string => oneLine(text).replace(/[\\
  */
 export const markdownCode = (text: string, inTable = false): string => {
   const line = oneLine(text);
-  const longest = Math.max(0, ...(line.match(/`+/g) ?? []).map((run) => run.length));
+  // A loop, not Math.max(...runs): a hostile text has more backtick runs than a call has arguments.
+  let longest = 0;
+  for (const run of line.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
   const fence = '`'.repeat(longest + 1);
   const pad = line.startsWith('`') || line.endsWith('`') ? ' ' : '';
   const body = inTable ? line.replaceAll('|', '\\|') : line;
@@ -65,16 +79,31 @@ const findingRows = (findings: readonly Finding[]) =>
     f.keyword ? markdownText(f.keyword) : '',
   ]);
 
-const findingsOf = (check: CheckResult): string[] => {
-  const shown = check.findings.slice(0, MARKDOWN_FINDINGS_PER_CHECK);
-  const hidden = check.findings.length - shown.length;
-  return [
-    `#### ${STATUS_WORD[check.status]} ${checkLabel(check)}`,
-    '',
-    table(['Severity', 'Pointer', 'Message', 'Keyword'], ['l', 'l', 'l', 'l'], findingRows(shown)),
-    ...(hidden > 0 ? ['', `…and ${hidden} more findings in report.html.`] : []),
-    '',
-  ];
+const findingsOf = (check: CheckResult): string[] => [
+  `#### ${STATUS_WORD[check.status]} ${checkLabel(check)}`,
+  '',
+  table(['Severity', 'Pointer', 'Message', 'Keyword'], ['l', 'l', 'l', 'l'], findingRows(check.findings)),
+  '',
+];
+
+/**
+ * `markdown` within `maxBytes` of UTF-8: whole lines up to the cap, then a line saying it was cut. The
+ * limits above keep an ordinary hostile run far below the cap; this holds whatever the result holds.
+ */
+export const capMarkdown = (markdown: string, maxBytes: number = MARKDOWN_MAX_BYTES): string => {
+  const total = Buffer.byteLength(markdown, 'utf8');
+  if (total <= maxBytes) return markdown;
+  const note = `\n\n**summary.md was cut at ${maxBytes} of ${total} bytes to stay under GitHub's 1 MiB step-summary limit; report.html and conformance.json have the rest.**\n`;
+  const room = maxBytes - Buffer.byteLength(note, 'utf8');
+  let used = 0;
+  let end = 0;
+  for (let next = markdown.indexOf('\n'); next !== -1; next = markdown.indexOf('\n', end)) {
+    const bytes = Buffer.byteLength(markdown.slice(end, next + 1), 'utf8');
+    if (used + bytes > room) break;
+    used += bytes;
+    end = next + 1;
+  }
+  return `${markdown.slice(0, end).trimEnd()}${note}`;
 };
 
 /** Document × key: conforms, or how many findings and the first pointers. */
@@ -96,7 +125,7 @@ const matrixSection = (matrix: NonNullable<ConformanceResult['specMatrix']>): st
 
 /** `summary.md`: the verdict, the counts, every check, and what failing and warning checks found. */
 export const renderMarkdown = (given: ConformanceResult): string => {
-  const result = redactResult(given);
+  const result = redactResult(given, [], MARKDOWN_LIMITS);
   const { summary, target, spec, pact } = result;
   const elapsed = elapsedMs(result.startedAt, result.finishedAt);
   const withFindings = result.checks.filter(hasFindingsToShow);
@@ -136,7 +165,7 @@ export const renderMarkdown = (given: ConformanceResult): string => {
               c.category,
               markdownText(c.name),
               STATUS_WORD[c.status],
-              c.findings.length,
+              findingCount(c),
               attemptsCell(c),
               humanDuration(c.durationMs),
             ]),
@@ -153,5 +182,5 @@ export const renderMarkdown = (given: ConformanceResult): string => {
       '',
     );
   }
-  return `${lines.join('\n').trimEnd()}\n`;
+  return capMarkdown(`${lines.join('\n').trimEnd()}\n`);
 };

@@ -1,5 +1,8 @@
 import type { ConformanceResult } from '../conformance/result.ts';
-import { CREDENTIAL_HEADERS, REDACTED, WHOLE_KEY } from '../redact.ts';
+import { CREDENTIAL_HEADERS, REDACTED } from '../redact.ts';
+import { keyPrefixOf, secretKeyPattern } from '../secret-patterns.ts';
+import { truncateText } from '../truncate.ts';
+import { capFindings, isOmittedNote, REPORT_LIMITS, type ReportLimits, withTotals } from './bound.ts';
 
 // The last line of defence before a report leaves the process: whatever the transport missed,
 // no whole-looking OpenAI key and no credential header value reaches a report file.
@@ -7,10 +10,8 @@ import { CREDENTIAL_HEADERS, REDACTED, WHOLE_KEY } from '../redact.ts';
 export { REDACTED };
 
 // A whole key keeps its kind (`sk-proj-[REDACTED]`) so a reader still sees what leaked.
-const WHOLE_KEY_PATTERN = new RegExp(WHOLE_KEY, 'g');
-
 const scrub = (text: string, secrets: readonly string[]): string => {
-  let out = text.replace(WHOLE_KEY_PATTERN, (key) => `${key.slice(0, key.indexOf('-', 3) + 1)}${REDACTED}`);
+  let out = text.replace(secretKeyPattern(), (key) => `${keyPrefixOf(key)}${REDACTED}`);
   for (const secret of secrets) out = out.replaceAll(secret, REDACTED);
   return out;
 };
@@ -21,28 +22,56 @@ const redactCredential = (value: string): string => {
   return scheme ? `${scheme} ${REDACTED}` : REDACTED;
 };
 
-const redactValue = (value: unknown, secrets: readonly string[], key?: string): unknown => {
-  if (typeof value === 'string') return scrub(value, secrets);
-  if (Array.isArray(value)) return value.map((item) => redactValue(item, secrets));
-  if (value === null || typeof value !== 'object') return value;
+/** How far past a cut a string is read before redaction, so a secret across the cut is redacted whole. */
+const LOOKAHEAD = 512;
+
+/**
+ * `text` redacted, then cut to `maxChars` (saying how long it was). Only the head and a lookahead longer
+ * than any secret are redacted: a secret that starts before the cut ends inside what is read, and one
+ * that starts after it is cut away, so no part of either is left, and a 5 MB string costs what 2 KB does.
+ */
+const scrubAndCut = (text: string, secrets: readonly string[], maxChars: number): string => {
+  const lookahead = Math.max(LOOKAHEAD, ...secrets.map((secret) => secret.length + 16));
+  if (text.length <= maxChars + lookahead) return truncateText(scrub(text, secrets), maxChars);
+  const head = scrub(text.slice(0, maxChars + lookahead), secrets);
+  return truncateText(head, maxChars, { count: text.length, unit: 'characters' });
+};
+
+const redactValue = (value: unknown, secrets: readonly string[], maxChars: number, key?: string): unknown => {
+  if (typeof value === 'string') return scrubAndCut(value, secrets, maxChars);
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, secrets, maxChars));
+  if (value === null || typeof value !== 'object' || isOmittedNote(value)) return value;
   const headers = key === 'headers';
   return Object.fromEntries(
     Object.entries(value).map(([name, item]) => [
-      name,
+      scrubAndCut(name, secrets, maxChars),
       headers && typeof item === 'string' && CREDENTIAL_HEADERS.includes(name.toLowerCase())
         ? redactCredential(item)
-        : redactValue(item, secrets, name),
+        : redactValue(item, secrets, maxChars, name),
     ]),
   );
 };
 
+/** Short values would blank out ordinary words; real secrets are long. */
+const realSecrets = (secrets: readonly (string | undefined)[]): string[] =>
+  secrets.filter((s): s is string => typeof s === 'string' && s.length >= 8);
+
 /**
- * A copy of `result` with whole-looking keys, credential header values and each of `secrets`
- * (e.g. the admin key from the environment) replaced by `[REDACTED]` in every string.
+ * What a report shows of `result`: findings capped; whole-looking keys, credential header values and
+ * each of `secrets` (e.g. the admin key from the environment) replaced by `[REDACTED]` in every string;
+ * then every string cut to `limits.maxChars`, saying how long it was. Redacted before cut, so no cut
+ * leaves part of a secret behind. Bounding an already bounded result changes nothing.
  */
-export const redactResult = (result: ConformanceResult, secrets: readonly (string | undefined)[] = []) =>
-  redactValue(
+export const redactResult = (
+  result: ConformanceResult,
+  secrets: readonly (string | undefined)[] = [],
+  limits: Readonly<ReportLimits> = REPORT_LIMITS,
+): ConformanceResult =>
+  withTotals(
     result,
-    // Short values would blank out ordinary words; real secrets are long.
-    secrets.filter((s): s is string => typeof s === 'string' && s.length >= 8),
-  ) as ConformanceResult;
+    redactValue(
+      capFindings(result, limits.maxFindingsPerCheck),
+      realSecrets(secrets),
+      limits.maxChars,
+    ) as ConformanceResult,
+  );

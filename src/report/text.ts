@@ -18,8 +18,21 @@ export const visibleText = (text: string): string =>
     .replace(FORBIDDEN_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
     .replace(LONE_SURROGATE, '\uFFFD');
 
-/** One line of visible text, for attributes, table cells and console lines. */
-export const oneLine = (text: string): string => visibleText(text).replace(/\s*[\r\n]+\s*/g, ' ');
+/**
+ * One line of visible text, for attributes, table cells and console lines: each run of line breaks, with
+ * the whitespace around it, becomes one space. Split and trimmed, not matched with `\s*[\r\n]+\s*`: that
+ * pattern backtracks quadratically on a long run of spaces with no line break (224 s for 100 KB).
+ */
+export const oneLine = (text: string): string => {
+  const visible = visibleText(text);
+  const lines = visible.split(/[\r\n]+/);
+  if (lines.length === 1) return visible;
+  const last = lines.length - 1;
+  const kept = lines
+    .map((line, i) => (i === 0 ? line.trimEnd() : i === last ? line.trimStart() : line.trim()))
+    .filter((line, i) => line !== '' || i === 0 || i === last);
+  return kept.join(' ');
+};
 
 /** The root pointer is the empty string, which reads as nothing at all; name it. */
 export const displayPointer = (pointer: string): string => (pointer === '' ? '(root)' : pointer);

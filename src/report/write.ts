@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { appendFile, mkdir, open, rename, rm } from 'node:fs/promises';
+import { appendFile, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ConformanceResult } from '../conformance/result.ts';
+import { fsReason } from '../fs-error.ts';
+import { REPORT_LIMITS, type ReportLimits } from './bound.ts';
 import { renderHtml } from './html.ts';
 import { renderJson } from './json.ts';
 import { renderJunit } from './junit.ts';
-import { renderMarkdown } from './markdown.ts';
+import { MARKDOWN_LIMITS, renderMarkdown } from './markdown.ts';
 import { redactResult } from './redact.ts';
+import { ensureDirectory, ReportDirError } from './report-dir.ts';
 
 export { renderConsoleSummary } from './console.ts';
 
@@ -20,6 +23,14 @@ export const REPORT_FILES: ReportPaths = {
   junit: 'junit.xml',
   html: 'report.html',
   markdown: 'summary.md',
+};
+
+/** summary.md is held to tighter limits than the rest: it is read on a page, under GitHub's 1 MiB cap. */
+const LIMITS: Record<ReportFormat, Readonly<ReportLimits>> = {
+  json: REPORT_LIMITS,
+  junit: REPORT_LIMITS,
+  html: REPORT_LIMITS,
+  markdown: MARKDOWN_LIMITS,
 };
 
 const RENDERERS: Record<ReportFormat, (result: ConformanceResult) => string> = {
@@ -84,14 +95,24 @@ export const writeReports = async (
   options: WriteReportsOptions = {},
 ): Promise<{ paths: ReportPaths }> => {
   const env = options.env ?? process.env;
-  const safe = redactResult(result, [env.OPENAI_ADMIN_KEY]);
   const formats = Object.keys(REPORT_FILES) as ReportFormat[];
   const paths = Object.fromEntries(formats.map((f) => [f, join(dir, REPORT_FILES[f])])) as ReportPaths;
-  const contents = Object.fromEntries(formats.map((f) => [f, RENDERERS[f](safe)])) as ReportPaths;
+  // Redacted of the admin key and bounded at each report's own limits, as its renderer would bound it.
+  const contents = Object.fromEntries(
+    formats.map((f) => [f, RENDERERS[f](redactResult(result, [env.OPENAI_ADMIN_KEY], LIMITS[f]))]),
+  ) as ReportPaths;
 
-  await mkdir(dir, { recursive: true }).catch((error) => {
-    throw failure('reports to', dir, error);
-  });
+  try {
+    // Never `mkdir -p`: it can loop forever (see report-dir.ts).
+    ensureDirectory(dir);
+  } catch (error) {
+    throw new ReportWriteError(
+      'reports to',
+      dir,
+      undefined,
+      error instanceof ReportDirError ? error.reason : fsReason(error),
+    );
+  }
   // Settle every write before reporting a failure, so none is still in flight when the caller hears.
   const written = await Promise.allSettled(formats.map((f) => writeFileAtomic(paths[f], contents[f])));
   written.forEach((outcome, i) => {

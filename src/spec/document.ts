@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { fsReason } from '../fs-error.ts';
 
 /** A schema object as the document states it: plain data, read not retyped. */
 export type SchemaObject = { [keyword: string]: unknown };
@@ -49,8 +50,14 @@ export class SpecError extends Error {
   constructor(
     readonly path: string,
     readonly reason: string,
+    /** `read`: the file could not be read at all; `use`: it was read but is not a usable document. */
+    readonly failed: 'read' | 'use' = 'use',
   ) {
-    super(`cannot use OpenAPI document ${path}: ${reason}`);
+    super(
+      failed === 'read'
+        ? `cannot read the OpenAPI document ${path}: ${reason}`
+        : `cannot use OpenAPI document ${path}: ${reason}`,
+    );
   }
 }
 
@@ -80,7 +87,7 @@ export const loadDocument = (path: string = DEFAULT_SPEC_PATH): LoadedDocument =
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new SpecError(path, (error as NodeJS.ErrnoException).code ?? 'unreadable');
+    throw new SpecError(path, fsReason(error), 'read');
   }
   return {
     path,

@@ -87,11 +87,9 @@ const toAjvSchema = (
   return out;
 };
 
-const describe = (value: unknown): string => {
-  const text = JSON.stringify(value);
-  if (text === undefined) return String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-};
+// Shown whole: every report and console line cuts text only after redacting it, and a cut here, before
+// redaction, could leave the head of a secret behind.
+const describe = (value: unknown): string => JSON.stringify(value) ?? String(value);
 
 const typeOf = (value: unknown): string => {
   if (value === null) return 'null';

@@ -1,5 +1,6 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import https from 'node:https';
+import { decodeBody } from './decode.ts';
 import type { TransportFailure } from './transport-error.ts';
 
 // One attempt of one request over node:http(s): a timer covering connect, headers and body, a byte count
@@ -23,6 +24,8 @@ export interface ReceivedResponse {
   body: Buffer;
   /** Bytes received, which exceeds `body.length` when the cap cut the body off. */
   bodyBytes: number;
+  /** The content codings undone to give `body` (gzip, deflate, br), when the target used any. */
+  decodedFrom?: string[];
 }
 
 /** A response, or a failure with whatever had arrived when it happened. */
@@ -171,7 +174,18 @@ export const performAttempt = (request: AttemptRequest, limits: AttemptLimits): 
       });
       response.on('end', () => {
         const received = snapshot();
-        if (received && settle()) resolve({ response: received });
+        if (!received || settled) return;
+        // Decoded inside the attempt, so its timer and the caller's signal still apply.
+        void decodeBody(received.body, response.headers['content-encoding'], maxBodyBytes).then(
+          (decoded) => {
+            if ('failure' in decoded) fail(decoded.failure);
+            else if (settle()) {
+              const codings = decoded.codings.length > 0 ? { decodedFrom: decoded.codings } : {};
+              resolve({ response: { ...received, body: decoded.body, ...codings } });
+            }
+          },
+          (error: Error) => fail({ kind: 'protocol', message: `body does not decode (${error.message})` }),
+        );
       });
       response.on('error', (error) => fail(describeSocketError(error, url, true)));
       response.on('close', () => {

@@ -1,5 +1,6 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import type { Redactor } from '../redact.ts';
+import { truncateText } from '../truncate.ts';
+import { codingsOf } from './decode.ts';
 
 /** How much of a body a recorded exchange shows: enough to read an error, small enough for a report. */
 export const EXCERPT_CHARS = 2048;
@@ -7,17 +8,33 @@ export const EXCERPT_CHARS = 2048;
 /** Slack past the excerpt so a secret that starts inside it is redacted whole before the cut. */
 const LOOKAHEAD = 512;
 
-/** The start of a body as text for a person, secrets redacted; encoded bodies are described, not shown. */
-export const bodyExcerpt = (body: Uint8Array, headers: IncomingHttpHeaders, redactor: Redactor): string => {
+/**
+ * The start of a body as text for a person, secrets redacted, and cut (saying how many bytes the body
+ * had: `totalBytes`, more than `body` holds when the cap cut it off) when it does not fit.
+ * `contentEncoding` is the coding the bytes are still in: such a body is described, not shown.
+ */
+export const bodyExcerpt = (
+  body: Uint8Array,
+  contentEncoding: string | undefined,
+  redactor: Redactor,
+  totalBytes: number = body.length,
+): string => {
   if (body.length === 0) return '';
-  const encoding = headers['content-encoding']?.trim().toLowerCase();
-  if (encoding && encoding !== 'identity')
-    return `[${encoding}-encoded body of ${body.length} bytes not shown]`;
+  const codings = codingsOf(contentEncoding);
+  if (codings.length > 0) {
+    return `[${truncateText(codings.join(', '), 64)}-encoded body of ${totalBytes} bytes not shown]`;
+  }
   const longest = Math.max(LOOKAHEAD, ...redactor.secrets.map((secret) => secret.length + 16));
   const window = Buffer.from(
     body.buffer,
     body.byteOffset,
     Math.min(body.length, EXCERPT_CHARS * 4 + longest),
   );
-  return redactor.text(window.toString('utf8').slice(0, EXCERPT_CHARS + longest)).slice(0, EXCERPT_CHARS);
+  const decoded = window.toString('utf8');
+  const text = decoded.slice(0, EXCERPT_CHARS + longest);
+  // Redacted before the cut, with slack past it, so no cut leaves the head of a secret behind.
+  const redacted = redactor.text(text);
+  const whole = window.length === totalBytes && text.length === decoded.length;
+  if (whole && redacted.length <= EXCERPT_CHARS) return redacted;
+  return truncateText(redacted, EXCERPT_CHARS, { count: totalBytes, unit: 'bytes' });
 };

@@ -113,6 +113,21 @@ const statusLine = (response: ReceivedResponse): string =>
 
 const NULL_BODY_STATUSES = [101, 103, 204, 205, 304];
 
+/** Headers that describe the bytes as sent, not a body the transport decoded. */
+const ENCODING_HEADERS = ['content-encoding', 'content-length'];
+
+/** A decoded response as callers read it: the decoded body, without headers that describe the coded one. */
+const decodedView = (response: ReceivedResponse): ReceivedResponse => {
+  if (!response.decodedFrom) return response;
+  const headers = { ...response.headers };
+  for (const name of ENCODING_HEADERS) delete headers[name];
+  return {
+    ...response,
+    headers,
+    headerPairs: response.headerPairs.filter(([name]) => !ENCODING_HEADERS.includes(name.toLowerCase())),
+  };
+};
+
 /** The one transport policy; `policy` overrides the defaults of `DEFAULT_POLICY`. */
 export const createTransport = (
   overrides: Partial<TransportPolicy> = {},
@@ -196,7 +211,14 @@ export const createTransport = (
           response: {
             status: response.status,
             headers: redactor.headers(response.headers),
-            bodyExcerpt: bodyExcerpt(response.body, response.headers, redactor),
+            bodyExcerpt: response.decodedFrom
+              ? bodyExcerpt(response.body, undefined, redactor)
+              : bodyExcerpt(
+                  response.body,
+                  response.headers['content-encoding'],
+                  redactor,
+                  response.bodyBytes,
+                ),
             bodyBytes: response.bodyBytes,
             truncated: result?.failure?.kind === 'too-large',
           },
@@ -222,7 +244,10 @@ export const createTransport = (
       return { result: { failure, response }, exchange: record(result, { error: failure.message }) };
     }
     const decision = decideRedirect(request.url, request.method, response.status, location, redirect);
-    const note = decision.note && redactor.text(decision.note);
+    const decoded =
+      response.decodedFrom &&
+      `${response.decodedFrom.join(', ')}-encoded body decoded: ${response.bodyBytes} bytes received, ${response.body.length} decoded`;
+    const note = [decoded, decision.note && redactor.text(decision.note)].filter(Boolean).join('; ');
     const recorded = record(result, note ? { note } : {});
     if (!decision.follow) return { result, exchange: recorded };
     const headers = { ...request.headers };
@@ -267,7 +292,7 @@ export const createTransport = (
         const message = `${result.failure.message}${attempts > 1 ? ` (${attempts} attempts)` : ''}`;
         throw new TransportError({ kind: result.failure.kind, message: redactor.text(message) }, recorded);
       }
-      if (!next) return { ...result.response, url: hop.url.href, exchange: recorded };
+      if (!next) return { ...decodedView(result.response), url: hop.url.href, exchange: recorded };
       if (redirects >= policy.maxRedirects) {
         const message = `more than ${policy.maxRedirects} redirects`;
         throw new TransportError({ kind: 'protocol', message }, recorded);

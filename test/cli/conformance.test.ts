@@ -2,6 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -47,7 +49,7 @@ describe('npm run conformance', function () {
         'a spec that is not there',
         ['--spec', join(scratch, 'none.yaml')],
         {},
-        /cannot use OpenAPI document .*ENOENT/,
+        /^conformance: cannot read the OpenAPI document .*none\.yaml: no such file$/m,
       ],
       ['a pact that is not there', ['--pact', join(scratch, 'none.json')], {}, /cannot use pact .*ENOENT/],
       ['a pact that is not JSON', ['--pact', notJson], {}, /cannot use pact .*not a pact file/],
@@ -60,6 +62,60 @@ describe('npm run conformance', function () {
         expect(result.stderr.trim().split('\n')).to.have.length(1);
         expect(result.stderr).not.to.match(/\n\s+at /);
         expect(result.stdout + result.stderr).not.to.contain(canary);
+      });
+    }
+  });
+
+  describe('bad configuration: exit 2 before any request reaches the target', () => {
+    let target: Server;
+    let requests = 0;
+    let baseUrl = '';
+    before(async () => {
+      target = createServer((_request, response) => {
+        requests += 1;
+        response.writeHead(500).end();
+      });
+      await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+      baseUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}/v1`;
+    });
+    after(() => new Promise<void>((resolve) => target.close(() => resolve())));
+
+    const file = join(scratch, 'a-file');
+    writeFileSync(file, 'not a dir');
+    const ids = ['--project-id', 'proj_abc', '--user-key-id', 'key_abc'];
+    const cases: [string, string[], NodeJS.ProcessEnv, RegExp][] = [
+      ['a timeout no timer can hold', ['--timeout', '715787883'], {}, /--timeout must be/],
+      ['a hundred thousand retries', ['--retries', '100000'], {}, /--retries must be/],
+      [
+        'an admin key ending in a newline',
+        [],
+        { OPENAI_ADMIN_KEY: `${canary}\n` },
+        /OPENAI_ADMIN_KEY contains a line break/,
+      ],
+      ['an admin key with a non-ASCII character', [], { OPENAI_ADMIN_KEY: `${canary}é` }, /non-ASCII/],
+      ['a key id of ".."', ['--user-key-id', '..'], {}, /--user-key-id is "\.\."/],
+      ['a project id with a control character', ['--project-id', 'proj_\u0007'], {}, /control character/],
+      ['a report dir that is a file', ['--report-dir', file], {}, /--report-dir .*a-file: it is a file/],
+      [
+        'a report dir under /proc',
+        ['--report-dir', '/proc/self/reports'],
+        {},
+        /--report-dir \/proc\/self\/reports: it is under \/proc/,
+      ],
+    ];
+    for (const [label, argv, env, message] of cases) {
+      it(label, async () => {
+        const before = requests;
+        const dir = join(scratch, `bad-${label.replaceAll(' ', '-')}`);
+        const result = await run(['--base-url', baseUrl, ...ids, '--report-dir', dir, ...argv], {
+          OPENAI_ADMIN_KEY: canary,
+          ...env,
+        });
+        expect(result.code, result.stderr).to.equal(2);
+        expect(result.stderr).to.match(message);
+        expect(result.stderr.trim().split('\n')).to.have.length(1);
+        expect(result.stdout + result.stderr).not.to.contain(canary);
+        expect(requests - before, 'requests the target received').to.equal(0);
       });
     }
   });

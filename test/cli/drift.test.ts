@@ -142,7 +142,7 @@ describe('npm run drift', () => {
       [
         'a missing file',
         ['--from', join(scratch, 'none.yaml'), '--to', NEWER_SPEC_PATH],
-        /none\.yaml: ENOENT/,
+        /cannot read the OpenAPI document .*none\.yaml: no such file/,
       ],
       [
         'a file that is not OpenAPI',

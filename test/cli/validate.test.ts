@@ -75,7 +75,7 @@ describe('npm run validate', () => {
       description: 'unreadable file',
       args: ['--schema', 'ProjectApiKey', join(dir, 'missing.json')],
       code: 2,
-      stderr: /cannot read .*missing\.json: ENOENT/,
+      stderr: /cannot read .*missing\.json: no such file$/m,
     },
     {
       description: 'unknown flag',
@@ -84,6 +84,16 @@ describe('npm run validate', () => {
       stderr: /--bogus/,
     },
     { description: 'no --schema', args: ['-'], code: 2, stderr: /--schema is required/ },
+    {
+      description: 'a body with a key twice, naming it',
+      args: [
+        '--schema',
+        'ProjectApiKey',
+        file('twice.json', `{"id":"key_other",${JSON.stringify(good).slice(1)}`),
+      ],
+      code: 1,
+      stdout: /error\s+\/id\s+key "id" appears twice in one object/,
+    },
     {
       description: 'a body that is not JSON',
       args: ['--schema', 'ProjectApiKey', file('html.json', '<html>')],
@@ -94,7 +104,7 @@ describe('npm run validate', () => {
       description: 'an unreadable spec',
       args: ['--spec', join(dir, 'nope.yaml'), '--schema', 'ProjectApiKey', '-'],
       code: 2,
-      stderr: /cannot use OpenAPI document/,
+      stderr: /cannot read the OpenAPI document .*nope\.yaml: no such file$/m,
     },
   ];
   for (const { description, args, stdin, code, stdout, stderr } of cases) {

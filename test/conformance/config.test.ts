@@ -38,6 +38,16 @@ describe('conformance configuration', () => {
     );
   });
 
+  it('reads a long run of slashes in a base URL once (a quadratic trim took seconds)', () => {
+    const slashes = '/'.repeat(200_000);
+    expect(parse(['--base-url', `http://127.0.0.1:9/v1${slashes}`], ADMIN).baseUrl).to.equal(
+      'http://127.0.0.1:9/v1',
+    );
+    expect(parse(['--base-url', `http://127.0.0.1:9/${slashes}v1`], ADMIN).baseUrl).to.equal(
+      `http://127.0.0.1:9/${slashes}v1`,
+    );
+  });
+
   it('takes the admin key from the environment', () => {
     expect(parse(['--base-url', 'http://127.0.0.1:9'], ADMIN).adminKey).to.equal(ADMIN.OPENAI_ADMIN_KEY);
   });
@@ -66,10 +76,118 @@ describe('conformance configuration', () => {
       ADMIN,
       /cannot go with --base-url/,
     ],
+    // Ranges a timer and a retry loop can honour.
+    [
+      'a timeout past what a timer holds',
+      ['--timeout', '715787883'],
+      {},
+      /--timeout must be .* from 1 to 600000/,
+    ],
+    ['a timeout of more digits than a number holds', ['--timeout', '9'.repeat(400)], {}, /--timeout/],
+    [
+      'a hundred thousand retries',
+      ['--retries', '100000'],
+      {},
+      /--retries must be a whole number from 0 to 10/,
+    ],
+    ['eleven retries', ['--retries', '11'], {}, /--retries/],
+    ['a fractional timeout', ['--timeout', '1.5'], {}, /--timeout/],
+    // An admin key a header cannot carry unchanged; the message never repeats it.
+    [
+      'an admin key ending in a newline',
+      [],
+      { OPENAI_ADMIN_KEY: 'sk-admin-EXAMPLE\n' },
+      /OPENAI_ADMIN_KEY contains a line break \(character 17 of 17\)/,
+    ],
+    [
+      'an admin key with a space inside',
+      [],
+      { OPENAI_ADMIN_KEY: 'sk-admin EXAMPLE' },
+      /OPENAI_ADMIN_KEY contains a space \(character 9 of 16\)/,
+    ],
+    [
+      'an admin key with a leading tab',
+      [],
+      { OPENAI_ADMIN_KEY: '\tsk-admin-EXAMPLE' },
+      /OPENAI_ADMIN_KEY contains a tab/,
+    ],
+    [
+      'an admin key with a control character',
+      [],
+      { OPENAI_ADMIN_KEY: 'sk-admin-\u0000EXAMPLE' },
+      /OPENAI_ADMIN_KEY contains a control character/,
+    ],
+    [
+      'an admin key with a typographic dash',
+      [],
+      { OPENAI_ADMIN_KEY: 'sk\u2013admin-EXAMPLE' },
+      /OPENAI_ADMIN_KEY contains a non-ASCII character \(character 3/,
+    ],
+    [
+      'an admin key with a non-breaking space',
+      [],
+      { OPENAI_ADMIN_KEY: 'sk-admin-EXAMPLE\u00a0' },
+      /OPENAI_ADMIN_KEY contains whitespace/,
+    ],
+    // Ids are one path segment each.
+    [
+      'a user key id of "."',
+      ['--user-key-id', '.'],
+      {},
+      /--user-key-id is "\.", which would name another path/,
+    ],
+    [
+      'a service-account key id of ".."',
+      ['--service-account-key-id', '..'],
+      {},
+      /--service-account-key-id is "\.\."/,
+    ],
+    ['a project id of only spaces', ['--project-id', '   '], {}, /--project-id is empty/],
+    [
+      'an id with a line break',
+      ['--user-key-id', 'key_abc\nx'],
+      {},
+      /--user-key-id contains a control character \(character 8\)/,
+    ],
+    ['an id with DEL', ['--project-id', 'proj_\u007f'], {}, /--project-id contains a control character/],
+    [
+      'an id with a C1 control',
+      ['--project-id', 'proj_\u0085'],
+      {},
+      /--project-id contains a control character/,
+    ],
+    [
+      'an id with an unpaired surrogate',
+      ['--user-key-id', 'key_\uD800'],
+      {},
+      /--user-key-id is not valid Unicode/,
+    ],
+    ['an empty report dir', ['--report-dir', ''], {}, /--report-dir is empty/],
   ];
   for (const [label, argv, env, message] of bad) {
     it(`refuses ${label}`, () => {
       expect(() => parseRunConfig(argv, env)).to.throw(UsageError, message);
+      try {
+        parseRunConfig(argv, env);
+      } catch (error) {
+        const key = env.OPENAI_ADMIN_KEY;
+        if (key?.trim()) expect((error as Error).message, 'never repeats the key').not.to.include(key.trim());
+      }
+    });
+  }
+
+  const good: [string, string[], Partial<RunConfig>][] = [
+    ['the longest timeout', ['--timeout', '600000'], { timeoutMs: 600_000 }],
+    ['the shortest timeout', ['--timeout', '1'], { timeoutMs: 1 }],
+    ['no retries', ['--retries', '0'], { retries: 0 }],
+    ['the most retries', ['--retries', '10'], { retries: 10 }],
+    ['ids with dots, slashes and spaces, kept as given', ['--user-key-id', 'key_a.b/../c d'], {}],
+  ];
+  for (const [label, argv, want] of good) {
+    it(`accepts ${label}`, () => {
+      const config = parse(argv, ADMIN);
+      expect(config).to.include(want);
+      if (argv[0] === '--user-key-id') expect(config.ids.userKeyId).to.equal(argv[1]);
     });
   }
 });

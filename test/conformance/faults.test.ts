@@ -80,9 +80,14 @@ const validateReport = ajv.compile(
 const expectSoundReports = (run: Run) => {
   expect(validateReport(run.result), JSON.stringify(validateReport.errors)).to.equal(true);
   expect(run.output, 'console output').not.to.contain(canary);
+  // Whatever the provider sent (a 5 MB id, a 300 MB body), what the run writes stays small.
+  expect(run.output.length, 'console output').to.be.below(64 * 1024);
   for (const [name, content] of Object.entries(run.files)) {
     expect(content, name).not.to.contain(canary);
     expect(content, name).not.to.match(WHOLE_KEY);
+    expect(Buffer.byteLength(content), name).to.be.below(
+      name === REPORT_FILES.markdown ? 256 * 1024 : 1024 * 1024,
+    );
   }
 };
 
@@ -138,6 +143,16 @@ describe('conformance runs against the reference provider', function () {
         expect(run.sawAuthorization, 'key sent to the other origin').to.equal(false);
     });
   }
+
+  it('a 5 MB id is shown cut, with its length, in every report and on the console', async () => {
+    const run = await conformanceRun('huge-id');
+    const identity = run.result.checks.flatMap((c) => c.findings).find((f) => f.keyword === 'identity');
+    expect(identity?.message).to.match(/^id is "key_x+… \(\d+ characters, truncated\)$/);
+    for (const [name, content] of Object.entries(run.files)) {
+      expect(content, name).to.match(/\(\d{7} characters, truncated\)/);
+    }
+    expect(run.output).to.match(/\(\d{7} characters, truncated\)/);
+  });
 
   it("today's live shape fails at /owner/user/object and /owner/user/added_at, with its extra fields as warnings", async () => {
     const run = await conformanceRun('live-shape');

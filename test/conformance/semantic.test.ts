@@ -68,6 +68,39 @@ describe('semantic checks', () => {
       { description: 'a whole project key', value: wholeKey, want: 'error' },
       { description: 'a whole admin key', value: `sk-admin-${'x9'.repeat(20)}`, want: 'error' },
       { description: 'an unmasked short value', value: 'hello', want: 'warning' },
+      // Judged by how many key characters show, not by whether a mask character is there.
+      { description: 'a whole project key with one `*` appended', value: `${wholeKey}*`, want: 'error' },
+      { description: 'a whole project key with `...` appended', value: `${wholeKey}...`, want: 'error' },
+      {
+        description: 'a whole key with one character masked',
+        value: `${wholeKey.slice(0, -1)}*`,
+        want: 'error',
+      },
+      {
+        description: 'the first 8 and last 4 of a service-account key',
+        value: `sk-svcac${'*'.repeat(60)}Zx_9`,
+        want: undefined,
+      },
+      {
+        description: 'the whole sk-svcacct- prefix and the last 4: the prefix says only the kind',
+        value: `sk-svcacct-${'*'.repeat(60)}Zx_9`,
+        want: undefined,
+      },
+      {
+        description: 'twelve key characters past the prefix, the most a redaction may show',
+        value: `sk-proj-abcdefgh${'*'.repeat(20)}wxyz`,
+        want: undefined,
+      },
+      {
+        description: 'thirteen key characters past the prefix',
+        value: `sk-proj-abcdefghi${'*'.repeat(20)}wxyz`,
+        want: 'error',
+      },
+      {
+        description: 'half a key shown, half masked',
+        value: `sk-proj-${'Ab1_'.repeat(6)}${'*'.repeat(24)}`,
+        want: 'error',
+      },
     ];
     for (const { description, value, want } of cases) {
       it(`${description}: ${want ?? 'no finding'}`, () => {
@@ -79,5 +112,61 @@ describe('semantic checks', () => {
         }
       });
     }
+  });
+
+  describe('key-looking secrets outside redacted_value', () => {
+    const projectKey = `sk-proj-${'Qw3-'.repeat(20)}`;
+    const legacyKey = `sk-${'Zz9_'.repeat(12)}`;
+    const body = (edits: [string, unknown][]) =>
+      edited(sample, ['/redacted_value', 'sk-abc...def'], ...edits);
+    const cases: { description: string; edits: [string, unknown][]; want: string[] }[] = [
+      { description: 'none anywhere', edits: [], want: [] },
+      { description: 'a project key as the name', edits: [['/name', projectKey]], want: ['/name'] },
+      {
+        description: 'a legacy sk- key inside a longer name',
+        edits: [['/name', `deploy bot (${legacyKey})`]],
+        want: ['/name'],
+      },
+      {
+        description: "a key in the owner's email, two levels down",
+        edits: [[`/owner/${firstKind}/email`, projectKey]],
+        want: [`/owner/${firstKind}/email`],
+      },
+      {
+        description: "a key as a property name: the object's pointer, not the name",
+        edits: [[`/owner/${projectKey}`, 1]],
+        want: ['/owner'],
+      },
+      { description: 'a word that only ends in sk-', edits: [['/name', `task-${'a'.repeat(30)}`]], want: [] },
+      { description: 'a short placeholder', edits: [['/name', 'sk-admin-EXAMPLE']], want: [] },
+    ];
+    for (const { description, edits, want } of cases) {
+      it(`${description}: ${want.length === 0 ? 'no finding' : `a warning at ${want.join(', ')}`}`, () => {
+        const findings = checkRedaction(body(edits));
+        expect(findings.map((f) => [f.severity, f.keyword, f.pointer])).to.deep.equal(
+          want.map((pointer) => ['warning', 'secretInBody', pointer]),
+        );
+        for (const f of findings) {
+          expect(f.message, 'a finding never repeats the secret').not.to.match(/sk-[A-Za-z0-9_-]{20}/);
+        }
+      });
+    }
+
+    it('says how many more past the first findings, however many strings hold a key', () => {
+      const many = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`field${i}`, projectKey]));
+      const findings = checkRedaction({ redacted_value: 'sk-abc...def', ...many });
+      expect(findings).to.have.length(21);
+      expect(findings.at(-1)?.message).to.equal(
+        '480 more strings hold what looks like a secret key (500 in all)',
+      );
+    });
+
+    it('walks a body nested 200 000 deep (far past any call stack) without a stack overflow', () => {
+      let nested: unknown = projectKey;
+      for (let depth = 0; depth < 200_000; depth++) nested = [nested];
+      const findings = checkRedaction({ redacted_value: 'sk-abc...def', deep: nested });
+      expect(findings).to.have.length(1);
+      expect(findings[0]?.pointer).to.equal(`/deep${'/0'.repeat(200_000)}`);
+    });
   });
 });

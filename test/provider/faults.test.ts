@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { Finding } from '../../src/finding.ts';
 import { valueAt } from '../../src/pointer.ts';
+import { HUGE_ID_CHARACTERS } from '../../src/provider/fault-bodies.ts';
 import {
   createReferenceProvider,
   FAULT_NAMES,
@@ -93,6 +94,23 @@ const PROBES: Record<FaultName, Probe> = {
       expect(a.redacted_value).to.match(WHOLE_PROJECT_KEY);
       expect(a.redacted_value).not.to.equal(b.redacted_value); // generated at run time, not a fixed string
       expect(strictFindings(a)).to.deep.equal([]); // the schema cannot see it: a security check must
+    },
+  },
+  'masked-whole-key': {
+    observe: async (provider) => {
+      const { body } = await getJson(keyUrl(provider.url, userKeyOf(provider)));
+      const value = String(body.redacted_value);
+      expect(value.endsWith('*')).to.equal(true);
+      expect(value.slice(0, -1)).to.match(WHOLE_PROJECT_KEY);
+      expect(strictFindings(body)).to.deep.equal([]);
+    },
+  },
+  'huge-id': {
+    observe: async (provider) => {
+      const { status, body } = await getJson(keyUrl(provider.url, userKeyOf(provider)));
+      expect(status).to.equal(200);
+      expect(body.id).to.have.length(HUGE_ID_CHARACTERS);
+      expect(strictFindings(body)).to.deep.equal([]);
     },
   },
   'live-shape': {

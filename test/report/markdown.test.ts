@@ -136,7 +136,17 @@ describe('renderMarkdown', () => {
       severity: 'error' as const,
     }));
     const result = resultOf([check('many findings', 'schema', many)]);
-    expect(tablesOf(result).at(-1)?.rows).to.have.length(MARKDOWN_FINDINGS_PER_CHECK);
-    expect(renderMarkdown(result)).to.include('…and 3 more findings in report.html.');
+    const rows = tablesOf(result).at(-1)?.rows ?? [];
+    expect(rows).to.have.length(MARKDOWN_FINDINGS_PER_CHECK + 1);
+    expect(rows.at(-1)?.map(plain)).to.deep.equal([
+      'warning',
+      '(root)',
+      `3 more findings not shown (${MARKDOWN_FINDINGS_PER_CHECK + 3} in all)`,
+      'truncated',
+    ]);
+    const counts = tablesOf(result)[1]?.rows.map((row) => row.map(plain)[3]);
+    expect(counts, 'the checks table counts every finding').to.deep.equal([
+      String(MARKDOWN_FINDINGS_PER_CHECK + 3),
+    ]);
   });
 });

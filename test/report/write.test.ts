@@ -129,7 +129,7 @@ describe('writeReports', () => {
         writeFileSync(file, 'not a directory');
         return join(file, 'reports');
       },
-      /^cannot write reports to .*reports: ENOTDIR/,
+      /^cannot write reports to .*reports: a part of the path is a file, not a directory$/,
     ],
     [
       'a dir where a report name is taken by a directory',
@@ -242,6 +242,21 @@ describe('renderConsoleSummary', () => {
     ]);
     for (const check of result.checks) check.attempts = 1;
     expect(retried(result)).to.deep.equal([]);
+  });
+
+  it('never counts a skipped check as passed after retries, whatever its exchanges took', () => {
+    const result = resultOf([
+      check('key owned by a user: body is a ProjectApiKey', 'schema', [], {
+        status: 'skip',
+        skipReason: 'status 503: no key to check',
+        attempts: 3,
+      }),
+      check('key owned by a user: status and content-type', 'transport', [], { attempts: 3 }),
+    ]);
+    const lines = renderConsoleSummary(result, paths).split('\n');
+    expect(lines.filter((l) => l.includes('passed only after retries'))).to.deep.equal([
+      '  1 check passed only after retries (see the exchanges in the reports)',
+    ]);
   });
 
   it('never passes a terminal escape sequence from a body through', () => {

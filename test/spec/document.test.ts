@@ -38,10 +38,10 @@ describe('the document', () => {
     });
   }
 
-  it('refuses a missing file with its path', () => {
+  it('refuses a missing file with its path, in words', () => {
     expect(() => loadDocument('/nonexistent/spec.yaml')).to.throw(
       SpecError,
-      /\/nonexistent\/spec\.yaml: ENOENT/,
+      /^cannot read the OpenAPI document \/nonexistent\/spec\.yaml: no such file$/,
     );
   });
 

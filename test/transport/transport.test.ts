@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import type { TransportPolicy } from '../../src/transport/policy.ts';
 import { createTransport, type Transport, type TransportOptions } from '../../src/transport/transport.ts';
 import { TransportError } from '../../src/transport/transport-error.ts';
+import { truncationMark } from '../../src/truncate.ts';
 import { closedPort, type Handler, json, startServer, type TestServer } from './servers.ts';
 
 const servers: TestServer[] = [];
@@ -329,7 +331,9 @@ describe('createTransport: response size cap', () => {
     expect(response?.truncated).to.equal(true);
     expect(response?.bodyBytes).to.be.greaterThan(cap);
     expect(response?.bodyBytes).to.be.at.most(cap + chunk.length);
-    expect(response?.bodyExcerpt).to.equal('a'.repeat(2048));
+    expect(response?.bodyExcerpt).to.equal(
+      `${'a'.repeat(2048 - truncationMark({ count: response?.bodyBytes ?? 0, unit: 'bytes' }).length)}${truncationMark({ count: response?.bodyBytes ?? 0, unit: 'bytes' })}`,
+    );
     expect(await closedEarly, 'the server saw the connection close before the body was sent').to.equal(true);
     expect(written).to.be.lessThan(total);
     expect(error.exchange.attempts).to.have.length(1);
@@ -368,6 +372,85 @@ describe('createTransport: response size cap', () => {
       } else {
         expect((await transportError(transport.fetch(server.url))).kind).to.equal('too-large');
       }
+    });
+  }
+});
+
+describe('createTransport: content codings', () => {
+  const key = { id: 'key_abc', object: 'organization.project.api_key' };
+  const text = JSON.stringify(key);
+  const serveCoded = (coding: string, body: Buffer, type = 'application/json') =>
+    serve((_request, response) => {
+      response.writeHead(200, { 'content-type': type, 'content-encoding': coding });
+      response.end(body);
+    });
+  const codings: [string, Buffer][] = [
+    ['gzip', gzipSync(text)],
+    ['x-gzip', gzipSync(text)],
+    ['deflate', deflateSync(text)],
+    ['deflate', deflateRawSync(text)],
+    ['br', brotliCompressSync(text)],
+    ['gzip, br', brotliCompressSync(gzipSync(text))],
+    ['identity', Buffer.from(text)],
+  ];
+  for (const [coding, body] of codings) {
+    it(`decodes a ${coding} body it did not ask for, and records what came and what it decoded`, async () => {
+      const server = await serveCoded(coding, body);
+      const { transport } = make();
+      const response = await transport.fetch(server.url);
+      expect(server.requests[0]?.headers['accept-encoding']).to.equal('identity');
+      expect(await response.json()).to.deep.equal(key);
+      if (coding !== 'identity') {
+        expect(response.headers.get('content-encoding'), 'the body handed on is no longer coded').to.equal(
+          null,
+        );
+      }
+      const exchange = transport.recorder.exchanges()[0];
+      expect(exchange?.response?.headers['content-encoding']).to.equal(coding);
+      expect(exchange?.response?.bodyExcerpt).to.equal(text);
+      expect(exchange?.response?.bodyBytes).to.equal(body.length);
+      if (coding !== 'identity') {
+        expect(exchange?.note).to.equal(
+          `${coding}-encoded body decoded: ${body.length} bytes received, ${text.length} decoded`,
+        );
+      }
+    });
+  }
+
+  it('fails a zip bomb at the size cap after decoding, without inflating the rest', async () => {
+    const cap = 1024 * 1024;
+    const bomb = gzipSync(Buffer.alloc(512 * 1024 * 1024, ' '));
+    expect(bomb.length, 'the coded body itself is under the cap').to.be.lessThan(cap);
+    const server = await serveCoded('gzip', bomb);
+    const { transport } = make({ maxBodyBytes: cap });
+    const error = await transportError(transport.fetch(server.url));
+    expect(error.kind).to.equal('too-large');
+    expect(error.message).to.equal(
+      `response body exceeded ${cap} bytes when its gzip coding was decoded (${bomb.length} bytes received)`,
+    );
+    expect(error.exchange.response?.bodyExcerpt).to.equal(
+      `[gzip-encoded body of ${bomb.length} bytes not shown]`,
+    );
+    expect(error.exchange.attempts, 'not retried').to.have.length(1);
+  });
+
+  const failures: [string, string, Buffer, string][] = [
+    [
+      'a coding it cannot decode',
+      'compress',
+      Buffer.from(text),
+      'content-encoding "compress" is not supported (the transport decodes gzip, deflate, br)',
+    ],
+    ['data that is not what its coding says', 'gzip', Buffer.from(text), 'gzip-encoded body does not decode'],
+  ];
+  for (const [label, coding, body, message] of failures) {
+    it(`fails with kind protocol, saying so plainly, on ${label}`, async () => {
+      const server = await serveCoded(coding, body);
+      const { transport } = make();
+      const error = await transportError(transport.fetch(server.url));
+      expect(error.kind).to.equal('protocol');
+      expect(error.message).to.contain(message);
+      expect(error.message).not.to.contain('\u001f');
     });
   }
 });
@@ -526,7 +609,8 @@ describe('createTransport: recorded exchanges', () => {
     expect(exchange?.response?.status).to.equal(200);
     expect(exchange?.response?.headers).to.include({ 'x-request-id': 'req_1' });
     expect(exchange?.response?.bodyBytes).to.equal(body.length);
-    expect(exchange?.response?.bodyExcerpt).to.equal(body.slice(0, 2048));
+    const mark = truncationMark({ count: body.length, unit: 'bytes' });
+    expect(exchange?.response?.bodyExcerpt).to.equal(`${body.slice(0, 2048 - mark.length)}${mark}`);
     expect(exchange?.response?.truncated).to.equal(false);
     expect(exchange?.attempts[0]?.startedAt).to.match(/^2030-01-01T00:00:00\.\d{3}Z$/);
     expect(exchange?.attempts[0]?.durationMs).to.equal(5);
