@@ -111,11 +111,13 @@ export const runProvider = async (
   }
 };
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+/** The command as the installed CLI runs it: serves until SIGINT or SIGTERM. */
+export const main = (argv: string[]): Promise<number> => {
   const controller = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort());
-  process.exitCode = await runProvider(process.argv.slice(2), processIO, {
-    env: process.env,
-    stop: controller.signal,
-  });
+  return runProvider(argv, processIO, { env: process.env, stop: controller.signal });
+};
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  process.exitCode = await main(process.argv.slice(2));
 }
