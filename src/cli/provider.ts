@@ -6,7 +6,7 @@ import { conformanceFlags, DEFAULT_HOST, startReferenceProvider } from '../provi
 import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from './usage.ts';
 
 const USAGE =
-  'usage: OPENAI_ADMIN_KEY=... npm run provider -- [--port N] [--host H] [--fault NAME] [--prefix /v1] | --list-faults';
+  'usage: OPENAI_ADMIN_KEY=... npm run provider -- [--port N] [--host H] [--fault NAME] [--prefix /v1] [--state-change-path /_pact/state] | --list-faults';
 
 export interface ProviderRunContext {
   env: Record<string, string | undefined>;
@@ -51,6 +51,7 @@ export const runProvider = async (
         host: { type: 'string' },
         fault: { type: 'string' },
         prefix: { type: 'string' },
+        'state-change-path': { type: 'string' },
         'list-faults': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -77,7 +78,18 @@ export const runProvider = async (
         `OPENAI_ADMIN_KEY is not set: it is the admin key the provider accepts (${USAGE})`,
       );
 
-    const provider = await startReferenceProvider({ adminKey, pathPrefix, fault, host, port });
+    const stateChangePath = values['state-change-path'];
+    if (stateChangePath !== undefined && !/^\/[A-Za-z0-9._~/-]*$/.test(stateChangePath)) {
+      throw new UsageError(`--state-change-path must be a plain absolute path, not "${stateChangePath}"`);
+    }
+    const provider = await startReferenceProvider({
+      adminKey,
+      pathPrefix,
+      fault,
+      host,
+      port,
+      ...(stateChangePath !== undefined && { stateChangePath }),
+    });
     const { seed } = provider;
     io.stdout(
       [
@@ -87,6 +99,9 @@ export const runProvider = async (
         `  key_id (service account)   ${seed.serviceAccountKeyId}`,
         `  fault                      ${fault ? `${fault}: ${faultNamed(fault).description}` : 'none'}`,
         ...(provider.otherOrigin ? [`  other origin               ${provider.otherOrigin.url}`] : []),
+        ...(stateChangePath === undefined
+          ? []
+          : [`  provider states (Pact)     ${new URL(stateChangePath, provider.url).href}`]),
         'verify it with the same OPENAI_ADMIN_KEY:',
         `  npm run conformance -- ${conformanceFlags(provider).join(' ')}`,
         '',
