@@ -90,9 +90,13 @@ const lockfileForTarball = (repoLock: Lockfile, pkg: PackageJson, tarball: strin
   return { name: 'installed-elsewhere', lockfileVersion: 3, requires: true, packages } as Lockfile;
 };
 
-/** The environment of a person's shell: none of npm's per-script settings, no TypeScript loader. */
-const cleanEnv = (): NodeJS.ProcessEnv =>
-  Object.fromEntries(
+/**
+ * The environment of a person's shell: none of npm's per-script settings, no TypeScript loader; and
+ * npm's weekly check for a newer npm off, so nothing here leaves loopback.
+ */
+const cleanEnv = (): NodeJS.ProcessEnv => ({
+  npm_config_update_notifier: 'false',
+  ...Object.fromEntries(
     Object.entries(process.env).filter(
       ([name]) =>
         !(name.startsWith('npm_') && name !== 'npm_config_cache') &&
@@ -100,7 +104,8 @@ const cleanEnv = (): NodeJS.ProcessEnv =>
         name !== 'OPENAI_ADMIN_KEY' &&
         name !== 'GITHUB_STEP_SUMMARY',
     ),
-  );
+  ),
+});
 
 interface Ran {
   code: number;
