@@ -1,50 +1,163 @@
-// How long a whole conformance run takes against the bundled reference provider, in-process:
-// `npm run bench:conformance -- [--runs 10]`. A measurement, not a test: it asserts nothing.
-import { EventEmitter } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+// The whole conformance command against the raw `pact verifier` binary, each as a process of its own,
+// on the same pact and the same reference provider, with 0 ms and 100 ms added to every request:
+//   npm run bench:conformance -- [--runs 7] [--latency 0,100]
+// Timed: `node dist/cli/bin.js conformance ...` (the compiled CLI, no tsx or npm in between) and
+// `pact verifier --state-change-url ...`. A measurement, not a test: it asserts nothing.
+//
+// The provider runs in this process with Pact's state-change endpoint, so the verifier sets up all four
+// states and passes; the conformance run maps states to the provider's seeded ids, as for a real
+// deployment. Latency comes from a loopback proxy in front of the provider that holds each request
+// before forwarding it; state-change calls go to the provider directly, as they are set-up of a test
+// double, not requests to the target.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { runConformanceCli } from '../src/cli/conformance.ts';
+import { CONTRACT_PATH } from '../src/contract/pact-file.ts';
+import { EXAMPLE_ADMIN_KEY } from '../src/contract/states.ts';
+import { conformanceFlags, startReferenceProvider } from '../src/provider/index.ts';
+import { pactBinary } from './pact-binary.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' } } });
+const TARGETS: Record<number, number> = { 0: 2, 100: 1.2 };
+const STATE_CHANGE_PATH = '/_pact/state';
+const BIN = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url));
+
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '7' }, latency: { type: 'string', default: '0,100' } },
+});
 const runs = Number(values.runs);
-if (!Number.isInteger(runs) || runs < 1) {
-  process.stderr.write('bench:conformance: --runs must be a positive integer\n');
+const latencies = values.latency.split(',').map(Number);
+if (!Number.isInteger(runs) || runs < 1 || latencies.some((ms) => !Number.isInteger(ms) || ms < 0)) {
+  process.stderr.write(
+    'bench:conformance: --runs must be a positive integer, --latency whole ms, e.g. 0,100\n',
+  );
+  process.exit(2);
+}
+if (!existsSync(BIN)) {
+  process.stderr.write('bench:conformance: no dist/cli/bin.js: run `npm run build` first\n');
   process.exit(2);
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'bench-conformance-'));
-const quiet = { stdout: () => {}, stderr: (text: string) => process.stderr.write(text) };
-const durations: number[] = [];
-try {
-  // The first run pays for compiling validators and loading Pact's native core; report it apart.
-  const first = performance.now();
-  await runConformanceCli(['--report-dir', dir], { io: quiet, signals: new EventEmitter(), env: {} });
-  const coldMs = performance.now() - first;
-  for (let run = 0; run < runs; run++) {
+/** A loopback proxy that holds every request `delayMs` before passing it to `target`. */
+const delayingProxy = async (target: URL, delayMs: number) => {
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    setTimeout(() => {
+      const upstream = request(
+        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      upstream.on('error', () => res.destroy());
+      req.pipe(upstream);
+    }, delayMs);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}${target.pathname.replace(/\/$/, '')}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+};
+
+/** Runs a process to its end; its wall time in ms, from spawn to exit. */
+const timed = (command: string, args: string[], env: NodeJS.ProcessEnv) =>
+  new Promise<{ ms: number; code: number | null; output: string }>((resolve, reject) => {
     const started = performance.now();
-    const code = await runConformanceCli(['--report-dir', dir], {
-      io: quiet,
-      signals: new EventEmitter(),
-      env: {},
-    });
-    durations.push(performance.now() - started);
-    if (code !== 0) throw new Error(`run ${run + 1} exited ${code}`);
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const output: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      resolve({ ms: performance.now() - started, code, output: Buffer.concat(output).toString() }),
+    );
+  });
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+};
+
+// Only what a person's shell would pass: no TypeScript loader from this script's own process.
+const { NODE_OPTIONS: _loader, ...shell } = process.env;
+const env = { ...shell, PACT_DO_NOT_TRACK: 'true', OPENAI_ADMIN_KEY: EXAMPLE_ADMIN_KEY };
+const provider = await startReferenceProvider({
+  adminKey: EXAMPLE_ADMIN_KEY,
+  stateChangePath: STATE_CHANGE_PATH,
+});
+const stateChangeUrl = new URL(STATE_CHANGE_PATH, provider.url).href;
+const reports = mkdtempSync(join(tmpdir(), 'bench-conformance-'));
+const lines: string[] = [];
+try {
+  for (const latency of latencies) {
+    const proxy = latency > 0 ? await delayingProxy(new URL(provider.url), latency) : undefined;
+    const target = new URL(proxy?.url ?? provider.url);
+    const contenders: [string, string, string[]][] = [
+      [
+        'conformance',
+        process.execPath,
+        [
+          BIN,
+          'conformance',
+          ...conformanceFlags({ ...provider, url: target.href.replace(/\/$/, '') }),
+          '--report-dir',
+          reports,
+        ],
+      ],
+      [
+        'pact verifier',
+        pactBinary(),
+        [
+          'verifier',
+          '--file',
+          CONTRACT_PATH,
+          '--hostname',
+          target.hostname,
+          '--port',
+          target.port,
+          '--state-change-url',
+          stateChangeUrl,
+          '--no-colour',
+        ],
+      ],
+    ];
+    const times: number[][] = contenders.map(() => []);
+    // One untimed run each first (disk cache, the provider's JIT), then turns, so load hits both alike.
+    for (let run = 0; run <= runs; run++) {
+      for (const [index, [name, command, args]] of contenders.entries()) {
+        const { ms, code, output } = await timed(command, args, env);
+        if (code !== 0) {
+          process.stderr.write(`bench:conformance: ${name} exited ${code} at ${latency} ms:\n${output}\n`);
+          process.exit(1);
+        }
+        if (run > 0) times[index]?.push(ms);
+      }
+    }
+    await proxy?.close();
+    const [ours, raw] = times.map(median) as [number, number];
+    const target_ = TARGETS[latency];
+    const verdict =
+      target_ === undefined ? '' : ` (target ≤ ${target_}×: ${ours / raw <= target_ ? 'met' : 'NOT met'})`;
+    lines.push(
+      `+${latency} ms per request: conformance ${ours.toFixed(0)} ms, pact verifier ${raw.toFixed(0)} ms, ` +
+        `ratio ${(ours / raw).toFixed(2)}×${verdict}`,
+    );
   }
-  durations.sort((a, b) => a - b);
-  const at = (q: number) => durations[Math.min(durations.length - 1, Math.floor(q * durations.length))] ?? 0;
-  const ms = (value: number) => `${value.toFixed(0)} ms`;
-  process.stdout.write(
-    [
-      `conformance run against the reference provider, ${runs} warm runs (node ${process.version})`,
-      `cold (first run in the process): ${ms(coldMs)}`,
-      `warm: min ${ms(at(0))}, median ${ms(at(0.5))}, p90 ${ms(at(0.9))}, max ${ms(at(1))}`,
-      '',
-    ].join('\n'),
-  );
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  await provider.close();
+  rmSync(reports, { recursive: true, force: true });
 }
-// Pact's native core may keep handles open after the last verification.
-process.exit(0);
+process.stdout.write(
+  [
+    `whole processes, median wall time of ${runs} runs each (node ${process.version}; indicative on a shared machine)`,
+    ...lines,
+    '',
+  ].join('\n'),
+);

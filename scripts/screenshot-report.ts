@@ -1,15 +1,15 @@
 // The README's picture of the HTML report, from a real run: the reference provider serving today's
-// live shape of the service (`live-shape`), verified, rendered, and photographed in headless chromium.
-//   npm run screenshot -- [out.png]     (default docs/report.png; chromium at /usr/bin/chromium or CHROMIUM_PATH)
+// live shape of the service (`live-shape`), verified, rendered, and photographed in headless Chromium.
+//   npm run screenshot -- [out.png]     (default docs/report.png; Chromium from npm, or CHROMIUM_PATH)
 import { EventEmitter } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { runConformanceCli } from '../src/cli/conformance.ts';
 import { conformanceFlags, startReferenceProvider } from '../src/provider/index.ts';
 import { REPORT_FILES } from '../src/report/write.ts';
+import { launchChromium } from './chromium.ts';
 
 const out = process.argv[2] ?? 'docs/report.png';
 const adminKey = 'sk-admin-EXAMPLE-screenshot';
@@ -21,10 +21,7 @@ try {
     io: { stdout: () => {}, stderr: () => {} },
     signals: new EventEmitter(),
   });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 }, deviceScaleFactor: 1 });
     await page.goto(pathToFileURL(join(dir, REPORT_FILES.html)).href);

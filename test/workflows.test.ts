@@ -34,6 +34,11 @@ describe('GitHub Actions workflows for users', () => {
     }
   });
 
+  it('ci and .ci/run install nothing but npm packages: no apt-get, no browser download', () => {
+    const scripts = [...runs(ci), readFileSync(repoPath('.ci/run'), 'utf8')];
+    for (const script of scripts) expect(script).not.to.match(/apt-get|apt install|playwright install/);
+  });
+
   it('ci uploads the reports and publishes the JUnit results, also when a step failed', () => {
     const upload = steps(ci).find((s) => s.uses?.startsWith('actions/upload-artifact'));
     const junit = steps(ci).find((s) => s.with?.report_paths === 'reports/junit.xml');

@@ -114,8 +114,11 @@ export const runConformanceCli = async (
   return code;
 };
 
+/** The command as the installed CLI runs it: the process's own environment, output and signals. */
+export const main = (argv: string[]): Promise<number> => runConformanceCli(argv);
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  process.exitCode = await runConformanceCli(process.argv.slice(2));
+  process.exitCode = await main(process.argv.slice(2));
   // Pact's native verifier may hold handles open; the reports are written, so leave now.
   process.exit();
 }

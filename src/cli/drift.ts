@@ -53,6 +53,8 @@ export const runDriftCli = (argv: string[], io: ConsoleIO = processIO): number =
   }
 };
 
+export const main = (argv: string[]): number => runDriftCli(argv);
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   process.exitCode = runDriftCli(process.argv.slice(2));
 }

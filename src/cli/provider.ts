@@ -9,7 +9,7 @@ import { DOCUMENT_VERSIONS, type DocumentVersion, isDocumentVersion } from '../s
 import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from './usage.ts';
 
 const USAGE =
-  'usage: OPENAI_ADMIN_KEY=... npm run provider -- [--port N] [--host H] [--shape seed|current] [--fault NAME] [--prefix /v1] | --list-faults';
+  'usage: OPENAI_ADMIN_KEY=... npm run provider -- [--port N] [--host H] [--shape seed|current] [--fault NAME] [--prefix /v1] [--state-change-path /_pact/state] | --list-faults';
 
 /** A path as the person would type it from here. */
 const typed = (path: string): string => {
@@ -65,6 +65,7 @@ export const runProvider = async (
         fault: { type: 'string' },
         shape: { type: 'string', default: 'seed' },
         prefix: { type: 'string' },
+        'state-change-path': { type: 'string' },
         'list-faults': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -93,7 +94,19 @@ export const runProvider = async (
         `OPENAI_ADMIN_KEY is not set: it is the admin key the provider accepts (${USAGE})`,
       );
 
-    const provider = await startReferenceProvider({ adminKey, pathPrefix, fault, host, port, shape });
+    const stateChangePath = values['state-change-path'];
+    if (stateChangePath !== undefined && !/^\/[A-Za-z0-9._~/-]*$/.test(stateChangePath)) {
+      throw new UsageError(`--state-change-path must be a plain absolute path, not "${stateChangePath}"`);
+    }
+    const provider = await startReferenceProvider({
+      adminKey,
+      pathPrefix,
+      fault,
+      host,
+      port,
+      shape,
+      ...(stateChangePath !== undefined && { stateChangePath }),
+    });
     const { seed } = provider;
     io.stdout(
       [
@@ -104,6 +117,9 @@ export const runProvider = async (
         `  shape                      ${shape} (${typed(DOCUMENT_VERSIONS[shape])})`,
         `  fault                      ${fault ? `${fault}: ${faultNamed(fault).description}` : 'none'}`,
         ...(provider.otherOrigin ? [`  other origin               ${provider.otherOrigin.url}`] : []),
+        ...(stateChangePath === undefined
+          ? []
+          : [`  provider states (Pact)     ${new URL(stateChangePath, provider.url).href}`]),
         'verify it with the same OPENAI_ADMIN_KEY:',
         `  npm run conformance -- ${[...conformanceFlags(provider), ...shapeFlags(shape)].join(' ')}`,
         '',
@@ -128,11 +144,13 @@ export const runProvider = async (
   }
 };
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+/** The command as the installed CLI runs it: serves until SIGINT or SIGTERM. */
+export const main = (argv: string[]): Promise<number> => {
   const controller = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort());
-  process.exitCode = await runProvider(process.argv.slice(2), processIO, {
-    env: process.env,
-    stop: controller.signal,
-  });
+  return runProvider(argv, processIO, { env: process.env, stop: controller.signal });
+};
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  process.exitCode = await main(process.argv.slice(2));
 }

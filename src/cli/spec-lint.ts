@@ -34,6 +34,9 @@ export const runSpecLint = (argv: string[], io: ConsoleIO = processIO): number =
   }
 };
 
+/** The command as the installed CLI runs it. */
+export const main = (argv: string[]): number => runSpecLint(argv);
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  process.exitCode = runSpecLint(process.argv.slice(2));
+  process.exitCode = main(process.argv.slice(2));
 }

@@ -79,6 +79,9 @@ export const runValidate = (
   }
 };
 
+/** The command as the installed CLI runs it: the process's own output and stdin. */
+export const main = (argv: string[]): number => runValidate(argv);
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  process.exitCode = runValidate(process.argv.slice(2));
+  process.exitCode = main(process.argv.slice(2));
 }

@@ -1,8 +1,10 @@
+import type { RequestListener } from 'node:http';
 import type { StateSetup } from '../contract/states.ts';
 import { createReferenceProvider, type ReferenceProviderOptions, servedDocument } from './app.ts';
 import { listen } from './listen.ts';
 import { type OtherOrigin, startOtherOrigin } from './other-origin.ts';
 import { normalizePathPrefix, routeFor } from './route.ts';
+import { stateChangeEndpoint } from './state-change.ts';
 import type { ProjectApiKeyStore, ReferenceSeed } from './store.ts';
 
 // The reference provider listening on loopback: what the conformance run starts and tests call.
@@ -12,6 +14,8 @@ export interface StartReferenceProviderOptions extends ReferenceProviderOptions 
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
+  /** Serve Pact's provider-state protocol at this path (outside any prefix), e.g. `/_pact/state`. */
+  stateChangePath?: string;
 }
 
 export interface RunningReferenceProvider {
@@ -31,7 +35,7 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const startReferenceProvider = async (
   options: StartReferenceProviderOptions,
 ): Promise<RunningReferenceProvider> => {
-  const { port = 0, host = DEFAULT_HOST, ...providerOptions } = options;
+  const { port = 0, host = DEFAULT_HOST, stateChangePath, ...providerOptions } = options;
   const document = servedDocument(providerOptions);
   let otherOrigin: OtherOrigin | undefined;
   let store: ProjectApiKeyStore | undefined;
@@ -49,7 +53,15 @@ export const startReferenceProvider = async (
       faultOptions: { ...providerOptions.faultOptions, redirectOrigin: otherOrigin?.url },
     });
     store = provider.store;
-    const server = await listen(provider.handler, port, host);
+    const stateChange = stateChangePath === undefined ? undefined : stateChangeEndpoint(provider.stateSetup);
+    const handler: RequestListener = stateChange
+      ? (req, res) => {
+          const pathname = new URL(req.url ?? '/', 'http://provider.invalid').pathname;
+          if (pathname === stateChangePath) void stateChange(req, res);
+          else provider.handler(req, res);
+        }
+      : provider.handler;
+    const server = await listen(handler, port, host);
     return {
       url: server.origin + normalizePathPrefix(providerOptions.pathPrefix),
       close: async () => {

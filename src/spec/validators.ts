@@ -35,7 +35,10 @@ export class UnknownComponentError extends Error {
   }
 }
 
-const COMPONENT_ID_BASE = 'openapi:/components/schemas/';
+// Each component is registered twice in ajv: closed (undeclared properties are findings) and open (as
+// the document states it), each variant's `$ref`s pointing within the same variant.
+const CLOSED_ID_BASE = 'openapi:/components/schemas/';
+const OPEN_ID_BASE = 'openapi-open:/components/schemas/';
 
 // OpenAPI keywords that annotate and never constrain; declared so ajv's strict mode accepts them.
 const OPENAPI_ANNOTATIONS = ['example', 'xml', 'externalDocs', 'discriminator'];
@@ -43,31 +46,35 @@ const OPENAPI_ANNOTATIONS = ['example', 'xml', 'externalDocs', 'discriminator'];
 const isSchemaNode = (value: unknown): value is SchemaObject =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
+interface Conversion {
+  /** Filled in: the `x-` keywords and formats the document uses, declared to ajv before compiling. */
+  extensions: Set<string>;
+  formats: Set<string>;
+  idBase: string;
+  /** Whether object schemas that leave `additionalProperties` open get `false`. */
+  close: boolean;
+}
+
 /**
- * The component as ajv compiles it: `$ref`s between components point at the ids we register, and
- * object schemas that leave `additionalProperties` open get `false`, so ajv names undeclared
+ * The component as ajv compiles it: `$ref`s between components point at the ids we register, and, when
+ * closing, object schemas that leave `additionalProperties` open get `false`, so ajv names undeclared
  * properties; those findings are then graded warning or error by the caller's strictness.
  * Composition with `allOf` would make that unsound, so it is left alone there.
  */
-const toAjvSchema = (
-  node: unknown,
-  extensions: Set<string>,
-  formats: Set<string>,
-  inAllOf = false,
-): unknown => {
-  if (Array.isArray(node)) return node.map((item) => toAjvSchema(item, extensions, formats, inAllOf));
+const toAjvSchema = (node: unknown, conversion: Conversion, inAllOf = false): unknown => {
+  if (Array.isArray(node)) return node.map((item) => toAjvSchema(item, conversion, inAllOf));
   if (!isSchemaNode(node)) return node;
   const out: SchemaObject = {};
   for (const [keyword, value] of Object.entries(node)) {
     if (keyword.startsWith('x-')) {
-      extensions.add(keyword);
+      conversion.extensions.add(keyword);
       out[keyword] = value; // annotations keep their payload verbatim
     } else if (keyword === '$ref') {
       const component = componentOfRef(value);
-      out.$ref = component ? COMPONENT_ID_BASE + component : value;
+      out.$ref = component ? conversion.idBase + component : value;
     } else if (keyword === 'properties' && isSchemaNode(value)) {
       out.properties = Object.fromEntries(
-        Object.entries(value).map(([name, schema]) => [name, toAjvSchema(schema, extensions, formats)]),
+        Object.entries(value).map(([name, schema]) => [name, toAjvSchema(schema, conversion)]),
       );
     } else if (
       keyword === 'example' ||
@@ -77,11 +84,17 @@ const toAjvSchema = (
     ) {
       out[keyword] = value;
     } else {
-      if (keyword === 'format' && typeof value === 'string') formats.add(value);
-      out[keyword] = toAjvSchema(value, extensions, formats, keyword === 'allOf');
+      if (keyword === 'format' && typeof value === 'string') conversion.formats.add(value);
+      out[keyword] = toAjvSchema(value, conversion, keyword === 'allOf');
     }
   }
-  if (isSchemaNode(out.properties) && !('additionalProperties' in out) && !inAllOf && !('allOf' in out)) {
+  if (
+    conversion.close &&
+    isSchemaNode(out.properties) &&
+    !('additionalProperties' in out) &&
+    !inAllOf &&
+    !('allOf' in out)
+  ) {
     out.additionalProperties = false;
   }
   return out;
@@ -90,6 +103,17 @@ const toAjvSchema = (
 // Shown whole: every report and console line cuts text only after redacting it, and a cut here, before
 // redaction, could leave the head of a secret behind.
 const describe = (value: unknown): string => JSON.stringify(value) ?? String(value);
+
+// An enum's list, worded once per schema (ajv passes the schema's own array every time).
+const allowedTexts = new WeakMap<unknown[], string>();
+const allowedText = (allowed: unknown[]): string => {
+  let text = allowedTexts.get(allowed);
+  if (text === undefined) {
+    text = allowed.map(describe).join(', ');
+    allowedTexts.set(allowed, text);
+  }
+  return text;
+};
 
 const typeOf = (value: unknown): string => {
   if (value === null) return 'null';
@@ -124,7 +148,7 @@ const toFinding = (error: ErrorObject, strict: boolean): Finding => {
       return {
         pointer: at,
         keyword: 'enum',
-        message: `must be one of ${allowed.map(describe).join(', ')}; got ${describe(error.data)}`,
+        message: `must be one of ${allowedText(allowed)}; got ${describe(error.data)}`,
         severity: 'error',
       };
     }
@@ -147,45 +171,161 @@ const toFinding = (error: ErrorObject, strict: boolean): Finding => {
   }
 };
 
-/** Compiles every component schema of `document` once; validation returns findings, never throws on data. */
-export const compileValidators = (document: OpenApiDocument): SchemaValidators => {
-  const is31 = document.openapi.startsWith('3.1');
-  const ajv = is31
-    ? new Ajv2020({ strict: true, allErrors: true, verbose: true })
-    : new Ajv({ strict: true, allErrors: true, verbose: true });
+type AnyAjv = Ajv | Ajv2020;
+
+/**
+ * An ajv instance with every component registered in both variants: `allErrors` + `verbose` for the
+ * instance that names every finding, neither for the one that only answers "valid?" (it stops at the
+ * first failure). Schemas compile on first use.
+ */
+const ajvFor = (document: OpenApiDocument, allErrors: boolean): AnyAjv => {
+  // The quick instance's errors are never read: no messages to build either.
+  const options = {
+    strict: true,
+    allErrors,
+    verbose: allErrors,
+    messages: allErrors,
+    // The full instance, built first, has checked the schemas against the meta-schema already.
+    validateSchema: allErrors,
+  };
+  const ajv = document.openapi.startsWith('3.1') ? new Ajv2020(options) : new Ajv(options);
   addFormats(ajv);
   for (const keyword of OPENAPI_ANNOTATIONS) {
     if (!ajv.getKeyword(keyword)) ajv.addKeyword(keyword);
   }
-
   const extensions = new Set<string>();
   const formats = new Set<string>();
-  const names = componentNames(document);
-  const converted = names.map((name) => ({
-    name,
-    schema: toAjvSchema(document.components?.schemas?.[name], extensions, formats) as SchemaObject,
-  }));
+  const variants = [
+    { idBase: CLOSED_ID_BASE, close: true },
+    { idBase: OPEN_ID_BASE, close: false },
+  ].map(({ idBase, close }) => {
+    const conversion: Conversion = { extensions, formats, idBase, close };
+    return componentNames(document).map((name) => ({
+      $id: idBase + name,
+      ...(toAjvSchema(document.components?.schemas?.[name], conversion) as SchemaObject),
+    }));
+  });
   for (const keyword of extensions) ajv.addKeyword(keyword);
   // A format the document invents (3.1's `unixtime`) is declared as an annotation: it constrains nothing.
   for (const format of formats) if (!ajv.formats[format]) ajv.addFormat(format, true);
-  for (const { name, schema } of converted) ajv.addSchema({ ...schema, $id: COMPONENT_ID_BASE + name });
+  for (const schema of variants.flat()) ajv.addSchema(schema);
+  return ajv;
+};
 
-  const compiled = new Map<string, ValidateFunction>();
-  for (const name of names) {
-    const validate = ajv.getSchema(COMPONENT_ID_BASE + name);
-    if (!validate) throw new Error(`ajv did not compile component ${name}`);
-    compiled.set(name, validate);
+const compiledIn = (ajv: AnyAjv, idBase: string, name: string): ValidateFunction => {
+  const validate = ajv.getSchema(idBase + name);
+  if (!validate) throw new Error(`ajv did not compile component ${name}`);
+  return validate;
+};
+
+/**
+ * A result whose findings are made when `findings` is first read, by the `allErrors` validator, from the
+ * body as it is then (read them before changing the body): a caller that asks only `valid`, as a client
+ * does, never pays for them. One flat class: an object literal with a getter, or a subclass, costs V8
+ * several times more to build.
+ */
+class LazyResult implements ValidationResult {
+  readonly valid: boolean;
+  readonly #data: unknown;
+  readonly #full: ValidateFunction;
+  readonly #strict: boolean;
+  #findings: Finding[] | undefined;
+
+  constructor(valid: boolean, data: unknown, full: ValidateFunction, strict: boolean) {
+    this.valid = valid;
+    this.#data = data;
+    this.#full = full;
+    this.#strict = strict;
   }
+
+  get findings(): Finding[] {
+    this.#findings ??= findingsOf(this.#full, this.#data, this.#strict);
+    return this.#findings;
+  }
+
+  toJSON(): ValidationResult {
+    return { valid: this.valid, findings: this.findings };
+  }
+}
+// `findings` enumerable, so the result reads as data (for...in, deep equality); toJSON, so JSON has it.
+Object.defineProperty(LazyResult.prototype, 'findings', { enumerable: true });
+
+const findingsOf = (full: ValidateFunction, data: unknown, strict: boolean): Finding[] =>
+  full(data) ? [] : (full.errors ?? []).map((error) => toFinding(error, strict));
+
+/** All findings at once, as the `allErrors` validator names them. */
+const eagerly = (full: ValidateFunction, data: unknown, strict: boolean): ValidationResult => {
+  const findings = findingsOf(full, data, strict);
+  return { valid: !findings.some((f) => f.severity === 'error'), findings };
+};
+
+interface ComponentValidators {
+  name: string;
+  /** Validations so far, up to QUICK_AFTER. */
+  calls: number;
+  /** The rules and no undeclared properties, naming every failure. */
+  full: ValidateFunction;
+  /** The document's rules, stopping at the first failure; compiled after QUICK_AFTER calls. */
+  open?: ValidateFunction;
+  /** The rules and no undeclared properties, stopping at the first failure: strict mode's check. */
+  closed?: ValidateFunction;
+}
+
+/**
+ * Validations of one component before its quick validators are compiled. A run that validates a
+ * handful of bodies never pays for a second compile; a caller validating many gets the fast path.
+ */
+export const QUICK_AFTER = 16;
+
+/**
+ * Compiles every component schema of `document` once; validation never throws on data. The first few
+ * bodies of a component go through one `allErrors` validator, findings built at once. After that, one
+ * early-exit ajv call settles `valid`, and findings are built when read.
+ */
+export const compileValidators = (document: OpenApiDocument): SchemaValidators => {
+  const names = componentNames(document);
+  // This instance checks the schemas against the meta-schema and compiles them all now: a broken
+  // document fails here, not in the middle of a run.
+  const fullAjv = ajvFor(document, true);
+  let quickAjv: AnyAjv | undefined;
+  const quick = (idBase: string, name: string) => {
+    quickAjv ??= ajvFor(document, false);
+    return compiledIn(quickAjv, idBase, name);
+  };
+  const byName = new Map<string, ComponentValidators>(
+    names.map((name) => [name, { name, calls: 0, full: compiledIn(fullAjv, CLOSED_ID_BASE, name) }]),
+  );
+  let last: ComponentValidators | undefined;
 
   return {
     components: names,
-    has: (component) => compiled.has(component),
-    validate(component, data, options = {}) {
-      const validate = compiled.get(component);
-      if (!validate) throw new UnknownComponentError(component, names);
-      validate(data);
-      const findings = (validate.errors ?? []).map((error) => toFinding(error, options.strict ?? false));
-      return { valid: !findings.some((f) => f.severity === 'error'), findings };
+    has: (component) => byName.has(component),
+    validate(name, data, options) {
+      let component = last;
+      if (component?.name !== name) {
+        component = byName.get(name);
+        if (!component) throw new UnknownComponentError(name, names);
+        last = component;
+      }
+      const strict = options?.strict === true;
+      const full = component.full;
+      if (component.calls < QUICK_AFTER) {
+        component.calls++;
+        return eagerly(full, data, strict);
+      }
+      if (strict) {
+        // Strict: any failure is an error, so the first one settles `valid`.
+        component.closed ??= quick(CLOSED_ID_BASE, name);
+        return component.closed(data)
+          ? { valid: true, findings: [] }
+          : new LazyResult(false, data, full, true);
+      }
+      // Not strict: the document's own rules settle `valid`; undeclared properties can only be warnings.
+      component.open ??= quick(OPEN_ID_BASE, name);
+      if (component.open(data)) return new LazyResult(true, data, full, false);
+      // ... unless the document itself closes an object: a warning too, so the first failure settles nothing.
+      if (component.open.errors?.[0]?.keyword === 'additionalProperties') return eagerly(full, data, false);
+      return new LazyResult(false, data, full, false);
     },
   };
 };

@@ -63,6 +63,11 @@ describe('npm run provider', () => {
         stderr: /--port must be a port/,
       },
       { description: 'a port out of range', argv: ['--port', '70000'], stderr: /--port must be a port/ },
+      {
+        description: 'a state-change path that is not a path',
+        argv: ['--state-change-path', 'http://x/state'],
+        stderr: /--state-change-path must be a plain absolute path/,
+      },
       { description: 'a bad PORT in env', argv: [], env: { PORT: '-1' }, stderr: /PORT must be a port/ },
       {
         description: 'a shape that is neither seed nor current',
@@ -182,6 +187,36 @@ describe('npm run provider', () => {
       expect(text).to.include(`"${has}"`).and.not.include(`"${lacks}"`);
     });
   }
+
+  it('--state-change-path serves Pact provider states there, outside the prefix, and says where', async () => {
+    const stop = new AbortController();
+    const { captured, done } = runIn(
+      ['--prefix', '/v1', '--state-change-path', '/_pact/state'],
+      { OPENAI_ADMIN_KEY: CANARY, PORT: '0' },
+      stop.signal,
+    );
+    let answer: { status: number; body: unknown };
+    try {
+      while (!/provider states/.test(captured.stdout) && captured.stderr === '')
+        await new Promise(setImmediate);
+      const stateUrl = /provider states \(Pact\)\s+(\S+)/.exec(captured.stdout)?.[1] as string;
+      expect(stateUrl).to.match(/^http:\/\/127\.0\.0\.1:\d+\/_pact\/state$/);
+      const response = await fetch(stateUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          state: 'a project API key owned by a user exists',
+          params: { projectId: 'proj_p', keyId: 'key_k' },
+          action: 'setup',
+        }),
+      });
+      answer = { status: response.status, body: await response.json() };
+    } finally {
+      stop.abort();
+    }
+    expect(answer).to.deep.equal({ status: 200, body: { projectId: 'proj_p', keyId: 'key_k' } });
+    expect(await done).to.equal(0);
+  });
 
   it('as a process: starts on port 0, answers, exits 0 on SIGTERM, never prints the key', async () => {
     const child = spawn(

@@ -93,14 +93,50 @@ const expectSoundReports = (run: Run) => {
 
 const EXTRA_ARGS: Partial<Record<FaultName, string[]>> = {
   // A server that never answers: each attempt ends at the timeout; keep the budget small.
-  hang: ['--timeout', '200', '--retries', '1'],
+  hang: ['--timeout', '100', '--retries', '1'],
+  // Said outright: the test below counts attempts against it (it is also the default).
+  'permanent-5xx': ['--retries', '2'],
+};
+
+// The runs are independent (each its own provider, port and report dir) and mostly wait: on the
+// verifier, on timeouts, on Retry-After. So they all start at once, a few at a time, and each test
+// awaits the one it asserts on; tests asking for the same fault and flags share one run.
+const CONCURRENT_RUNS = 4;
+let running = 0;
+const waiting: (() => void)[] = [];
+const inTurn = async <T>(work: () => Promise<T>): Promise<T> => {
+  if (running >= CONCURRENT_RUNS) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await work();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+};
+const runs = new Map<string, Promise<Run & { sawAuthorization?: boolean }>>();
+const runFor = (fault: FaultName | undefined, extraArgs: string[] = []) => {
+  const key = JSON.stringify([fault, extraArgs]);
+  let run = runs.get(key);
+  if (!run) {
+    run = inTurn(() => conformanceRun(fault, extraArgs));
+    run.catch(() => {}); // awaited, and so reported, by the test that asked for it
+    runs.set(key, run);
+  }
+  return run;
 };
 
 describe('conformance runs against the reference provider', function () {
   this.timeout(60_000);
 
+  before(() => {
+    // Start every run now, in the order the tests below will want them.
+    runFor(undefined);
+    for (const fault of FAULTS) runFor(fault.name as FaultName, EXTRA_ARGS[fault.name as FaultName]);
+  });
+
   it('passes with no fault, writes all four reports and exits 0', async () => {
-    const run = await conformanceRun(undefined);
+    const run = await runFor(undefined);
     expect(run.code, run.output).to.equal(0);
     expect(run.result.verdict).to.equal('pass');
     expect(run.result.complete).to.equal(true);
@@ -120,7 +156,7 @@ describe('conformance runs against the reference provider', function () {
 
   for (const fault of FAULTS) {
     it(`${fault.name}: ${fault.expect.conclusion}`, async () => {
-      const run = await conformanceRun(fault.name as FaultName, EXTRA_ARGS[fault.name as FaultName]);
+      const run = await runFor(fault.name as FaultName, EXTRA_ARGS[fault.name as FaultName]);
       const { verdict, category, pointer } = fault.expect as FaultExpectation;
       expect(run.result.verdict, run.output).to.equal(verdict);
       expect(run.code).to.equal(verdict === 'pass' ? 0 : 1);
@@ -155,7 +191,7 @@ describe('conformance runs against the reference provider', function () {
   });
 
   it("today's live shape fails at /owner/user/object and /owner/user/added_at, with its extra fields as warnings", async () => {
-    const run = await conformanceRun('live-shape');
+    const run = await runFor('live-shape');
     const schema = run.result.checks.filter((c) => c.category === 'schema' && c.name.includes('user'));
     const findings = schema.flatMap((c) => c.findings.map((f) => `${f.severity} ${f.pointer}`));
     expect(findings).to.include.members([
@@ -168,13 +204,13 @@ describe('conformance runs against the reference provider', function () {
   });
 
   it('honours Retry-After on 429, and says so in the recorded attempts', async () => {
-    const run = await conformanceRun('rate-limited');
+    const run = await runFor('rate-limited');
     const waits = run.result.exchanges.flatMap((e) => e.attempts.map((a) => a.error ?? ''));
     expect(waits.some((w) => /Retry-After: 1/.test(w))).to.equal(true);
   });
 
   it('gives up on a permanent 5xx after the retry budget: retries + 1 attempts', async () => {
-    const run = await conformanceRun('permanent-5xx', ['--retries', '2']);
+    const run = await runFor('permanent-5xx', ['--retries', '2']);
     const attempts = run.result.exchanges.map((e) => e.attempts.length);
     expect(attempts.length).to.be.greaterThan(0);
     for (const count of attempts) expect(count).to.equal(3);

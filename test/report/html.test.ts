@@ -1,16 +1,17 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../scripts/chromium.ts';
 import type { ConformanceResult } from '../../src/conformance/result.ts';
 import { renderHtml } from '../../src/report/html.ts';
 import { displayPointer, visibleText } from '../../src/report/text.ts';
 import { FIXTURES, failing, HOSTILE, incomplete, passing } from './fixtures.ts';
 
-// The page as a person's browser shows it: Debian's chromium, headless, one launch for the file.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// The page as a person's browser shows it: Chromium (from npm unless CHROMIUM_PATH or a system one is
+// there), headless, one launch for the file.
 const dir = mkdtempSync(join(tmpdir(), 'html-report-'));
 
 interface Opened {
@@ -30,13 +31,7 @@ describe('renderHtml in headless Chromium', function () {
   const seen = { allowed: '', requests: [] as string[], problems: [] as string[] };
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`no chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage();
     page.on('request', (r) => seen.requests.push(r.url()));
     page.on('console', (m) => m.type() === 'error' && seen.problems.push(m.text()));

@@ -3,7 +3,12 @@ import type { Finding } from '../../src/finding.ts';
 import { componentNames, loadDocument, type OpenApiDocument } from '../../src/spec/document.ts';
 import { lintExamples } from '../../src/spec/lint.ts';
 import { mutantsOf, sampleOfComponent } from '../../src/spec/sample.ts';
-import { compileValidators, UnknownComponentError, validatorsFor } from '../../src/spec/validators.ts';
+import {
+  compileValidators,
+  QUICK_AFTER,
+  UnknownComponentError,
+  validatorsFor,
+} from '../../src/spec/validators.ts';
 import { drop, type Edit, edited, NEWER_SPEC_PATH, seed } from '../helpers.ts';
 
 const validators = validatorsFor(seed.document);
@@ -115,6 +120,40 @@ describe('validators', () => {
         '/last_used_at',
         '/owner/user/created_at',
       ]);
+    });
+  });
+
+  describe('the fast path a component takes once it is validated often', () => {
+    // Every kind of body, each as strict and not: what the fast path answers must be what the first
+    // calls (one allErrors validator, findings built at once) answered.
+    const bodies: [string, unknown][] = [
+      ['valid', apiKey()],
+      ['undeclared only', apiKey(['/last_used_at', 1], ['/owner/user/created_at', 1])],
+      ['invalid', apiKey(['/owner/type', 'robot'], ['/created_at', 'x'], ['/owner/user/added_at', drop])],
+      ['invalid and undeclared', apiKey(['/id', 7], ['/extra', { a: 1 }])],
+      ['not an object', 'key_abc'],
+    ];
+    const cold = () => compileValidators(seed.document);
+    const warm = compileValidators(seed.document);
+    for (let i = 0; i < QUICK_AFTER; i++) warm.validate('ProjectApiKey', apiKey());
+
+    for (const [label, body] of bodies) {
+      for (const strict of [false, true]) {
+        it(`${label}${strict ? ', strict' : ''}: the same valid and findings`, () => {
+          const first = cold().validate('ProjectApiKey', body, { strict });
+          const fast = warm.validate('ProjectApiKey', body, { strict });
+          expect(fast.valid).to.equal(first.valid);
+          expect(fast.findings).to.deep.equal(first.findings);
+          expect(JSON.parse(JSON.stringify(fast))).to.deep.equal(JSON.parse(JSON.stringify(first)));
+          expect(fast).to.deep.equal(first); // findings read as data: enumerable, compared by value
+        });
+      }
+    }
+
+    it('builds findings once, when first read', () => {
+      const result = warm.validate('ProjectApiKey', apiKey(['/owner/type', 'robot']));
+      expect(result.findings).to.equal(result.findings);
+      expect(Object.keys(JSON.parse(JSON.stringify(result)))).to.deep.equal(['valid', 'findings']);
     });
   });
 

@@ -1,0 +1,226 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { staleOutputs } from '../scripts/prune-dist.ts';
+import { COMMANDS as TABLE } from '../src/cli/commands.ts';
+import type { ConformanceResult } from '../src/conformance/result.ts';
+import { PACT_FILE_NAME } from '../src/contract/pact-file.ts';
+import { REPORT_FILES } from '../src/report/write.ts';
+import { repoPath } from './helpers.ts';
+
+// The package as another repository gets it: built, packed, installed from the tarball into an empty
+// folder, and run there with npx. No network: the install is `npm ci --offline` from a lockfile written
+// for that folder out of this repository's own lockfile, so every tarball comes from the npm cache that
+// `npm ci` filled here (a plain `npm install x.tgz --offline` would need registry metadata npm ci never
+// fetched).
+
+interface Lockfile {
+  packages: Record<string, LockEntry>;
+}
+interface LockEntry {
+  version?: string;
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  [field: string]: unknown;
+}
+interface PackageJson {
+  name: string;
+  version: string;
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  bin?: Record<string, string>;
+  engines?: Record<string, string>;
+}
+
+/** Where Node finds `name` from the package at `from` (a lockfile path, '' for the root). */
+const resolveIn = (entries: Lockfile['packages'], from: string, name: string): string | undefined => {
+  for (let base = from; ; ) {
+    const path = `${base ? `${base}/` : ''}node_modules/${name}`;
+    if (entries[path]) return path;
+    if (!base) return undefined;
+    const parent = base.lastIndexOf('/node_modules/');
+    base = parent < 0 ? '' : base.slice(0, parent);
+  }
+};
+
+/**
+ * A lockfile for a folder that depends only on the tarball: the tarball's entry, then every package its
+ * dependencies reach, copied with their paths from this repository's lockfile (where the package's
+ * dependencies sit at the same top level they will in the folder).
+ */
+const lockfileForTarball = (repoLock: Lockfile, pkg: PackageJson, tarball: string): Lockfile => {
+  const spec = `file:${tarball}`;
+  const integrity = `sha512-${createHash('sha512').update(readFileSync(tarball)).digest('base64')}`;
+  const packages: Lockfile['packages'] = {
+    '': { name: 'installed-elsewhere', dependencies: { [pkg.name]: spec } },
+    [`node_modules/${pkg.name}`]: {
+      version: pkg.version,
+      resolved: spec,
+      integrity,
+      dependencies: pkg.dependencies,
+      optionalDependencies: pkg.optionalDependencies,
+      bin: pkg.bin,
+      engines: pkg.engines,
+    },
+  };
+  const queue: [string, Record<string, string> | undefined][] = [
+    ['', { ...pkg.dependencies, ...pkg.optionalDependencies }],
+  ];
+  for (let next = queue.pop(); next; next = queue.pop()) {
+    const [from, dependencies] = next;
+    for (const name of Object.keys(dependencies ?? {})) {
+      const path = resolveIn(repoLock.packages, from, name);
+      if (!path || packages[path]) continue; // an optional one for another platform, or already taken
+      const entry = repoLock.packages[path] as LockEntry;
+      packages[path] = entry;
+      queue.push([path, { ...entry.dependencies, ...entry.optionalDependencies }]);
+    }
+  }
+  return { name: 'installed-elsewhere', lockfileVersion: 3, requires: true, packages } as Lockfile;
+};
+
+/**
+ * The environment of a person's shell: none of npm's per-script settings, no TypeScript loader; and
+ * npm's weekly check for a newer npm off, so nothing here leaves loopback.
+ */
+const cleanEnv = (): NodeJS.ProcessEnv => ({
+  npm_config_update_notifier: 'false',
+  ...Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) =>
+        !(name.startsWith('npm_') && name !== 'npm_config_cache') &&
+        name !== 'NODE_OPTIONS' &&
+        name !== 'OPENAI_ADMIN_KEY' &&
+        name !== 'GITHUB_STEP_SUMMARY',
+    ),
+  ),
+});
+
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+const run = (command: string, args: string[], cwd: string): Promise<Ran> =>
+  new Promise((resolve) => {
+    execFile(command, args, { cwd, env: cleanEnv(), maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+const ok = (ran: Ran, what: string): Ran => {
+  expect(ran.code, `${what}\n${ran.stdout}\n${ran.stderr}`).to.equal(0);
+  return ran;
+};
+
+const BIN = 'project-api-key-contract';
+// The table as built: the four this package started with, and any registered since.
+const COMMANDS = Object.keys(TABLE);
+
+describe('the packed package, installed into an empty folder', function () {
+  this.timeout(180_000);
+  const scratch = mkdtempSync(join(tmpdir(), 'package-'));
+  const folder = join(scratch, 'elsewhere');
+  let packed: { filename: string; files: { path: string }[] };
+  after(() => rmSync(scratch, { recursive: true, force: true }));
+
+  before(async () => {
+    ok(await run('npm', ['run', 'build'], repoPath('.')), 'npm run build');
+    const pack = ok(
+      await run('npm', ['pack', '--json', '--pack-destination', scratch], repoPath('.')),
+      'npm pack',
+    );
+    [packed] = JSON.parse(pack.stdout);
+    const tarball = join(scratch, packed.filename);
+    const pkg = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as PackageJson;
+    const repoLock = JSON.parse(readFileSync(repoPath('package-lock.json'), 'utf8')) as Lockfile;
+    const lock = lockfileForTarball(repoLock, pkg, tarball);
+    mkdirSync(folder);
+    const root = lock.packages[''] as LockEntry;
+    writeFileSync(
+      join(folder, 'package.json'),
+      JSON.stringify({ name: root.name, private: true, dependencies: root.dependencies }),
+    );
+    writeFileSync(join(folder, 'package-lock.json'), JSON.stringify(lock));
+    ok(
+      await run('npm', ['ci', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], folder),
+      'npm ci --offline from the npm cache',
+    );
+  });
+
+  it('ships the compiled CLI, the document, the report schema and the pact; no TypeScript, no tests', () => {
+    const files = packed.files.map((f) => f.path);
+    expect(files).to.include.members([
+      'package.json',
+      'README.md',
+      'dist/cli/bin.js',
+      'schemas/openapi.yaml',
+      'schemas/conformance-report.schema.json',
+      'contracts/project-api-key-client-openai-admin-api.json',
+    ]);
+    expect(files.filter((f) => /\.[cm]?ts$/.test(f))).to.deep.equal([]);
+    expect(files.filter((f) => /^(src|test|scripts)\//.test(f))).to.deep.equal([]);
+    const outputs = files.filter((f) => f.startsWith('dist/')).map((f) => f.slice('dist/'.length));
+    expect(
+      staleOutputs(outputs, (source) => existsSync(repoPath(`src/${source}`))),
+      'stale',
+    ).to.deep.equal([]);
+  });
+
+  it('installs what a run needs and no TypeScript tooling', () => {
+    const modules = join(folder, 'node_modules');
+    expect(existsSync(join(modules, '.bin', BIN)), 'the bin is linked').to.equal(true);
+    for (const tool of ['tsx', 'typescript', 'mocha', 'chai', '@biomejs/biome']) {
+      expect(existsSync(join(modules, tool)), tool).to.equal(false);
+    }
+  });
+
+  // npx for the run, as a person would; the rest call the bin npm linked, to spare an npm start-up each.
+  const bin = () => join(folder, 'node_modules', '.bin', BIN);
+
+  it('--help lists the subcommands; an unknown one exits 2 with one line', async () => {
+    const help = ok(await run(bin(), ['--help'], folder), '--help');
+    expect(COMMANDS).to.include.members(['conformance', 'validate', 'spec-lint', 'provider']);
+    for (const command of COMMANDS) expect(help.stdout).to.match(new RegExp(`^  ${command} `, 'm'));
+    const unknown = await run(bin(), ['conformence'], folder);
+    expect(unknown.code).to.equal(2);
+    expect(unknown.stderr.trim().split('\n')).to.deep.equal([
+      `${BIN}: unknown command "conformence" (commands: ${COMMANDS.join(', ')}; see --help)`,
+    ]);
+  });
+
+  it('npx conformance verifies the bundled reference provider and writes four reports here', async () => {
+    const ran = await run('npx', ['--offline', BIN, 'conformance'], folder);
+    expect(ran.code, ran.stdout + ran.stderr).to.equal(0);
+    const reports = join(folder, 'reports');
+    expect(readdirSync(reports)).to.have.members(Object.values(REPORT_FILES));
+    const result = JSON.parse(readFileSync(join(reports, REPORT_FILES.json), 'utf8')) as ConformanceResult;
+    expect(result.verdict).to.equal('pass');
+    // The document and the pact are the ones inside the installed package (reports show paths relative).
+    expect(result.spec.path).to.equal(`node_modules/${BIN}/schemas/openapi.yaml`);
+    expect(result.pact.path).to.equal(`node_modules/${BIN}/contracts/${PACT_FILE_NAME}`);
+  });
+
+  it('validate and spec-lint run from the installed package', async () => {
+    const body = join(folder, 'body.json');
+    writeFileSync(body, '{"object":"organization.project.api_key"}');
+    const [invalid, lint] = await Promise.all([
+      run(bin(), ['validate', '--schema', 'ProjectApiKey', body], folder),
+      run(bin(), ['spec-lint'], folder),
+    ]);
+    expect(invalid.code, invalid.stderr).to.equal(1);
+    expect(invalid.stdout).to.match(/required property "id" is missing/);
+    expect(lint.code, lint.stderr).to.equal(1); // the seed's own example lacks owner.user.added_at
+    expect(lint.stdout).to.match(/1 of \d+ examples invalid/);
+  });
+});
