@@ -1,4 +1,5 @@
 import type { ConsoleIO } from './cli/usage.ts';
+import { secretPatternSource } from './secret-forms.ts';
 
 // Secrets (the admin key above all) must never reach a report, a log line or an error message.
 // Everything that leaves the process as text passes through here first.
@@ -18,13 +19,14 @@ export const CREDENTIAL_HEADERS: readonly string[] = [
 /** Anything shaped like a whole OpenAI key is treated as a secret even when nobody named it. */
 export const WHOLE_KEY = 'sk-(?:admin|proj|svcacct)-[A-Za-z0-9_-]{32,}';
 
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** One pattern for all secrets, longest first so a secret containing another is replaced whole. */
+/**
+ * One pattern for all secrets, longest first so a secret containing another is replaced whole; each in
+ * every form a server may echo it (JSON-escaped, percent-encoded, base64: see secret-forms.ts).
+ */
 const patternOf = (secrets: readonly string[]): RegExp => {
   const alternatives = [...new Set(secrets.filter((s) => s.length > 0))]
     .sort((a, b) => b.length - a.length)
-    .map(escapeRegExp);
+    .map(secretPatternSource);
   alternatives.push(WHOLE_KEY);
   return new RegExp(`(?:[Bb]earer\\s+)?(?:${alternatives.join('|')})`, 'g');
 };
