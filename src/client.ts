@@ -1,6 +1,7 @@
 import type { Finding } from './finding.ts';
 import { isJsonMediaType } from './media-type.ts';
 import { asOpenAIError, type OpenAIErrorBody } from './openai-error.ts';
+import { type PathTemplate, pathTemplate } from './path-template.ts';
 import { loadDocument } from './spec/document.ts';
 import { type SchemaValidators, validatorsFor } from './spec/validators.ts';
 import type { ProjectApiKey } from './types.ts';
@@ -21,7 +22,14 @@ export interface ProjectApiKeyClientOptions {
   fetch?: Fetch;
   /** Abort a request (headers and body) after this long. */
   timeoutMs?: number;
+  /** Aborts every request: a run's deadline or an interrupt. */
+  signal?: AbortSignal;
+  /** The operation's path template, when the caller read it from its own document. */
+  path?: PathTemplate;
 }
+
+/** The operation's path as the document states it (test/client.test.ts holds it to the document). */
+export const RETRIEVE_PROJECT_API_KEY_PATH = '/organization/projects/{project_id}/api_keys/{key_id}';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -29,6 +37,7 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 export interface RawResponse {
   url: string;
   status: number;
+  statusText: string;
   headers: Record<string, string>;
   text: string;
 }
@@ -134,6 +143,8 @@ export class ProjectApiKeyClient {
   readonly #adminKey: string;
   readonly #fetch: Fetch;
   readonly #timeoutMs: number;
+  readonly #signal: AbortSignal | undefined;
+  readonly #path: PathTemplate;
 
   constructor(options: ProjectApiKeyClientOptions) {
     if (!URL.canParse(options.baseUrl)) throw new TypeError(`baseUrl is not a URL: ${options.baseUrl}`);
@@ -142,14 +153,17 @@ export class ProjectApiKeyClient {
     this.#adminKey = options.adminKey;
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#signal = options.signal;
+    this.#path = options.path ?? pathTemplate(RETRIEVE_PROJECT_API_KEY_PATH);
   }
 
-  /** `baseUrl` + `/organization/projects/{project_id}/api_keys/{key_id}`, keeping the base's path prefix. */
+  /**
+   * `baseUrl` + the operation's path, keeping the base's path prefix; each id is one percent-encoded
+   * segment (an id of `..` or `a/b` cannot change which resource is asked for).
+   */
   urlOf(projectId: string, keyId: string): string {
-    const url = new URL(this.#base);
-    const prefix = url.pathname.replace(/\/+$/, '');
-    url.pathname = `${prefix}/organization/projects/${encodeURIComponent(projectId)}/api_keys/${encodeURIComponent(keyId)}`;
-    return url.toString();
+    const prefix = this.#base.pathname.replace(/\/+$/, '');
+    return `${this.#base.origin}${prefix}${this.#path.expand([projectId, keyId])}`;
   }
 
   async retrieveProjectApiKey(projectId: string, keyId: string): Promise<ProjectApiKey> {
@@ -168,10 +182,18 @@ export class ProjectApiKeyClient {
       const response = await this.#fetch(url, {
         method: 'GET',
         headers: { Authorization: `Bearer ${this.#adminKey}`, Accept: 'application/json' },
-        signal: AbortSignal.timeout(this.#timeoutMs),
+        signal: this.#signal
+          ? AbortSignal.any([this.#signal, AbortSignal.timeout(this.#timeoutMs)])
+          : AbortSignal.timeout(this.#timeoutMs),
       });
       const text = await response.text();
-      return { url, status: response.status, headers: Object.fromEntries(response.headers), text };
+      return {
+        url,
+        status: response.status,
+        statusText: response.statusText,
+        headers: Object.fromEntries(response.headers),
+        text,
+      };
     } catch (error) {
       throw new TransportError(url, this.#redact(causeOf(error, this.#timeoutMs)));
     }
