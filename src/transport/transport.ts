@@ -4,7 +4,7 @@ import type { Attempt, Exchange } from '../conformance/result.ts';
 import { Redactor } from '../redact.ts';
 import { type AttemptRequest, type AttemptResult, performAttempt, type ReceivedResponse } from './attempt.ts';
 import { bodyExcerpt } from './excerpt.ts';
-import { resolvePolicy, type TransportPolicy } from './policy.ts';
+import { resolvePolicy, retryAfterCapMs, type TransportPolicy } from './policy.ts';
 import { ExchangeRecorder } from './recorder.ts';
 import { decideRedirect, REDIRECT_STATUSES, type RedirectMode } from './redirect.ts';
 import { isRetryable, type RetryDelay, retryDelay } from './retry.ts';
@@ -166,7 +166,13 @@ export const createTransport = (
       if (result.failure) attempt.error = redactor.text(result.failure.message);
       const outcome = result.failure ? result.failure.kind : result.response.status;
       if (retry >= policy.retries || !isRetryable(request.method, outcome)) return result;
-      const delay = retryDelay(retry, result.response?.headers ?? {}, policy, random, now());
+      const delay = retryDelay(
+        retry,
+        result.response?.headers ?? {},
+        { ...policy, maxRetryAfterMs: retryAfterCapMs(policy) },
+        random,
+        now(),
+      );
       const why = result.failure ? result.failure.message : statusLine(result.response);
       attempt.error = redactor.text(`${why}; ${waitReason(delay)}`);
       attempt.waitMs = delay.ms;

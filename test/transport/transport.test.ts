@@ -164,15 +164,23 @@ describe('createTransport: server hints on when to retry', () => {
     {
       description: 'Retry-After as an HTTP date',
       headers: { 'retry-after': new Date(now + 3000).toUTCString() },
+      policy: { timeoutMs: 10_000 },
       wait: 3000,
       note: /Retry-After: \w{3}, /,
     },
     {
       description: 'Retry-After: 120 cut to maxRetryAfterMs',
       headers: { 'retry-after': '120' },
-      policy: { maxRetryAfterMs: 5000 },
+      policy: { maxRetryAfterMs: 5000, timeoutMs: 10_000 },
       wait: 5000,
       note: /capped at 5000 ms/,
+    },
+    {
+      description: 'Retry-After: 60 cut to the per-attempt timeout',
+      headers: { 'retry-after': '60' },
+      policy: { timeoutMs: 1000 },
+      wait: 1000,
+      note: /capped at 1000 ms/,
     },
     {
       description: 'an unreadable Retry-After: backoff instead',
