@@ -40,6 +40,11 @@ export interface Exchange {
   error?: string;
   /** What the transport policy decided that a reader should know, e.g. a redirect it did not follow. */
   note?: string;
+  /**
+   * Where a credential the request carried came back in a response (`header location`, `body`,
+   * `status text`), as sent or encoded: a security error whatever the status.
+   */
+  secretEchoes?: string[];
 }
 
 export interface CheckResult {

@@ -62,6 +62,7 @@ export const REPORT_KEY_ORDER = {
     'durationMs',
     'error',
     'note',
+    'secretEchoes',
   ]),
   request: keyOrder<ExchangeRequest>()(['method', 'url', 'headers']),
   response: keyOrder<ExchangeResponse>()(['status', 'headers', 'bodyExcerpt', 'bodyBytes', 'truncated']),

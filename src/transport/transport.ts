@@ -2,6 +2,7 @@ import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import type { Attempt, Exchange } from '../conformance/result.ts';
 import { Redactor } from '../redact.ts';
+import { containsSecret } from '../secret-forms.ts';
 import { type AttemptRequest, type AttemptResult, performAttempt, type ReceivedResponse } from './attempt.ts';
 import { bodyExcerpt } from './excerpt.ts';
 import { resolvePolicy, retryAfterCapMs, type TransportPolicy } from './policy.ts';
@@ -141,11 +142,24 @@ export const createTransport = (
     }
   };
 
-  /** One request with its retries: the attempts and the last attempt's result. */
+  /** Where a response carries a secret this transport knows (a credential it sent), in any echoed form. */
+  const echoesIn = (response: ReceivedResponse, places: Set<string>): void => {
+    const secrets = redactor.secrets;
+    if (secrets.length === 0) return;
+    const holds = (text: string) => secrets.some((secret) => containsSecret(text, secret));
+    if (holds(response.statusText)) places.add('status text');
+    for (const [name, value] of response.headerPairs) {
+      if (holds(name) || holds(value)) places.add(`header ${name.toLowerCase()}`);
+    }
+    if (holds(response.body.toString('utf8'))) places.add('body');
+  };
+
+  /** One request with its retries: the attempts and the last attempt's result; echoes go into `echoes`. */
   const attemptWithRetries = async (
     request: AttemptRequest,
     attempts: Attempt[],
     signal: AbortSignal | undefined,
+    echoes: Set<string>,
   ): Promise<AttemptResult> => {
     for (let retry = 0; ; retry++) {
       const startedAt = now();
@@ -162,7 +176,10 @@ export const createTransport = (
       } finally {
         attempt.durationMs = now() - startedAt;
       }
-      if (result.response) attempt.status = result.response.status;
+      if (result.response) {
+        attempt.status = result.response.status;
+        echoesIn(result.response, echoes);
+      }
       if (result.failure) attempt.error = redactor.text(result.failure.message);
       const outcome = result.failure ? result.failure.kind : result.response.status;
       if (retry >= policy.retries || !isRetryable(request.method, outcome)) return result;
@@ -189,6 +206,7 @@ export const createTransport = (
   ): Promise<{ result: AttemptResult; exchange: Exchange; next?: AttemptRequest }> => {
     const startedAt = now();
     const attempts: Attempt[] = [];
+    const echoes = new Set<string>();
     const record = (result: AttemptResult | undefined, extra: Partial<Exchange>): Exchange => {
       const response = result?.response;
       return recorder.record({
@@ -210,12 +228,13 @@ export const createTransport = (
         attempts,
         durationMs: now() - startedAt,
         ...(result?.failure && { error: redactor.text(result.failure.message) }),
+        ...(echoes.size > 0 && { secretEchoes: [...echoes] }),
         ...extra,
       });
     };
     let result: AttemptResult;
     try {
-      result = await attemptWithRetries(request, attempts, signal);
+      result = await attemptWithRetries(request, attempts, signal, echoes);
     } catch (reason) {
       record(undefined, { error: 'aborted by the caller' });
       throw reason;
