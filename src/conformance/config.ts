@@ -1,10 +1,13 @@
 import { parseFlags, UsageError } from '../cli/usage.ts';
+import type { PactSource } from '../contract/pact.ts';
 import { CONTRACT_PATH } from '../contract/pact-file.ts';
 import { DEFAULT_SPEC_PATH } from '../spec/document.ts';
 
 /** The committed pact the consumer tests produce. */
 export const DEFAULT_PACT_PATH = CONTRACT_PATH;
 export const DEFAULT_REPORT_DIR = 'reports';
+/** The whole run's deadline: past it the run stops, writes what it has, marked incomplete, and exits 1. */
+export const DEFAULT_MAX_TIME_MS = 300_000;
 
 /** Ids on the target for the provider states; a state whose ids are missing is skipped, not passed. */
 export interface TargetIds {
@@ -24,12 +27,14 @@ export interface RunConfig {
   retries: number;
   strict: boolean;
   specPath: string;
-  pactPath: string;
+  /** The pacts to verify, each in its own verifier run, in this order. */
+  pacts: PactSource[];
+  maxTimeMs: number;
 }
 
 export const USAGE = `usage: npm run conformance -- [--base-url URL] [--project-id ID] [--user-key-id ID]
-  [--service-account-key-id ID] [--report-dir DIR] [--timeout MS] [--retries N] [--strict]
-  [--spec FILE] [--pact FILE]
+  [--service-account-key-id ID] [--report-dir DIR] [--timeout MS] [--retries N] [--max-time MS]
+  [--strict] [--spec FILE] [--pact FILE]...
 The admin key is read from the environment variable OPENAI_ADMIN_KEY only.`;
 
 const integerFlag = (name: string, value: string | undefined, fallback: number, min: number): number => {
@@ -67,9 +72,10 @@ export const parseRunConfig = (argv: string[], env: NodeJS.ProcessEnv): RunConfi
       'report-dir': { type: 'string' },
       timeout: { type: 'string' },
       retries: { type: 'string' },
+      'max-time': { type: 'string' },
       strict: { type: 'boolean', default: false },
       spec: { type: 'string' },
-      pact: { type: 'string' },
+      pact: { type: 'string', multiple: true },
       help: { type: 'boolean', default: false },
     },
   });
@@ -95,6 +101,7 @@ export const parseRunConfig = (argv: string[], env: NodeJS.ProcessEnv): RunConfi
     retries: integerFlag('retries', values.retries, 2, 0),
     strict: values.strict,
     specPath: values.spec ?? DEFAULT_SPEC_PATH,
-    pactPath: values.pact ?? DEFAULT_PACT_PATH,
+    pacts: (values.pact ?? [DEFAULT_PACT_PATH]).map((path) => ({ path })),
+    maxTimeMs: integerFlag('max-time', values['max-time'], DEFAULT_MAX_TIME_MS, 1),
   };
 };

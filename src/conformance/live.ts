@@ -9,26 +9,30 @@ import { checkIdentity, checkOwnerAgreement, checkRedaction } from './semantic.t
 
 // Checks of one live exchange with the target. Pure: what came back in, named checks out.
 
+/** What the recorded exchanges of a request say beyond the answer itself. */
+interface Recorded {
+  attempts: number;
+  exchangeIds: string[];
+  /** Where a credential the request carried came back (any hop, any attempt): `header location`, `body`. */
+  echoes: string[];
+}
+
 /** What the target answered, or why it did not. */
 export type LiveOutcome =
-  | {
+  | (Recorded & {
       kind: 'response';
       /** The URL the request went to, for judging where a redirect points. */
       url: string;
       status: number;
       headers: Record<string, string>;
       text: string;
-      attempts: number;
-      exchangeIds: string[];
-    }
-  | { kind: 'failure'; message: string; attempts: number; exchangeIds: string[] };
+    })
+  | (Recorded & { kind: 'failure'; message: string });
 
 export interface LiveContext {
   validators: SchemaValidators;
   ownerKinds: readonly string[];
   strict: boolean;
-  /** Secrets that must never come back in a body. */
-  secrets: readonly string[];
 }
 
 /** What each category checks of a live answer: check names read as sentences about the state. */
@@ -42,6 +46,7 @@ const CHECK_NAMES: Record<CheckCategory, (label: string) => string> = {
 };
 
 const UNKNOWN_KEY_CHECK = "unknown key: answered 404 with OpenAI's error body";
+const UNKNOWN_KEY_SECURITY = 'unknown key: nothing secret is exposed';
 const INVALID_KEY_CHECK = 'invalid admin key: refused with 401 or 403';
 
 /** Short names for the states, for check names a person scans. */
@@ -116,10 +121,17 @@ const transportOf = (outcome: LiveOutcome, expected: (status: number) => string 
   return { findings, json };
 };
 
-const echoedSecrets = (text: string, secrets: readonly string[]): Finding[] =>
-  secrets.some((secret) => secret !== '' && text.includes(secret))
-    ? [error('', 'secretEchoed', 'the response body contains the admin key that was sent')]
-    : [];
+/** A credential the request carried came back, anywhere in any response of its exchanges, in any form. */
+const echoedSecrets = (outcome: LiveOutcome): Finding[] =>
+  outcome.echoes.length === 0
+    ? []
+    : [
+        error(
+          '',
+          'secretEchoed',
+          `the response echoes the key the request was sent with (${outcome.echoes.join(', ')}); reports show it redacted`,
+        ),
+      ];
 
 /** A redirect to another origin: the policy does not follow it, so the admin key stays where it was sent. */
 const crossOriginRedirect = (outcome: LiveOutcome): Finding[] => {
@@ -159,17 +171,16 @@ export const checkRetrievedKey = (
   const drafts = [check('transport', label, transport.findings, outcome)];
   const reason = whyNoKey(outcome, transport.json);
   if (reason) {
-    const redirect = crossOriginRedirect(outcome);
+    const security = [...crossOriginRedirect(outcome), ...echoedSecrets(outcome)];
     drafts.push(skipped('schema', label, reason, outcome), skipped('semantic', label, reason, outcome));
     drafts.push(
-      redirect.length > 0
-        ? check('security', label, redirect, outcome)
+      security.length > 0
+        ? check('security', label, security, outcome)
         : skipped('security', label, reason, outcome),
     );
     return drafts;
   }
   const body = transport.json;
-  const text = outcome.kind === 'response' ? outcome.text : '';
   drafts.push(
     check(
       'schema',
@@ -183,7 +194,7 @@ export const checkRetrievedKey = (
       [...checkOwnerAgreement(body, context.ownerKinds), ...checkIdentity(body, keyId)],
       outcome,
     ),
-    check('security', label, [...checkRedaction(body), ...echoedSecrets(text, context.secrets)], outcome),
+    check('security', label, [...checkRedaction(body), ...echoedSecrets(outcome)], outcome),
   );
   return drafts;
 };
@@ -200,7 +211,10 @@ const errorShapeFindings = (json: unknown): Finding[] =>
         },
       ];
 
-/** A key that cannot exist: 404 with OpenAI's error body. Anything 2xx means the id is not checked. */
+/**
+ * A key that cannot exist: 404 with OpenAI's error body (anything 2xx means the id is not checked), and
+ * the admin key not echoed in it.
+ */
 export const checkUnknownKey = (outcome: LiveOutcome): Draft[] => {
   const label = STATE_LABELS.unknownKey;
   const transport = transportOf(outcome, (status) => {
@@ -216,14 +230,17 @@ export const checkUnknownKey = (outcome: LiveOutcome): Draft[] => {
       outcome,
       UNKNOWN_KEY_CHECK,
     ),
+    check('security', label, echoedSecrets(outcome), outcome, UNKNOWN_KEY_SECURITY),
   ];
 };
 
 /** An admin key that is not valid is refused (401, or 403 as the real service sometimes says). */
 export const checkInvalidAdminKey = (outcome: LiveOutcome): Draft[] => {
   const label = STATE_LABELS.invalidAdminKey;
-  if (outcome.kind === 'failure')
-    return [check('security', label, [error('', 'transport', outcome.message)], outcome, INVALID_KEY_CHECK)];
+  if (outcome.kind === 'failure') {
+    const findings = [error('', 'transport', outcome.message), ...echoedSecrets(outcome)];
+    return [check('security', label, findings, outcome, INVALID_KEY_CHECK)];
+  }
   const findings: Finding[] = [];
   if (outcome.status >= 200 && outcome.status < 300) {
     findings.push(
@@ -244,5 +261,13 @@ export const checkInvalidAdminKey = (outcome: LiveOutcome): Draft[] => {
   } catch {
     json = undefined;
   }
-  return [check('security', label, [...findings, ...errorShapeFindings(json)], outcome, INVALID_KEY_CHECK)];
+  return [
+    check(
+      'security',
+      label,
+      [...findings, ...echoedSecrets(outcome), ...errorShapeFindings(json)],
+      outcome,
+      INVALID_KEY_CHECK,
+    ),
+  ];
 };

@@ -1,6 +1,6 @@
 import type { ConformanceResult } from '../conformance/result.ts';
 import { redactResult } from './redact.ts';
-import { findingLine, leadingFinding, oneLine, plural } from './text.ts';
+import { findingLine, leadingFinding, oneLine, pactPrefix, plural } from './text.ts';
 import type { ReportPaths } from './write.ts';
 
 /** Failing checks named on the console; the reports list the rest. */
@@ -17,13 +17,19 @@ export const renderConsoleSummary = (given: ConformanceResult, paths: ReportPath
   const retried = result.checks.filter((c) => c.status !== 'fail' && (c.attempts ?? 1) > 1);
   const lines = [
     `Conformance ${result.verdict.toUpperCase()}${
-      result.complete ? '' : ` (incomplete: ${oneLine(result.incompleteReason ?? 'no reason given')})`
+      result.complete
+        ? result.incompleteReason
+          ? ` (${oneLine(result.incompleteReason)})`
+          : ''
+        : ` (incomplete: ${oneLine(result.incompleteReason ?? 'no reason given')})`
     }: ${oneLine(result.target.baseUrl)}`,
     `${passed} passed, ${failed} failed, ${plural(warnings, 'warning')}, ${skipped} skipped`,
     ...failing.slice(0, CONSOLE_FAILING_CHECKS).map((check) => {
       const lead = leadingFinding(check);
       const more = check.findings.length > 1 ? ` (+${check.findings.length - 1} more)` : '';
-      return `  FAIL ${check.category}: ${oneLine(check.name)}${lead ? ` — ${findingLine(lead)}${more}` : ''}`;
+      return `  FAIL ${oneLine(pactPrefix(result, check))}${check.category}: ${oneLine(check.name)}${
+        lead ? ` — ${findingLine(lead)}${more}` : ''
+      }`;
     }),
     ...(failing.length > CONSOLE_FAILING_CHECKS
       ? [`  …and ${failing.length - CONSOLE_FAILING_CHECKS} more failing checks`]

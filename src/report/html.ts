@@ -9,6 +9,7 @@ import type { Finding } from '../finding.ts';
 import { redactResult } from './redact.ts';
 import {
   byCategory,
+  byPact,
   displayPointer,
   elapsedMs,
   hasFindingsToShow,
@@ -137,8 +138,10 @@ const checkRows = (check: CheckResult, index: number): string => {
   return rows.join('\n');
 };
 
-const categorySections = (checks: readonly CheckResult[]): string => {
-  const indexOf = new Map(checks.map((c, i) => [c, i]));
+const categorySections = (
+  checks: readonly CheckResult[],
+  indexOf: ReadonlyMap<CheckResult, number>,
+): string => {
   return byCategory(checks)
     .map(([category, group]) => {
       const tally = (['fail', 'warn', 'pass', 'skip'] as const)
@@ -202,7 +205,8 @@ ${body}
 /** `report.html`: verdict banner, run facts, counts, checks by category with findings, exchanges. */
 export const renderHtml = (given: ConformanceResult): string => {
   const result = redactResult(given);
-  const { verdict, summary, target, spec, pact } = result;
+  const { verdict, summary, target, spec, pacts } = result;
+  const indexOf = new Map(result.checks.map((c, i) => [c, i]));
   const elapsed = elapsedMs(result.startedAt, result.finishedAt);
   const failing = result.checks.map((c, i) => [c, i] as const).filter(([c]) => c.status === 'fail');
   const title = `Conformance ${verdict.toUpperCase()}${result.complete ? '' : ' (incomplete)'}: ${target.baseUrl}`;
@@ -242,7 +246,14 @@ ${incomplete}
 <dl class="meta">
 <dt>Target</dt><dd>${code(target.baseUrl)}${target.reference ? ' reference provider' : ''}</dd>
 <dt>Spec</dt><dd>${code(spec.path)} version ${escapeHtml(spec.version)}, sha256 <code title="${escapeHtml(spec.sha256)}">${escapeHtml(shortSha(spec.sha256))}</code></dd>
-<dt>Pact</dt><dd>${code(pact.path)}, sha256 <code title="${escapeHtml(pact.sha256)}">${escapeHtml(shortSha(pact.sha256))}</code></dd>
+${pacts
+  .map(
+    (pact) =>
+      `<dt>Pact${pacts.length > 1 ? ` ${escapeHtml(pact.id)}` : ''}</dt><dd>${code(pact.path)} (${escapeHtml(
+        `${pact.consumer} → ${pact.provider}`,
+      )}${pact.pending || pact.wip ? ', pending' : ''}), sha256 <code title="${escapeHtml(pact.sha256)}">${escapeHtml(shortSha(pact.sha256))}</code></dd>`,
+  )
+  .join('\n')}
 <dt>Started</dt><dd>${escapeHtml(result.startedAt)}</dd>
 <dt>Finished</dt><dd>${escapeHtml(result.finishedAt)}${elapsed === undefined ? '' : ` (${humanDuration(elapsed)})`}</dd>
 </dl>
@@ -250,8 +261,16 @@ ${incomplete}
 ${counts.map(([status, n, label]) => `<div class="count ${status}" data-count="${label}"><span class="n">${n}</span>${label}</div>`).join('\n')}
 </div>
 ${attention}
-<h2>Checks</h2>
-${result.checks.length === 0 ? '<p class="muted">No check ran.</p>' : categorySections(result.checks)}
+${
+  result.checks.length === 0
+    ? '<h2>Checks</h2>\n<p class="muted">No check ran.</p>'
+    : byPact(result)
+        .map(
+          (group) =>
+            `<h2>Checks${group.title ? ` of ${escapeHtml(group.title)}` : ''}</h2>\n${categorySections(group.checks, indexOf)}`,
+        )
+        .join('\n')
+}
 <h2>Exchanges</h2>
 ${
   result.exchanges.length === 0

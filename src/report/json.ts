@@ -4,6 +4,7 @@ import type {
   ConformanceResult,
   ConformanceSummary,
   Exchange,
+  PactRecord,
 } from '../conformance/result.ts';
 import type { Finding } from '../finding.ts';
 import { redactResult } from './redact.ts';
@@ -32,7 +33,7 @@ export const REPORT_KEY_ORDER = {
     'summary',
     'target',
     'spec',
-    'pact',
+    'pacts',
     'startedAt',
     'finishedAt',
     'checks',
@@ -41,7 +42,17 @@ export const REPORT_KEY_ORDER = {
   summary: keyOrder<ConformanceSummary>()(['passed', 'failed', 'warnings', 'skipped']),
   target: keyOrder<ConformanceResult['target']>()(['baseUrl', 'reference']),
   spec: keyOrder<ConformanceResult['spec']>()(['path', 'version', 'sha256']),
-  pact: keyOrder<ConformanceResult['pact']>()(['path', 'sha256']),
+  pact: keyOrder<PactRecord>()([
+    'id',
+    'path',
+    'sha256',
+    'consumer',
+    'provider',
+    'consumerVersion',
+    'url',
+    'pending',
+    'wip',
+  ]),
   check: keyOrder<CheckResult>()([
     'name',
     'category',
@@ -51,6 +62,7 @@ export const REPORT_KEY_ORDER = {
     'skipReason',
     'attempts',
     'exchangeIds',
+    'pact',
   ]),
   finding: keyOrder<Finding>()(['pointer', 'message', 'severity', 'keyword']),
   exchange: keyOrder<Exchange>()([
@@ -77,7 +89,7 @@ const NESTED: Partial<Record<Shape, Record<string, Shape>>> = {
     summary: 'summary',
     target: 'target',
     spec: 'spec',
-    pact: 'pact',
+    pacts: 'pact',
     checks: 'check',
     exchanges: 'exchange',
   },

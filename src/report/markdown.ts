@@ -3,11 +3,13 @@ import type { Finding } from '../finding.ts';
 import { redactResult } from './redact.ts';
 import {
   byCategory,
+  byPact,
   displayPointer,
   elapsedMs,
   hasFindingsToShow,
   humanDuration,
   oneLine,
+  pactPrefix,
   passedAfterRetries,
   shortSha,
 } from './text.ts';
@@ -48,7 +50,8 @@ const table = (
   rows: readonly (string | number)[][],
 ) => [row(head), row(align.map((a) => (a === 'r' ? '---:' : '---'))), ...rows.map(row)].join('\n');
 
-const checkLabel = (check: CheckResult): string => `${check.category}: ${markdownText(check.name)}`;
+const checkLabel = (result: ConformanceResult, check: CheckResult): string =>
+  `${markdownText(pactPrefix(result, check))}${check.category}: ${markdownText(check.name)}`;
 
 const attemptsCell = (check: CheckResult): string =>
   check.attempts === undefined ? '' : `${check.attempts}${passedAfterRetries(check) ? ' (retried)' : ''}`;
@@ -61,11 +64,11 @@ const findingRows = (findings: readonly Finding[]) =>
     f.keyword ? markdownText(f.keyword) : '',
   ]);
 
-const findingsOf = (check: CheckResult): string[] => {
+const findingsOf = (result: ConformanceResult, check: CheckResult): string[] => {
   const shown = check.findings.slice(0, MARKDOWN_FINDINGS_PER_CHECK);
   const hidden = check.findings.length - shown.length;
   return [
-    `#### ${STATUS_WORD[check.status]} ${checkLabel(check)}`,
+    `#### ${STATUS_WORD[check.status]} ${checkLabel(result, check)}`,
     '',
     table(['Severity', 'Pointer', 'Message', 'Keyword'], ['l', 'l', 'l', 'l'], findingRows(shown)),
     ...(hidden > 0 ? ['', `…and ${hidden} more findings in report.html.`] : []),
@@ -76,7 +79,7 @@ const findingsOf = (check: CheckResult): string[] => {
 /** `summary.md`: the verdict, the counts, every check, and what failing and warning checks found. */
 export const renderMarkdown = (given: ConformanceResult): string => {
   const result = redactResult(given);
-  const { summary, target, spec, pact } = result;
+  const { summary, target, spec, pacts } = result;
   const elapsed = elapsedMs(result.startedAt, result.finishedAt);
   const withFindings = result.checks.filter(hasFindingsToShow);
   const skipped = result.checks.filter((c) => c.status === 'skip');
@@ -91,7 +94,12 @@ export const renderMarkdown = (given: ConformanceResult): string => {
     '',
     `- Target: ${markdownCode(target.baseUrl)}${target.reference ? ' (the reference provider)' : ''}`,
     `- Spec: ${markdownCode(spec.path)} version ${markdownText(spec.version)}, sha256 ${markdownCode(shortSha(spec.sha256))}`,
-    `- Pact: ${markdownCode(pact.path)}, sha256 ${markdownCode(shortSha(pact.sha256))}`,
+    ...pacts.map(
+      (pact) =>
+        `- Pact${pacts.length > 1 ? ` ${markdownCode(pact.id)}` : ''}: ${markdownCode(pact.path)} (${markdownText(
+          `${pact.consumer} → ${pact.provider}`,
+        )}${pact.pending || pact.wip ? ', pending' : ''}), sha256 ${markdownCode(shortSha(pact.sha256))}`,
+    ),
     `- Run: ${markdownText(result.startedAt)} to ${markdownText(result.finishedAt)}${
       elapsed === undefined ? '' : ` (${humanDuration(elapsed)})`
     }`,
@@ -104,30 +112,34 @@ export const renderMarkdown = (given: ConformanceResult): string => {
     '',
     '### Checks',
     '',
-    result.checks.length === 0
-      ? 'No check ran.'
-      : table(
-          ['Category', 'Check', 'Status', 'Findings', 'Attempts', 'Time'],
-          ['l', 'l', 'l', 'r', 'r', 'r'],
-          byCategory(result.checks)
-            .flatMap(([, checks]) => checks)
-            .map((c) => [
-              c.category,
-              markdownText(c.name),
-              STATUS_WORD[c.status],
-              c.findings.length,
-              attemptsCell(c),
-              humanDuration(c.durationMs),
-            ]),
-        ),
-    '',
+    ...(result.checks.length === 0
+      ? ['No check ran.', '']
+      : byPact(result).flatMap((group) => [
+          ...(group.title ? [`#### Checks of ${markdownText(group.title)}`, ''] : []),
+          table(
+            ['Category', 'Check', 'Status', 'Findings', 'Attempts', 'Time'],
+            ['l', 'l', 'l', 'r', 'r', 'r'],
+            byCategory(group.checks)
+              .flatMap(([, checks]) => checks)
+              .map((c) => [
+                c.category,
+                markdownText(c.name),
+                STATUS_WORD[c.status],
+                c.findings.length,
+                attemptsCell(c),
+                humanDuration(c.durationMs),
+              ]),
+          ),
+          '',
+        ])),
   ];
-  if (withFindings.length > 0) lines.push('### Findings', '', ...withFindings.flatMap(findingsOf));
+  if (withFindings.length > 0)
+    lines.push('### Findings', '', ...withFindings.flatMap((check) => findingsOf(result, check)));
   if (skipped.length > 0) {
     lines.push(
       '### Skipped',
       '',
-      ...skipped.map((c) => `- ${checkLabel(c)}: ${markdownText(c.skipReason ?? 'no reason given')}`),
+      ...skipped.map((c) => `- ${checkLabel(result, c)}: ${markdownText(c.skipReason ?? 'no reason given')}`),
       '',
     );
   }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { runConformanceCli } from '../../src/cli/conformance.ts';
-import type { ConformanceResult } from '../../src/conformance/result.ts';
+import { type ConformanceResult, NO_KEY_BODY_REASON } from '../../src/conformance/result.ts';
 import {
   conformanceFlags,
   type RunningReferenceProvider,
@@ -80,7 +80,16 @@ describe('npm run conformance', function () {
     const dir = join(scratch, 'skips');
     try {
       const result = await run(
-        ['--base-url', provider.url, '--project-id', provider.seed.projectId, '--report-dir', dir],
+        [
+          '--base-url',
+          provider.url,
+          '--project-id',
+          provider.seed.projectId,
+          '--user-key-id',
+          provider.seed.userKeyId,
+          '--report-dir',
+          dir,
+        ],
         { OPENAI_ADMIN_KEY: canary },
       );
       expect(result.code, result.stderr).to.equal(0);
@@ -88,10 +97,30 @@ describe('npm run conformance', function () {
       await provider.close();
     }
     const skipped = readResult(dir).checks.filter((c) => c.status === 'skip');
-    expect(skipped.map((c) => c.category)).to.include.members(['pact', 'pact', 'transport', 'transport']);
-    for (const check of skipped)
-      expect(check.skipReason, check.name).to.match(/--(user|service-account)-key-id/);
+    expect(skipped.map((c) => c.category)).to.have.members(['pact', 'transport']);
+    for (const check of skipped) expect(check.skipReason, check.name).to.match(/--service-account-key-id/);
   });
+
+  // Only --project-id: the probes run, but no key body is ever checked, so a wrong enum would go unseen.
+  for (const fault of ['wrong-enum', 'unredacted-key'] as const) {
+    it(`fails when no key body was checked, saying which flag to give (a ${fault} provider)`, async () => {
+      const provider = await startReferenceProvider({ adminKey: canary, fault });
+      const dir = join(scratch, `no-key-${fault}`);
+      try {
+        const result = await run(
+          ['--base-url', provider.url, '--project-id', provider.seed.projectId, '--report-dir', dir],
+          { OPENAI_ADMIN_KEY: canary },
+        );
+        expect(result.code).to.equal(1);
+        expect(result.stdout).to.include(NO_KEY_BODY_REASON);
+      } finally {
+        await provider.close();
+      }
+      const report = readResult(dir);
+      expect([report.verdict, report.incompleteReason]).to.deep.equal(['fail', NO_KEY_BODY_REASON]);
+      expect(report.checks.filter((c) => c.category === 'pact' && c.status === 'pass')).to.have.length(2);
+    });
+  }
 
   it('fails, saying why, when no id is given and so nothing about the target could be checked', async () => {
     const provider = await startReferenceProvider({ adminKey: canary });
@@ -107,7 +136,7 @@ describe('npm run conformance', function () {
     const report = readResult(dir);
     expect(report.verdict).to.equal('fail');
     expect(report.summary.failed).to.equal(0);
-    expect(report.incompleteReason).to.match(/nothing was verified against the target/);
+    expect(report.incompleteReason).to.equal(NO_KEY_BODY_REASON);
   });
 
   it('on SIGTERM writes what it gathered, marked incomplete, and exits 143', async () => {

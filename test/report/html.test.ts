@@ -188,7 +188,7 @@ describe('renderHtml in headless Chromium', function () {
     expect(meta)
       .to.include(result.target.baseUrl)
       .and.to.include(result.spec.path)
-      .and.to.include(result.pact.path);
+      .and.to.include(result.pacts[0]?.path);
     expect(meta).to.include(result.spec.sha256.slice(0, 12)).and.not.to.include(result.spec.sha256);
   });
 });
