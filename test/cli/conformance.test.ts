@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { runConformanceCli } from '../../src/cli/conformance.ts';
 import { type ConformanceResult, NO_KEY_BODY_REASON } from '../../src/conformance/result.ts';
+import { CONTRACT_PATH } from '../../src/contract/pact-file.ts';
 import {
   conformanceFlags,
   type RunningReferenceProvider,
@@ -39,6 +40,10 @@ describe('npm run conformance', function () {
   describe('bad usage or configuration: exit 2, one line, no stack trace, no key', () => {
     const notJson = join(scratch, 'not-a-pact.json');
     writeFileSync(notJson, '<html>');
+    const notObjects = join(scratch, 'not-objects.json');
+    writeFileSync(notObjects, '{"interactions": [1, null]}');
+    const empty = join(scratch, 'empty.json');
+    writeFileSync(empty, '{"interactions": []}');
     const cases: [string, string[], NodeJS.ProcessEnv, RegExp][] = [
       ['a base URL without OPENAI_ADMIN_KEY', ['--base-url', 'http://127.0.0.1:9'], {}, /OPENAI_ADMIN_KEY/],
       ['a bad URL', ['--base-url', 'http//nope'], { OPENAI_ADMIN_KEY: canary }, /--base-url/],
@@ -51,6 +56,14 @@ describe('npm run conformance', function () {
       ],
       ['a pact that is not there', ['--pact', join(scratch, 'none.json')], {}, /cannot use pact .*ENOENT/],
       ['a pact that is not JSON', ['--pact', notJson], {}, /cannot use pact .*not a pact file/],
+      [
+        'a pact whose interactions are not objects',
+        ['--pact', notObjects],
+        {},
+        /interaction 0 is 1, not an object/,
+      ],
+      ['a pact with no interactions', ['--pact', empty], {}, /no interactions: nothing to verify/],
+      ['a second pact that is bad', ['--pact', CONTRACT_PATH, '--pact', empty], {}, /empty\.json/],
     ];
     for (const [label, argv, env, message] of cases) {
       it(label, async () => {
@@ -139,6 +152,33 @@ describe('npm run conformance', function () {
     expect(report.incompleteReason).to.equal(NO_KEY_BODY_REASON);
   });
 
+  it('stops at --max-time: says the worst case up front, shows the request in flight, writes incomplete reports, exits 1', async () => {
+    const provider = await startReferenceProvider({ adminKey: canary, fault: 'hang' });
+    const dir = join(scratch, 'deadline');
+    let result: Awaited<ReturnType<typeof run>>;
+    try {
+      result = await run(
+        [...conformanceFlags(provider), '--report-dir', dir, '--timeout', '60000', '--max-time', '500'],
+        { OPENAI_ADMIN_KEY: canary },
+      );
+    } finally {
+      await provider.close();
+    }
+    expect(result.code).to.equal(1);
+    const lines = result.stdout.split('\n');
+    const worst = lines.findIndex((l) => l.startsWith('worst case '));
+    const request = lines.findIndex((l) => / GET http:\/\/127\.0\.0\.1:\d+\/organization\//.test(l));
+    expect(worst, result.stdout).to.be.greaterThan(-1);
+    expect(request, result.stdout).to.be.greaterThan(worst);
+    expect(lines[worst]).to.match(/--max-time stops the run at 0\.5 s/);
+    expect(result.stderr)
+      .to.match(/--max-time 500 ms reached/)
+      .and.not.to.match(/internal error/);
+    const report = readResult(dir);
+    expect([report.complete, report.verdict]).to.deep.equal([false, 'fail']);
+    expect(report.incompleteReason).to.equal('stopped at --max-time 500 ms before every check had run');
+  });
+
   it('on SIGTERM writes what it gathered, marked incomplete, and exits 143', async () => {
     const provider = await startReferenceProvider({ adminKey: canary, fault: 'hang' });
     const dir = join(scratch, 'terminated');
@@ -210,6 +250,7 @@ describe('npm run conformance', function () {
       expect(result.complete).to.equal(false);
       expect(result.incompleteReason).to.equal('interrupted by SIGINT');
       expect(result.verdict).to.equal('fail');
+      expect(output.join('')).not.to.match(/internal error/);
       expect(result.checks.map((c) => c.category)).to.include('contract');
       for (const file of Object.values(REPORT_FILES)) {
         expect(readFileSync(join(dir, file), 'utf8')).not.to.contain(canary);
