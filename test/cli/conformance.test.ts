@@ -215,6 +215,7 @@ describe('npm run conformance', function () {
       'fail',
     ]);
     expect(stdout.join('')).to.contain('interrupted by SIGTERM').and.not.contain(canary);
+    expect(stdout.join(''), 'one result, one writer').not.to.match(/internal error/);
   });
 
   describe('as a process', () => {
