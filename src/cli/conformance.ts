@@ -5,7 +5,6 @@ import type { ConformanceRun, RunEnvironment } from '../conformance/run.ts';
 import { PactFileError } from '../contract/pact.ts';
 import { PactCliMissingError } from '../contract/pact-cli.ts';
 import { redactSecrets } from '../redact.ts';
-import { SpecError } from '../spec/document.ts';
 import { type ConsoleIO, EXIT, processIO, UsageError } from './usage.ts';
 
 /** Exit codes of an interrupted run, as shells report a death by that signal. */
@@ -95,6 +94,8 @@ export const runConformanceCli = async (
         log: (line) => io.stdout(`${line}\n`),
       });
     } catch (error) {
+      // Loaded by the run by now: the document module is only asked which error this is.
+      const { SpecError } = await import('../spec/document.ts');
       if (
         error instanceof SpecError ||
         error instanceof PactFileError ||

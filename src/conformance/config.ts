@@ -1,7 +1,7 @@
 import { parseFlags, UsageError } from '../cli/usage.ts';
 import type { PactSource } from '../contract/pact.ts';
 import { CONTRACT_PATH } from '../contract/pact-file.ts';
-import { DEFAULT_SPEC_PATH } from '../spec/document.ts';
+import { DEFAULT_SPEC_PATH } from '../spec/default-path.ts';
 
 /** The committed pact the consumer tests produce. */
 export const DEFAULT_PACT_PATH = CONTRACT_PATH;

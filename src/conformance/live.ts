@@ -1,4 +1,4 @@
-import type { StateKey } from '../contract/states.ts';
+import { STATE_LABELS, type StateKey } from '../contract/states.ts';
 import type { Finding } from '../finding.ts';
 import { isJsonMediaType } from '../media-type.ts';
 import { asOpenAIError } from '../openai-error.ts';
@@ -49,13 +49,7 @@ const UNKNOWN_KEY_CHECK = "unknown key: answered 404 with OpenAI's error body";
 const UNKNOWN_KEY_SECURITY = 'unknown key: nothing secret is exposed';
 const INVALID_KEY_CHECK = 'invalid admin key: refused with 401 or 403';
 
-/** Short names for the states, for check names a person scans. */
-export const STATE_LABELS: Record<StateKey, string> = {
-  userKey: 'key owned by a user',
-  serviceAccountKey: 'key owned by a service account',
-  unknownKey: 'unknown key',
-  invalidAdminKey: 'invalid admin key',
-};
+export { STATE_LABELS } from '../contract/states.ts';
 
 const excerpt = (text: string): string => {
   const flat = text.replace(/\s+/g, ' ').trim();

@@ -1,24 +1,24 @@
-import { ProjectApiKeyClient, TransportError } from '../client.ts';
 import type { LoadedPact } from '../contract/pact.ts';
-import type { StateKey, StateParams } from '../contract/states.ts';
+import { STATE_KEYS, STATE_LABELS, type StateKey, type StateParams } from '../contract/states.ts';
 import type { StateAnswer, VerifyProgress, VerifyTarget } from '../contract/verify.ts';
+import { DEFAULT_SPEC_PATH } from '../spec/default-path.ts';
 import { resolvePolicy, type TransportPolicy, worstCaseMs } from '../transport/policy.ts';
 import { ExchangeRecorder } from '../transport/recorder.ts';
 import { createTransport, type Transport } from '../transport/transport.ts';
 import { CheckCollector } from './collector.ts';
 import type { RunConfig } from './config.ts';
-import { STATE_LABELS } from './live.ts';
 import type { ConformanceResult } from './result.ts';
-import { type CheckDraft, checkPactsAgainstSpec, lintSpecExamples } from './stages/contract.ts';
-import { LIVE_STATES, liveStage } from './stages/live.ts';
-import { type LoadedOpenApi, loadOpenApi, loadRunPacts } from './stages/load.ts';
+import type { CheckDraft } from './stages/contract.ts';
+import type { LoadedSpec } from './stages/load.ts';
+import { loadRunPacts } from './stages/pacts.ts';
 import { buildResult, displayPath } from './stages/result.ts';
 import { exchangeLabel, type VerifiedPact, verifyStage } from './stages/verify.ts';
 import { type ReferenceOptions, type RunTarget, startTarget } from './target.ts';
 
 // A conformance run as a pipeline of named stages: load → contract checks → verify → live checks →
 // result. Each stage is a function of its own (src/conformance/stages/); this file only wires them and
-// owns the run's resources (the target, the transport, the verifier started early).
+// owns the run's resources (the target, the transport, the verifier started early). The verifier
+// starts before the YAML parser, ajv and the checks are even loaded: they load while it starts.
 
 export { PactFileError } from '../contract/pact.ts';
 export { SKIP_REASONS, targetStateSetup } from './target.ts';
@@ -74,7 +74,7 @@ const tally = (checks: readonly CheckDraft[]): string => {
 
 /**
  * Prepares a run: loads and validates the pacts, starts the verifier on the first one (it starts in
- * milliseconds and waits for the target), then loads the document, so bad configuration fails before
+ * milliseconds and waits for the target), then reads the document, so bad configuration fails before
  * any traffic (PactFileError, SpecError). execute() then runs the remaining stages.
  */
 export const prepareConformanceRun = async (
@@ -108,15 +108,15 @@ export const prepareConformanceRun = async (
     signal,
   });
   firstVerification.catch(() => {}); // awaited in execute; a run stopped before that must not leave it unhandled
-  let openapi: LoadedOpenApi;
+  let loaded: LoadedSpec;
   try {
-    openapi = loadOpenApi(config);
+    loaded = (await import('./stages/load.ts')).loadSpec(config);
   } catch (error) {
     stop.abort(error);
     firstTarget.reject(error);
     throw error;
   }
-  log(worstCaseLine(pacts.length * LIVE_STATES.length, policy, config.maxTimeMs));
+  log(worstCaseLine(pacts.length * STATE_KEYS.length, policy, config.maxTimeMs));
 
   let target: RunTarget | undefined;
 
@@ -128,7 +128,7 @@ export const prepareConformanceRun = async (
 
   const verifyTargetFor = (pact: LoadedPact, running: RunTarget, transport: Transport): VerifyTarget => ({
     baseUrl: running.baseUrl,
-    operation: openapi.operation,
+    operation: loaded.operation,
     stateSetup: running.stateSetup,
     transport,
     adminKey: running.adminKey,
@@ -141,13 +141,14 @@ export const prepareConformanceRun = async (
   const clientRequest =
     (running: RunTarget, transport: Transport) =>
     async (key: StateKey, params: StateParams, label: string): Promise<StateAnswer> => {
+      const { ProjectApiKeyClient, TransportError } = await import('../client.ts');
       const client = new ProjectApiKeyClient({
         baseUrl: running.baseUrl,
         adminKey: key === 'invalidAdminKey' ? running.probes.invalidAdminKey : running.adminKey,
         fetch: transport.fetch,
         timeoutMs: requestTimeoutMs,
         signal,
-        path: openapi.operation.path,
+        path: loaded.operation.path,
       });
       log(`  ${STATE_LABELS[key]}: GET ${client.urlOf(params.projectId, params.keyId)}`);
       try {
@@ -166,15 +167,26 @@ export const prepareConformanceRun = async (
     collector.add(...drafts.map((draft) => ({ ...draft, durationMs })));
   };
 
+  /** Stage 2, contract checks, with what they need loaded and compiled: ajv and the checks load now. */
+  const contractStage = async () => {
+    const [{ compileOpenApi }, { checkPactsAgainstSpec, lintSpecExamples }, live] = await Promise.all([
+      import('./stages/compile.ts'),
+      import('./stages/contract.ts'),
+      import('./stages/live.ts'),
+    ]);
+    const openapi = compileOpenApi(loaded);
+    await collector.timed(() => checkPactsAgainstSpec(openapi, pacts));
+    await collector.timed(() => [lintSpecExamples(openapi)]);
+    return { openapi, liveStage: live.liveStage };
+  };
+
   const execute = async () => {
     let transport: Transport | undefined;
     try {
-      // Stage 2: contract checks.
-      await collector.timed(() => checkPactsAgainstSpec(openapi, pacts));
-      await collector.timed(() => [lintSpecExamples(openapi)]);
-      if (signal.aborted) return;
-
-      target = await startTarget(config, environment.reference);
+      target = await startTarget(config, {
+        ...(config.specPath === DEFAULT_SPEC_PATH ? { document: loaded.spec.document } : {}),
+        ...environment.reference,
+      });
       if (target.reference) log(`started the reference provider at ${target.baseUrl}`);
       secrets.push(target.adminKey, target.probes.invalidAdminKey);
       const running = target;
@@ -183,12 +195,16 @@ export const prepareConformanceRun = async (
         secrets: [running.adminKey, running.probes.invalidAdminKey],
       });
       transport = sender;
+      // The verifier sends its requests now; the contract checks (and ajv) load and run meanwhile.
+      log(`verifying ${displayPath(first.path)} (${first.id}) against ${running.baseUrl}`);
       firstTarget.resolve(verifyTargetFor(first, running, sender));
+      const { openapi, liveStage } = await contractStage();
 
       for (const pact of pacts) {
         if (signal.aborted) return;
         // Stage 3: verify, one verifier run per pact, one after another.
-        log(`verifying ${displayPath(pact.path)} (${pact.id}) against ${running.baseUrl}`);
+        if (pact !== first)
+          log(`verifying ${displayPath(pact.path)} (${pact.id}) against ${running.baseUrl}`);
         const started = pact === first ? firstStarted : performance.now();
         const verified: VerifiedPact =
           pact === first
@@ -234,9 +250,9 @@ export const prepareConformanceRun = async (
         reference: config.baseUrl === undefined,
       },
       spec: {
-        path: openapi.spec.path,
-        sha256: openapi.spec.sha256,
-        version: openapi.spec.document.info.version,
+        path: loaded.spec.path,
+        sha256: loaded.spec.sha256,
+        version: loaded.spec.document.info.version,
       },
       pacts,
       startedAt,

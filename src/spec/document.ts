@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { CORE_SCHEMA, load } from 'js-yaml';
+import { DEFAULT_SPEC_PATH } from './default-path.ts';
 
 /** A schema object as the document states it: plain data, read not retyped. */
 export type SchemaObject = { [keyword: string]: unknown };
@@ -28,7 +28,7 @@ export interface LoadedDocument {
   document: OpenApiDocument;
 }
 
-export const DEFAULT_SPEC_PATH = fileURLToPath(new URL('../../schemas/openapi.yaml', import.meta.url));
+export { DEFAULT_SPEC_PATH } from './default-path.ts';
 
 /** Misuse of a document: unreadable, not YAML, not OpenAPI. Carries the path for the one-line error. */
 export class SpecError extends Error {
@@ -44,7 +44,8 @@ export class SpecError extends Error {
 export const parseDocument = (text: string, path = '<inline>'): OpenApiDocument => {
   let parsed: unknown;
   try {
-    parsed = parse(text);
+    // YAML 1.2's core schema: a date stays a string, as JSON Schema expects.
+    parsed = load(text, { schema: CORE_SCHEMA, filename: path });
   } catch (error) {
     throw new SpecError(path, `not YAML or JSON (${(error as Error).message.split('\n')[0]})`);
   }

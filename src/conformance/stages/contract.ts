@@ -4,7 +4,7 @@ import type { Finding } from '../../finding.ts';
 import { lintExamples } from '../../spec/lint.ts';
 import type { CheckResult } from '../result.ts';
 import { statusOf } from '../result.ts';
-import type { LoadedOpenApi } from './load.ts';
+import type { LoadedOpenApi } from './compile.ts';
 
 // Stage 2, contract checks: what can be said from the pacts and the document alone, before any traffic.
 // Pure: loaded inputs in, checks out.

@@ -1,5 +1,11 @@
 import type { LoadedPact } from '../../contract/pact.ts';
-import { EXAMPLE_PARAMS, type StateKey, type StateParams, type StateSetup } from '../../contract/states.ts';
+import {
+  EXAMPLE_PARAMS,
+  STATE_KEYS,
+  type StateKey,
+  type StateParams,
+  type StateSetup,
+} from '../../contract/states.ts';
 import type { StateAnswer, StateExchange } from '../../contract/verify.ts';
 import type { ExchangeRecorder } from '../../transport/recorder.ts';
 import type { CheckCollector } from '../collector.ts';
@@ -19,12 +25,8 @@ import { exchangeLabel, recordedOf } from './verify.ts';
 // The answer is the one the gateway recorded when the verifier sent that state's request, so the pact
 // and the live checks judge the same bytes; a state no interaction exercised is requested by the client.
 
-export const LIVE_STATES: readonly StateKey[] = [
-  'userKey',
-  'serviceAccountKey',
-  'unknownKey',
-  'invalidAdminKey',
-];
+/** Every provider state gets its live checks, whether or not a pact interaction exercised it. */
+export const LIVE_STATES: readonly StateKey[] = STATE_KEYS;
 
 export interface LiveStageOptions {
   pact: Pick<LoadedPact, 'id'>;

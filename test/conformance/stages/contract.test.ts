@@ -1,6 +1,7 @@
 import { expect } from 'chai';
+import { loadOpenApi } from '../../../src/conformance/stages/compile.ts';
 import { checkPactsAgainstSpec, lintSpecExamples } from '../../../src/conformance/stages/contract.ts';
-import { loadOpenApi, loadRunPacts } from '../../../src/conformance/stages/load.ts';
+import { loadRunPacts } from '../../../src/conformance/stages/pacts.ts';
 import { CONTRACT_PATH } from '../../../src/contract/pact-file.ts';
 import { repoPath } from '../../helpers.ts';
 
