@@ -24,12 +24,19 @@ export const WHOLE_KEY = 'sk-(?:admin|proj|svcacct)-[A-Za-z0-9_-]{32,}';
  * every form a server may echo it (JSON-escaped, percent-encoded, base64: see secret-forms.ts).
  */
 const patternOf = (secrets: readonly string[]): RegExp => {
-  const alternatives = [...new Set(secrets.filter((s) => s.length > 0))]
-    .sort((a, b) => b.length - a.length)
-    .map(secretPatternSource);
-  alternatives.push(WHOLE_KEY);
-  return new RegExp(`(?:[Bb]earer\\s+)?(?:${alternatives.join('|')})`, 'g');
+  const unique = [...new Set(secrets.filter((s) => s.length > 0))].sort((a, b) => b.length - a.length);
+  // Every line printed and every header recorded is redacted: build each pattern once.
+  const key = unique.join('\u0000');
+  let pattern = patterns.get(key);
+  if (!pattern) {
+    const alternatives = [...unique.map(secretPatternSource), WHOLE_KEY];
+    pattern = new RegExp(`(?:[Bb]earer\\s+)?(?:${alternatives.join('|')})`, 'g');
+    if (patterns.size > 64) patterns.clear();
+    patterns.set(key, pattern);
+  }
+  return pattern;
 };
+const patterns = new Map<string, RegExp>();
 
 /** `text` with every occurrence of each non-empty secret (and `Bearer <secret>`) replaced by `[REDACTED]`. */
 export const redactSecrets = (text: string, secrets: readonly string[]): string =>
@@ -41,7 +48,8 @@ export type HeaderInput =
   | Readonly<Record<string, string | readonly string[] | number | undefined>>;
 
 const entriesOf = (headers: HeaderInput): [string, string][] => {
-  if (headers instanceof Headers || Symbol.iterator in headers) {
+  // Headers objects are iterable: `instanceof Headers` would load fetch's implementation for nothing.
+  if (Symbol.iterator in headers) {
     return [...(headers as Iterable<readonly [string, string]>)].map(([name, value]) => [name, value]);
   }
   const entries: [string, string][] = [];

@@ -106,6 +106,9 @@ export const runConformanceCli = async (
       throw error;
     }
 
+    // The reports' modules load while the target is verified: idle time for this process.
+    const reporting = import('../report/write.ts');
+    reporting.catch(() => {});
     // The run winds down on a stop; after a short grace the reports go out whatever it is doing.
     let internal: string | undefined;
     const executed = run.execute().catch((error: unknown) => {
@@ -133,7 +136,7 @@ export const runConformanceCli = async (
       io.stderr(`conformance: internal error: ${internal}\n`);
       result = run.result(false, `internal error: ${internal}`);
     } else result = run.result(true);
-    const { renderConsoleSummary, writeReports } = await import('../report/write.ts');
+    const { renderConsoleSummary, writeReports } = await reporting;
     try {
       const { paths } = await writeReports(result, config.reportDir, { env });
       io.stdout(renderConsoleSummary(result, paths));

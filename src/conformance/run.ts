@@ -8,8 +8,8 @@ import { createTransport, type Transport } from '../transport/transport.ts';
 import { CheckCollector } from './collector.ts';
 import type { RunConfig } from './config.ts';
 import type { ConformanceResult } from './result.ts';
+import type { LoadedOpenApi } from './stages/compile.ts';
 import type { CheckDraft } from './stages/contract.ts';
-import type { LoadedSpec } from './stages/load.ts';
 import { loadRunPacts } from './stages/pacts.ts';
 import { buildResult, displayPath } from './stages/result.ts';
 import { exchangeLabel, type VerifiedPact, verifyStage } from './stages/verify.ts';
@@ -73,9 +73,9 @@ const tally = (checks: readonly CheckDraft[]): string => {
 };
 
 /**
- * Prepares a run: loads and validates the pacts, starts the verifier on the first one (it starts in
- * milliseconds and waits for the target), then reads the document, so bad configuration fails before
- * any traffic (PactFileError, SpecError). execute() then runs the remaining stages.
+ * Prepares a run: loads and validates the pacts, starts the verifier on the first one (it waits for
+ * the target), then loads the document and runs the contract checks while the verifier starts up, so
+ * bad configuration fails before any traffic (PactFileError, SpecError). execute() runs the rest.
  */
 export const prepareConformanceRun = async (
   config: RunConfig,
@@ -108,9 +108,21 @@ export const prepareConformanceRun = async (
     signal,
   });
   firstVerification.catch(() => {}); // awaited in execute; a run stopped before that must not leave it unhandled
-  let loaded: LoadedSpec;
+  // The rest of stage 1 and stage 2 load and run while the verifier starts up in its own process.
+  let loaded: LoadedOpenApi;
+  let liveStage: typeof import('./stages/live.ts').liveStage;
   try {
-    loaded = (await import('./stages/load.ts')).loadSpec(config);
+    const [{ loadSpec }, { compileOpenApi }, contract, live] = await Promise.all([
+      import('./stages/load.ts'),
+      import('./stages/compile.ts'),
+      import('./stages/contract.ts'),
+      import('./stages/live.ts'),
+    ]);
+    liveStage = live.liveStage;
+    loaded = compileOpenApi(loadSpec(config));
+    const openapi = loaded;
+    await collector.timed(() => contract.checkPactsAgainstSpec(openapi, pacts));
+    await collector.timed(() => [contract.lintSpecExamples(openapi)]);
   } catch (error) {
     stop.abort(error);
     firstTarget.reject(error);
@@ -167,19 +179,6 @@ export const prepareConformanceRun = async (
     collector.add(...drafts.map((draft) => ({ ...draft, durationMs })));
   };
 
-  /** Stage 2, contract checks, with what they need loaded and compiled: ajv and the checks load now. */
-  const contractStage = async () => {
-    const [{ compileOpenApi }, { checkPactsAgainstSpec, lintSpecExamples }, live] = await Promise.all([
-      import('./stages/compile.ts'),
-      import('./stages/contract.ts'),
-      import('./stages/live.ts'),
-    ]);
-    const openapi = compileOpenApi(loaded);
-    await collector.timed(() => checkPactsAgainstSpec(openapi, pacts));
-    await collector.timed(() => [lintSpecExamples(openapi)]);
-    return { openapi, liveStage: live.liveStage };
-  };
-
   const execute = async () => {
     let transport: Transport | undefined;
     try {
@@ -195,16 +194,12 @@ export const prepareConformanceRun = async (
         secrets: [running.adminKey, running.probes.invalidAdminKey],
       });
       transport = sender;
-      // The verifier sends its requests now; the contract checks (and ajv) load and run meanwhile.
-      log(`verifying ${displayPath(first.path)} (${first.id}) against ${running.baseUrl}`);
       firstTarget.resolve(verifyTargetFor(first, running, sender));
-      const { openapi, liveStage } = await contractStage();
 
       for (const pact of pacts) {
         if (signal.aborted) return;
         // Stage 3: verify, one verifier run per pact, one after another.
-        if (pact !== first)
-          log(`verifying ${displayPath(pact.path)} (${pact.id}) against ${running.baseUrl}`);
+        log(`verifying ${displayPath(pact.path)} (${pact.id}) against ${running.baseUrl}`);
         const started = pact === first ? firstStarted : performance.now();
         const verified: VerifiedPact =
           pact === first
@@ -225,7 +220,7 @@ export const prepareConformanceRun = async (
           stateSetup: running.stateSetup,
           request: clientRequest(running, sender),
           recorder,
-          context: { validators: openapi.validators, ownerKinds: openapi.ownerKinds, strict: config.strict },
+          context: { validators: loaded.validators, ownerKinds: loaded.ownerKinds, strict: config.strict },
           collector,
           signal,
           onChecked: (key, checks) => log(`  ${STATE_LABELS[key]}: live checks ${tally(checks)}`),

@@ -92,7 +92,10 @@ const MIN_LEARNED_SECRET = 8;
 const outgoingHeaders = (headers: OutgoingRequest['headers']): Record<string, string | string[]> => {
   const result: Record<string, string | string[]> = {};
   const entries: [string, string | readonly string[]][] =
-    headers instanceof Headers ? [...headers] : Object.entries(headers ?? {});
+    // Iterable means a Headers object; asking `instanceof Headers` would load fetch's implementation.
+    headers !== undefined && Symbol.iterator in headers
+      ? [...(headers as Headers)]
+      : Object.entries(headers ?? {});
   for (const [rawName, value] of entries) {
     const name = rawName.toLowerCase();
     if (name === 'content-length' || name === 'host') continue;
