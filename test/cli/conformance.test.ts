@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -257,6 +257,26 @@ describe('npm run conformance', function () {
         expect(readFileSync(join(dir, file), 'utf8')).not.to.contain(canary);
       }
       expect(output.join('')).not.to.contain(canary);
+    });
+
+    it('never loads pact-js (or its native core) to verify: the static verifier does it', () => {
+      const dir = join(scratch, 'modules');
+      const code = [
+        "import { createRequire } from 'node:module';",
+        `const { runConformanceCli } = await import(${JSON.stringify(repoPath('src/cli/conformance.ts'))});`,
+        `const code = await runConformanceCli(['--report-dir', ${JSON.stringify(dir)}], { io: { stdout() {}, stderr() {} } });`,
+        'const packages = Object.keys(createRequire(import.meta.url).cache).flatMap((p) => p.match(/node_modules\\/((?:@[^/]+\\/)?[^/]+)/)?.[1] ?? []);',
+        'console.log(JSON.stringify({ code, packages: [...new Set(packages)] }));',
+        'process.exit(0);',
+      ].join('\n');
+      const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+        env: { ...process.env, GITHUB_STEP_SUMMARY: '' },
+        encoding: 'utf8',
+      });
+      const { code: exit, packages } = JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}');
+      expect(exit, child.stderr).to.equal(0);
+      expect(packages, 'the check sees CommonJS packages that were loaded').to.include('ajv');
+      expect(packages.filter((p: string) => p.startsWith('@pact-foundation/pact'))).to.deep.equal([]);
     });
 
     it('keeps its memory well under 500 MB against a 300 MB body', async () => {
