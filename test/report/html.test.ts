@@ -7,7 +7,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import type { ConformanceResult } from '../../src/conformance/result.ts';
 import { renderHtml } from '../../src/report/html.ts';
 import { displayPointer, visibleText } from '../../src/report/text.ts';
-import { FIXTURES, failing, HOSTILE, incomplete, passing } from './fixtures.ts';
+import { FIXTURES, failing, HOSTILE, incomplete, passing, severalPacts } from './fixtures.ts';
 
 // The page as a person's browser shows it: Debian's chromium, headless, one launch for the file.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -95,6 +95,17 @@ describe('renderHtml in headless Chromium', function () {
       expect(await page.evaluate('typeof window.__pwned')).to.equal('undefined');
     });
   }
+
+  it('several pacts: the checks under a heading per pact, then the document’s own', async () => {
+    const { page } = await open('several-pacts', severalPacts());
+    expect(await page.locator('h2').allInnerTexts()).to.deep.equal([
+      'Checks of pact web: web → provider',
+      'Checks of pact cli: cli → provider 1.4.0 (pending)',
+      'Checks of the OpenAPI document',
+      'Exchanges',
+    ]);
+    expect(await page.locator('dl.meta').textContent()).to.include('pacts/cli.json').and.include('pending');
+  });
 
   it('shows every failing check by name, with its findings and their pointers, without a click', async () => {
     const result = failing();
