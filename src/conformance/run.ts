@@ -20,9 +20,6 @@ import { type ReferenceOptions, type RunTarget, startTarget } from './target.ts'
 // owns the run's resources (the target, the transport, the verifier started early). The verifier
 // starts before the YAML parser, ajv and the checks are even loaded: they load while it starts.
 
-export { PactFileError } from '../contract/pact.ts';
-export { SKIP_REASONS, targetStateSetup } from './target.ts';
-
 /** What the run needs from its surroundings, so tests can drive it in-process. */
 export interface RunEnvironment {
   /** Aborted on SIGINT/SIGTERM or at the deadline: the run stops, its requests and its verifier with it. */
