@@ -49,6 +49,7 @@ describe('verifyPact: the static verifier behind a gateway', () => {
     const prefixed = await startProvider({ prefix: '/v1' });
     const tamperedProvider = await startProvider();
     const hostile = await startProvider();
+    const dots = await startProvider();
     const hanging = createServer(() => {});
     await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
     const hostileIds: Record<StateKey, string> = {
@@ -79,6 +80,11 @@ describe('verifyPact: the static verifier behind a gateway', () => {
         }),
         { requestTimeoutMs: 5000 },
       ),
+      dots: verifyPact(
+        committed,
+        localTarget(dots.url, { stateSetup: () => ({ projectId: 'proj_local', keyId: '..' }) }),
+        { requestTimeoutMs: 5000 },
+      ),
       tampered: verifyPact(
         loadPacts([{ path: tamperedPath }])[0] as LoadedPact,
         localTarget(tamperedProvider.url),
@@ -100,7 +106,7 @@ describe('verifyPact: the static verifier behind a gateway', () => {
       }),
     };
     for (const [name, verification] of Object.entries(verifications)) runs.set(name, await verification);
-    for (const [name, provider] of Object.entries({ partial, hostile, tampered: tamperedProvider }))
+    for (const [name, provider] of Object.entries({ partial, hostile, dots, tampered: tamperedProvider }))
       seen.set(
         name,
         provider.seen.map((s) => s.path),
@@ -109,7 +115,13 @@ describe('verifyPact: the static verifier behind a gateway', () => {
       'prefixed',
       prefixedTarget.transport.recorder.exchanges().map((e) => `${e.check} ${e.request.url}`),
     );
-    await Promise.all([partial.close(), prefixed.close(), tamperedProvider.close(), hostile.close()]);
+    await Promise.all([
+      partial.close(),
+      prefixed.close(),
+      tamperedProvider.close(),
+      hostile.close(),
+      dots.close(),
+    ]);
     hanging.closeAllConnections();
     hanging.close();
   });
@@ -159,6 +171,15 @@ describe('verifyPact: the static verifier behind a gateway', () => {
       keyPath('proj_local', 'key_%23frag'),
       keyPath('proj_local', 'key_x%252F..%252Fadmin'),
     ]);
+  });
+
+  it('fails a state whose id no path segment can carry (..), and sends nothing', () => {
+    for (const outcome of outcomes('dots')) {
+      expect(outcome.status).to.equal('fail');
+      expect(outcome.findings[0]).to.include({ keyword: 'state' });
+      expect(outcome.findings[0]?.message).to.match(/key_id cannot be "\.\."/);
+    }
+    expect(seen.get('dots')).to.deep.equal([]);
   });
 
   it("fails, without sending it, a request that is not the one its state's interaction needs", () => {
