@@ -156,3 +156,14 @@ export const withPendingAsWarnings = (
         }
       : check,
   );
+
+/**
+ * Whether the target honoured one pact, as a verification result to publish to a broker: at least one of
+ * its interactions was verified and none failed, a pending pact's downgraded failures included.
+ */
+export const pactHonoured = (result: Pick<ConformanceResult, 'checks'>, pactId: string): boolean => {
+  const interactions = result.checks.filter((c) => c.pact === pactId && c.category === 'pact');
+  const failed = (c: CheckResult) =>
+    c.status === 'fail' || c.findings.some((f) => f.keyword === 'pending' && f.message === PENDING_REASON);
+  return interactions.some((c) => c.status !== 'skip') && !interactions.some(failed);
+};

@@ -3,6 +3,7 @@ import {
   type CheckCategory,
   type CheckStatus,
   PENDING_REASON,
+  pactHonoured,
   statusOf,
   summarize,
   verdictOf,
@@ -94,5 +95,34 @@ describe('pending pacts', () => {
       new Set(['pending']),
     );
     expect(graded.map((c) => c.status)).to.deep.equal(['fail', 'fail']);
+  });
+});
+
+describe('pactHonoured: what to publish to a broker for one pact', () => {
+  const of = (pact: string, status: CheckStatus, category: CheckCategory = 'pact') => ({
+    ...check(category, status),
+    pact,
+  });
+  const cases: [string, ReturnType<typeof of>[], boolean][] = [
+    ['its interactions passed', [of('web', 'pass'), of('web', 'skip')], true],
+    ['one interaction failed', [of('web', 'pass'), of('web', 'fail')], false],
+    ['nothing of it was verified', [of('web', 'skip')], false],
+    ['only another pact failed', [of('web', 'pass'), of('cli', 'fail')], true],
+    ['only a live check failed', [of('web', 'pass'), of('web', 'fail', 'schema')], true],
+  ];
+  for (const [label, checks, want] of cases) {
+    it(`${want ? 'honoured' : 'not honoured'} when ${label}`, () => {
+      expect(pactHonoured({ checks }, 'web')).to.equal(want);
+    });
+  }
+
+  it('not honoured when pending failures were turned into warnings', () => {
+    const failing = {
+      ...of('web', 'fail'),
+      findings: [{ pointer: '', message: 'x', severity: 'error' as const }],
+    };
+    const graded = withPendingAsWarnings([failing], new Set(['web']));
+    expect(graded[0]?.status).to.equal('warn');
+    expect(pactHonoured({ checks: graded }, 'web')).to.equal(false);
   });
 });

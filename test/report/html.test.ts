@@ -104,7 +104,9 @@ describe('renderHtml in headless Chromium', function () {
       'Checks of the OpenAPI document',
       'Exchanges',
     ]);
-    expect(await page.locator('dl.meta').textContent()).to.include('pacts/cli.json').and.include('pending');
+    expect(await page.locator('dl.meta').textContent())
+      .to.include('pacts/cli.json')
+      .and.include('pending');
   });
 
   it('shows every failing check by name, with its findings and their pointers, without a click', async () => {
