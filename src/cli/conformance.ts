@@ -10,6 +10,9 @@ import { type ConsoleIO, EXIT, processIO, UsageError } from './usage.ts';
 /** Exit codes of an interrupted run, as shells report a death by that signal. */
 const SIGNAL_EXIT: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
 
+/** The longest delay a Node timer takes as given. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** How long a stopped run may take to wind down (kill the verifier, drop requests) before the reports go out. */
 const WIND_DOWN_MS = 2000;
 
@@ -75,13 +78,17 @@ export const runConformanceCli = async (
       io.stdout(`${USAGE}\n`);
       return EXIT.ok;
     }
-    deadline = setTimeout(() => {
-      io.stderr(`conformance: --max-time ${config.maxTimeMs} ms reached; writing what was gathered\n`);
-      stop({
-        reason: `stopped at --max-time ${config.maxTimeMs} ms before every check had run`,
-        code: EXIT.failed,
-      });
-    }, config.maxTimeMs);
+    deadline = setTimeout(
+      () => {
+        io.stderr(`conformance: --max-time ${config.maxTimeMs} ms reached; writing what was gathered\n`);
+        stop({
+          reason: `stopped at --max-time ${config.maxTimeMs} ms before every check had run`,
+          code: EXIT.failed,
+        });
+      },
+      // A timer longer than 2^31-1 ms would fire at once: never wait longer than that.
+      Math.min(config.maxTimeMs, MAX_TIMER_MS),
+    );
     deadline.unref();
 
     let run: ConformanceRun;
