@@ -1,6 +1,7 @@
 import type { Finding } from './finding.ts';
 import { isJsonMediaType } from './media-type.ts';
 import { asOpenAIError, type OpenAIErrorBody } from './openai-error.ts';
+import { type PathTemplate, pathTemplate } from './path-template.ts';
 import { parseProviderJson } from './provider-json.ts';
 import { loadDocument, type OpenApiDocument } from './spec/document.ts';
 import { type SchemaValidators, validatorsFor } from './spec/validators.ts';
@@ -24,7 +25,14 @@ export interface ProjectApiKeyClientOptions {
   timeoutMs?: number;
   /** The document a 2xx body must conform to: the seed's by default; a client of today's shape passes that one. */
   document?: OpenApiDocument;
+  /** Aborts every request: a run's deadline or an interrupt. */
+  signal?: AbortSignal;
+  /** The operation's path template, when the caller read it from its own document. */
+  path?: PathTemplate;
 }
+
+/** The operation's path as the document states it (test/client.test.ts holds it to the document). */
+export const RETRIEVE_PROJECT_API_KEY_PATH = '/organization/projects/{project_id}/api_keys/{key_id}';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -32,6 +40,7 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 export interface RawResponse {
   url: string;
   status: number;
+  statusText: string;
   headers: Record<string, string>;
   text: string;
 }
@@ -130,6 +139,8 @@ export class ProjectApiKeyClient {
   readonly #fetch: Fetch;
   readonly #timeoutMs: number;
   readonly #validators: () => SchemaValidators;
+  readonly #signal: AbortSignal | undefined;
+  readonly #path: PathTemplate;
 
   constructor(options: ProjectApiKeyClientOptions) {
     if (!URL.canParse(options.baseUrl)) throw new TypeError(`baseUrl is not a URL: ${options.baseUrl}`);
@@ -140,15 +151,18 @@ export class ProjectApiKeyClient {
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const document = options.document;
     this.#validators = document ? () => validatorsFor(document) : seedValidators;
+    this.#signal = options.signal;
+    this.#path = options.path ?? pathTemplate(RETRIEVE_PROJECT_API_KEY_PATH);
   }
 
-  /** `baseUrl` + `/organization/projects/{project_id}/api_keys/{key_id}`, keeping the base's path prefix. */
+  /**
+   * `baseUrl` + the operation's path, keeping the base's path prefix; each id is one percent-encoded
+   * segment (an id of `..` or `a/b` cannot change which resource is asked for).
+   */
   urlOf(projectId: string, keyId: string): string {
-    const url = new URL(this.#base);
     // `(?<!\/)`: only a run's first slash may start a match, so a long run is read once, not once per slash.
-    const prefix = url.pathname.replace(/(?<!\/)\/+$/, '');
-    url.pathname = `${prefix}/organization/projects/${encodeURIComponent(projectId)}/api_keys/${encodeURIComponent(keyId)}`;
-    return url.toString();
+    const prefix = this.#base.pathname.replace(/(?<!\/)\/+$/, '');
+    return `${this.#base.origin}${prefix}${this.#path.expand([projectId, keyId])}`;
   }
 
   async retrieveProjectApiKey(projectId: string, keyId: string): Promise<ProjectApiKey> {
@@ -167,10 +181,18 @@ export class ProjectApiKeyClient {
       const response = await this.#fetch(url, {
         method: 'GET',
         headers: { Authorization: `Bearer ${this.#adminKey}`, Accept: 'application/json' },
-        signal: AbortSignal.timeout(this.#timeoutMs),
+        signal: this.#signal
+          ? AbortSignal.any([this.#signal, AbortSignal.timeout(this.#timeoutMs)])
+          : AbortSignal.timeout(this.#timeoutMs),
       });
       const text = await response.text();
-      return { url, status: response.status, headers: Object.fromEntries(response.headers), text };
+      return {
+        url,
+        status: response.status,
+        statusText: response.statusText,
+        headers: Object.fromEntries(response.headers),
+        text,
+      };
     } catch (error) {
       throw new TransportError(url, this.#redact(causeOf(error, this.#timeoutMs)));
     }

@@ -1,3 +1,4 @@
+import { secretPatternSource } from './secret-forms.ts';
 import { SECRET_KEY_SOURCE } from './secret-patterns.ts';
 
 // Secrets (the admin key above all) must never reach a report, a log line or an error message.
@@ -15,20 +16,26 @@ export const CREDENTIAL_HEADERS: readonly string[] = [
   'api-key',
 ];
 
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /**
- * One pattern for all secrets, longest first so a secret containing another is replaced whole; anything
+ * One pattern for all secrets, longest first so a secret containing another is replaced whole, each in
+ * every form a server may echo it (JSON-escaped, percent-encoded, base64: see secret-forms.ts); anything
  * shaped like a whole OpenAI key is a secret even when nobody named it. Linear: the secrets are literals,
  * the key shape is (see secret-patterns.ts), and `Bearer\s+` backtracks only over its own whitespace.
  */
 const patternOf = (secrets: readonly string[]): RegExp => {
-  const alternatives = [...new Set(secrets.filter((s) => s.length > 0))]
-    .sort((a, b) => b.length - a.length)
-    .map(escapeRegExp);
-  alternatives.push(SECRET_KEY_SOURCE);
-  return new RegExp(`(?:[Bb]earer\\s+)?(?:${alternatives.join('|')})`, 'g');
+  const unique = [...new Set(secrets.filter((s) => s.length > 0))].sort((a, b) => b.length - a.length);
+  // Every line printed and every header recorded is redacted: build each pattern once.
+  const key = unique.join('\u0000');
+  let pattern = patterns.get(key);
+  if (!pattern) {
+    const alternatives = [...unique.map(secretPatternSource), SECRET_KEY_SOURCE];
+    pattern = new RegExp(`(?:[Bb]earer\\s+)?(?:${alternatives.join('|')})`, 'g');
+    if (patterns.size > 64) patterns.clear();
+    patterns.set(key, pattern);
+  }
+  return pattern;
 };
+const patterns = new Map<string, RegExp>();
 
 /** `text` with every occurrence of each non-empty secret (and `Bearer <secret>`) replaced by `[REDACTED]`. */
 export const redactSecrets = (text: string, secrets: readonly string[]): string =>
@@ -40,7 +47,8 @@ export type HeaderInput =
   | Readonly<Record<string, string | readonly string[] | number | undefined>>;
 
 const entriesOf = (headers: HeaderInput): [string, string][] => {
-  if (headers instanceof Headers || Symbol.iterator in headers) {
+  // Headers objects are iterable: `instanceof Headers` would load fetch's implementation for nothing.
+  if (Symbol.iterator in headers) {
     return [...(headers as Iterable<readonly [string, string]>)].map(([name, value]) => [name, value]);
   }
   const entries: [string, string][] = [];

@@ -6,11 +6,14 @@ import {
   NonConformingResponseError,
   ProjectApiKeyClient,
   ProjectApiKeyNotFoundError,
+  RETRIEVE_PROJECT_API_KEY_PATH,
   TransportError,
   UnauthorizedError,
   UnexpectedStatusError,
 } from '../src/client.ts';
+import { PathSegmentError } from '../src/path-template.ts';
 import { loadDocument } from '../src/spec/document.ts';
+import { retrieveOperationOf } from '../src/spec/operation.ts';
 import { sampleOfComponent } from '../src/spec/sample.ts';
 import { drop, edited, NEWER_SPEC_PATH, seed } from './helpers.ts';
 
@@ -104,6 +107,18 @@ describe('ProjectApiKeyClient', () => {
         ids: ['proj a/b', 'key?#%'],
         path: '/v1/organization/projects/proj%20a%2Fb/api_keys/key%3F%23%25',
       },
+      {
+        description: 'keeps dot-dot inside an id from climbing out of its segment',
+        prefix: '/v1',
+        ids: ['proj_abc', 'key_x/../../../../admin'],
+        path: '/v1/organization/projects/proj_abc/api_keys/key_x%2F..%2F..%2F..%2F..%2Fadmin',
+      },
+      {
+        description: 'sends an already-encoded slash as the literal characters it is',
+        prefix: '/v1',
+        ids: ['proj_abc', 'key_x%2F..%2Fadmin'],
+        path: '/v1/organization/projects/proj_abc/api_keys/key_x%252F..%252Fadmin',
+      },
     ];
     for (const { description, prefix, ids, path } of cases) {
       it(description, async () => {
@@ -112,6 +127,18 @@ describe('ProjectApiKeyClient', () => {
         expect(seen.map((s) => [s.method, s.url])).to.deep.equal([['GET', path]]);
       });
     }
+
+    it("builds the path from the document's template", () => {
+      expect(RETRIEVE_PROJECT_API_KEY_PATH).to.equal(retrieveOperationOf(seed.document).path.template);
+    });
+
+    it('refuses an id of . or .., which no encoding keeps one segment, before sending', async () => {
+      for (const keyId of ['.', '..']) {
+        const { error } = await outcome(clientFor().retrieveProjectApiKey('proj_abc', keyId));
+        expect(error).to.be.instanceOf(PathSegmentError);
+      }
+      expect(seen).to.deep.equal([]);
+    });
 
     it('sends the admin key as a bearer token and asks for JSON', async () => {
       await clientFor().retrieveProjectApiKey('proj_abc', 'key_abc');

@@ -208,7 +208,9 @@ describe('the packed package, installed into an empty folder', function () {
     expect(result.verdict).to.equal('pass');
     // The document and the pact are the ones inside the installed package (reports show paths relative).
     expect(result.spec.path).to.equal(`node_modules/${BIN}/schemas/openapi.yaml`);
-    expect(result.pact.path).to.equal(`node_modules/${BIN}/contracts/${PACT_FILE_NAME}`);
+    expect(result.pacts.map((p) => p.path)).to.deep.equal([
+      `node_modules/${BIN}/contracts/${PACT_FILE_NAME}`,
+    ]);
   });
 
   it('validate and spec-lint run from the installed package', async () => {

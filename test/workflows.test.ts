@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { parse } from 'yaml';
@@ -5,7 +6,9 @@ import { stepNamed, stepsOf, workflow as workflowFile } from './broker/workflow-
 import { repoPath } from './helpers.ts';
 
 interface Step {
+  name?: string;
   run?: string;
+  'continue-on-error'?: boolean;
   uses?: string;
   env?: Record<string, string>;
   with?: Record<string, string>;
@@ -52,6 +55,23 @@ describe('GitHub Actions workflows for users', () => {
     const verify = steps(live).find((s) => s.run?.includes('npm run conformance'));
     expect(verify?.env?.OPENAI_ADMIN_KEY).to.equal('${{ secrets.OPENAI_ADMIN_KEY }}');
     expect(verify?.run).not.to.match(/secrets\.|OPENAI_ADMIN_KEY/);
+  });
+
+  it('live cannot go green without a key body: a guard fails first, and no step ignores a failure', () => {
+    const guard = steps(live).find((s) => s.name === 'Check that a key body will be verified');
+    const verify = steps(live).find((s) => s.run?.includes('npm run conformance'));
+    expect(steps(live).indexOf(guard as Step)).to.be.lessThan(steps(live).indexOf(verify as Step));
+    for (const step of steps(live)) {
+      expect(step['continue-on-error'], step.name).not.to.equal(true);
+      expect(step.run ?? '', step.name).not.to.match(/\|\|\s*true|; *true$/m);
+    }
+    const outcome = (env: Record<string, string>) =>
+      spawnSync('bash', ['-c', guard?.run ?? 'exit 0'], { env: { PATH: process.env.PATH, ...env } }).status;
+    expect(outcome({ PROJECT_ID: 'proj_a' }), 'only a project id').to.equal(1);
+    expect(outcome({ USER_KEY_ID: 'key_a' }), 'no project id').to.equal(1);
+    expect(outcome({}), 'nothing').to.equal(1);
+    expect(outcome({ PROJECT_ID: 'proj_a', USER_KEY_ID: 'key_a' })).to.equal(0);
+    expect(outcome({ PROJECT_ID: 'proj_a', SERVICE_ACCOUNT_KEY_ID: 'key_s' })).to.equal(0);
   });
 });
 

@@ -8,14 +8,18 @@ import {
   DEFAULT_CONSUMER_VERSION_SELECTORS,
 } from '../broker/pacts-for-verification.ts';
 import { parseFlags, UsageError } from '../cli/usage.ts';
+import type { PactSource } from '../contract/pact.ts';
 import { CONTRACT_PATH } from '../contract/pact-file.ts';
 import { prepareReportDir, ReportDirError } from '../report/report-dir.ts';
-import { DEFAULT_SPEC_PATH, type DocumentVersion, isDocumentVersion } from '../spec/document.ts';
+import { DEFAULT_SPEC_PATH } from '../spec/default-path.ts';
+import { type DocumentVersion, isDocumentVersion } from '../spec/document.ts';
 import { truncateText } from '../truncate.ts';
 
 /** The committed pact the consumer tests produce. */
 export const DEFAULT_PACT_PATH = CONTRACT_PATH;
 export const DEFAULT_REPORT_DIR = 'reports';
+/** The whole run's deadline: past it the run stops, writes what it has, marked incomplete, and exits 1. */
+export const DEFAULT_MAX_TIME_MS = 300_000;
 
 /** Ids on the target for the provider states; a state whose ids are missing is skipped, not passed. */
 export interface TargetIds {
@@ -35,12 +39,15 @@ export interface RunConfig {
   retries: number;
   strict: boolean;
   specPath: string;
-  pactPath: string;
+  /** The pacts to verify, each in its own verifier run, in this order (a broker's replace them). */
+  pacts: PactSource[];
+  /** The whole run's deadline: past it the run stops, writes what it gathered and exits 1. */
+  maxTimeMs: number;
   /** More documents every live 2xx key body is validated against, for the reports' matrix; no verdict. */
   alsoSpecPaths: string[];
   /** Without --base-url: which shipped document's shape the bundled reference provider serves. */
   referenceShape: DocumentVersion;
-  /** Set: verify the pacts a Pact Broker selects instead of the pact at `pactPath`. */
+  /** Set: verify the pacts a Pact Broker selects instead of the `--pact` files. */
   broker?: BrokerSource;
 }
 
@@ -61,9 +68,9 @@ export interface BrokerSource {
 }
 
 export const USAGE = `usage: npm run conformance -- [--base-url URL] [--project-id ID] [--user-key-id ID]
-  [--service-account-key-id ID] [--report-dir DIR] [--timeout MS] [--retries N] [--strict]
-  [--spec FILE] [--also-spec FILE]... [--reference-shape seed|current]
-  [--pact FILE | --broker-url URL --provider-version V [--provider-branch B]
+  [--service-account-key-id ID] [--report-dir DIR] [--timeout MS] [--retries N] [--max-time MS]
+  [--strict] [--spec FILE] [--also-spec FILE]... [--reference-shape seed|current]
+  [--pact FILE... | --broker-url URL --provider-version V [--provider-branch B]
   [--consumer-version-selectors JSON | --pact-url URL] [--enable-pending]
   [--include-wip-pacts-since DATE] [--publish-results]]
 The admin key is read from the environment variable OPENAI_ADMIN_KEY only. PACT_BROKER_BASE_URL may
@@ -74,6 +81,8 @@ PACT_BROKER_PASSWORD, in the environment only.`;
 export const TIMEOUT_RANGE = { min: 1, max: 600_000 } as const;
 /** A few retries get past a transient fault; thousands only multiply a permanent one. */
 export const RETRIES_RANGE = { min: 0, max: 10 } as const;
+/** A whole run may take up to a day; a timer cannot wait longer than 2^31-1 ms anyway. */
+export const MAX_TIME_RANGE = { min: 1, max: 86_400_000 } as const;
 
 const integerFlag = (
   name: string,
@@ -235,7 +244,7 @@ const BROKER_FLAGS = [
 
 type BrokerFlagValues = { [name in (typeof BROKER_FLAGS)[number]]?: string | boolean } & {
   'broker-url'?: string;
-  pact?: string;
+  pact?: string[];
 };
 
 /** The broker flags to a BrokerSource; undefined when the pacts do not come from a broker. */
@@ -319,9 +328,10 @@ export const parseRunConfig = (argv: string[], env: NodeJS.ProcessEnv): RunConfi
       'report-dir': { type: 'string' },
       timeout: { type: 'string' },
       retries: { type: 'string' },
+      'max-time': { type: 'string' },
       strict: { type: 'boolean', default: false },
       spec: { type: 'string' },
-      pact: { type: 'string' },
+      pact: { type: 'string', multiple: true },
       'also-spec': { type: 'string', multiple: true },
       'reference-shape': { type: 'string' },
       'broker-url': { type: 'string' },
@@ -368,7 +378,14 @@ export const parseRunConfig = (argv: string[], env: NodeJS.ProcessEnv): RunConfi
     retries: integerFlag('retries', values.retries, 2, RETRIES_RANGE),
     strict: values.strict,
     specPath: values.spec ?? DEFAULT_SPEC_PATH,
-    pactPath: values.pact ?? DEFAULT_PACT_PATH,
+    pacts: (values.pact ?? [DEFAULT_PACT_PATH]).map((path) => ({ path })),
+    maxTimeMs: integerFlag(
+      'max-time',
+      values['max-time'],
+      DEFAULT_MAX_TIME_MS,
+      MAX_TIME_RANGE,
+      ' of milliseconds',
+    ),
     alsoSpecPaths: values['also-spec'] ?? [],
     referenceShape: referenceShape ?? 'seed',
     ...(broker && { broker }),

@@ -1,34 +1,41 @@
-import type { StateKey } from '../contract/states.ts';
+import { STATE_LABELS, type StateKey } from '../contract/states.ts';
 import type { Finding } from '../finding.ts';
 import { isJsonMediaType } from '../media-type.ts';
 import { asOpenAIError } from '../openai-error.ts';
+import { parseProviderJson } from '../provider-json.ts';
+import { isKeyCharacter } from '../secret-patterns.ts';
 import type { SchemaValidators } from '../spec/validators.ts';
+import { truncationMark } from '../truncate.ts';
 import type { CheckCategory, CheckResult } from './result.ts';
 import { statusOf } from './result.ts';
 import { checkIdentity, checkOwnerAgreement, checkRedaction } from './semantic.ts';
 
 // Checks of one live exchange with the target. Pure: what came back in, named checks out.
 
+/** What the recorded exchanges of a request say beyond the answer itself. */
+interface Recorded {
+  attempts: number;
+  exchangeIds: string[];
+  /** Where a credential the request carried came back (any hop, any attempt): `header location`, `body`. */
+  echoes: string[];
+}
+
 /** What the target answered, or why it did not. */
 export type LiveOutcome =
-  | {
+  | (Recorded & {
       kind: 'response';
       /** The URL the request went to, for judging where a redirect points. */
       url: string;
       status: number;
       headers: Record<string, string>;
       text: string;
-      attempts: number;
-      exchangeIds: string[];
-    }
-  | { kind: 'failure'; message: string; attempts: number; exchangeIds: string[] };
+    })
+  | (Recorded & { kind: 'failure'; message: string });
 
 export interface LiveContext {
   validators: SchemaValidators;
   ownerKinds: readonly string[];
   strict: boolean;
-  /** Secrets that must never come back in a body. */
-  secrets: readonly string[];
 }
 
 /** What each category checks of a live answer: check names read as sentences about the state. */
@@ -42,20 +49,25 @@ const CHECK_NAMES: Record<CheckCategory, (label: string) => string> = {
 };
 
 const UNKNOWN_KEY_CHECK = "unknown key: answered 404 with OpenAI's error body";
+const UNKNOWN_KEY_SECURITY = 'unknown key: nothing secret is exposed';
 const INVALID_KEY_CHECK = 'invalid admin key: refused with 401 or 403';
 
-/** Short names for the states, for check names a person scans. */
-export const STATE_LABELS: Record<StateKey, string> = {
-  userKey: 'key owned by a user',
-  serviceAccountKey: 'key owned by a service account',
-  unknownKey: 'unknown key',
-  invalidAdminKey: 'invalid admin key',
-};
+export { STATE_LABELS } from '../contract/states.ts';
 
+/** Characters of a body a finding quotes; the reports bound every string again after redaction. */
+const EXCERPT_CHARS = 200;
+
+/**
+ * The start of a body for a finding, on one line. Never cut inside a run of key characters: a cut
+ * secret would no longer be recognised by the redactor, and its first half would reach the reports.
+ */
 const excerpt = (text: string): string => {
   const flat = text.replace(/\s+/g, ' ').trim();
   if (flat === '') return 'an empty body';
-  return JSON.stringify(flat.length > 60 ? `${flat.slice(0, 57)}...` : flat);
+  if (flat.length <= EXCERPT_CHARS) return JSON.stringify(flat);
+  let end = EXCERPT_CHARS;
+  while (end > 0 && isKeyCharacter(flat.charCodeAt(end - 1)) && isKeyCharacter(flat.charCodeAt(end))) end--;
+  return `${JSON.stringify(flat.slice(0, end))}${truncationMark({ count: flat.length, unit: 'characters' })}`;
 };
 
 const error = (pointer: string, keyword: string, message: string): Finding => ({
@@ -105,21 +117,29 @@ const transportOf = (outcome: LiveOutcome, expected: (status: number) => string 
       ),
     );
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(outcome.text);
-  } catch {
-    findings.push(
-      error('', 'json', `body is not JSON: ${excerpt(outcome.text)} (${outcome.text.length} characters)`),
-    );
+  // A key twice in one object means different things to different clients: not a body to judge.
+  const parsed = parseProviderJson(outcome.text);
+  if (parsed.ok) return { findings, json: parsed.value };
+  if (parsed.findings.some((f) => f.keyword !== 'json')) {
+    return { findings: [...findings, ...parsed.findings], json: undefined };
   }
-  return { findings, json };
+  findings.push(
+    error('', 'json', `body is not JSON: ${excerpt(outcome.text)} (${outcome.text.length} characters)`),
+  );
+  return { findings, json: undefined };
 };
 
-const echoedSecrets = (text: string, secrets: readonly string[]): Finding[] =>
-  secrets.some((secret) => secret !== '' && text.includes(secret))
-    ? [error('', 'secretEchoed', 'the response body contains the admin key that was sent')]
-    : [];
+/** A credential the request carried came back, anywhere in any response of its exchanges, in any form. */
+const echoedSecrets = (outcome: LiveOutcome): Finding[] =>
+  outcome.echoes.length === 0
+    ? []
+    : [
+        error(
+          '',
+          'secretEchoed',
+          `the response echoes the key the request was sent with (${outcome.echoes.join(', ')}); reports show it redacted`,
+        ),
+      ];
 
 /** A redirect to another origin: the policy does not follow it, so the admin key stays where it was sent. */
 const crossOriginRedirect = (outcome: LiveOutcome): Finding[] => {
@@ -159,17 +179,16 @@ export const checkRetrievedKey = (
   const drafts = [check('transport', label, transport.findings, outcome)];
   const reason = whyNoKey(outcome, transport.json);
   if (reason) {
-    const redirect = crossOriginRedirect(outcome);
+    const security = [...crossOriginRedirect(outcome), ...echoedSecrets(outcome)];
     drafts.push(skipped('schema', label, reason, outcome), skipped('semantic', label, reason, outcome));
     drafts.push(
-      redirect.length > 0
-        ? check('security', label, redirect, outcome)
+      security.length > 0
+        ? check('security', label, security, outcome)
         : skipped('security', label, reason, outcome),
     );
     return drafts;
   }
   const body = transport.json;
-  const text = outcome.kind === 'response' ? outcome.text : '';
   drafts.push(
     check(
       'schema',
@@ -183,7 +202,7 @@ export const checkRetrievedKey = (
       [...checkOwnerAgreement(body, context.ownerKinds), ...checkIdentity(body, keyId)],
       outcome,
     ),
-    check('security', label, [...checkRedaction(body), ...echoedSecrets(text, context.secrets)], outcome),
+    check('security', label, [...checkRedaction(body), ...echoedSecrets(outcome)], outcome),
   );
   return drafts;
 };
@@ -200,7 +219,10 @@ const errorShapeFindings = (json: unknown): Finding[] =>
         },
       ];
 
-/** A key that cannot exist: 404 with OpenAI's error body. Anything 2xx means the id is not checked. */
+/**
+ * A key that cannot exist: 404 with OpenAI's error body (anything 2xx means the id is not checked), and
+ * the admin key not echoed in it.
+ */
 export const checkUnknownKey = (outcome: LiveOutcome): Draft[] => {
   const label = STATE_LABELS.unknownKey;
   const transport = transportOf(outcome, (status) => {
@@ -216,14 +238,17 @@ export const checkUnknownKey = (outcome: LiveOutcome): Draft[] => {
       outcome,
       UNKNOWN_KEY_CHECK,
     ),
+    check('security', label, echoedSecrets(outcome), outcome, UNKNOWN_KEY_SECURITY),
   ];
 };
 
 /** An admin key that is not valid is refused (401, or 403 as the real service sometimes says). */
 export const checkInvalidAdminKey = (outcome: LiveOutcome): Draft[] => {
   const label = STATE_LABELS.invalidAdminKey;
-  if (outcome.kind === 'failure')
-    return [check('security', label, [error('', 'transport', outcome.message)], outcome, INVALID_KEY_CHECK)];
+  if (outcome.kind === 'failure') {
+    const findings = [error('', 'transport', outcome.message), ...echoedSecrets(outcome)];
+    return [check('security', label, findings, outcome, INVALID_KEY_CHECK)];
+  }
   const findings: Finding[] = [];
   if (outcome.status >= 200 && outcome.status < 300) {
     findings.push(
@@ -238,11 +263,15 @@ export const checkInvalidAdminKey = (outcome: LiveOutcome): Draft[] => {
       error('', 'auth', `status is ${outcome.status}, expected 401 or 403 for an invalid admin key`),
     );
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(outcome.text);
-  } catch {
-    json = undefined;
-  }
-  return [check('security', label, [...findings, ...errorShapeFindings(json)], outcome, INVALID_KEY_CHECK)];
+  const parsed = parseProviderJson(outcome.text);
+  const json = parsed.ok ? parsed.value : undefined;
+  return [
+    check(
+      'security',
+      label,
+      [...findings, ...echoedSecrets(outcome), ...errorShapeFindings(json)],
+      outcome,
+      INVALID_KEY_CHECK,
+    ),
+  ];
 };

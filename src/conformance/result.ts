@@ -41,6 +41,11 @@ export interface Exchange {
   error?: string;
   /** What the transport policy decided that a reader should know, e.g. a redirect it did not follow. */
   note?: string;
+  /**
+   * Where a credential the request carried came back in a response (`header location`, `body`,
+   * `status text`), as sent or encoded: a security error whatever the status.
+   */
+  secretEchoes?: string[];
 }
 
 export interface CheckResult {
@@ -55,6 +60,24 @@ export interface CheckResult {
   attempts?: number;
   /** Ids of the exchanges (in `ConformanceResult.exchanges`) behind this check. */
   exchangeIds?: string[];
+  /** The id (in `ConformanceResult.pacts`) of the pact the check belongs to; none for the spec's own. */
+  pact?: string;
+}
+
+/** A pact the run verified: where it came from, and what a broker said about it when it came from one. */
+export interface PactRecord {
+  /** What checks name in their `pact` field. */
+  id: string;
+  path: string;
+  sha256: string;
+  consumer: string;
+  provider: string;
+  consumerVersion?: string;
+  /** Where the pact lives on a broker. */
+  url?: string;
+  /** Pending (or work in progress): its failing checks are warnings and do not fail the run. */
+  pending?: boolean;
+  wip?: boolean;
 }
 
 export interface ConformanceSummary {
@@ -73,7 +96,8 @@ export interface ConformanceResult {
   summary: ConformanceSummary;
   target: { baseUrl: string; reference: boolean };
   spec: { path: string; version: string; sha256: string };
-  pact: { path: string; sha256: string };
+  /** Every pact verified, in the order they were; one in a run of the committed pact. */
+  pacts: PactRecord[];
   startedAt: string;
   finishedAt: string;
   checks: CheckResult[];
@@ -96,10 +120,53 @@ export const summarize = (checks: readonly CheckResult[]): ConformanceSummary =>
   skipped: checks.filter((c) => c.status === 'skip').length,
 });
 
-/** Whether any check looked at the target itself; contract checks read only the pact and the spec. */
-export const targetWasChecked = (checks: readonly CheckResult[]): boolean =>
-  checks.some((c) => c.category !== 'contract' && c.status !== 'skip');
+/**
+ * Whether a 2xx key body went through the schema, semantic and security checks. A schema check that ran
+ * (was not skipped) had such a body: the live checks run those three on each key body together.
+ */
+export const keyBodyWasChecked = (checks: readonly CheckResult[]): boolean =>
+  checks.some((c) => c.category === 'schema' && c.status !== 'skip');
 
-/** Conformant: complete, the target itself was checked, and no check failed. */
+export const NO_KEY_BODY_REASON = 'no key body was checked: give --user-key-id or --service-account-key-id';
+
+/** Conformant: complete, at least one key body checked, and no check failed. */
 export const verdictOf = (checks: readonly CheckResult[], complete: boolean): 'pass' | 'fail' =>
-  complete && targetWasChecked(checks) && !checks.some((c) => c.status === 'fail') ? 'pass' : 'fail';
+  complete && keyBodyWasChecked(checks) && !checks.some((c) => c.status === 'fail') ? 'pass' : 'fail';
+
+export const PENDING_REASON = 'pending pact: its failure does not fail the verification';
+
+/**
+ * The checks of pending pacts that failed, as warnings: their errors become warnings, led by the reason.
+ * Only the pact's own checks (its interactions, and whether the spec documents them); the live checks
+ * judge the target against the OpenAPI document, which no pact being pending changes.
+ */
+export const withPendingAsWarnings = (
+  checks: readonly CheckResult[],
+  pendingPacts: ReadonlySet<string>,
+): CheckResult[] =>
+  checks.map((check) =>
+    check.status === 'fail' &&
+    check.pact !== undefined &&
+    pendingPacts.has(check.pact) &&
+    (check.category === 'pact' || check.category === 'contract')
+      ? {
+          ...check,
+          status: 'warn',
+          findings: [
+            { pointer: '', keyword: 'pending', severity: 'warning', message: PENDING_REASON },
+            ...check.findings.map((f) => ({ ...f, severity: 'warning' as const })),
+          ],
+        }
+      : check,
+  );
+
+/**
+ * Whether the target honoured one pact, as a verification result to publish to a broker: at least one of
+ * its interactions was verified and none failed, a pending pact's downgraded failures included.
+ */
+export const pactHonoured = (result: Pick<ConformanceResult, 'checks'>, pactId: string): boolean => {
+  const interactions = result.checks.filter((c) => c.pact === pactId && c.category === 'pact');
+  const failed = (c: CheckResult) =>
+    c.status === 'fail' || c.findings.some((f) => f.keyword === 'pending' && f.message === PENDING_REASON);
+  return interactions.some((c) => c.status !== 'skip') && !interactions.some(failed);
+};

@@ -1,370 +1,306 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { isAbsolute, relative } from 'node:path';
-import { ProjectApiKeyClient, TransportError } from '../client.ts';
-import { checkPactAgainstSpec } from '../contract/pact-spec.ts';
-import {
-  EXAMPLE_ADMIN_KEY,
-  EXAMPLE_PARAMS,
-  type StateKey,
-  type StateParams,
-  type StateSetup,
-  stateKeyOf,
-} from '../contract/states.ts';
-import { injectAdminKey, verifyPact } from '../contract/verify.ts';
-import type { Finding } from '../finding.ts';
-import { type ReferenceProviderOptions, startReferenceProvider } from '../provider/index.ts';
-import { redactDeep } from '../redact.ts';
-import { loadDocument } from '../spec/document.ts';
-import { lintExamples } from '../spec/lint.ts';
-import { validatorsFor } from '../spec/validators.ts';
-import { type TransportPolicy, worstCaseMs } from '../transport/policy.ts';
+import type { LoadedPact } from '../contract/pact.ts';
+import { STATE_KEYS, STATE_LABELS, type StateKey, type StateParams } from '../contract/states.ts';
+import type { StateAnswer, VerifyProgress, VerifyTarget } from '../contract/verify.ts';
+import { DEFAULT_SPEC_PATH } from '../spec/default-path.ts';
+import { resolvePolicy, type TransportPolicy, worstCaseMs } from '../transport/policy.ts';
 import { ExchangeRecorder } from '../transport/recorder.ts';
 import { createTransport, type Transport } from '../transport/transport.ts';
 import { CheckCollector } from './collector.ts';
 import type { RunConfig } from './config.ts';
-import {
-  checkInvalidAdminKey,
-  checkRetrievedKey,
-  checkUnknownKey,
-  type LiveContext,
-  type LiveOutcome,
-  STATE_LABELS,
-} from './live.ts';
-import {
-  type ConformanceResult,
-  type Exchange,
-  statusOf,
-  summarize,
-  targetWasChecked,
-  verdictOf,
-} from './result.ts';
-import { ownerKinds } from './semantic.ts';
-import { type MatrixBody, matrixBodyOf, matrixDocumentOf, specMatrix } from './spec-matrix.ts';
+import type { ConformanceResult } from './result.ts';
+import type { MatrixBody, MatrixDocument } from './spec-matrix.ts';
+import type { LoadedOpenApi } from './stages/compile.ts';
+import type { CheckDraft } from './stages/contract.ts';
+import { loadRunPacts } from './stages/pacts.ts';
+import { buildResult, displayPath } from './stages/result.ts';
+import { exchangeLabel, type VerifiedPact, verifyStage } from './stages/verify.ts';
+import { type ReferenceOptions, type RunTarget, startTarget } from './target.ts';
+
+// A conformance run as a pipeline of named stages: load → contract checks → verify → live checks →
+// result. Each stage is a function of its own (src/conformance/stages/); this file only wires them and
+// owns the run's resources (the target, the transport, the verifier started early). The verifier
+// starts before the YAML parser, ajv and the checks are even loaded: they load while it starts.
 
 /** What the run needs from its surroundings, so tests can drive it in-process. */
 export interface RunEnvironment {
-  /** Aborted on SIGINT/SIGTERM: the run stops starting new work. */
+  /** Aborted on SIGINT/SIGTERM or at the deadline: the run stops, its requests and its verifier with it. */
   signal?: AbortSignal;
   /** Progress lines for the console (already redacted by the caller's writer). */
   log?: (line: string) => void;
   /** Options for the reference provider when no --base-url is given. */
-  reference?: Omit<ReferenceProviderOptions, 'adminKey'>;
+  reference?: ReferenceOptions;
   /** Transport policy beyond --timeout and --retries: backoff, Retry-After cap, body size cap. */
-  policy?: Partial<TransportPolicy>;
+  policy?: Partial<Omit<TransportPolicy, 'timeoutMs' | 'retries'>>;
 }
-
-/** A pact file that cannot be read or parsed: the person's configuration, exit 2. */
-export class PactFileError extends Error {
-  override name = 'PactFileError';
-  constructor(
-    readonly path: string,
-    readonly reason: string,
-  ) {
-    super(`cannot use pact ${path}: ${reason}`);
-  }
-}
-
-const loadPact = (path: string): { pact: unknown; sha256: string } => {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new PactFileError(path, (error as NodeJS.ErrnoException).code ?? 'unreadable');
-  }
-  try {
-    const pact = JSON.parse(text) as { interactions?: unknown };
-    if (!Array.isArray(pact.interactions)) throw new Error('no interactions array');
-    return { pact, sha256: createHash('sha256').update(text).digest('hex') };
-  } catch (error) {
-    throw new PactFileError(path, `not a pact file (${(error as Error).message})`);
-  }
-};
-
-/** An id no provider can have: the unknown-key state must not collide with a real key. */
-const impossibleKeyId = () => `key_conformance_absent_${randomBytes(6).toString('hex')}`;
-
-/** Maps each provider state to ids on a deployment we do not control; missing ids skip the state. */
-export const targetStateSetup = (ids: RunConfig['ids']): StateSetup => {
-  const project = ids.projectId;
-  return (key: StateKey): StateParams | undefined => {
-    switch (key) {
-      case 'userKey':
-        return project && ids.userKeyId ? { projectId: project, keyId: ids.userKeyId } : undefined;
-      case 'serviceAccountKey':
-        return project && ids.serviceAccountKeyId
-          ? { projectId: project, keyId: ids.serviceAccountKeyId }
-          : undefined;
-      case 'unknownKey':
-        return project ? { projectId: project, keyId: impossibleKeyId() } : undefined;
-      case 'invalidAdminKey':
-        return project
-          ? { projectId: project, keyId: ids.userKeyId ?? ids.serviceAccountKeyId ?? impossibleKeyId() }
-          : undefined;
-    }
-  };
-};
-
-const SKIP_REASONS: Record<StateKey, string> = {
-  userKey: 'no --project-id and --user-key-id given for a key owned by a user',
-  serviceAccountKey:
-    'no --project-id and --service-account-key-id given for a key owned by a service account',
-  unknownKey: 'no --project-id given',
-  invalidAdminKey: 'no --project-id given',
-};
-
-/** Paths in reports are relative to where the run started, so reports read the same on every machine. */
-const displayPath = (path: string): string => {
-  const relativePath = relative(process.cwd(), path);
-  return relativePath.startsWith('..') || isAbsolute(relativePath) ? path : relativePath;
-};
-
-/** How many attempts a check's exchanges took (the most any one needed) and which exchanges they were. */
-const attemptsOf = (exchanges: readonly Exchange[]) => ({
-  attempts: Math.max(1, ...exchanges.map((e) => e.attempts.length)),
-  exchangeIds: exchanges.map((e) => e.id),
-});
-
-/** A key that is not the admin key, for the invalid-key state's live request. */
-const invalidAdminKey = () => `sk-admin-conformance-invalid-${randomBytes(4).toString('hex')}`;
 
 export interface ConformanceRun {
-  /** Does the work; resolves when every check has run. */
+  /** Does the work; resolves when every check has run (or the signal stopped it). */
   execute(): Promise<void>;
   /** The result from what has been gathered so far: complete after execute(), partial on interrupt. */
   result(complete: boolean, incompleteReason?: string): ConformanceResult;
 }
 
-/**
- * Prepares a run: reads the spec and the pact now, so bad configuration fails before any traffic
- * (SpecError, PactFileError), then execute() verifies the target and gathers checks.
- */
-export const createConformanceRun = (config: RunConfig, environment: RunEnvironment = {}): ConformanceRun => {
-  const log = environment.log ?? (() => {});
-  const spec = loadDocument(config.specPath);
-  const { pact, sha256: pactSha256 } = loadPact(config.pactPath);
-  const validators = validatorsFor(spec.document);
-  // --also-spec: the documents of the matrix, --spec first; loaded now so a bad one fails before any traffic.
-  const matrixDocuments = [spec, ...config.alsoSpecPaths.map((path) => loadDocument(path))].map((loaded, i) =>
-    matrixDocumentOf(loaded, validatorsFor(loaded.document), {
-      displayPath: displayPath(loaded.path),
-      verdict: i === 0,
+const deferred = <T>() => {
+  let resolve!: (value: T) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<T>((ok, fail) => {
+    resolve = ok;
+    reject = fail;
+  });
+  promise.catch(() => {}); // a run that stops before its target is ready rejects it; nobody must wait
+  return { promise, resolve, reject };
+};
+
+/** The matrix's rows: the verdict's document (already compiled), then each --also-spec document. */
+const matrixDocumentsOf = async (
+  openapi: LoadedOpenApi,
+  paths: readonly string[],
+  matrix: typeof import('./spec-matrix.ts'),
+): Promise<MatrixDocument[]> => {
+  const [{ loadDocument }, { validatorsFor }] = await Promise.all([
+    import('../spec/document.ts'),
+    import('../spec/validators.ts'),
+  ]);
+  const others = paths.map((path) => loadDocument(path));
+  return [
+    matrix.matrixDocumentOf(openapi.spec, openapi.validators, {
+      displayPath: displayPath(openapi.spec.path),
+      verdict: true,
     }),
+    ...others.map((other) =>
+      matrix.matrixDocumentOf(other, validatorsFor(other.document), {
+        displayPath: displayPath(other.path),
+        verdict: false,
+      }),
+    ),
+  ];
+};
+
+const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+
+/** The worst case up front: every request timing out on every attempt, every wait at its longest. */
+export const worstCaseLine = (requests: number, policy: TransportPolicy, maxTimeMs: number): string => {
+  const each = worstCaseMs(policy);
+  return (
+    `worst case ${seconds(requests * each)}: ${requests} requests of up to ${seconds(each)} each ` +
+    `(--timeout ${policy.timeoutMs} ms, --retries ${policy.retries}); --max-time stops the run at ${seconds(maxTimeMs)}`
   );
-  const matrixBodies: MatrixBody[] = [];
+};
+
+const answerLine = (answer: StateAnswer): string =>
+  answer.kind === 'response' ? `${answer.status}` : `no answer: ${answer.message}`;
+
+const tally = (checks: readonly CheckDraft[]): string => {
+  const count = (status: CheckDraft['status']) => checks.filter((c) => c.status === status).length;
+  return `${count('pass')} passed, ${count('fail')} failed, ${count('warn')} warned, ${count('skip')} skipped`;
+};
+
+/**
+ * Prepares a run: loads and validates the pacts, starts the verifier on the first one (it waits for
+ * the target), then loads the document and runs the contract checks while the verifier starts up, so
+ * bad configuration fails before any traffic (PactFileError, SpecError). execute() runs the rest.
+ */
+export const prepareConformanceRun = async (
+  config: RunConfig,
+  environment: RunEnvironment = {},
+): Promise<ConformanceRun> => {
+  const startedAt = new Date().toISOString();
+  const log = environment.log ?? (() => {});
+  const policy = resolvePolicy({
+    ...environment.policy,
+    timeoutMs: config.timeoutMs,
+    retries: config.retries,
+  });
+  // Whatever the verifier waits for, the gateway answers first: one exchange, same-origin redirects included.
+  const requestTimeoutMs = (policy.maxRedirects + 1) * worstCaseMs(policy) + 1000;
+  const stop = new AbortController();
+  const signal = environment.signal ? AbortSignal.any([environment.signal, stop.signal]) : stop.signal;
   const collector = new CheckCollector();
   const recorder = new ExchangeRecorder();
-  const startedAt = new Date().toISOString();
-  // Everything that must never reach a report: the admin key, keys a provider leaked.
   const secrets: string[] = config.adminKey ? [config.adminKey] : [];
-  let baseUrl = config.baseUrl ?? 'reference provider (not started)';
 
-  const contractChecks = async () => {
-    await collector.timed(() => {
-      const findings = checkPactAgainstSpec(pact, spec.document, validators);
-      return [
-        {
-          name: 'pact interactions are documented by the spec',
-          category: 'contract',
-          status: statusOf(findings),
-          findings,
-        },
-      ];
-    });
-    await collector.timed(() => {
-      // The document's own examples are the spec's defects, not the target's: reported, never failing the run.
-      const findings: Finding[] = lintExamples(spec.document, validators).flatMap((lint) =>
-        lint.findings.map((f) => ({
-          ...f,
-          severity: 'warning' as const,
-          pointer: `${lint.location}${f.pointer}`,
-          message: `example ${lint.component}: ${f.message}`,
-        })),
-      );
-      return [
-        {
-          name: "the spec's own examples validate against their schemas",
-          category: 'contract',
-          status: statusOf(findings),
-          findings,
-        },
-      ];
-    });
+  // Stage 1 (load), with stage 3 (verify) of the first pact started in the middle of it.
+  const pacts = loadRunPacts(config);
+  const firstTarget = deferred<VerifyTarget>();
+  const first = pacts[0] as LoadedPact;
+  const firstStarted = performance.now();
+  const firstVerification = verifyStage(first, {
+    target: firstTarget.promise,
+    recorder,
+    requestTimeoutMs,
+    signal,
+  });
+  firstVerification.catch(() => {}); // awaited in execute; a run stopped before that must not leave it unhandled
+  // The rest of stage 1 and stage 2 load and run while the verifier starts up in its own process.
+  let loaded: LoadedOpenApi;
+  let liveStage: typeof import('./stages/live.ts').liveStage;
+  // --also-spec: the matrix's documents, --spec first; bodies join as the live checks see them.
+  let matrixDocuments: MatrixDocument[] = [];
+  let matrixOf: typeof import('./spec-matrix.ts') | undefined;
+  const matrixBodies: MatrixBody[] = [];
+  try {
+    const [{ loadSpec }, { compileOpenApi }, contract, live] = await Promise.all([
+      import('./stages/load.ts'),
+      import('./stages/compile.ts'),
+      import('./stages/contract.ts'),
+      import('./stages/live.ts'),
+    ]);
+    liveStage = live.liveStage;
+    loaded = compileOpenApi(loadSpec(config));
+    const openapi = loaded;
+    if (config.alsoSpecPaths.length > 0) {
+      // Loaded before any traffic, so a bad document is exit 2 with nothing sent.
+      matrixOf = await import('./spec-matrix.ts');
+      matrixDocuments = await matrixDocumentsOf(openapi, config.alsoSpecPaths, matrixOf);
+    }
+    await collector.timed(() => contract.checkPactsAgainstSpec(openapi, pacts));
+    await collector.timed(() => [contract.lintSpecExamples(openapi)]);
+  } catch (error) {
+    stop.abort(error);
+    firstTarget.reject(error);
+    throw error;
+  }
+  log(worstCaseLine(pacts.length * STATE_KEYS.length, policy, config.maxTimeMs));
+
+  let target: RunTarget | undefined;
+
+  const progress = (event: VerifyProgress) => {
+    const label = STATE_LABELS[event.state];
+    if (event.kind === 'request') log(`  ${label}: ${event.method} ${event.url}`);
+    else log(`  ${label}: ${answerLine(event.answer)} (${event.durationMs} ms)`);
+  };
+
+  const verifyTargetFor = (pact: LoadedPact, running: RunTarget, transport: Transport): VerifyTarget => ({
+    baseUrl: running.baseUrl,
+    operation: loaded.operation,
+    stateSetup: running.stateSetup,
+    transport,
+    adminKey: running.adminKey,
+    invalidAdminKey: running.probes.invalidAdminKey,
+    labelOf: (key) => exchangeLabel(pact.id, key),
+    onProgress: progress,
+  });
+
+  /** A state's request as the client sends it, for a state no pact interaction exercised. */
+  const clientRequest =
+    (running: RunTarget, transport: Transport) =>
+    async (key: StateKey, params: StateParams, label: string): Promise<StateAnswer> => {
+      const { ProjectApiKeyClient, TransportError } = await import('../client.ts');
+      const client = new ProjectApiKeyClient({
+        baseUrl: running.baseUrl,
+        adminKey: key === 'invalidAdminKey' ? running.probes.invalidAdminKey : running.adminKey,
+        fetch: transport.fetch,
+        timeoutMs: requestTimeoutMs,
+        signal,
+        path: loaded.operation.path,
+      });
+      log(`  ${STATE_LABELS[key]}: GET ${client.urlOf(params.projectId, params.keyId)}`);
+      try {
+        const response = await recorder.withCheck(label, () =>
+          client.exchange(params.projectId, params.keyId),
+        );
+        return { kind: 'response', ...response };
+      } catch (error) {
+        if (error instanceof TransportError) return { kind: 'failure', message: error.message };
+        throw error;
+      }
+    };
+
+  const addTimed = (drafts: readonly CheckDraft[], startedMs: number) => {
+    const durationMs = Math.round((performance.now() - startedMs) / Math.max(1, drafts.length));
+    collector.add(...drafts.map((draft) => ({ ...draft, durationMs })));
   };
 
   const execute = async () => {
-    await contractChecks();
-    if (environment.signal?.aborted) return;
-
-    let adminKey = config.adminKey ?? '';
-    let stateSetup: StateSetup;
-    let stopProvider: (() => Promise<void>) | undefined;
-    if (config.baseUrl) {
-      stateSetup = targetStateSetup(config.ids);
-    } else {
-      adminKey = `sk-admin-reference-${randomBytes(16).toString('hex')}`;
-      secrets.push(adminKey);
-      const provider = await startReferenceProvider({
-        adminKey,
-        shape: config.referenceShape,
+    let transport: Transport | undefined;
+    try {
+      target = await startTarget(config, {
+        // The seed's document is already parsed; any other shape the provider loads itself.
+        ...(config.specPath === DEFAULT_SPEC_PATH && config.referenceShape === 'seed'
+          ? { document: loaded.spec.document }
+          : { shape: config.referenceShape }),
         ...environment.reference,
       });
-      stopProvider = () => provider.close();
-      stateSetup = provider.stateSetup;
-      baseUrl = provider.url;
-      log(`started the reference provider at ${provider.url}`);
-    }
-    const transport = createTransport(
-      { ...environment.policy, timeoutMs: config.timeoutMs, retries: config.retries },
-      { recorder, secrets },
-    );
-
-    // Pact's requests go through the same policy; each is labelled with the state being verified.
-    let currentState = '';
-    const labelledSetup: StateSetup = (key, params) => {
-      currentState = key;
-      return stateSetup(key, params);
-    };
-    const pactFetch: typeof fetch = (input, init) =>
-      recorder.withCheck(`pact:${currentState}`, () => transport.fetch(input, init));
-    try {
-      log(`verifying ${config.pactPath} against ${baseUrl}`);
-      await collector.timed(async () => {
-        const outcomes = await verifyPact({
-          pactPath: config.pactPath,
-          providerBaseUrl: baseUrl,
-          stateSetup: labelledSetup,
-          requestFilter: injectAdminKey(EXAMPLE_ADMIN_KEY, adminKey),
-          fetch: pactFetch,
-          timeoutMs: worstCaseMs(transport.policy),
-        });
-        return outcomes.map((outcome) => {
-          const key = outcome.state ? stateKeyOf(outcome.state) : undefined;
-          const exchanges = key ? recorder.exchangesOf(`pact:${key}`) : [];
-          return {
-            name: outcome.description,
-            category: 'pact' as const,
-            status: outcome.status,
-            findings: outcome.findings,
-            ...(outcome.status === 'skip'
-              ? {
-                  skipReason:
-                    key && config.baseUrl
-                      ? SKIP_REASONS[key]
-                      : (outcome.reason ?? 'the provider state could not be set up'),
-                }
-              : {}),
-            ...attemptsOf(exchanges),
-          };
-        });
+      if (target.reference) log(`started the reference provider at ${target.baseUrl}`);
+      secrets.push(target.adminKey, target.probes.invalidAdminKey);
+      const running = target;
+      const sender = createTransport(policy, {
+        recorder,
+        secrets: [running.adminKey, running.probes.invalidAdminKey],
       });
-      if (environment.signal?.aborted) return;
-      await liveChecks(adminKey, stateSetup, transport);
-    } finally {
-      await stopProvider?.();
-    }
-  };
+      transport = sender;
+      firstTarget.resolve(verifyTargetFor(first, running, sender));
 
-  const liveContext: LiveContext = {
-    validators,
-    ownerKinds: ownerKinds(spec.document),
-    strict: config.strict,
-    secrets,
-  };
-
-  /** One GET through the transport policy, as the client sends it, turned into a LiveOutcome. */
-  const liveRequest = async (
-    transport: Transport,
-    params: StateParams,
-    bearer: string,
-    label: string,
-  ): Promise<LiveOutcome> => {
-    // The client's own deadline covers every attempt the policy may make.
-    const client = new ProjectApiKeyClient({
-      baseUrl,
-      adminKey: bearer,
-      fetch: transport.fetch,
-      timeoutMs: worstCaseMs(transport.policy),
-    });
-    try {
-      const response = await recorder.withCheck(label, () => client.exchange(params.projectId, params.keyId));
-      return { kind: 'response', ...response, ...attemptsOf(recorder.exchangesOf(label)) };
-    } catch (error) {
-      const message = error instanceof TransportError ? error.causeMessage : (error as Error).message;
-      return { kind: 'failure', message, ...attemptsOf(recorder.exchangesOf(label)) };
-    }
-  };
-
-  const liveChecks = async (adminKey: string, stateSetup: StateSetup, transport: Transport) => {
-    for (const key of ['userKey', 'serviceAccountKey', 'unknownKey', 'invalidAdminKey'] as const) {
-      if (environment.signal?.aborted) return;
-      const label = `live:${key}`;
-      const params = await stateSetup(key, EXAMPLE_PARAMS[key]);
-      if (!params) {
-        collector.add({
-          name: `${STATE_LABELS[key]}: live request`,
-          category: 'transport',
-          status: 'skip',
-          findings: [],
-          durationMs: 0,
-          skipReason: SKIP_REASONS[key],
+      for (const pact of pacts) {
+        if (signal.aborted) return;
+        // Stage 3: verify, one verifier run per pact, one after another.
+        log(`verifying ${displayPath(pact.path)} (${pact.id}) against ${running.baseUrl}`);
+        const started = pact === first ? firstStarted : performance.now();
+        const verified: VerifiedPact =
+          pact === first
+            ? await firstVerification
+            : await verifyStage(pact, {
+                target: verifyTargetFor(pact, running, sender),
+                recorder,
+                requestTimeoutMs,
+                signal,
+              });
+        addTimed(verified.checks, started);
+        log(`pact ${pact.id}: ${tally(verified.checks)}`);
+        if (signal.aborted) return;
+        // Stage 4: live checks of the same answers.
+        const leaked = await liveStage({
+          pact,
+          exchanges: verified.exchanges,
+          stateSetup: running.stateSetup,
+          request: clientRequest(running, sender),
+          recorder,
+          context: { validators: loaded.validators, ownerKinds: loaded.ownerKinds, strict: config.strict },
+          collector,
+          signal,
+          onChecked: (key, checks) => log(`  ${STATE_LABELS[key]}: live checks ${tally(checks)}`),
+          onOutcome: (key, outcome) => {
+            if (!matrixOf || outcome.kind !== 'response') return;
+            if (key !== 'userKey' && key !== 'serviceAccountKey') return;
+            const name = pacts.length > 1 ? `${pact.id}: ${STATE_LABELS[key]}` : STATE_LABELS[key];
+            const body = matrixOf.matrixBodyOf(name, outcome);
+            if (body) matrixBodies.push(body);
+          },
         });
-        continue;
+        secrets.push(...leaked);
       }
-      await collector.timed(async () => {
-        if (key === 'invalidAdminKey') {
-          const bearer = invalidAdminKey();
-          secrets.push(bearer);
-          return checkInvalidAdminKey(await liveRequest(transport, params, bearer, label));
-        }
-        const outcome = await liveRequest(transport, params, adminKey, label);
-        if (key === 'unknownKey') return checkUnknownKey(outcome);
-        const matrixBody = outcome.kind === 'response' && matrixBodyOf(STATE_LABELS[key], outcome);
-        if (matrixBody) matrixBodies.push(matrixBody);
-        const drafts = checkRetrievedKey(key, params.keyId, outcome, liveContext);
-        rememberLeakedKey(outcome, drafts);
-        return drafts;
-      });
+    } finally {
+      stop.abort(new Error('the run is over'));
+      firstTarget.reject(new Error('the run is over'));
+      transport?.close();
+      await target?.close();
     }
   };
 
-  /** A whole key found in redacted_value is kept out of every report, like the admin key. */
-  const rememberLeakedKey = (outcome: LiveOutcome, drafts: { findings: Finding[] }[]) => {
-    if (outcome.kind !== 'response') return;
-    if (!drafts.some((d) => d.findings.some((f) => f.keyword === 'redaction' && f.severity === 'error')))
-      return;
-    const value = (JSON.parse(outcome.text) as { redacted_value?: unknown }).redacted_value;
-    if (typeof value === 'string') secrets.push(value);
-  };
-
-  const result = (complete: boolean, incompleteReason?: string): ConformanceResult => {
-    const checks = [...collector.checks];
-    const exchanges = recorder.exchanges();
-    const unreachable = exchanges.length > 0 && exchanges.every((e) => !e.response);
-    const reason =
-      incompleteReason ??
-      (unreachable ? `target could not be reached: ${exchanges[0]?.error ?? 'no response'}` : undefined) ??
-      (complete && !targetWasChecked(checks)
-        ? 'nothing was verified against the target: give --project-id and the key ids'
-        : undefined);
-    const raw: ConformanceResult = {
-      verdict: verdictOf(checks, complete),
+  // Stage 5: the result, from whatever has been gathered when it is asked for.
+  const result = (complete: boolean, incompleteReason?: string): ConformanceResult =>
+    buildResult({
       complete,
-      ...(reason ? { incompleteReason: reason } : {}),
-      summary: summarize(checks),
-      target: { baseUrl, reference: config.baseUrl === undefined },
-      spec: { path: displayPath(config.specPath), version: spec.document.info.version, sha256: spec.sha256 },
-      pact: { path: displayPath(config.pactPath), sha256: pactSha256 },
+      ...(incompleteReason === undefined ? {} : { incompleteReason }),
+      target: {
+        baseUrl: target?.baseUrl ?? config.baseUrl ?? 'reference provider (not started)',
+        reference: config.baseUrl === undefined,
+      },
+      spec: {
+        path: loaded.spec.path,
+        sha256: loaded.spec.sha256,
+        version: loaded.spec.document.info.version,
+      },
+      pacts,
       startedAt,
       finishedAt: new Date().toISOString(),
-      checks,
-      exchanges: [...exchanges],
-      ...(config.alsoSpecPaths.length > 0
-        ? { specMatrix: specMatrix(matrixDocuments, matrixBodies, { strict: config.strict }) }
-        : {}),
-    };
-    return redactDeep(raw, secrets);
-  };
+      checks: collector.checks,
+      exchanges: recorder.exchanges(),
+      secrets,
+      ...(matrixOf && {
+        specMatrix: matrixOf.specMatrix(matrixDocuments, matrixBodies, { strict: config.strict }),
+      }),
+    });
 
   return { execute, result };
 };

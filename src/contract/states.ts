@@ -15,6 +15,17 @@ export const PROVIDER_STATES = {
 } as const;
 
 export type StateKey = keyof typeof PROVIDER_STATES;
+
+/** Every state, in the order checks and reports list them. */
+export const STATE_KEYS = Object.keys(PROVIDER_STATES) as StateKey[];
+
+/** Short names for the states, for check names and progress lines a person scans. */
+export const STATE_LABELS: Record<StateKey, string> = {
+  userKey: 'key owned by a user',
+  serviceAccountKey: 'key owned by a service account',
+  unknownKey: 'unknown key',
+  invalidAdminKey: 'invalid admin key',
+};
 export type StateDescription = (typeof PROVIDER_STATES)[StateKey];
 
 /** Example ids written into the pact; placeholders shaped like real ids (`proj_…`, `key_…`). */

@@ -1,5 +1,6 @@
 import type { Finding } from '../finding.ts';
 import { fromPactPath } from '../pointer.ts';
+import type { PactInteraction } from './pact.ts';
 
 // Pact's JSON verification result, read into one outcome per interaction with findings as data.
 
@@ -17,10 +18,7 @@ export interface InteractionOutcome {
 }
 
 /** An interaction as the pact file names it. */
-export interface PactInteraction {
-  description: string;
-  state: string | undefined;
-}
+export type { PactInteraction } from './pact.ts';
 
 export interface PactMismatch {
   type: string;
@@ -99,23 +97,37 @@ export const findingsOfMismatch = (mismatch: PactMismatch): Finding[] => {
   }
 };
 
+/** A wrong status says most about a failed interaction: it leads, before what the body got wrong. */
+const statusFirst = (findings: Finding[]): Finding[] => [
+  ...findings.filter((f) => f.keyword === 'status'),
+  ...findings.filter((f) => f.keyword !== 'status'),
+];
+
 /** The errors Pact reports for an interaction: its entry names it as `… Given <state> - <description>`. */
 const errorsFor = (result: PactResult, interaction: PactInteraction): Finding[] =>
-  (result.errors ?? [])
-    .filter((error) => error.interaction.endsWith(` - ${interaction.description}`))
-    .flatMap((error) => {
-      const mismatch = error.mismatch;
-      if (!mismatch) return [];
-      if (mismatch.type === 'mismatches') return (mismatch.mismatches ?? []).flatMap(findingsOfMismatch);
-      return [
-        { pointer: '', keyword: 'request', severity: 'error', message: mismatch.message ?? mismatch.type },
-      ];
-    });
+  statusFirst(
+    (result.errors ?? [])
+      .filter((error) => error.interaction.endsWith(` - ${interaction.description}`))
+      .flatMap((error) => {
+        const mismatch = error.mismatch;
+        if (!mismatch) return [];
+        if (mismatch.type === 'mismatches') return (mismatch.mismatches ?? []).flatMap(findingsOfMismatch);
+        return [
+          { pointer: '', keyword: 'request', severity: 'error', message: mismatch.message ?? mismatch.type },
+        ];
+      }),
+  );
 
-/** Why an interaction never reached Pact's comparison: its state was not set up, or the request failed. */
+/**
+ * Why an interaction never reached Pact's comparison: its state was not set up, its request was not the
+ * one its state needs, or the request failed.
+ */
 export type Interruption =
   | { kind: 'skip'; reason: string }
-  | { kind: 'fail'; keyword: 'state' | 'transport'; reason: string };
+  | { kind: 'fail'; keyword: 'state' | 'request' | 'transport'; reason: string };
+
+/** The key in the interruptions of interactions that name no provider state. */
+export const NO_STATE = '';
 
 /**
  * Per-interaction outcomes from Pact's JSON result. `interruptions` (by state) says which interactions
@@ -128,7 +140,7 @@ export const outcomesOf = (
 ): InteractionOutcome[] =>
   interactions.map((interaction) => {
     const base = { description: interaction.description, state: interaction.state };
-    const interrupted = interaction.state === undefined ? undefined : interruptions.get(interaction.state);
+    const interrupted = interruptions.get(interaction.state ?? NO_STATE);
     if (interrupted?.kind === 'skip')
       return { ...base, status: 'skip', findings: [], reason: interrupted.reason };
     if (interrupted?.kind === 'fail') {

@@ -9,6 +9,7 @@ import {
   type OpenApiDocument,
 } from '../spec/document.ts';
 import type { ProjectApiKey } from '../types.ts';
+import { errorBody } from './bodies.ts';
 import { bodyUnderFault } from './fault-bodies.ts';
 import { type FaultName, TRANSIENT_FAULTS } from './faults.ts';
 import { ERRORS, JSON_TYPE, jsonReply, type Reply, textReply, writeReply } from './responses.ts';
@@ -105,7 +106,8 @@ export const createReferenceProvider = (options: ReferenceProviderOptions): Refe
     }
   }
   const document = servedDocument(options);
-  const match = routeFor(document, normalizePathPrefix(options.pathPrefix));
+  const pathPrefix = normalizePathPrefix(options.pathPrefix);
+  const match = routeFor(document, pathPrefix);
   // `live-shape` is today's real service answering a run that expects the seed: bodies of the current shape.
   const store = createStore(fault === 'live-shape' ? servedDocument({ shape: 'current' }) : document);
   const seed = store.reset();
@@ -120,12 +122,29 @@ export const createReferenceProvider = (options: ReferenceProviderOptions): Refe
     return count % 2 === 1;
   };
 
+  const bearerOf = (req: IncomingMessage): string | undefined =>
+    /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+
+  // `admin-shaped-bearer`: any bearer with the admin key's prefix, length and alphabet gets in.
+  const adminShaped = (bearer: string): boolean =>
+    bearer.length === options.adminKey.length && /^sk-admin-[A-Za-z0-9_-]+$/.test(bearer);
+
   const authFailure = (req: IncomingMessage): Reply | undefined => {
-    const header = req.headers.authorization;
-    if (!header) return ERRORS.missingKey();
-    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
-    return bearer && timingSafeEqual(digest(bearer), adminKeyDigest) ? undefined : ERRORS.invalidKey();
+    if (!req.headers.authorization) return ERRORS.missingKey();
+    const bearer = bearerOf(req);
+    if (bearer && timingSafeEqual(digest(bearer), adminKeyDigest)) return undefined;
+    if (bearer && fault === 'admin-shaped-bearer' && adminShaped(bearer)) return undefined;
+    if (fault === 'key-in-error-body') {
+      return jsonReply(
+        401,
+        errorBody(`Incorrect API key provided: ${bearer ?? ''}.`, 'invalid_request_error', 'invalid_api_key'),
+      );
+    }
+    return ERRORS.invalidKey();
   };
+
+  // `plausible-unknown-key`: an unknown id shaped like the seeded ones (prefix, length, letters and digits).
+  const seededShape = new RegExp(`^key_[A-Za-z0-9]{${seed.userKeyId.length - 'key_'.length}}$`);
 
   const transientFailure = (): Reply => {
     if (fault === 'transient-5xx') return ERRORS.overloaded();
@@ -136,7 +155,7 @@ export const createReferenceProvider = (options: ReferenceProviderOptions): Refe
     );
   };
 
-  const keyReply = (key: ProjectApiKey, projectId: string): Reply => {
+  const keyReply = (key: ProjectApiKey, projectId: string, req: IncomingMessage): Reply => {
     const otherKeyId = store.keyIds(projectId).find((id) => id !== key.id);
     const body = bodyUnderFault(fault, key, { document, otherKeyId });
     const json = JSON.stringify(body);
@@ -156,6 +175,16 @@ export const createReferenceProvider = (options: ReferenceProviderOptions): Refe
           totalBytes: faultOptions.hugeBodyBytes,
           chunkBytes: faultOptions.hugeBodyChunkBytes,
         };
+      case 'key-json-escaped': {
+        // The admin key in `name`, its first character JSON-escaped: the same string once parsed.
+        const bearer = bearerOf(req) ?? '';
+        const escaped = `\\u${(bearer.charCodeAt(0) || 0).toString(16).padStart(4, '0')}${bearer.slice(1)}`;
+        return textReply(
+          200,
+          JSON_TYPE,
+          json.replace(`"name":${JSON.stringify(body.name)}`, `"name":"${escaped}"`),
+        );
+      }
       default:
         return jsonReply(200, body);
     }
@@ -164,6 +193,9 @@ export const createReferenceProvider = (options: ReferenceProviderOptions): Refe
   const replyTo = (req: IncomingMessage): Reply => {
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://provider.invalid');
+    if (fault === 'same-origin-redirect' && url.pathname === `${pathPrefix}/login`) {
+      return textReply(200, 'text/html; charset=utf-8', HTML_PAGE);
+    }
     const params = match(url.pathname);
     if (!params) return ERRORS.unknownPath(method, url.pathname);
     if (method !== 'GET') return ERRORS.wrongMethod(method, url.pathname);
@@ -173,17 +205,29 @@ export const createReferenceProvider = (options: ReferenceProviderOptions): Refe
     if (fault === 'permanent-5xx') return ERRORS.serverError();
     const denied = fault === 'auth-not-enforced' ? undefined : authFailure(req);
     if (denied) return denied;
+    const redirectTo = (location: string, status = 302) =>
+      textReply(status, 'text/plain; charset=utf-8', `Found. Redirecting to ${location}`, { location });
     if (fault === 'cross-origin-redirect') {
-      const location = `${faultOptions.redirectOrigin}${url.pathname}${url.search}`;
-      return textReply(302, 'text/plain; charset=utf-8', `Found. Redirecting to ${location}`, { location });
+      return redirectTo(`${faultOptions.redirectOrigin}${url.pathname}${url.search}`);
+    }
+    if (fault === 'same-origin-redirect') {
+      return redirectTo(`${pathPrefix}/login?next=${encodeURIComponent(url.pathname)}`);
+    }
+    if (fault === 'key-in-location' && !url.searchParams.has('session')) {
+      const session = Buffer.from(bearerOf(req) ?? '').toString('base64');
+      return redirectTo(`${url.pathname}?session=${encodeURIComponent(session)}`, 307);
     }
     const { projectId, keyId } = params;
+    const fabricates =
+      fault === 'not-found-not-enforced' || (fault === 'plausible-unknown-key' && seededShape.test(keyId));
     const key =
       store.findKey(projectId, keyId) ??
-      (fault === 'not-found-not-enforced'
-        ? store.bodyFor({ projectId, keyId, ownerType: 'user' })
-        : undefined);
-    if (key) return keyReply(key, projectId);
+      (fabricates ? store.bodyFor({ projectId, keyId, ownerType: 'user' }) : undefined);
+    if (key) return keyReply(key, projectId, req);
+    if (fault === 'key-in-error-body') {
+      const message = `No API key found with id '${keyId}' for the admin key ${bearerOf(req) ?? ''}.`;
+      return jsonReply(404, errorBody(message, 'invalid_request_error'));
+    }
     return store.hasProject(projectId)
       ? ERRORS.unknownKey(projectId, keyId)
       : ERRORS.unknownProject(projectId);
@@ -191,7 +235,12 @@ export const createReferenceProvider = (options: ReferenceProviderOptions): Refe
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const startedAt = performance.now();
-    writeReply(req, res, startedAt, replyTo(req));
+    const reply = replyTo(req);
+    // `key-in-header`: every answer carries the credential it was sent, as a debugging header would.
+    if (fault === 'key-in-header' && reply.kind === 'send') {
+      reply.headers = { ...reply.headers, 'x-debug-authorization': req.headers.authorization ?? '' };
+    }
+    writeReply(req, res, startedAt, reply);
   };
 
   return { handler, store, stateSetup: stateSetupFor(store), seed };

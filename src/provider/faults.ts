@@ -10,7 +10,7 @@ export interface FaultExpectation {
   category: CheckCategory;
   /** Where in the body the finding points, for body faults. */
   pointer?: string;
-  /** The schema keyword of that finding, for schema faults. */
+  /** The keyword of that finding: the schema keyword for schema faults. */
   keyword?: string;
   /** The conclusion, as a sentence a report could carry. */
   conclusion: string;
@@ -252,6 +252,81 @@ export const FAULTS = [
       category: 'security',
       conclusion:
         'security check fails on the cross-origin redirect; the run does not carry the admin key to the other origin',
+    },
+  },
+  {
+    name: 'same-origin-redirect',
+    description: 'status 302 to a sign-in page on the same origin, which answers 200 with HTML',
+    expect: {
+      verdict: 'fail',
+      category: 'transport',
+      conclusion:
+        'transport check fails on the HTML the followed redirect lands on; the pact check judges the same answer',
+    },
+  },
+  {
+    name: 'key-in-header',
+    description: 'every answer carries the Authorization it was sent in an x-debug-authorization header',
+    expect: {
+      verdict: 'fail',
+      category: 'security',
+      keyword: 'secretEchoed',
+      conclusion: 'security check fails: the admin key comes back in a header (the reports show it redacted)',
+    },
+  },
+  {
+    name: 'key-in-error-body',
+    description: '401 and 404 error messages quote the bearer token they were sent',
+    expect: {
+      verdict: 'fail',
+      category: 'security',
+      keyword: 'secretEchoed',
+      conclusion:
+        'security check fails: the admin key (and the probe key) come back in error bodies, shown redacted',
+    },
+  },
+  {
+    name: 'key-json-escaped',
+    description: 'a key body whose name is the admin key, its first character JSON-escaped (\\u0073k-…)',
+    expect: {
+      verdict: 'fail',
+      category: 'security',
+      keyword: 'secretEchoed',
+      conclusion: 'security check fails: the admin key, JSON-escaped, is still the admin key',
+    },
+  },
+  {
+    name: 'key-in-location',
+    description: 'status 307 to the same path with ?session= the base64 of the bearer; that URL then answers',
+    expect: {
+      verdict: 'fail',
+      category: 'security',
+      keyword: 'secretEchoed',
+      conclusion:
+        'security check fails on the base64 admin key in a Location the policy followed (same origin); redacted in reports',
+    },
+  },
+  {
+    name: 'plausible-unknown-key',
+    description:
+      'status 200 and a key body for any unknown key id shaped like the seeded ones (key_ and 16 letters or digits)',
+    expect: {
+      verdict: 'fail',
+      category: 'pact',
+      keyword: 'status',
+      conclusion:
+        "the unknown-key interaction fails: the run's probe id looks like a real one, so it gets 200 where 404 is expected",
+    },
+  },
+  {
+    name: 'admin-shaped-bearer',
+    description: 'accepts any bearer shaped like the admin key: sk-admin- and the same length',
+    expect: {
+      verdict: 'fail',
+      category: 'security',
+      keyword: 'auth',
+      conclusion:
+        "security check fails: the run's invalid admin key is shaped like the real one and gets 200",
     },
   },
 ] as const satisfies readonly Fault[];

@@ -1,9 +1,8 @@
 import type { StateParams } from '../contract/states.ts';
 import type { OpenApiDocument } from '../spec/document.ts';
+import { retrieveOperationOf } from '../spec/operation.ts';
 
 // The one path the provider serves, read from the document: its template becomes the matcher.
-
-export const OPERATION_ID = 'retrieve-project-api-key';
 
 export class RouteError extends Error {
   override name = 'RouteError';
@@ -20,37 +19,15 @@ export const normalizePathPrefix = (prefix = ''): string => {
   return withSlash;
 };
 
-const templateOf = (document: OpenApiDocument): string => {
-  for (const [template, item] of Object.entries(document.paths)) {
-    if (item.get?.operationId === OPERATION_ID) return template;
-  }
-  throw new RouteError(`the document has no GET operation ${OPERATION_ID}`);
-};
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /**
- * A matcher from request path to the operation's ids, or undefined for any other path. The template's
- * two parameters are taken in order: the project, then the key (the public spec renamed `key_id` once).
+ * A matcher from request path to the operation's ids, or undefined for any other path: the document's
+ * path template read back, under the provider's path prefix.
  */
 export const routeFor = (document: OpenApiDocument, pathPrefix = '') => {
-  const template = templateOf(document);
-  const source = template
-    .split(/(\{[^}]+\})/)
-    .map((part) => (part.startsWith('{') ? '([^/]+)' : escapeRegExp(part)))
-    .join('');
-  const pattern = new RegExp(`^${escapeRegExp(pathPrefix)}${source}$`);
+  const { path } = retrieveOperationOf(document);
   return (pathname: string): StateParams | undefined => {
-    const match = pattern.exec(pathname);
-    if (match?.length !== 3) return undefined;
-    try {
-      return {
-        projectId: decodeURIComponent(match[1] as string),
-        keyId: decodeURIComponent(match[2] as string),
-      };
-    } catch {
-      return undefined;
-    }
+    const values = path.match(pathname, pathPrefix);
+    return values && { projectId: values[0] as string, keyId: values[1] as string };
   };
 };
 

@@ -9,6 +9,7 @@ import {
   matrixCellText,
   matrixRowLabel,
   oneLine,
+  pactPrefix,
   passedAfterRetries,
   plural,
 } from './text.ts';
@@ -43,14 +44,20 @@ export const renderConsoleSummary = (given: ConformanceResult, paths: ReportPath
   const retried = result.checks.filter(passedAfterRetries);
   const lines = [
     `Conformance ${result.verdict.toUpperCase()}${
-      result.complete ? '' : ` (incomplete: ${oneLine(result.incompleteReason ?? 'no reason given')})`
+      result.complete
+        ? result.incompleteReason
+          ? ` (${oneLine(result.incompleteReason)})`
+          : ''
+        : ` (incomplete: ${oneLine(result.incompleteReason ?? 'no reason given')})`
     }: ${oneLine(result.target.baseUrl)}`,
     `${passed} passed, ${failed} failed, ${plural(warnings, 'warning')}, ${skipped} skipped`,
     ...failing.slice(0, CONSOLE_FAILING_CHECKS).map((check) => {
       const lead = leadingFinding(check);
       const count = findingCount(check);
       const more = count > 1 ? ` (+${count - 1} more)` : '';
-      return `  FAIL ${check.category}: ${oneLine(check.name)}${lead ? ` — ${findingLine(lead)}${more}` : ''}`;
+      return `  FAIL ${oneLine(pactPrefix(result, check))}${check.category}: ${oneLine(check.name)}${
+        lead ? ` — ${findingLine(lead)}${more}` : ''
+      }`;
     }),
     ...(failing.length > CONSOLE_FAILING_CHECKS
       ? [`  …and ${failing.length - CONSOLE_FAILING_CHECKS} more failing checks`]

@@ -11,6 +11,7 @@ import { findingCount } from './bound.ts';
 import { redactResult } from './redact.ts';
 import {
   byCategory,
+  byPact,
   displayPointer,
   elapsedMs,
   hasFindingsToShow,
@@ -160,8 +161,10 @@ const checkRows = (check: CheckResult, index: number): Markup => {
   return lines(rows);
 };
 
-const categorySections = (checks: readonly CheckResult[]): Markup => {
-  const indexOf = new Map(checks.map((c, i) => [c, i]));
+const categorySections = (
+  checks: readonly CheckResult[],
+  indexOf: ReadonlyMap<CheckResult, number>,
+): Markup => {
   return lines(
     byCategory(checks).map(([category, group]) => {
       const tally = (['fail', 'warn', 'pass', 'skip'] as const)
@@ -251,7 +254,8 @@ ${rows}
 /** `report.html`: verdict banner, run facts, counts, checks by category with findings, exchanges. */
 export const renderHtml = (given: ConformanceResult): string => {
   const result = redactResult(given);
-  const { verdict, summary, target, spec, pact } = result;
+  const { verdict, summary, target, spec, pacts } = result;
+  const indexOf = new Map(result.checks.map((c, i) => [c, i]));
   const elapsed = elapsedMs(result.startedAt, result.finishedAt);
   const failing = result.checks.map((c, i) => [c, i] as const).filter(([c]) => c.status === 'fail');
   const title = `Conformance ${verdict.toUpperCase()}${result.complete ? '' : ' (incomplete)'}: ${target.baseUrl}`;
@@ -291,7 +295,12 @@ ${incomplete}
 <dl class="meta">
 <dt>Target</dt><dd>${code(target.baseUrl)}${target.reference ? ' reference provider' : ''}</dd>
 <dt>Spec</dt><dd>${code(spec.path)} version ${spec.version}, sha256 <code title="${spec.sha256}">${shortSha(spec.sha256)}</code></dd>
-<dt>Pact</dt><dd>${code(pact.path)}, sha256 <code title="${pact.sha256}">${shortSha(pact.sha256)}</code></dd>
+${lines(
+  pacts.map(
+    (pact) =>
+      html`<dt>Pact${pacts.length > 1 ? ` ${pact.id}` : ''}</dt><dd>${code(pact.path)} (${`${pact.consumer} → ${pact.provider}`}${pact.pending || pact.wip ? ', pending' : ''}), sha256 <code title="${pact.sha256}">${shortSha(pact.sha256)}</code></dd>`,
+  ),
+)}
 <dt>Started</dt><dd>${result.startedAt}</dd>
 <dt>Finished</dt><dd>${result.finishedAt}${elapsed === undefined ? '' : ` (${humanDuration(elapsed)})`}</dd>
 </dl>
@@ -300,8 +309,16 @@ ${lines(counts.map(([status, n, label]) => html`<div class="count ${status}" dat
 </div>
 ${attention}
 ${result.specMatrix ? matrixSection(result.specMatrix) : ''}
-<h2>Checks</h2>
-${result.checks.length === 0 ? html`<p class="muted">No check ran.</p>` : categorySections(result.checks)}
+${
+  result.checks.length === 0
+    ? html`<h2>Checks</h2>\n<p class="muted">No check ran.</p>`
+    : lines(
+        byPact(result).map(
+          (group) =>
+            html`<h2>Checks${group.title ? ` of ${group.title}` : ''}</h2>\n${categorySections(group.checks, indexOf)}`,
+        ),
+      )
+}
 <h2>Exchanges</h2>
 ${
   result.exchanges.length === 0

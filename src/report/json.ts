@@ -4,6 +4,7 @@ import type {
   ConformanceResult,
   ConformanceSummary,
   Exchange,
+  PactRecord,
 } from '../conformance/result.ts';
 import type { SpecMatrix, SpecMatrixCell, SpecMatrixRow } from '../conformance/spec-matrix.ts';
 import type { Finding } from '../finding.ts';
@@ -33,7 +34,7 @@ export const REPORT_KEY_ORDER = {
     'summary',
     'target',
     'spec',
-    'pact',
+    'pacts',
     'startedAt',
     'finishedAt',
     'checks',
@@ -43,7 +44,17 @@ export const REPORT_KEY_ORDER = {
   summary: keyOrder<ConformanceSummary>()(['passed', 'failed', 'warnings', 'skipped']),
   target: keyOrder<ConformanceResult['target']>()(['baseUrl', 'reference']),
   spec: keyOrder<ConformanceResult['spec']>()(['path', 'version', 'sha256']),
-  pact: keyOrder<ConformanceResult['pact']>()(['path', 'sha256']),
+  pact: keyOrder<PactRecord>()([
+    'id',
+    'path',
+    'sha256',
+    'consumer',
+    'provider',
+    'consumerVersion',
+    'url',
+    'pending',
+    'wip',
+  ]),
   check: keyOrder<CheckResult>()([
     'name',
     'category',
@@ -53,6 +64,7 @@ export const REPORT_KEY_ORDER = {
     'skipReason',
     'attempts',
     'exchangeIds',
+    'pact',
   ]),
   finding: keyOrder<Finding>()(['pointer', 'message', 'severity', 'keyword']),
   exchange: keyOrder<Exchange>()([
@@ -64,6 +76,7 @@ export const REPORT_KEY_ORDER = {
     'durationMs',
     'error',
     'note',
+    'secretEchoes',
   ]),
   request: keyOrder<ExchangeRequest>()(['method', 'url', 'headers']),
   response: keyOrder<ExchangeResponse>()(['status', 'headers', 'bodyExcerpt', 'bodyBytes', 'truncated']),
@@ -82,7 +95,7 @@ const NESTED: Partial<Record<Shape, Record<string, Shape>>> = {
     summary: 'summary',
     target: 'target',
     spec: 'spec',
-    pact: 'pact',
+    pacts: 'pact',
     checks: 'check',
     exchanges: 'exchange',
     specMatrix: 'specMatrix',

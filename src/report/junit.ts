@@ -33,7 +33,9 @@ const builder = new XMLBuilder({
   suppressBooleanAttributes: false,
 });
 
-export const suiteName = (category: CheckCategory | 'run'): string => `conformance.${category}`;
+/** `conformance.schema`; with several pacts, `conformance.<pact>.schema` for a pact's checks. */
+export const suiteName = (category: CheckCategory | 'run', pact?: string): string =>
+  pact === undefined ? `conformance.${category}` : `conformance.${pact}.${category}`;
 
 /** JUnit timestamps are ISO 8601 without a zone (Ant's form); ours are UTC. */
 const junitTimestamp = (iso: string): string | undefined => {
@@ -45,10 +47,10 @@ const junitTimestamp = (iso: string): string | undefined => {
 const attribute = (text: string): string => oneLine(text);
 const lines = (texts: readonly string[]): string => visibleText(texts.join('\n'));
 
-const testcase = (check: CheckResult): XmlNode => {
+const testcase = (check: CheckResult, pact?: string): XmlNode => {
   const node: XmlNode = {
     '@_name': attribute(check.name),
-    '@_classname': suiteName(check.category),
+    '@_classname': suiteName(check.category, pact),
     '@_time': seconds(check.durationMs),
   };
   if (check.status === 'skip') {
@@ -75,15 +77,20 @@ const testcase = (check: CheckResult): XmlNode => {
   return node;
 };
 
-const suiteOf = (category: CheckCategory, checks: readonly CheckResult[], timestamp?: string): XmlNode => ({
-  '@_name': suiteName(category),
+const suiteOf = (
+  category: CheckCategory,
+  checks: readonly CheckResult[],
+  timestamp?: string,
+  pact?: string,
+): XmlNode => ({
+  '@_name': suiteName(category, pact),
   '@_tests': checks.length,
   '@_failures': checks.filter((c) => c.status === 'fail').length,
   '@_errors': 0,
   '@_skipped': checks.filter((c) => c.status === 'skip').length,
   '@_time': seconds(checks.reduce((sum, c) => sum + c.durationMs, 0)),
   ...(timestamp ? { '@_timestamp': timestamp } : {}),
-  testcase: checks.map(testcase),
+  testcase: checks.map((check) => testcase(check, pact)),
 });
 
 /** The run itself as one case: its verdict as given, an incomplete run as an error. */
@@ -112,8 +119,15 @@ const runSuite = (result: ConformanceResult, timestamp?: string): XmlNode => {
     ['spec.path', result.spec.path],
     ['spec.version', result.spec.version],
     ['spec.sha256', result.spec.sha256],
-    ['pact.path', result.pact.path],
-    ['pact.sha256', result.pact.sha256],
+    ...result.pacts.flatMap((pact): [string, string][] => {
+      const name = result.pacts.length > 1 ? `pact.${pact.id}` : 'pact';
+      return [
+        [`${name}.path`, pact.path],
+        [`${name}.sha256`, pact.sha256],
+        [`${name}.consumer`, pact.consumer],
+        ...(pact.pending || pact.wip ? [[`${name}.pending`, 'true'] as [string, string]] : []),
+      ];
+    }),
     ['startedAt', result.startedAt],
     ['finishedAt', result.finishedAt],
     // Document × key, informing only: a document the target does not serve is no failure of the run.
@@ -161,8 +175,21 @@ const total = (suites: readonly XmlNode[], key: string): number =>
 export const renderJunit = (given: ConformanceResult): string => {
   const result = redactResult(given);
   const timestamp = junitTimestamp(result.startedAt);
+  // With several pacts, a suite per pact and category: the same check name under two pacts stays apart.
+  const several = result.pacts.length > 1;
+  const groups: [string | undefined, CheckResult[]][] = several
+    ? [
+        ...result.pacts.map((p): [string, CheckResult[]] => [
+          p.id,
+          result.checks.filter((c) => c.pact === p.id),
+        ]),
+        [undefined, result.checks.filter((c) => !result.pacts.some((p) => p.id === c.pact))],
+      ]
+    : [[undefined, [...result.checks]]];
   const suites = [
-    ...byCategory(result.checks).map(([category, checks]) => suiteOf(category, checks, timestamp)),
+    ...groups.flatMap(([pact, checks]) =>
+      byCategory(checks).map(([category, group]) => suiteOf(category, group, timestamp, pact)),
+    ),
     runSuite(result, timestamp),
   ];
   const document = {

@@ -4,6 +4,7 @@ import { findingCount, type ReportLimits } from './bound.ts';
 import { redactResult } from './redact.ts';
 import {
   byCategory,
+  byPact,
   displayPointer,
   elapsedMs,
   hasFindingsToShow,
@@ -13,6 +14,7 @@ import {
   matrixCellText,
   matrixRowLabel,
   oneLine,
+  pactPrefix,
   passedAfterRetries,
   shortSha,
 } from './text.ts';
@@ -66,7 +68,8 @@ const table = (
   rows: readonly (string | number)[][],
 ) => [row(head), row(align.map((a) => (a === 'r' ? '---:' : '---'))), ...rows.map(row)].join('\n');
 
-const checkLabel = (check: CheckResult): string => `${check.category}: ${markdownText(check.name)}`;
+const checkLabel = (result: ConformanceResult, check: CheckResult): string =>
+  `${markdownText(pactPrefix(result, check))}${check.category}: ${markdownText(check.name)}`;
 
 const attemptsCell = (check: CheckResult): string =>
   check.attempts === undefined ? '' : `${check.attempts}${passedAfterRetries(check) ? ' (retried)' : ''}`;
@@ -79,8 +82,8 @@ const findingRows = (findings: readonly Finding[]) =>
     f.keyword ? markdownText(f.keyword) : '',
   ]);
 
-const findingsOf = (check: CheckResult): string[] => [
-  `#### ${STATUS_WORD[check.status]} ${checkLabel(check)}`,
+const findingsOf = (result: ConformanceResult, check: CheckResult): string[] => [
+  `#### ${STATUS_WORD[check.status]} ${checkLabel(result, check)}`,
   '',
   table(['Severity', 'Pointer', 'Message', 'Keyword'], ['l', 'l', 'l', 'l'], findingRows(check.findings)),
   '',
@@ -126,7 +129,7 @@ const matrixSection = (matrix: NonNullable<ConformanceResult['specMatrix']>): st
 /** `summary.md`: the verdict, the counts, every check, and what failing and warning checks found. */
 export const renderMarkdown = (given: ConformanceResult): string => {
   const result = redactResult(given, [], MARKDOWN_LIMITS);
-  const { summary, target, spec, pact } = result;
+  const { summary, target, spec, pacts } = result;
   const elapsed = elapsedMs(result.startedAt, result.finishedAt);
   const withFindings = result.checks.filter(hasFindingsToShow);
   const skipped = result.checks.filter((c) => c.status === 'skip');
@@ -141,7 +144,12 @@ export const renderMarkdown = (given: ConformanceResult): string => {
     '',
     `- Target: ${markdownCode(target.baseUrl)}${target.reference ? ' (the reference provider)' : ''}`,
     `- Spec: ${markdownCode(spec.path)} version ${markdownText(spec.version)}, sha256 ${markdownCode(shortSha(spec.sha256))}`,
-    `- Pact: ${markdownCode(pact.path)}, sha256 ${markdownCode(shortSha(pact.sha256))}`,
+    ...pacts.map(
+      (pact) =>
+        `- Pact${pacts.length > 1 ? ` ${markdownCode(pact.id)}` : ''}: ${markdownCode(pact.path)} (${markdownText(
+          `${pact.consumer} → ${pact.provider}`,
+        )}${pact.pending || pact.wip ? ', pending' : ''}), sha256 ${markdownCode(shortSha(pact.sha256))}`,
+    ),
     `- Run: ${markdownText(result.startedAt)} to ${markdownText(result.finishedAt)}${
       elapsed === undefined ? '' : ` (${humanDuration(elapsed)})`
     }`,
@@ -154,31 +162,35 @@ export const renderMarkdown = (given: ConformanceResult): string => {
     '',
     '### Checks',
     '',
-    result.checks.length === 0
-      ? 'No check ran.'
-      : table(
-          ['Category', 'Check', 'Status', 'Findings', 'Attempts', 'Time'],
-          ['l', 'l', 'l', 'r', 'r', 'r'],
-          byCategory(result.checks)
-            .flatMap(([, checks]) => checks)
-            .map((c) => [
-              c.category,
-              markdownText(c.name),
-              STATUS_WORD[c.status],
-              findingCount(c),
-              attemptsCell(c),
-              humanDuration(c.durationMs),
-            ]),
-        ),
-    '',
+    ...(result.checks.length === 0
+      ? ['No check ran.', '']
+      : byPact(result).flatMap((group) => [
+          ...(group.title ? [`#### Checks of ${markdownText(group.title)}`, ''] : []),
+          table(
+            ['Category', 'Check', 'Status', 'Findings', 'Attempts', 'Time'],
+            ['l', 'l', 'l', 'r', 'r', 'r'],
+            byCategory(group.checks)
+              .flatMap(([, checks]) => checks)
+              .map((c) => [
+                c.category,
+                markdownText(c.name),
+                STATUS_WORD[c.status],
+                findingCount(c),
+                attemptsCell(c),
+                humanDuration(c.durationMs),
+              ]),
+          ),
+          '',
+        ])),
   ];
   if (result.specMatrix) lines.push(...matrixSection(result.specMatrix));
-  if (withFindings.length > 0) lines.push('### Findings', '', ...withFindings.flatMap(findingsOf));
+  if (withFindings.length > 0)
+    lines.push('### Findings', '', ...withFindings.flatMap((check) => findingsOf(result, check)));
   if (skipped.length > 0) {
     lines.push(
       '### Skipped',
       '',
-      ...skipped.map((c) => `- ${checkLabel(c)}: ${markdownText(c.skipReason ?? 'no reason given')}`),
+      ...skipped.map((c) => `- ${checkLabel(result, c)}: ${markdownText(c.skipReason ?? 'no reason given')}`),
       '',
     );
   }

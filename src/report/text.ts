@@ -1,4 +1,10 @@
-import { CHECK_CATEGORIES, type CheckCategory, type CheckResult } from '../conformance/result.ts';
+import {
+  CHECK_CATEGORIES,
+  type CheckCategory,
+  type CheckResult,
+  type ConformanceResult,
+  type PactRecord,
+} from '../conformance/result.ts';
 import type { SpecMatrixCell, SpecMatrixRow } from '../conformance/spec-matrix.ts';
 import type { Finding } from '../finding.ts';
 
@@ -119,3 +125,37 @@ export const matrixCellText = (
   const at = pointers.length > 0 ? ` at ${pointers.map(code).join(', ')}${more ? ', …' : ''}` : '';
   return `${lead}${at}${close}`;
 };
+
+/** `pact web-app: web-app → openai-admin-api 1.2.3 (pending)`: which pact a group of checks is about. */
+export const pactTitle = (pact: PactRecord): string =>
+  `pact ${pact.id}: ${pact.consumer} → ${pact.provider}${pact.consumerVersion ? ` ${pact.consumerVersion}` : ''}${
+    pact.pending || pact.wip ? ' (pending)' : ''
+  }`;
+
+export interface CheckGroup {
+  /** Absent when the run verified one pact: its checks are all the checks. */
+  title?: string;
+  checks: CheckResult[];
+}
+
+/**
+ * Checks grouped by the pact they belong to, in the pacts' order, then the document's own checks. A run
+ * of one pact is one group with no title, so its reports read as before.
+ */
+export const byPact = (result: Pick<ConformanceResult, 'pacts' | 'checks'>): CheckGroup[] => {
+  if (result.pacts.length <= 1) return [{ checks: [...result.checks] }];
+  const ids = new Set(result.pacts.map((p) => p.id));
+  const groups: CheckGroup[] = result.pacts.map((pact) => ({
+    title: pactTitle(pact),
+    checks: result.checks.filter((c) => c.pact === pact.id),
+  }));
+  groups.push({
+    title: 'the OpenAPI document',
+    checks: result.checks.filter((c) => c.pact === undefined || !ids.has(c.pact)),
+  });
+  return groups.filter((group) => group.checks.length > 0);
+};
+
+/** A check's pact, as a prefix for one-line mentions, when the run verified several. */
+export const pactPrefix = (result: Pick<ConformanceResult, 'pacts'>, check: CheckResult): string =>
+  result.pacts.length > 1 && check.pact !== undefined ? `[${check.pact}] ` : '';

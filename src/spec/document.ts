@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { CORE_SCHEMA, load } from 'js-yaml';
 import { fsReason } from '../fs-error.ts';
+import { DEFAULT_SPEC_PATH } from './default-path.ts';
 
 /** A schema object as the document states it: plain data, read not retyped. */
 export type SchemaObject = { [keyword: string]: unknown };
@@ -29,7 +30,7 @@ export interface LoadedDocument {
   document: OpenApiDocument;
 }
 
-export const DEFAULT_SPEC_PATH = fileURLToPath(new URL('../../schemas/openapi.yaml', import.meta.url));
+export { DEFAULT_SPEC_PATH } from './default-path.ts';
 
 /** Today's public document (OpenAPI 3.1, openai/openai-openapi at f85dbe2): what the real service serves. */
 export const CURRENT_SPEC_PATH = fileURLToPath(
@@ -64,7 +65,8 @@ export class SpecError extends Error {
 export const parseDocument = (text: string, path = '<inline>'): OpenApiDocument => {
   let parsed: unknown;
   try {
-    parsed = parse(text);
+    // YAML 1.2's core schema: a date stays a string, as JSON Schema expects.
+    parsed = load(text, { schema: CORE_SCHEMA, filename: path });
   } catch (error) {
     throw new SpecError(path, `not YAML or JSON (${(error as Error).message.split('\n')[0]})`);
   }

@@ -8,7 +8,10 @@ export interface TransportPolicy {
   /** Backoff before retry n (from 0) is a random share of min(maxDelayMs, baseDelayMs * 2^n): full jitter. */
   baseDelayMs: number;
   maxDelayMs: number;
-  /** The longest wait a `Retry-After`/`retry-after-ms` header can impose; longer hints are cut to this. */
+  /**
+   * The longest wait a `Retry-After`/`retry-after-ms` header can impose; longer hints are cut to this,
+   * and never wait longer than one attempt may take (`timeoutMs`).
+   */
   maxRetryAfterMs: number;
   /** Response bodies are read up to this many bytes; one byte more aborts the connection. */
   maxBodyBytes: number;
@@ -53,10 +56,14 @@ export const resolvePolicy = (overrides: Partial<TransportPolicy> = {}): Transpo
   return policy;
 };
 
+/** The longest wait a server's retry hint can impose under `policy`: its cap, and never above the timeout. */
+export const retryAfterCapMs = (policy: Pick<TransportPolicy, 'maxRetryAfterMs' | 'timeoutMs'>): number =>
+  Math.min(policy.maxRetryAfterMs, policy.timeoutMs);
+
 /**
  * The longest one exchange can take under `policy` (redirects aside): every attempt timing out and every
  * wait at its longest. Whoever waits on the policy (Pact's verifier `timeout`) should wait at least this.
  */
 export const worstCaseMs = (policy: TransportPolicy): number =>
   (policy.retries + 1) * policy.timeoutMs +
-  policy.retries * Math.max(policy.maxDelayMs, policy.maxRetryAfterMs);
+  policy.retries * Math.max(policy.maxDelayMs, retryAfterCapMs(policy));

@@ -2,9 +2,11 @@ import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import type { Attempt, Exchange } from '../conformance/result.ts';
 import { Redactor } from '../redact.ts';
+import { containsSecret } from '../secret-forms.ts';
+import { truncateText } from '../truncate.ts';
 import { type AttemptRequest, type AttemptResult, performAttempt, type ReceivedResponse } from './attempt.ts';
 import { bodyExcerpt } from './excerpt.ts';
-import { resolvePolicy, type TransportPolicy } from './policy.ts';
+import { resolvePolicy, retryAfterCapMs, type TransportPolicy } from './policy.ts';
 import { ExchangeRecorder } from './recorder.ts';
 import { decideRedirect, REDIRECT_STATUSES, type RedirectMode } from './redirect.ts';
 import { isRetryable, type RetryDelay, retryDelay } from './retry.ts';
@@ -91,7 +93,10 @@ const MIN_LEARNED_SECRET = 8;
 const outgoingHeaders = (headers: OutgoingRequest['headers']): Record<string, string | string[]> => {
   const result: Record<string, string | string[]> = {};
   const entries: [string, string | readonly string[]][] =
-    headers instanceof Headers ? [...headers] : Object.entries(headers ?? {});
+    // Iterable means a Headers object; asking `instanceof Headers` would load fetch's implementation.
+    headers !== undefined && Symbol.iterator in headers
+      ? [...(headers as Headers)]
+      : Object.entries(headers ?? {});
   for (const [rawName, value] of entries) {
     const name = rawName.toLowerCase();
     if (name === 'content-length' || name === 'host') continue;
@@ -104,7 +109,7 @@ const outgoingHeaders = (headers: OutgoingRequest['headers']): Record<string, st
 
 const waitReason = (delay: RetryDelay): string => {
   if (delay.source === 'backoff') return `retrying after ${delay.ms} ms backoff`;
-  const hint = `${delay.source === 'retry-after' ? 'Retry-After' : 'retry-after-ms'}: ${delay.hint?.slice(0, 40)}`;
+  const hint = `${delay.source === 'retry-after' ? 'Retry-After' : 'retry-after-ms'}: ${truncateText(delay.hint ?? '', 40)}`;
   return `retrying after ${delay.ms} ms (${hint}${delay.capped ? `, capped at ${delay.ms} ms` : ''})`;
 };
 
@@ -156,11 +161,24 @@ export const createTransport = (
     }
   };
 
-  /** One request with its retries: the attempts and the last attempt's result. */
+  /** Where a response carries a secret this transport knows (a credential it sent), in any echoed form. */
+  const echoesIn = (response: ReceivedResponse, places: Set<string>): void => {
+    const secrets = redactor.secrets;
+    if (secrets.length === 0) return;
+    const holds = (text: string) => secrets.some((secret) => containsSecret(text, secret));
+    if (holds(response.statusText)) places.add('status text');
+    for (const [name, value] of response.headerPairs) {
+      if (holds(name) || holds(value)) places.add(`header ${name.toLowerCase()}`);
+    }
+    if (holds(response.body.toString('utf8'))) places.add('body');
+  };
+
+  /** One request with its retries: the attempts and the last attempt's result; echoes go into `echoes`. */
   const attemptWithRetries = async (
     request: AttemptRequest,
     attempts: Attempt[],
     signal: AbortSignal | undefined,
+    echoes: Set<string>,
   ): Promise<AttemptResult> => {
     for (let retry = 0; ; retry++) {
       const startedAt = now();
@@ -177,11 +195,20 @@ export const createTransport = (
       } finally {
         attempt.durationMs = now() - startedAt;
       }
-      if (result.response) attempt.status = result.response.status;
+      if (result.response) {
+        attempt.status = result.response.status;
+        echoesIn(result.response, echoes);
+      }
       if (result.failure) attempt.error = redactor.text(result.failure.message);
       const outcome = result.failure ? result.failure.kind : result.response.status;
       if (retry >= policy.retries || !isRetryable(request.method, outcome)) return result;
-      const delay = retryDelay(retry, result.response?.headers ?? {}, policy, random, now());
+      const delay = retryDelay(
+        retry,
+        result.response?.headers ?? {},
+        { ...policy, maxRetryAfterMs: retryAfterCapMs(policy) },
+        random,
+        now(),
+      );
       const why = result.failure ? result.failure.message : statusLine(result.response);
       attempt.error = redactor.text(`${why}; ${waitReason(delay)}`);
       attempt.waitMs = delay.ms;
@@ -198,6 +225,7 @@ export const createTransport = (
   ): Promise<{ result: AttemptResult; exchange: Exchange; next?: AttemptRequest }> => {
     const startedAt = now();
     const attempts: Attempt[] = [];
+    const echoes = new Set<string>();
     const record = (result: AttemptResult | undefined, extra: Partial<Exchange>): Exchange => {
       const response = result?.response;
       return recorder.record({
@@ -226,12 +254,13 @@ export const createTransport = (
         attempts,
         durationMs: now() - startedAt,
         ...(result?.failure && { error: redactor.text(result.failure.message) }),
+        ...(echoes.size > 0 && { secretEchoes: [...echoes] }),
         ...extra,
       });
     };
     let result: AttemptResult;
     try {
-      result = await attemptWithRetries(request, attempts, signal);
+      result = await attemptWithRetries(request, attempts, signal, echoes);
     } catch (reason) {
       record(undefined, { error: 'aborted by the caller' });
       throw reason;

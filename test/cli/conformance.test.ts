@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { runConformanceCli } from '../../src/cli/conformance.ts';
-import type { ConformanceResult } from '../../src/conformance/result.ts';
+import { type ConformanceResult, NO_KEY_BODY_REASON } from '../../src/conformance/result.ts';
+import { CONTRACT_PATH } from '../../src/contract/pact-file.ts';
 import {
   conformanceFlags,
   type RunningReferenceProvider,
@@ -41,6 +42,10 @@ describe('npm run conformance', function () {
   describe('bad usage or configuration: exit 2, one line, no stack trace, no key', () => {
     const notJson = join(scratch, 'not-a-pact.json');
     writeFileSync(notJson, '<html>');
+    const notObjects = join(scratch, 'not-objects.json');
+    writeFileSync(notObjects, '{"interactions": [1, null]}');
+    const empty = join(scratch, 'empty.json');
+    writeFileSync(empty, '{"interactions": []}');
     const cases: [string, string[], NodeJS.ProcessEnv, RegExp][] = [
       ['a base URL without OPENAI_ADMIN_KEY', ['--base-url', 'http://127.0.0.1:9'], {}, /OPENAI_ADMIN_KEY/],
       ['a bad URL', ['--base-url', 'http//nope'], { OPENAI_ADMIN_KEY: canary }, /--base-url/],
@@ -51,8 +56,21 @@ describe('npm run conformance', function () {
         {},
         /^conformance: cannot read the OpenAPI document .*none\.yaml: no such file$/m,
       ],
-      ['a pact that is not there', ['--pact', join(scratch, 'none.json')], {}, /cannot use pact .*ENOENT/],
+      [
+        'a pact that is not there',
+        ['--pact', join(scratch, 'none.json')],
+        {},
+        /cannot use pact .*: no such file/,
+      ],
       ['a pact that is not JSON', ['--pact', notJson], {}, /cannot use pact .*not a pact file/],
+      [
+        'a pact whose interactions are not objects',
+        ['--pact', notObjects],
+        {},
+        /interaction 0 is 1, not an object/,
+      ],
+      ['a pact with no interactions', ['--pact', empty], {}, /no interactions: nothing to verify/],
+      ['a second pact that is bad', ['--pact', CONTRACT_PATH, '--pact', empty], {}, /empty\.json/],
     ];
     for (const [label, argv, env, message] of cases) {
       it(label, async () => {
@@ -136,7 +154,16 @@ describe('npm run conformance', function () {
     const dir = join(scratch, 'skips');
     try {
       const result = await run(
-        ['--base-url', provider.url, '--project-id', provider.seed.projectId, '--report-dir', dir],
+        [
+          '--base-url',
+          provider.url,
+          '--project-id',
+          provider.seed.projectId,
+          '--user-key-id',
+          provider.seed.userKeyId,
+          '--report-dir',
+          dir,
+        ],
         { OPENAI_ADMIN_KEY: canary },
       );
       expect(result.code, result.stderr).to.equal(0);
@@ -144,10 +171,30 @@ describe('npm run conformance', function () {
       await provider.close();
     }
     const skipped = readResult(dir).checks.filter((c) => c.status === 'skip');
-    expect(skipped.map((c) => c.category)).to.include.members(['pact', 'pact', 'transport', 'transport']);
-    for (const check of skipped)
-      expect(check.skipReason, check.name).to.match(/--(user|service-account)-key-id/);
+    expect(skipped.map((c) => c.category)).to.have.members(['pact', 'transport']);
+    for (const check of skipped) expect(check.skipReason, check.name).to.match(/--service-account-key-id/);
   });
+
+  // Only --project-id: the probes run, but no key body is ever checked, so a wrong enum would go unseen.
+  for (const fault of ['wrong-enum', 'unredacted-key'] as const) {
+    it(`fails when no key body was checked, saying which flag to give (a ${fault} provider)`, async () => {
+      const provider = await startReferenceProvider({ adminKey: canary, fault });
+      const dir = join(scratch, `no-key-${fault}`);
+      try {
+        const result = await run(
+          ['--base-url', provider.url, '--project-id', provider.seed.projectId, '--report-dir', dir],
+          { OPENAI_ADMIN_KEY: canary },
+        );
+        expect(result.code).to.equal(1);
+        expect(result.stdout).to.include(NO_KEY_BODY_REASON);
+      } finally {
+        await provider.close();
+      }
+      const report = readResult(dir);
+      expect([report.verdict, report.incompleteReason]).to.deep.equal(['fail', NO_KEY_BODY_REASON]);
+      expect(report.checks.filter((c) => c.category === 'pact' && c.status === 'pass')).to.have.length(2);
+    });
+  }
 
   it('fails, saying why, when no id is given and so nothing about the target could be checked', async () => {
     const provider = await startReferenceProvider({ adminKey: canary });
@@ -163,7 +210,34 @@ describe('npm run conformance', function () {
     const report = readResult(dir);
     expect(report.verdict).to.equal('fail');
     expect(report.summary.failed).to.equal(0);
-    expect(report.incompleteReason).to.match(/nothing was verified against the target/);
+    expect(report.incompleteReason).to.equal(NO_KEY_BODY_REASON);
+  });
+
+  it('stops at --max-time: says the worst case up front, shows the request in flight, writes incomplete reports, exits 1', async () => {
+    const provider = await startReferenceProvider({ adminKey: canary, fault: 'hang' });
+    const dir = join(scratch, 'deadline');
+    let result: Awaited<ReturnType<typeof run>>;
+    try {
+      result = await run(
+        [...conformanceFlags(provider), '--report-dir', dir, '--timeout', '60000', '--max-time', '500'],
+        { OPENAI_ADMIN_KEY: canary },
+      );
+    } finally {
+      await provider.close();
+    }
+    expect(result.code).to.equal(1);
+    const lines = result.stdout.split('\n');
+    const worst = lines.findIndex((l) => l.startsWith('worst case '));
+    const request = lines.findIndex((l) => / GET http:\/\/127\.0\.0\.1:\d+\/organization\//.test(l));
+    expect(worst, result.stdout).to.be.greaterThan(-1);
+    expect(request, result.stdout).to.be.greaterThan(worst);
+    expect(lines[worst]).to.match(/--max-time stops the run at 0\.5 s/);
+    expect(result.stderr)
+      .to.match(/--max-time 500 ms reached/)
+      .and.not.to.match(/internal error/);
+    const report = readResult(dir);
+    expect([report.complete, report.verdict]).to.deep.equal([false, 'fail']);
+    expect(report.incompleteReason).to.equal('stopped at --max-time 500 ms before every check had run');
   });
 
   it('on SIGTERM writes what it gathered, marked incomplete, and exits 143', async () => {
@@ -202,6 +276,7 @@ describe('npm run conformance', function () {
       'fail',
     ]);
     expect(stdout.join('')).to.contain('interrupted by SIGTERM').and.not.contain(canary);
+    expect(stdout.join(''), 'one result, one writer').not.to.match(/internal error/);
   });
 
   describe('as a process', () => {
@@ -237,11 +312,32 @@ describe('npm run conformance', function () {
       expect(result.complete).to.equal(false);
       expect(result.incompleteReason).to.equal('interrupted by SIGINT');
       expect(result.verdict).to.equal('fail');
+      expect(output.join('')).not.to.match(/internal error/);
       expect(result.checks.map((c) => c.category)).to.include('contract');
       for (const file of Object.values(REPORT_FILES)) {
         expect(readFileSync(join(dir, file), 'utf8')).not.to.contain(canary);
       }
       expect(output.join('')).not.to.contain(canary);
+    });
+
+    it('never loads pact-js (or its native core) to verify: the static verifier does it', () => {
+      const dir = join(scratch, 'modules');
+      const code = [
+        "import { createRequire } from 'node:module';",
+        `const { runConformanceCli } = await import(${JSON.stringify(repoPath('src/cli/conformance.ts'))});`,
+        `const code = await runConformanceCli(['--report-dir', ${JSON.stringify(dir)}], { io: { stdout() {}, stderr() {} } });`,
+        'const packages = Object.keys(createRequire(import.meta.url).cache).flatMap((p) => p.match(/node_modules\\/((?:@[^/]+\\/)?[^/]+)/)?.[1] ?? []);',
+        'console.log(JSON.stringify({ code, packages: [...new Set(packages)] }));',
+        'process.exit(0);',
+      ].join('\n');
+      const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+        env: { ...process.env, GITHUB_STEP_SUMMARY: '' },
+        encoding: 'utf8',
+      });
+      const { code: exit, packages } = JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}');
+      expect(exit, child.stderr).to.equal(0);
+      expect(packages, 'the check sees CommonJS packages that were loaded').to.include('ajv');
+      expect(packages.filter((p: string) => p.startsWith('@pact-foundation/pact'))).to.deep.equal([]);
     });
 
     it('keeps its memory well under 500 MB against a 300 MB body', async () => {

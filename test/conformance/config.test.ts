@@ -1,6 +1,11 @@
 import { expect } from 'chai';
 import { UsageError } from '../../src/cli/usage.ts';
-import { DEFAULT_PACT_PATH, parseRunConfig, type RunConfig } from '../../src/conformance/config.ts';
+import {
+  DEFAULT_MAX_TIME_MS,
+  DEFAULT_PACT_PATH,
+  parseRunConfig,
+  type RunConfig,
+} from '../../src/conformance/config.ts';
 import { DEFAULT_SPEC_PATH } from '../../src/spec/document.ts';
 
 const ADMIN = { OPENAI_ADMIN_KEY: 'sk-admin-EXAMPLE' };
@@ -15,9 +20,10 @@ describe('conformance configuration', () => {
       retries: 2,
       strict: false,
       specPath: DEFAULT_SPEC_PATH,
-      pactPath: DEFAULT_PACT_PATH,
       referenceShape: 'seed',
+      maxTimeMs: DEFAULT_MAX_TIME_MS,
     });
+    expect(config.pacts).to.deep.equal([{ path: DEFAULT_PACT_PATH }]);
     expect(config.alsoSpecPaths).to.deep.equal([]);
   });
 
@@ -30,6 +36,17 @@ describe('conformance configuration', () => {
 
   it('takes --reference-shape current for the bundled reference provider', () => {
     expect(parse(['--reference-shape', 'current']).referenceShape).to.equal('current');
+  });
+
+  it('takes several pacts, verified in the order given', () => {
+    expect(parse(['--pact', 'a.json', '--pact', 'b.json']).pacts).to.deep.equal([
+      { path: 'a.json' },
+      { path: 'b.json' },
+    ]);
+  });
+
+  it('takes the whole run’s deadline from --max-time', () => {
+    expect(parse(['--max-time', '60000']).maxTimeMs).to.equal(60_000);
   });
 
   it('keeps a base URL path prefix and drops a trailing slash', () => {
@@ -68,6 +85,8 @@ describe('conformance configuration', () => {
     ['a timeout that is not a number', ['--timeout', 'soon'], {}, /--timeout/],
     ['a zero timeout', ['--timeout', '0'], {}, /--timeout/],
     ['negative retries', ['--retries', '-1'], {}, /--retries/],
+    ['a deadline that is not a number', ['--max-time', 'later'], {}, /--max-time/],
+    ['a zero deadline', ['--max-time', '0'], {}, /--max-time/],
     ['an empty id', ['--project-id', ''], {}, /--project-id is empty/],
     ['an unknown reference shape', ['--reference-shape', 'next'], {}, /seed or current, not "next"/],
     [
@@ -251,7 +270,8 @@ describe('conformance configuration: pacts from a Pact Broker', () => {
 
   it('lets a pact file on the command line win over PACT_BROKER_BASE_URL', () => {
     const config = parse(['--pact', 'my.json'], { PACT_BROKER_BASE_URL: 'https://broker.example.test' });
-    expect(config).to.include({ pactPath: 'my.json' }).and.not.to.have.property('broker');
+    expect(config.pacts).to.deep.equal([{ path: 'my.json' }]);
+    expect(config).not.to.have.property('broker');
   });
 
   it('takes the one pact of a webhook by its URL on the broker', () => {

@@ -46,7 +46,9 @@ describe("conformance to today's document (--spec current, --pact current)", fun
       expect(exit, output).to.equal(code);
       expect(result.target.reference).to.equal(true);
       expect(result.spec.path).to.equal('schemas/openai-openapi-f85dbe2.yaml');
-      expect(result.pact.path).to.equal('contracts/project-api-key-client-current-openai-admin-api.json');
+      expect(result.pacts.map((p) => p.path)).to.deep.equal([
+        'contracts/project-api-key-client-current-openai-admin-api.json',
+      ]);
       expect(failing(result)).to.have.members(categories);
       if (shape === 'seed') {
         const pointers = result.checks

@@ -9,15 +9,13 @@ import {
 import { ownerKinds } from '../../src/conformance/semantic.ts';
 import { sampleOfComponent } from '../../src/spec/sample.ts';
 import { validatorsFor } from '../../src/spec/validators.ts';
-import { drop, type Edit, edited, seed } from '../helpers.ts';
+import { drop, edited, seed } from '../helpers.ts';
 
 const kinds = ownerKinds(seed.document);
-const secret = `sk-admin-canary-${Math.random().toString(36).slice(2)}`;
 const context: LiveContext = {
   validators: validatorsFor(seed.document),
   ownerKinds: kinds,
   strict: false,
-  secrets: [secret],
 };
 const [userKind, otherKind] = kinds as [string, string];
 const userKey = edited(
@@ -36,6 +34,7 @@ const json = (body: unknown, status = 200, contentType = 'application/json'): Re
   text: typeof body === 'string' ? body : JSON.stringify(body),
   attempts: 1,
   exchangeIds: ['ex-1'],
+  echoes: [],
 });
 const failing = (findings: { category: string; status: string; findings: { pointer: string }[] }[]) =>
   findings.filter((c) => c.status === 'fail').map((c) => [c.category, c.findings.map((f) => f.pointer)]);
@@ -64,10 +63,14 @@ describe('live checks of a retrieved key', () => {
       want: [['semantic', ['/id']]],
     },
     {
-      description: 'the admin key echoed in the body',
-      outcome: json(edited(userKey, ['/name', secret] as Edit)),
-      // The echo is an error; that /name holds a key-looking secret is a warning of its own.
-      want: [['security', ['/name', '']]],
+      description: 'the admin key echoed (the transport noted where)',
+      outcome: { ...json(userKey), echoes: ['header x-debug'] },
+      want: [['security', ['']]],
+    },
+    {
+      description: 'a key twice in one object, the first another id',
+      outcome: json(`{"id":"key_other",${JSON.stringify(userKey).slice(1)}`),
+      want: [['transport', ['/id']]],
     },
     {
       description: 'HTML with status 200',
@@ -86,6 +89,7 @@ describe('live checks of a retrieved key', () => {
         message: 'connection refused by 127.0.0.1:9',
         attempts: 3,
         exchangeIds: [],
+        echoes: [],
       },
       want: [['transport', ['']]],
     },
@@ -113,6 +117,17 @@ describe('live checks of a retrieved key', () => {
       ['skip', 'the body is not JSON'],
       ['skip', 'the body is not JSON'],
     ]);
+  });
+
+  it('quotes a long body cut short, never inside a key-shaped run, so no half of a secret survives', () => {
+    const key = `sk-admin-${'Q'.repeat(48)}`;
+    for (const at of [150, 190, 199]) {
+      const text = `${'<p>'.repeat(Math.ceil(at / 3)).slice(0, at)}${key} and more ${'x '.repeat(200)}`;
+      const [transport] = checkRetrievedKey('userKey', 'key_user', json(text, 200, 'text/html'), context);
+      const message = transport?.findings.map((f) => f.message).join(' ') ?? '';
+      expect(message, `key at ${at}`).to.match(/characters, truncated\)/);
+      expect(message, `key at ${at}`).not.to.match(/sk-|QQQQ/);
+    }
   });
 
   it('fails security when a request is redirected to another origin, and not for a same-origin one', () => {
@@ -150,6 +165,22 @@ describe('live checks of error answers', () => {
       expect(checkUnknownKey(outcome)[0]?.status).to.equal(status);
     });
   }
+
+  it('fails security when an error answer echoes the key sent, on any state, and says where', () => {
+    const echoed = { ...json(errorBody, 404), echoes: ['body', 'header location'] };
+    const [, security] = checkUnknownKey(echoed);
+    expect([security?.category, security?.status]).to.deep.equal(['security', 'fail']);
+    expect(security?.findings[0]?.message).to.match(/\(body, header location\)/);
+    expect(checkUnknownKey(json(errorBody, 404))[1]?.status).to.equal('pass');
+    expect(checkInvalidAdminKey({ ...json(errorBody, 401), echoes: ['body'] })[0]?.status).to.equal('fail');
+    const refused = checkRetrievedKey(
+      'userKey',
+      'key_user',
+      { ...json(errorBody, 401), echoes: ['body'] },
+      context,
+    );
+    expect(refused.find((c) => c.category === 'security')?.status).to.equal('fail');
+  });
 
   const invalid: [string, LiveOutcome, string][] = [
     ['401', json(errorBody, 401), 'pass'],

@@ -2,9 +2,12 @@ import { expect } from 'chai';
 import {
   type CheckCategory,
   type CheckStatus,
+  PENDING_REASON,
+  pactHonoured,
   statusOf,
   summarize,
   verdictOf,
+  withPendingAsWarnings,
 } from '../../src/conformance/result.ts';
 
 const check = (category: CheckCategory, status: CheckStatus) => ({
@@ -33,6 +36,12 @@ describe('the verdict', () => {
       'fail',
     ],
     ['nothing at all', [], true, 'fail'],
+    [
+      'the pact passed but no key body went through the schema check',
+      [check('pact', 'pass'), check('transport', 'pass'), check('schema', 'skip'), check('security', 'pass')],
+      true,
+      'fail',
+    ],
   ];
   for (const [label, checks, complete, want] of cases) {
     it(`${want} when ${label}`, () => {
@@ -58,5 +67,62 @@ describe('the verdict', () => {
       statusOf([finding('warning')]),
       statusOf([finding('warning'), finding('error')]),
     ]).to.deep.equal(['pass', 'warn', 'fail']);
+  });
+});
+
+describe('pending pacts', () => {
+  const error = { pointer: '/id', message: 'expected key_a', severity: 'error' as const, keyword: 'body' };
+  const of = (pact: string, category: CheckCategory) => ({
+    ...check(category, 'fail'),
+    findings: [error],
+    pact,
+  });
+
+  it("turn their own failing checks into warnings, led by the reason; other pacts' stay failures", () => {
+    const checks = [of('pending', 'pact'), of('pending', 'contract'), of('firm', 'pact')];
+    const graded = withPendingAsWarnings(checks, new Set(['pending']));
+    expect(graded.map((c) => c.status)).to.deep.equal(['warn', 'warn', 'fail']);
+    expect(graded[0]?.findings).to.deep.equal([
+      { pointer: '', keyword: 'pending', severity: 'warning', message: PENDING_REASON },
+      { ...error, severity: 'warning' },
+    ]);
+    expect(verdictOf([...graded.slice(0, 2), check('schema', 'pass')], true)).to.equal('pass');
+  });
+
+  it('leave the live checks failing: the target still breaks the OpenAPI document', () => {
+    const graded = withPendingAsWarnings(
+      [of('pending', 'schema'), of('pending', 'security')],
+      new Set(['pending']),
+    );
+    expect(graded.map((c) => c.status)).to.deep.equal(['fail', 'fail']);
+  });
+});
+
+describe('pactHonoured: what to publish to a broker for one pact', () => {
+  const of = (pact: string, status: CheckStatus, category: CheckCategory = 'pact') => ({
+    ...check(category, status),
+    pact,
+  });
+  const cases: [string, ReturnType<typeof of>[], boolean][] = [
+    ['its interactions passed', [of('web', 'pass'), of('web', 'skip')], true],
+    ['one interaction failed', [of('web', 'pass'), of('web', 'fail')], false],
+    ['nothing of it was verified', [of('web', 'skip')], false],
+    ['only another pact failed', [of('web', 'pass'), of('cli', 'fail')], true],
+    ['only a live check failed', [of('web', 'pass'), of('web', 'fail', 'schema')], true],
+  ];
+  for (const [label, checks, want] of cases) {
+    it(`${want ? 'honoured' : 'not honoured'} when ${label}`, () => {
+      expect(pactHonoured({ checks }, 'web')).to.equal(want);
+    });
+  }
+
+  it('not honoured when pending failures were turned into warnings', () => {
+    const failing = {
+      ...of('web', 'fail'),
+      findings: [{ pointer: '', message: 'x', severity: 'error' as const }],
+    };
+    const graded = withPendingAsWarnings([failing], new Set(['web']));
+    expect(graded[0]?.status).to.equal('warn');
+    expect(pactHonoured({ checks: graded }, 'web')).to.equal(false);
   });
 });

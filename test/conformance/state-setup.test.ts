@@ -1,22 +1,24 @@
 import { expect } from 'chai';
-import { targetStateSetup } from '../../src/conformance/run.ts';
+import { targetStateSetup } from '../../src/conformance/target.ts';
 import { EXAMPLE_PARAMS, type StateKey } from '../../src/contract/states.ts';
 
 describe('targetStateSetup: provider states on a deployment we do not control', () => {
   const all = { projectId: 'proj_real', userKeyId: 'key_u', serviceAccountKeyId: 'key_s' };
+  const probes = { unknownKeyId: 'key_Zq8rT2mWn5Xp1LbK' };
   const setUp = (ids: Parameters<typeof targetStateSetup>[0], key: StateKey) =>
-    targetStateSetup(ids)(key, EXAMPLE_PARAMS[key]);
+    targetStateSetup(ids, probes)(key, EXAMPLE_PARAMS[key]);
 
-  const cases: [string, Parameters<typeof targetStateSetup>[0], StateKey, RegExp | undefined][] = [
-    ['a user key with every id given', all, 'userKey', /^proj_real key_u$/],
-    ['a service-account key with every id given', all, 'serviceAccountKey', /^proj_real key_s$/],
+  const cases: [string, Parameters<typeof targetStateSetup>[0], StateKey, string | undefined][] = [
+    ['a user key with every id given', all, 'userKey', 'proj_real key_u'],
+    ['a service-account key with every id given', all, 'serviceAccountKey', 'proj_real key_s'],
+    ['an unknown key: the run’s probe id', all, 'unknownKey', `proj_real ${probes.unknownKeyId}`],
+    ['an invalid admin key: against a real key', all, 'invalidAdminKey', 'proj_real key_u'],
     [
-      'an unknown key: an id that cannot exist',
-      all,
-      'unknownKey',
-      /^proj_real key_conformance_absent_[0-9a-f]{12}$/,
+      'an invalid admin key with no key id: against the probe id',
+      { projectId: 'proj_real' },
+      'invalidAdminKey',
+      `proj_real ${probes.unknownKeyId}`,
     ],
-    ['an invalid admin key: against a real key', all, 'invalidAdminKey', /^proj_real key_u$/],
     ['a user key without its id', { projectId: 'proj_real' }, 'userKey', undefined],
     [
       'a service-account key without the project',
@@ -29,8 +31,7 @@ describe('targetStateSetup: provider states on a deployment we do not control', 
   for (const [label, ids, key, want] of cases) {
     it(`${label}: ${want ? 'set up' : 'skipped'}`, async () => {
       const params = await setUp(ids, key);
-      if (!want) expect(params).to.equal(undefined);
-      else expect(`${params?.projectId} ${params?.keyId}`).to.match(want);
+      expect(params && `${params.projectId} ${params.keyId}`).to.equal(want);
     });
   }
 

@@ -1,12 +1,14 @@
 import { expect } from 'chai';
+import { type LoadedPact, loadPacts } from '../../src/contract/pact.ts';
 import { CONTRACT_PATH } from '../../src/contract/pact-file.ts';
-import { EXAMPLE_ADMIN_KEY, PROVIDER_STATES, type StateKey } from '../../src/contract/states.ts';
-import { type InteractionOutcome, injectAdminKey, verifyPact } from '../../src/contract/verify.ts';
+import { PROVIDER_STATES, type StateKey } from '../../src/contract/states.ts';
+import { type InteractionOutcome, verifyPact } from '../../src/contract/verify.ts';
 import { drop } from '../helpers.ts';
 import {
   LOCAL_IDS,
+  LOCAL_INVALID_KEY,
   type LocalProvider,
-  localStateSetup,
+  localTarget,
   PROVIDER_ADMIN_KEY,
   type ProviderVariant,
   startProvider,
@@ -72,19 +74,19 @@ const outcomeFor = (outcomes: InteractionOutcome[], key: StateKey) =>
 describe('the committed pact bites', () => {
   const results = new Map<string, { outcomes: InteractionOutcome[]; seen: LocalProvider['seen'] }>();
 
-  // Verifications are independent (a provider, a proxy and a verifier each): run them side by side.
+  // Verifications are independent (a provider, a gateway and a verifier each): run them side by side.
   before(async () => {
     await Promise.all(
       cases.map(async ({ description, variant }) => {
         const provider = await startProvider(variant);
         try {
-          const outcomes = await verifyPact({
-            pactPath: CONTRACT_PATH,
-            providerBaseUrl: provider.url,
-            stateSetup: localStateSetup,
-            requestFilter: injectAdminKey(EXAMPLE_ADMIN_KEY, PROVIDER_ADMIN_KEY),
-            timeoutMs: 5000,
-          });
+          const { outcomes } = await verifyPact(
+            loadPacts([{ path: CONTRACT_PATH }])[0] as LoadedPact,
+            localTarget(provider.url),
+            {
+              requestTimeoutMs: 5000,
+            },
+          );
           results.set(description, { outcomes, seen: provider.seen });
         } finally {
           await provider.close();
@@ -103,6 +105,8 @@ describe('the committed pact bites', () => {
           expect(outcome.status, `${key} must fail`).to.equal('fail');
           const found = outcome.findings.map((f) => [f.keyword, f.pointer]);
           for (const want of fails.findings) expect(found).to.deep.include(want);
+          // A wrong status leads: it says most about what went wrong.
+          if (found.some(([keyword]) => keyword === 'status')) expect(found[0]?.[0]).to.equal('status');
           expect(outcome.findings.every((f) => f.severity === 'error')).to.equal(true);
         } else {
           expect(outcome, `${key} must pass`).to.deep.include({ status: 'pass', findings: [] });
@@ -111,7 +115,7 @@ describe('the committed pact bites', () => {
     });
   }
 
-  it('sends the state ids, the real key where the pact has the placeholder, and the invalid key as is', () => {
+  it("sends the state ids, the real key where the pact has the placeholder, and the run's invalid key", () => {
     const { seen } = results.get(cases[0]?.description ?? '') as { seen: LocalProvider['seen'] };
     const path = (key: StateKey) =>
       `/organization/projects/${LOCAL_IDS[key].projectId}/api_keys/${LOCAL_IDS[key].keyId}`;
@@ -119,7 +123,7 @@ describe('the committed pact bites', () => {
       { path: path('userKey'), authorization: `Bearer ${PROVIDER_ADMIN_KEY}` },
       { path: path('serviceAccountKey'), authorization: `Bearer ${PROVIDER_ADMIN_KEY}` },
       { path: path('unknownKey'), authorization: `Bearer ${PROVIDER_ADMIN_KEY}` },
-      { path: path('invalidAdminKey'), authorization: 'Bearer sk-admin-INVALID-EXAMPLE' },
+      { path: path('invalidAdminKey'), authorization: `Bearer ${LOCAL_INVALID_KEY}` },
     ]);
   });
 });

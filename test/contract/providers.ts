@@ -1,7 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { StateKey, StateParams, StateSetup } from '../../src/contract/states.ts';
+import type { VerifyTarget } from '../../src/contract/verify.ts';
+import { retrieveOperationOf } from '../../src/spec/operation.ts';
 import { sampleOfComponent } from '../../src/spec/sample.ts';
+import type { TransportPolicy } from '../../src/transport/policy.ts';
+import { createTransport } from '../../src/transport/transport.ts';
 import { drop, type Edit, edited, seed } from '../helpers.ts';
 
 // Small providers for verification tests: keys built from the document's own sample, so a schema change
@@ -25,6 +29,28 @@ export const LOCAL_IDS: Record<StateKey, StateParams> = {
 
 /** Every state can be set up on the local provider: its ids are fixed. */
 export const localStateSetup: StateSetup = (key) => LOCAL_IDS[key];
+
+/** The bearer the invalid-admin-key state sends: shaped like an admin key, accepted by nobody. */
+export const LOCAL_INVALID_KEY = `sk-admin-${'I'.repeat(40)}`;
+
+/**
+ * What verifyPact needs to send a pact's requests to a local provider: the document's operation, the
+ * local ids, a transport with a short timeout and no retries (override either), exchanges labelled by state.
+ */
+export const localTarget = (
+  baseUrl: string,
+  overrides: Partial<VerifyTarget> = {},
+  policy: Partial<TransportPolicy> = {},
+): VerifyTarget => ({
+  baseUrl,
+  operation: retrieveOperationOf(seed.document),
+  stateSetup: localStateSetup,
+  transport: createTransport({ timeoutMs: 2000, retries: 0, ...policy }),
+  adminKey: PROVIDER_ADMIN_KEY,
+  invalidAdminKey: LOCAL_INVALID_KEY,
+  labelOf: (key) => `pact:${key}`,
+  ...overrides,
+});
 
 export interface ProviderVariant {
   /** Edits to the user-owned key's body. */

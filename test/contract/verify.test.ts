@@ -1,28 +1,28 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { type LoadedPact, loadPacts } from '../../src/contract/pact.ts';
+import { PactCliMissingError, pactCliPathFor } from '../../src/contract/pact-cli.ts';
 import { CONTRACT_PATH } from '../../src/contract/pact-file.ts';
-import { EXAMPLE_ADMIN_KEY, PROVIDER_STATES, type StateKey } from '../../src/contract/states.ts';
-import {
-  type InteractionOutcome,
-  injectAdminKey,
-  VerificationError,
-  verifyPact,
-} from '../../src/contract/verify.ts';
-import { LOCAL_IDS, localStateSetup, PROVIDER_ADMIN_KEY, startProvider } from './providers.ts';
+import { PROVIDER_STATES, type StateKey } from '../../src/contract/states.ts';
+import { type InteractionOutcome, type PactVerification, verifyPact } from '../../src/contract/verify.ts';
+import { startServer, type TestServer } from '../transport/servers.ts';
+import { LOCAL_IDS, localStateSetup, localTarget, PROVIDER_ADMIN_KEY, startProvider } from './providers.ts';
 
+const committed = loadPacts([{ path: CONTRACT_PATH }])[0] as LoadedPact;
 const byState = (outcomes: InteractionOutcome[], key: StateKey) =>
   outcomes.find((o) => o.state === PROVIDER_STATES[key]) as InteractionOutcome;
+const keyPath = (projectId: string, keyId: string) => `/organization/projects/${projectId}/api_keys/${keyId}`;
 
-describe('verifyPact', () => {
-  const outcomes = new Map<string, InteractionOutcome[]>();
+describe('verifyPact: the static verifier behind a gateway', () => {
+  const runs = new Map<string, PactVerification>();
   const seen = new Map<string, string[]>();
-  let output = '';
-  const fetched: string[] = [];
+  const scratch = mkdtempSync(join(tmpdir(), 'verify-'));
   let refusedPort: number;
+  const labelled = new Map<string, string[]>();
 
   before(async () => {
     const closed = createServer();
@@ -30,71 +30,116 @@ describe('verifyPact', () => {
     refusedPort = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
 
+    // A pact whose user-key request is not the operation's path, plus an interaction without a state.
+    const tampered = JSON.parse(readFileSync(CONTRACT_PATH, 'utf8'));
+    const user = tampered.interactions.find(
+      (i: { providerStates: { name: string }[] }) => i.providerStates[0]?.name === PROVIDER_STATES.userKey,
+    );
+    delete user.request.generators;
+    user.request.path = '/organization/admin';
+    tampered.interactions.push({
+      ...structuredClone(user),
+      description: 'a request in no state',
+      providerStates: [],
+    });
+    const tamperedPath = join(scratch, 'tampered.json');
+    writeFileSync(tamperedPath, JSON.stringify(tampered));
+
     const partial = await startProvider();
     const prefixed = await startProvider({ prefix: '/v1' });
+    const tamperedProvider = await startProvider();
+    const hostile = await startProvider();
+    const dots = await startProvider();
     const hanging = createServer(() => {});
     await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
-    const runs = {
+    const hostileIds: Record<StateKey, string> = {
+      userKey: 'key_x/../../../../admin',
+      serviceAccountKey: 'key_?admin=1',
+      unknownKey: 'key_#frag',
+      invalidAdminKey: 'key_x%2F..%2Fadmin',
+    };
+    const prefixedTarget = localTarget(`${prefixed.url}/v1/`);
+    const verifications = {
       // serviceAccountKey cannot be set up, invalidAdminKey's setup throws, the rest as usual.
-      partial: verifyPact({
-        pactPath: CONTRACT_PATH,
-        providerBaseUrl: partial.url,
-        stateSetup: (key, params) => {
-          if (key === 'serviceAccountKey') return undefined;
-          if (key === 'invalidAdminKey') throw new Error('no second admin key configured');
-          return localStateSetup(key, params);
+      partial: verifyPact(
+        committed,
+        localTarget(partial.url, {
+          stateSetup: (key, params) => {
+            if (key === 'serviceAccountKey') return undefined;
+            if (key === 'invalidAdminKey') throw new Error('no second admin key configured');
+            return localStateSetup(key, params);
+          },
+        }),
+        { requestTimeoutMs: 5000 },
+      ),
+      prefixed: verifyPact(committed, prefixedTarget, { requestTimeoutMs: 5000 }),
+      hostile: verifyPact(
+        committed,
+        localTarget(hostile.url, {
+          stateSetup: (key) => ({ projectId: 'proj_local', keyId: hostileIds[key] }),
+        }),
+        { requestTimeoutMs: 5000 },
+      ),
+      dots: verifyPact(
+        committed,
+        localTarget(dots.url, { stateSetup: () => ({ projectId: 'proj_local', keyId: '..' }) }),
+        { requestTimeoutMs: 5000 },
+      ),
+      tampered: verifyPact(
+        loadPacts([{ path: tamperedPath }])[0] as LoadedPact,
+        localTarget(tamperedProvider.url),
+        {
+          requestTimeoutMs: 5000,
         },
-        requestFilter: injectAdminKey(EXAMPLE_ADMIN_KEY, PROVIDER_ADMIN_KEY),
-        timeoutMs: 5000,
-        onOutput: (text) => {
-          output = text;
-        },
-      }),
-      prefixed: verifyPact({
-        pactPath: CONTRACT_PATH,
-        providerBaseUrl: `${prefixed.url}/v1/`,
-        stateSetup: localStateSetup,
-        requestFilter: injectAdminKey(EXAMPLE_ADMIN_KEY, PROVIDER_ADMIN_KEY),
-        fetch: (input, init) => {
-          fetched.push(String(input));
-          return globalThis.fetch(input, init);
-        },
-        timeoutMs: 5000,
-      }),
-      hanging: verifyPact({
-        pactPath: CONTRACT_PATH,
-        providerBaseUrl: `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`,
-        stateSetup: localStateSetup,
-        timeoutMs: 200,
-      }),
-      refused: verifyPact({
-        pactPath: CONTRACT_PATH,
-        providerBaseUrl: `http://127.0.0.1:${refusedPort}`,
-        stateSetup: localStateSetup,
-        timeoutMs: 2000,
+      ),
+      hanging: verifyPact(
+        committed,
+        localTarget(
+          `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/base`,
+          {},
+          { timeoutMs: 200 },
+        ),
+        { requestTimeoutMs: 5000 },
+      ),
+      refused: verifyPact(committed, localTarget(`http://127.0.0.1:${refusedPort}/v1`), {
+        requestTimeoutMs: 5000,
       }),
     };
-    for (const [name, run] of Object.entries(runs)) outcomes.set(name, await run);
-    seen.set(
-      'partial',
-      partial.seen.map((s) => s.path),
+    for (const [name, verification] of Object.entries(verifications)) runs.set(name, await verification);
+    for (const [name, provider] of Object.entries({ partial, hostile, dots, tampered: tamperedProvider }))
+      seen.set(
+        name,
+        provider.seen.map((s) => s.path),
+      );
+    labelled.set(
+      'prefixed',
+      prefixedTarget.transport.recorder.exchanges().map((e) => `${e.check} ${e.request.url}`),
     );
-    await Promise.all([partial.close(), prefixed.close()]);
+    await Promise.all([
+      partial.close(),
+      prefixed.close(),
+      tamperedProvider.close(),
+      hostile.close(),
+      dots.close(),
+    ]);
     hanging.closeAllConnections();
     hanging.close();
   });
+  after(() => rmSync(scratch, { recursive: true, force: true }));
+
+  const outcomes = (name: string) => runs.get(name)?.outcomes ?? [];
 
   it('skips a state the setup returns undefined for, with its reason, and never sends its request', () => {
-    const outcome = byState(outcomes.get('partial') ?? [], 'serviceAccountKey');
+    const outcome = byState(outcomes('partial'), 'serviceAccountKey');
     expect(outcome).to.deep.include({ status: 'skip', findings: [] });
     expect(outcome.reason).to.match(/cannot set up "a project API key owned by a service account exists"/);
     expect(seen.get('partial')).not.to.include(
-      `/organization/projects/${LOCAL_IDS.serviceAccountKey.projectId}/api_keys/${LOCAL_IDS.serviceAccountKey.keyId}`,
+      keyPath(LOCAL_IDS.serviceAccountKey.projectId, LOCAL_IDS.serviceAccountKey.keyId),
     );
   });
 
   it('fails a state whose setup throws, saying why, and never sends its request', () => {
-    const outcome = byState(outcomes.get('partial') ?? [], 'invalidAdminKey');
+    const outcome = byState(outcomes('partial'), 'invalidAdminKey');
     expect(outcome.status).to.equal('fail');
     expect(outcome.findings).to.deep.equal([
       {
@@ -107,76 +152,178 @@ describe('verifyPact', () => {
     expect(seen.get('partial')).to.have.length(2);
   });
 
-  it('still verifies the interactions whose states were set up', () => {
-    const partial = outcomes.get('partial') ?? [];
-    expect(byState(partial, 'userKey').status).to.equal('pass');
-    expect(byState(partial, 'unknownKey').status).to.equal('pass');
+  it('still verifies the interactions whose states were set up, and keeps what each request got', () => {
+    expect(byState(outcomes('partial'), 'userKey').status).to.equal('pass');
+    expect(byState(outcomes('partial'), 'unknownKey').status).to.equal('pass');
+    const exchanges = runs.get('partial')?.exchanges;
+    expect([...(exchanges?.keys() ?? [])]).to.have.members(['userKey', 'unknownKey']);
+    const user = exchanges?.get('userKey');
+    expect(user?.params).to.deep.equal(LOCAL_IDS.userKey);
+    expect(user?.answer).to.include({ kind: 'response', status: 200 });
+    expect(exchanges?.get('unknownKey')?.answer).to.include({ kind: 'response', status: 404 });
   });
 
-  it("hands Pact's readable report to onOutput instead of printing it", () => {
-    expect(output).to.include('Verifying a pact between');
+  it('sends every id as one percent-encoded segment: no climbing out, no query, no fragment', () => {
+    expect(outcomes('hostile').map((o) => o.status)).to.have.length(4);
+    expect(seen.get('hostile')).to.have.members([
+      keyPath('proj_local', 'key_x%2F..%2F..%2F..%2F..%2Fadmin'),
+      keyPath('proj_local', 'key_%3Fadmin%3D1'),
+      keyPath('proj_local', 'key_%23frag'),
+      keyPath('proj_local', 'key_x%252F..%252Fadmin'),
+    ]);
   });
 
-  it('fails every interaction when the provider cannot be reached', () => {
-    const refused = outcomes.get('refused') ?? [];
+  it('fails a state whose id no path segment can carry (..), and sends nothing', () => {
+    for (const outcome of outcomes('dots')) {
+      expect(outcome.status).to.equal('fail');
+      expect(outcome.findings[0]).to.include({ keyword: 'state' });
+      expect(outcome.findings[0]?.message).to.match(/key_id cannot be "\.\."/);
+    }
+    expect(seen.get('dots')).to.deep.equal([]);
+  });
+
+  it("fails, without sending it, a request that is not the one its state's interaction needs", () => {
+    const tampered = outcomes('tampered');
+    const user = byState(tampered, 'userKey');
+    expect(user.status).to.equal('fail');
+    expect(user.findings[0]).to.include({ keyword: 'request', severity: 'error' });
+    expect(user.findings[0]?.message).to.match(/GET \/organization\/admin\) is not the one .* not sent/);
+    expect(seen.get('tampered')).not.to.include('/organization/admin');
+    expect(seen.get('tampered')).to.have.length(3);
+  });
+
+  it('skips an interaction that names no provider state: the run has no ids for it', () => {
+    const none = outcomes('tampered').find((o) => o.description === 'a request in no state');
+    expect(none).to.deep.include({ status: 'skip', state: undefined });
+    expect(none?.reason).to.match(/names no provider state/);
+  });
+
+  it('fails every interaction when the target cannot be reached, naming the URL with its base path', () => {
+    const refused = outcomes('refused');
     expect(refused.map((o) => o.status)).to.deep.equal(['fail', 'fail', 'fail', 'fail']);
     for (const outcome of refused) {
       expect(outcome.findings).to.have.length(1);
       expect(outcome.findings[0]).to.include({ keyword: 'transport', pointer: '', severity: 'error' });
-      expect(outcome.findings[0]?.message).to.match(/failed: fetch failed \(.*ECONNREFUSED/);
+      expect(outcome.findings[0]?.message).to.match(
+        new RegExp(
+          `^request to http://127\\.0\\.0\\.1:${refusedPort}/v1/organization/projects/.* failed: connection refused`,
+        ),
+      );
     }
   });
 
-  it('keeps the path prefix of the provider base URL and sends through the given fetch', () => {
-    expect((outcomes.get('prefixed') ?? []).map((o) => o.status)).to.deep.equal([
-      'pass',
-      'pass',
-      'pass',
-      'pass',
-    ]);
-    expect(fetched).to.have.length(4);
-    for (const url of fetched)
-      expect(url).to.match(/^http:\/\/127\.0\.0\.1:\d+\/v1\/organization\/projects\//);
+  it('keeps the path prefix of the base URL and sends through the transport, labelled by state', () => {
+    expect(outcomes('prefixed').map((o) => o.status)).to.deep.equal(['pass', 'pass', 'pass', 'pass']);
+    const sent = labelled.get('prefixed') ?? [];
+    expect(sent).to.have.length(4);
+    for (const line of sent)
+      expect(line).to.match(/^pact:\w+ http:\/\/127\.0\.0\.1:\d+\/v1\/organization\/projects\//);
   });
 
-  it('fails an interaction whose provider does not answer within timeoutMs, saying so', () => {
-    for (const outcome of outcomes.get('hanging') ?? []) {
+  it("fails an interaction whose target does not answer within the policy's timeout, saying so", () => {
+    for (const outcome of outcomes('hanging')) {
       expect(outcome.status).to.equal('fail');
       expect(outcome.findings).to.have.length(1);
       expect(outcome.findings[0]?.keyword).to.equal('transport');
       expect(outcome.findings[0]?.message).to.match(
-        /^no response from http:\/\/127\.0\.0\.1:\d+ within 200 ms$/,
+        /^request to http:\/\/127\.0\.0\.1:\d+\/base\/organization\/\S+ failed: no response within 200 ms$/,
       );
     }
-    expect(outcomes.get('hanging')).to.have.length(4);
+    expect(outcomes('hanging')).to.have.length(4);
   });
 
-  it('refuses a provider base URL that is not a URL', async () => {
-    try {
-      await verifyPact({
-        pactPath: CONTRACT_PATH,
-        providerBaseUrl: 'localhost:8080',
-        stateSetup: localStateSetup,
-      });
-      expect.fail('verifyPact accepted it');
-    } catch (error) {
-      expect(error).to.be.instanceOf(VerificationError);
-      expect((error as Error).message).to.match(/not an http\(s\) URL: localhost:8080/);
-    }
+  it('names the platform package when the Pact CLI binary is missing', () => {
+    expect(() => pactCliPathFor('linux', 'mips')).to.throw(PactCliMissingError, /pact-cli-linux-mips/);
+  });
+});
+
+describe('verifyPact: the verifier never leaves the transport policy', function () {
+  this.timeout(20_000);
+  let other: TestServer;
+  let provider: TestServer;
+  let streamed = 0;
+  beforeEach(async () => {
+    streamed = 0;
+    other = await startServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('{}');
+    });
+  });
+  afterEach(async () => {
+    await Promise.all([other.close(), provider.close()]);
   });
 
-  it('refuses a pact file it cannot read', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'verify-'));
-    writeFileSync(join(dir, 'not-a-pact.json'), '{"consumer": {}}');
-    for (const pactPath of [join(dir, 'missing.json'), join(dir, 'not-a-pact.json')]) {
-      try {
-        await verifyPact({ pactPath, providerBaseUrl: 'http://127.0.0.1:1', stateSetup: localStateSetup });
-        expect.fail('verifyPact accepted it');
-      } catch (error) {
-        expect(error).to.be.instanceOf(VerificationError);
-        expect((error as VerificationError).pactPath).to.equal(pactPath);
+  const redirecting = (to: (path: string) => string) =>
+    startServer((request, response) => {
+      if (request.url?.startsWith('/moved')) {
+        response.writeHead(200, { 'content-type': 'text/html' });
+        response.end('<html>sign in</html>');
+        return;
       }
+      response.writeHead(302, { location: to(request.url ?? '/') });
+      response.end();
+    });
+
+  it('a cross-origin redirect: not followed by anyone, the verifier sees the 302, the other origin nothing', async () => {
+    provider = await redirecting((path) => `${other.url}${path}`);
+    const target = localTarget(provider.url);
+    const { outcomes, exchanges } = await verifyPact(committed, target, { requestTimeoutMs: 5000 });
+    expect(other.requests, 'requests that reached the other origin').to.deep.equal([]);
+    for (const outcome of outcomes.filter((o) => o.state !== PROVIDER_STATES.unknownKey)) {
+      expect(outcome.status).to.equal('fail');
+      expect(outcome.findings[0]?.message).to.match(/^status: expected \d+, got 302$/);
     }
-    rmSync(dir, { recursive: true, force: true });
+    expect(exchanges.get('userKey')?.answer).to.include({ status: 302 });
+    expect(target.transport.recorder.exchanges()).to.have.length(provider.requests.length);
+  });
+
+  it('a same-origin redirect: followed by the policy only, each hop recorded, Location never relayed', async () => {
+    provider = await redirecting((path) => `/moved${path}`);
+    const target = localTarget(provider.url);
+    const { outcomes, exchanges } = await verifyPact(committed, target, { requestTimeoutMs: 5000 });
+    expect(outcomes.map((o) => o.status)).to.deep.equal(['fail', 'fail', 'fail', 'fail']);
+    expect(exchanges.get('userKey')?.answer).to.include({ status: 200 });
+    const recorded = target.transport.recorder.exchanges();
+    expect(recorded).to.have.length(8);
+    expect(provider.requests).to.have.length(8);
+    expect(recorded.filter((e) => e.response?.status === 302)).to.have.length(4);
+    expect(recorded.every((e) => e.request.headers.authorization === '[REDACTED]')).to.equal(true);
+  });
+
+  it('an endless body: the cap holds, the interaction fails on it, the exchange is recorded', async () => {
+    provider = await startServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(16 * 1024, ' ');
+      const pump = () => {
+        while (!response.destroyed && streamed < 64 * 1024 * 1024) {
+          streamed += chunk.length;
+          if (!response.write(chunk)) return void response.once('drain', pump);
+        }
+      };
+      pump();
+    });
+    const target = localTarget(provider.url, {}, { maxBodyBytes: 64 * 1024 });
+    const { outcomes } = await verifyPact(committed, target, { requestTimeoutMs: 5000 });
+    for (const outcome of outcomes) {
+      expect(outcome.status).to.equal('fail');
+      expect(outcome.findings[0]?.message).to.match(/failed: response body exceeded 65536 bytes/);
+    }
+    expect(streamed / provider.requests.length, 'bytes written per request').to.be.lessThan(8 * 1024 * 1024);
+    expect(target.transport.recorder.exchanges()).to.have.length(4);
+    expect(target.transport.recorder.exchanges().every((e) => e.response?.truncated)).to.equal(true);
+  });
+});
+
+describe('verifyPact: credentials', () => {
+  it('uses the admin key only where the pact shows the placeholder', async () => {
+    const provider = await startProvider();
+    try {
+      const { outcomes } = await verifyPact(committed, localTarget(provider.url), { requestTimeoutMs: 5000 });
+      expect(outcomes.map((o) => o.status)).to.deep.equal(['pass', 'pass', 'pass', 'pass']);
+      const bearers = provider.seen.map((s) => s.authorization);
+      expect(bearers.filter((b) => b === `Bearer ${PROVIDER_ADMIN_KEY}`)).to.have.length(3);
+    } finally {
+      await provider.close();
+    }
   });
 });

@@ -313,6 +313,82 @@ const PROBES: Record<FaultName, Probe> = {
       expect(other.sawAuthorization()).to.equal(true);
     },
   },
+  'same-origin-redirect': {
+    observe: async (provider) => {
+      const url = keyUrl(provider.url, userKeyOf(provider));
+      const response = await fetch(url, { headers: AUTHORIZED, redirect: 'manual' });
+      expect(response.status).to.equal(302);
+      const location = new URL(response.headers.get('location') as string, url);
+      expect(location.origin).to.equal(new URL(provider.url).origin);
+      const landing = await get(location.href, {});
+      expect([landing.status, landing.headers.get('content-type')]).to.deep.equal([
+        200,
+        'text/html; charset=utf-8',
+      ]);
+    },
+  },
+  'key-in-header': {
+    observe: async (provider) => {
+      const { headers } = await get(keyUrl(provider.url, userKeyOf(provider)));
+      expect(headers.get('x-debug-authorization')).to.equal(`Bearer ${ADMIN_KEY}`);
+      const refused = await get(keyUrl(provider.url, userKeyOf(provider)), bearer('sk-admin-OTHER'));
+      expect([refused.status, refused.headers.get('x-debug-authorization')]).to.deep.equal([
+        401,
+        'Bearer sk-admin-OTHER',
+      ]);
+    },
+  },
+  'key-in-error-body': {
+    observe: async (provider) => {
+      const refused = await getJson(keyUrl(provider.url, userKeyOf(provider)), bearer('sk-admin-OTHER'));
+      expect(refused.status).to.equal(401);
+      expect(JSON.stringify(refused.body)).to.include('sk-admin-OTHER');
+      const missing = await getJson(
+        keyUrl(provider.url, { projectId: provider.seed.projectId, keyId: 'key_gone' }),
+      );
+      expect(missing.status).to.equal(404);
+      expect(JSON.stringify(missing.body)).to.include(ADMIN_KEY);
+    },
+  },
+  'key-json-escaped': {
+    observe: async (provider) => {
+      const { status, text } = await get(keyUrl(provider.url, userKeyOf(provider)));
+      expect(status).to.equal(200);
+      expect(text).not.to.include(ADMIN_KEY);
+      expect(text).to.include(`\\u0073${ADMIN_KEY.slice(1)}`);
+      expect(JSON.parse(text).name).to.equal(ADMIN_KEY);
+    },
+  },
+  'key-in-location': {
+    observe: async (provider) => {
+      const url = keyUrl(provider.url, userKeyOf(provider));
+      const first = await fetch(url, { headers: AUTHORIZED, redirect: 'manual' });
+      expect(first.status).to.equal(307);
+      const location = new URL(first.headers.get('location') as string, url);
+      expect(location.pathname).to.equal(new URL(url).pathname);
+      expect(Buffer.from(location.searchParams.get('session') ?? '', 'base64').toString()).to.equal(
+        ADMIN_KEY,
+      );
+      expect((await getJson(location.href)).status).to.equal(200);
+    },
+  },
+  'plausible-unknown-key': {
+    observe: async (provider) => {
+      const shaped = { projectId: provider.seed.projectId, keyId: 'key_Zz9Yy8Xx7Ww6Vv5U' };
+      const odd = { projectId: provider.seed.projectId, keyId: 'key_conformance_absent_0a1b2c3d4e5f' };
+      expect((await getJson(keyUrl(provider.url, shaped))).status).to.equal(200);
+      expect((await getJson(keyUrl(provider.url, odd))).status).to.equal(404);
+    },
+  },
+  'admin-shaped-bearer': {
+    observe: async (provider) => {
+      const url = keyUrl(provider.url, userKeyOf(provider));
+      const shaped = `sk-admin-${'Q'.repeat(ADMIN_KEY.length - 'sk-admin-'.length)}`;
+      expect((await get(url, bearer(shaped))).status).to.equal(200);
+      expect((await get(url, bearer(`${shaped}x`))).status).to.equal(401);
+      expect((await get(url, bearer('sk-admin-conformance-invalid-0a1b'))).status).to.equal(401);
+    },
+  },
 };
 
 describe('reference provider faults', () => {

@@ -3,6 +3,7 @@ import {
   type CheckResult,
   type ConformanceResult,
   type Exchange,
+  type PactRecord,
   statusOf,
   summarize,
   verdictOf,
@@ -79,6 +80,7 @@ export const resultOf = (
     incompleteReason?: string;
     exchanges?: Exchange[];
     reference?: boolean;
+    pacts?: PactRecord[];
   } = {},
 ): ConformanceResult => {
   const complete = options.complete ?? true;
@@ -89,7 +91,15 @@ export const resultOf = (
     summary: summarize(checks),
     target: { baseUrl: 'http://127.0.0.1:8080/v1', reference: options.reference ?? false },
     spec: { path: 'schemas/openapi.yaml', version: '2.3.0', sha256: sha('spec') },
-    pact: { path: 'contracts/consumer-provider.json', sha256: sha('pact') },
+    pacts: options.pacts ?? [
+      {
+        id: 'consumer',
+        path: 'contracts/consumer-provider.json',
+        sha256: sha('pact'),
+        consumer: 'consumer',
+        provider: 'provider',
+      },
+    ],
     startedAt: STARTED,
     finishedAt: FINISHED,
     checks,
@@ -259,9 +269,52 @@ export const withMatrix = (): ConformanceResult => ({
   },
 });
 
+/** Two pacts, one pending from a broker; the same check name under each, and the document's own check. */
+export const severalPacts = (): ConformanceResult =>
+  resultOf(
+    [
+      check("the spec's own examples validate", 'contract', [warning('/x', 'example lacks added_at')]),
+      check('a request for a key', 'pact', [], { pact: 'web' }),
+      check('key owned by a user: body is a ProjectApiKey', 'schema', [], { pact: 'web' }),
+      check(
+        'a request for a key',
+        'pact',
+        [warning('', 'pending pact: its failure does not fail the verification', 'pending')],
+        {
+          pact: 'cli',
+        },
+      ),
+      check(
+        'key owned by a user: body is a ProjectApiKey',
+        'schema',
+        [error('/id', 'not the key asked for')],
+        {
+          pact: 'cli',
+        },
+      ),
+    ],
+    {
+      pacts: [
+        { id: 'web', path: 'pacts/web.json', sha256: sha('web'), consumer: 'web', provider: 'provider' },
+        {
+          id: 'cli',
+          path: 'pacts/cli.json',
+          sha256: sha('cli'),
+          consumer: 'cli',
+          provider: 'provider',
+          consumerVersion: '1.4.0',
+          url: 'https://broker.example.test/pacts/provider/provider/consumer/cli/version/1.4.0',
+          pending: true,
+        },
+      ],
+    },
+  );
+
 export const FIXTURES: [name: string, build: () => ConformanceResult][] = [
   ['passing', passing],
   ['failing', failing],
   ['incomplete', incomplete],
   ['with a spec matrix', withMatrix],
+
+  ['several pacts', severalPacts],
 ];

@@ -68,7 +68,15 @@ const resultWith = (text: (field: string) => string): { result: ConformanceResul
     ...base,
     target: { baseUrl: t('target.baseUrl'), reference: true },
     spec: { path: t('spec.path'), version: t('spec.version'), sha256: t('spec.sha256') },
-    pact: { path: t('pact.path'), sha256: t('pact.sha256') },
+    pacts: [
+      {
+        id: 'pact-1',
+        path: t('pact.path'),
+        sha256: t('pact.sha256'),
+        consumer: t('pact.consumer'),
+        provider: t('pact.provider'),
+      },
+    ],
     startedAt: t('startedAt'),
     finishedAt: t('finishedAt'),
   };

@@ -8,7 +8,7 @@ import { launchChromium } from '../../scripts/chromium.ts';
 import type { ConformanceResult } from '../../src/conformance/result.ts';
 import { renderHtml } from '../../src/report/html.ts';
 import { displayPointer, visibleText } from '../../src/report/text.ts';
-import { FIXTURES, failing, HOSTILE, incomplete, passing } from './fixtures.ts';
+import { FIXTURES, failing, HOSTILE, incomplete, passing, severalPacts } from './fixtures.ts';
 
 // The page as a person's browser shows it: Chromium (from npm unless CHROMIUM_PATH or a system one is
 // there), headless, one launch for the file.
@@ -90,6 +90,19 @@ describe('renderHtml in headless Chromium', function () {
       expect(await page.evaluate('typeof window.__pwned')).to.equal('undefined');
     });
   }
+
+  it('several pacts: the checks under a heading per pact, then the document’s own', async () => {
+    const { page } = await open('several-pacts', severalPacts());
+    expect(await page.locator('h2').allInnerTexts()).to.deep.equal([
+      'Checks of pact web: web → provider',
+      'Checks of pact cli: cli → provider 1.4.0 (pending)',
+      'Checks of the OpenAPI document',
+      'Exchanges',
+    ]);
+    expect(await page.locator('dl.meta').textContent())
+      .to.include('pacts/cli.json')
+      .and.include('pending');
+  });
 
   it('shows every failing check by name, with its findings and their pointers, without a click', async () => {
     const result = failing();
@@ -183,7 +196,7 @@ describe('renderHtml in headless Chromium', function () {
     expect(meta)
       .to.include(result.target.baseUrl)
       .and.to.include(result.spec.path)
-      .and.to.include(result.pact.path);
+      .and.to.include(result.pacts[0]?.path);
     expect(meta).to.include(result.spec.sha256.slice(0, 12)).and.not.to.include(result.spec.sha256);
   });
 });

@@ -9,7 +9,7 @@ import { CHECK_CATEGORIES, type ConformanceResult } from '../../src/conformance/
 import { renderJunit, suiteName } from '../../src/report/junit.ts';
 import { findingLine, visibleText } from '../../src/report/text.ts';
 import { readText, repoPath } from '../helpers.ts';
-import { FIXTURES, failing, HOSTILE, incomplete, passing } from './fixtures.ts';
+import { FIXTURES, failing, HOSTILE, incomplete, passing, severalPacts } from './fixtures.ts';
 
 interface Node {
   [key: string]: unknown;
@@ -38,12 +38,15 @@ const junitXsd = readText(repoPath('test/report/junit.xsd'));
 const dir = mkdtempSync(join(tmpdir(), 'junit-'));
 
 describe('renderJunit', () => {
-  for (const [name, build] of FIXTURES) {
+  for (const [name, build] of FIXTURES.filter(([, build]) => build().pacts.length === 1)) {
     it(`${name}: a suite per category with the result's counts, and a run suite`, () => {
       const result = build();
       const suites = suitesOf(result);
       const categories = CHECK_CATEGORIES.filter((c) => result.checks.some((check) => check.category === c));
-      expect(suites.map((s) => s.name)).to.deep.equal([...categories.map(suiteName), suiteName('run')]);
+      expect(suites.map((s) => s.name)).to.deep.equal([
+        ...categories.map((c) => suiteName(c)),
+        suiteName('run'),
+      ]);
       for (const category of categories) {
         const checks = result.checks.filter((c) => c.category === category);
         const suite = suites.find((s) => s.name === suiteName(category));
@@ -130,8 +133,25 @@ describe('renderJunit', () => {
       verdict: 'fail',
       'target.baseUrl': result.target.baseUrl,
       'spec.sha256': result.spec.sha256,
-      'pact.path': result.pact.path,
+      'pact.path': result.pacts[0]?.path,
     });
+  });
+
+  it('several pacts: a suite per pact and category, each pact in the run suite’s properties', () => {
+    const result = severalPacts();
+    expect(suitesOf(result).map((s) => s.name)).to.deep.equal([
+      'conformance.web.pact',
+      'conformance.web.schema',
+      'conformance.cli.pact',
+      'conformance.cli.schema',
+      'conformance.contract',
+      'conformance.run',
+    ]);
+    const run = suitesOf(result).find((s) => s.name === suiteName('run')) as unknown as {
+      properties: { property: Node[] };
+    };
+    const properties = Object.fromEntries(run.properties.property.map((p) => [p.name, p.value]));
+    expect(properties).to.include({ 'pact.web.path': 'pacts/web.json', 'pact.cli.pending': 'true' });
   });
 
   it('every fixture is valid against the JUnit XSD CI servers follow (libxml2)', async () => {

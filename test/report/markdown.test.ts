@@ -9,7 +9,16 @@ import {
   STATUS_WORD,
 } from '../../src/report/markdown.ts';
 import { displayPointer, oneLine } from '../../src/report/text.ts';
-import { check, FIXTURES, failing, HOSTILE, incomplete, passing, resultOf } from './fixtures.ts';
+import {
+  check,
+  FIXTURES,
+  failing,
+  HOSTILE,
+  incomplete,
+  passing,
+  resultOf,
+  severalPacts,
+} from './fixtures.ts';
 
 // Read back with a real GFM parser (marked): what a person sees on GitHub, not what the text looks like.
 const tokensOf = (result: ConformanceResult) => marked.lexer(renderMarkdown(result));
@@ -44,7 +53,7 @@ describe('renderMarkdown', () => {
     expect(renderMarkdown(result)).to.match(/^## Conformance: FAIL\n/);
   });
 
-  for (const [name, build] of FIXTURES) {
+  for (const [name, build] of FIXTURES.filter(([, build]) => build().pacts.length === 1)) {
     it(`${name}: a summary table with the result's counts and a row per check`, () => {
       const result = build();
       const [summary, checks] = tablesOf(result);
@@ -74,6 +83,24 @@ describe('renderMarkdown', () => {
       }
     });
   }
+
+  it('several pacts: a table of checks per pact, then the document’s own, each pact named', () => {
+    const result = severalPacts();
+    const checkTables = tablesOf(result).slice(1, 4);
+    expect(checkTables.map((t) => t.rows.map((r) => plain(r[1] as Tokens.TableCell)))).to.deep.equal([
+      ['a request for a key', 'key owned by a user: body is a ProjectApiKey'],
+      ['a request for a key', 'key owned by a user: body is a ProjectApiKey'],
+      ["the spec's own examples validate"],
+    ]);
+    const text = renderMarkdown(result);
+    expect(text).to.include('#### Checks of pact web: web → provider');
+    expect(text).to.include('#### Checks of pact cli: cli → provider 1.4.0 (pending)');
+    expect(text).to.include('#### Checks of the OpenAPI document');
+    expect(text).to.include('- Pact `cli`: `pacts/cli.json` (cli → provider, pending)');
+    expect(headingTexts(result)).to.include(
+      'FAIL [cli] schema: key owned by a user: body is a ProjectApiKey',
+    );
+  });
 
   it('marks a check that passed only after retries', () => {
     const rows = tablesOf(failing())[1]?.rows.map((r) => r.map(plain)) ?? [];

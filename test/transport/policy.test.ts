@@ -38,6 +38,8 @@ describe('worstCaseMs', () => {
     [{ retries: 0, timeoutMs: 1000 }, 1000],
     [{ retries: 2, timeoutMs: 1000, maxDelayMs: 200, maxRetryAfterMs: 500 }, 3000 + 2 * 500],
     [{ retries: 1, timeoutMs: 100, maxDelayMs: 8000, maxRetryAfterMs: 0 }, 200 + 8000],
+    // A Retry-After wait never exceeds the timeout: default flags no longer allow minutes per request.
+    [{ retries: 2, timeoutMs: 1000, maxDelayMs: 200, maxRetryAfterMs: 60_000 }, 3000 + 2 * 1000],
   ];
   for (const [overrides, want] of cases) {
     it(`is ${want} ms for ${JSON.stringify(overrides)}`, () => {

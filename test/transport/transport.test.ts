@@ -166,15 +166,23 @@ describe('createTransport: server hints on when to retry', () => {
     {
       description: 'Retry-After as an HTTP date',
       headers: { 'retry-after': new Date(now + 3000).toUTCString() },
+      policy: { timeoutMs: 10_000 },
       wait: 3000,
       note: /Retry-After: \w{3}, /,
     },
     {
       description: 'Retry-After: 120 cut to maxRetryAfterMs',
       headers: { 'retry-after': '120' },
-      policy: { maxRetryAfterMs: 5000 },
+      policy: { maxRetryAfterMs: 5000, timeoutMs: 10_000 },
       wait: 5000,
       note: /capped at 5000 ms/,
+    },
+    {
+      description: 'Retry-After: 60 cut to the per-attempt timeout',
+      headers: { 'retry-after': '60' },
+      policy: { timeoutMs: 1000 },
+      wait: 1000,
+      note: /capped at 1000 ms/,
     },
     {
       description: 'an unreadable Retry-After: backoff instead',
@@ -578,6 +586,56 @@ describe('createTransport: recorded exchanges', () => {
     expect(first?.response?.bodyExcerpt).to.equal(
       '{"error":{"message":"Incorrect API key provided: [REDACTED]"}}',
     );
+  });
+
+  it('notes every place a credential it sent came back, in any form, on every hop and attempt', async () => {
+    const secret = `sk-admin-${randomBytes(24).toString('hex')}`;
+    const escaped = `\\u0073${secret.slice(1)}`;
+    let retried = 0;
+    const server = await serve((request, response) => {
+      const bearer = (request.headers.authorization ?? '').replace('Bearer ', '');
+      if (request.url === '/echo-status') {
+        response.writeHead(401, `Bad key ${bearer}`, { 'content-type': 'text/plain' });
+        response.end('no');
+      } else if (request.url === '/hop') {
+        response.writeHead(302, { location: `/landing?session=${Buffer.from(bearer).toString('base64')}` });
+        response.end();
+      } else if (request.url?.startsWith('/landing')) {
+        json(response, 200, { name: 'fine' });
+      } else if (request.url === '/retried') {
+        if (retried++ === 0) json(response, 503, { error: { message: `overloaded for ${bearer}` } });
+        else json(response, 200, { name: 'fine' });
+      } else if (request.url === '/escaped') {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(`{"name":"${escaped}"}`);
+      } else {
+        json(
+          response,
+          200,
+          { name: 'clean' },
+          { 'x-trace': encodeURIComponent(bearer).replace(/k/g, '%6B') },
+        );
+      }
+    });
+    const { transport } = make({ retries: 1 });
+    const headers = { authorization: `Bearer ${secret}` };
+    for (const path of ['/echo-status', '/hop', '/retried', '/escaped', '/clean-body'])
+      await transport.fetch(`${server.url}${path}`, { headers });
+    const echoes = transport.recorder
+      .exchanges()
+      .map((e) => [e.request.url.replace(server.url, ''), e.secretEchoes]);
+    expect(echoes).to.deep.equal([
+      ['/echo-status', ['status text']],
+      ['/hop', ['header location']],
+      [`/landing?session=[REDACTED]`, undefined],
+      ['/retried', ['body']],
+      ['/escaped', ['body']],
+      ['/clean-body', ['header x-trace']],
+    ]);
+    const recorded = JSON.stringify(transport.recorder.exchanges());
+    expect(recorded).not.to.include(secret.slice(9));
+    expect(recorded).not.to.include(escaped.slice(2, 30));
+    expect(recorded).not.to.include(Buffer.from(secret).toString('base64').slice(0, 40));
   });
 
   it('redacts secrets it was given even where no header carried them', async () => {

@@ -1,0 +1,22 @@
+import { type SchemaValidators, validatorsFor } from '../../spec/validators.ts';
+import type { RunConfig } from '../config.ts';
+import { ownerKinds } from '../semantic.ts';
+import { type LoadedSpec, loadSpec } from './load.ts';
+
+// Stage 1, load, last part: what is compiled from the document (ajv validators, the owner kinds).
+
+export interface LoadedOpenApi extends LoadedSpec {
+  validators: SchemaValidators;
+  /** The owner kinds `owner.type` may name (`user`, `service_account`). */
+  ownerKinds: string[];
+}
+
+export const compileOpenApi = (loaded: LoadedSpec): LoadedOpenApi => ({
+  ...loaded,
+  validators: validatorsFor(loaded.spec.document),
+  ownerKinds: ownerKinds(loaded.spec.document),
+});
+
+/** The document, its operation and its validators, in one call. Throws a SpecError. */
+export const loadOpenApi = (config: Pick<RunConfig, 'specPath'>): LoadedOpenApi =>
+  compileOpenApi(loadSpec(config));

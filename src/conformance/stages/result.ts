@@ -1,0 +1,99 @@
+import { isAbsolute, relative } from 'node:path';
+import type { LoadedPact } from '../../contract/pact.ts';
+import { isPending } from '../../contract/pact.ts';
+import { redactDeep } from '../../redact.ts';
+import type { LoadedDocument } from '../../spec/document.ts';
+import {
+  type CheckResult,
+  type ConformanceResult,
+  type Exchange,
+  keyBodyWasChecked,
+  NO_KEY_BODY_REASON,
+  type PactRecord,
+  summarize,
+  verdictOf,
+  withPendingAsWarnings,
+} from '../result.ts';
+import type { SpecMatrix } from '../spec-matrix.ts';
+
+// Stage 5, result: the one ConformanceResult every report renders. Pure: what the run gathered in, the
+// verdict and its reason out, every secret the run knows redacted.
+
+export interface ResultInput {
+  complete: boolean;
+  /** Why the run stopped early (an interrupt, the deadline, an internal error). */
+  incompleteReason?: string;
+  target: ConformanceResult['target'];
+  spec: Pick<LoadedDocument, 'path' | 'sha256'> & { version: string };
+  pacts: readonly LoadedPact[];
+  startedAt: string;
+  finishedAt: string;
+  checks: readonly CheckResult[];
+  exchanges: readonly Exchange[];
+  /** The admin key, the probes, keys a provider leaked: never in a report, in any form. */
+  secrets: readonly string[];
+  /** Where paths are shown relative to. */
+  cwd?: string;
+  /** --also-spec: which documents the live key bodies conform to; it informs, the verdict is the checks'. */
+  specMatrix?: SpecMatrix;
+}
+
+/** Paths in reports are relative to where the run started, so reports read the same on every machine. */
+export const displayPath = (path: string, cwd = process.cwd()): string => {
+  const relativePath = relative(cwd, path);
+  return relativePath.startsWith('..') || isAbsolute(relativePath) ? path : relativePath;
+};
+
+export const pactRecordOf = (pact: LoadedPact, cwd?: string): PactRecord => {
+  const { consumerVersion, url, pending, wip } = pact.source;
+  return {
+    id: pact.id,
+    path: displayPath(pact.path, cwd),
+    sha256: pact.sha256,
+    consumer: pact.consumer,
+    provider: pact.provider,
+    ...(consumerVersion === undefined ? {} : { consumerVersion }),
+    ...(url === undefined ? {} : { url }),
+    ...(pending === undefined ? {} : { pending }),
+    ...(wip === undefined ? {} : { wip }),
+  };
+};
+
+/** Why the verdict is what it is when no single check says so: the target unreachable, or no key body. */
+export const reasonOf = (
+  input: Pick<ResultInput, 'complete' | 'incompleteReason' | 'exchanges'>,
+  checks: readonly CheckResult[],
+): string | undefined => {
+  if (input.incompleteReason) return input.incompleteReason;
+  const { exchanges } = input;
+  if (exchanges.length > 0 && exchanges.every((e) => !e.response)) {
+    return `target could not be reached: ${exchanges[0]?.error ?? 'no response'}`;
+  }
+  if (input.complete && !keyBodyWasChecked(checks)) return NO_KEY_BODY_REASON;
+  return undefined;
+};
+
+export const buildResult = (input: ResultInput): ConformanceResult => {
+  const pending = new Set(input.pacts.filter(isPending).map((pact) => pact.id));
+  const checks = withPendingAsWarnings(input.checks, pending);
+  const reason = reasonOf(input, checks);
+  const result: ConformanceResult = {
+    verdict: verdictOf(checks, input.complete),
+    complete: input.complete,
+    ...(reason ? { incompleteReason: reason } : {}),
+    summary: summarize(checks),
+    target: input.target,
+    spec: {
+      path: displayPath(input.spec.path, input.cwd),
+      version: input.spec.version,
+      sha256: input.spec.sha256,
+    },
+    pacts: input.pacts.map((pact) => pactRecordOf(pact, input.cwd)),
+    startedAt: input.startedAt,
+    finishedAt: input.finishedAt,
+    checks,
+    exchanges: [...input.exchanges],
+    ...(input.specMatrix && { specMatrix: input.specMatrix }),
+  };
+  return redactDeep(result, input.secrets);
+};

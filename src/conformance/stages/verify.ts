@@ -1,0 +1,76 @@
+import type { LoadedPact } from '../../contract/pact.ts';
+import { type StateKey, stateKeyOf } from '../../contract/states.ts';
+import {
+  type PactVerification,
+  type StateExchange,
+  type VerifyTarget,
+  verifyPact,
+} from '../../contract/verify.ts';
+import type { ExchangeRecorder } from '../../transport/recorder.ts';
+import type { Exchange } from '../result.ts';
+import { SKIP_REASONS } from '../target.ts';
+import type { CheckDraft } from './contract.ts';
+
+// Stage 3, verify: one pact against the target, through the gateway and the static verifier. Each
+// interaction becomes a pact check; each provider state's one request is kept for the live checks.
+
+/** The label of the exchanges a state's request causes under one pact: checks find theirs by it. */
+export const exchangeLabel = (pactId: string, key: StateKey): string => `${pactId}: ${key}`;
+
+/** How many attempts a check's exchanges took (the most any one needed), which they were, any echo. */
+export const recordedOf = (exchanges: readonly Exchange[]) => ({
+  attempts: Math.max(1, ...exchanges.map((e) => e.attempts.length)),
+  exchangeIds: exchanges.map((e) => e.id),
+  echoes: [...new Set(exchanges.flatMap((e) => e.secretEchoes ?? []))],
+});
+
+export interface VerifiedPact {
+  checks: CheckDraft[];
+  /** The one request per provider state the verifier sent, and its answer. */
+  exchanges: Map<StateKey, StateExchange>;
+}
+
+/** Pact checks from the verification's outcomes: a skipped state says which flag would have given its ids. */
+export const pactChecksOf = (
+  pact: Pick<LoadedPact, 'id'>,
+  verification: Pick<PactVerification, 'outcomes'>,
+  recorder: Pick<ExchangeRecorder, 'exchangesOf'>,
+): CheckDraft[] =>
+  verification.outcomes.map((outcome) => {
+    const key = outcome.state === undefined ? undefined : stateKeyOf(outcome.state);
+    const { attempts, exchangeIds } = recordedOf(
+      key ? recorder.exchangesOf(exchangeLabel(pact.id, key)) : [],
+    );
+    return {
+      name: outcome.description,
+      category: 'pact',
+      status: outcome.status,
+      findings: outcome.findings,
+      ...(outcome.status === 'skip'
+        ? {
+            skipReason: key
+              ? SKIP_REASONS[key]
+              : (outcome.reason ?? 'the provider state could not be set up'),
+          }
+        : {}),
+      attempts,
+      exchangeIds,
+      pact: pact.id,
+    };
+  });
+
+export interface VerifyStageOptions {
+  /** The target, once the run has it: the verifier may start before. */
+  target: VerifyTarget | Promise<VerifyTarget>;
+  recorder: Pick<ExchangeRecorder, 'exchangesOf'>;
+  requestTimeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export const verifyStage = async (pact: LoadedPact, options: VerifyStageOptions): Promise<VerifiedPact> => {
+  const verification = await verifyPact(pact, options.target, {
+    requestTimeoutMs: options.requestTimeoutMs,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  return { checks: pactChecksOf(pact, verification, options.recorder), exchanges: verification.exchanges };
+};

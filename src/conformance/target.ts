@@ -1,0 +1,93 @@
+import type { StateKey, StateParams, StateSetup } from '../contract/states.ts';
+import type { ReferenceProviderOptions } from '../provider/index.ts';
+import type { RunConfig, TargetIds } from './config.ts';
+import { invalidAdminKeyLike, referenceAdminKey, unknownKeyIdLike } from './probes.ts';
+
+// What a run verifies: a deployment given by flags, or the bundled reference provider started for the
+// run (loaded only then). Either way the same ids, probes and state mapping.
+
+/** The run's probes: fresh per run, shaped like real ids and keys. */
+export interface Probes {
+  unknownKeyId: string;
+  invalidAdminKey: string;
+}
+
+export interface RunTarget {
+  /** The deployment, path prefix included. */
+  baseUrl: string;
+  reference: boolean;
+  adminKey: string;
+  ids: TargetIds;
+  probes: Probes;
+  stateSetup: StateSetup;
+  close(): Promise<void>;
+}
+
+export const probesFor = (ids: TargetIds, adminKey: string): Probes => ({
+  unknownKeyId: unknownKeyIdLike([ids.userKeyId, ids.serviceAccountKeyId].filter((id) => id !== undefined)),
+  invalidAdminKey: invalidAdminKeyLike(adminKey),
+});
+
+/** Maps each provider state to ids on a deployment we do not control; missing ids skip the state. */
+export const targetStateSetup = (ids: TargetIds, probes: Pick<Probes, 'unknownKeyId'>): StateSetup => {
+  const project = ids.projectId;
+  return (key: StateKey): StateParams | undefined => {
+    if (!project) return undefined;
+    switch (key) {
+      case 'userKey':
+        return ids.userKeyId ? { projectId: project, keyId: ids.userKeyId } : undefined;
+      case 'serviceAccountKey':
+        return ids.serviceAccountKeyId ? { projectId: project, keyId: ids.serviceAccountKeyId } : undefined;
+      case 'unknownKey':
+        return { projectId: project, keyId: probes.unknownKeyId };
+      case 'invalidAdminKey':
+        return { projectId: project, keyId: ids.userKeyId ?? ids.serviceAccountKeyId ?? probes.unknownKeyId };
+    }
+  };
+};
+
+/** Why a state is skipped on a target: the flag that would have given its ids. */
+export const SKIP_REASONS: Record<StateKey, string> = {
+  userKey: 'no --project-id and --user-key-id given for a key owned by a user',
+  serviceAccountKey:
+    'no --project-id and --service-account-key-id given for a key owned by a service account',
+  unknownKey: 'no --project-id given',
+  invalidAdminKey: 'no --project-id given',
+};
+
+/** Options for the reference provider a run starts when no --base-url is given. */
+export type ReferenceOptions = Omit<ReferenceProviderOptions, 'adminKey'>;
+
+/** The target of `config`: the deployment it names, or a reference provider started now. */
+export const startTarget = async (
+  config: RunConfig,
+  reference: ReferenceOptions = {},
+): Promise<RunTarget> => {
+  if (config.baseUrl) {
+    const adminKey = config.adminKey ?? '';
+    const probes = probesFor(config.ids, adminKey);
+    return {
+      baseUrl: config.baseUrl,
+      reference: false,
+      adminKey,
+      ids: config.ids,
+      probes,
+      stateSetup: targetStateSetup(config.ids, probes),
+      close: async () => {},
+    };
+  }
+  const { startReferenceProvider } = await import('../provider/index.ts');
+  const adminKey = referenceAdminKey();
+  const provider = await startReferenceProvider({ adminKey, ...reference });
+  const ids = { ...provider.seed };
+  const probes = probesFor(ids, adminKey);
+  return {
+    baseUrl: provider.url,
+    reference: true,
+    adminKey,
+    ids,
+    probes,
+    stateSetup: targetStateSetup(ids, probes),
+    close: () => provider.close(),
+  };
+};

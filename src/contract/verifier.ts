@@ -1,0 +1,115 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pactCliEnvironment, pactCliPath } from './pact-cli.ts';
+import type { PactResult } from './verification-result.ts';
+
+// One run of the static `pact verifier` binary against a gateway on loopback: every request it makes
+// (state changes and interactions) goes to that gateway, which alone talks to the target. Its JSON report
+// is the result; what it prints is kept only to explain a verifier that failed to produce one.
+
+export interface VerifierOptions {
+  pactPath: string;
+  /** The gateway's port on 127.0.0.1: the verifier's "provider". */
+  port: number;
+  stateChangeUrl: string;
+  /** A header the verifier adds to every request, so the gateway answers it and nobody else. */
+  header: { name: string; value: string };
+  /** The verifier's own timeout per request; the gateway answers within the transport's worst case. */
+  requestTimeoutMs: number;
+  /** Stops the verifier. */
+  signal?: AbortSignal;
+}
+
+/** The verification could not run at all (the binary failed, no report): environment or misuse. */
+export class VerificationError extends Error {
+  override readonly name = 'VerificationError';
+  constructor(
+    readonly pactPath: string,
+    readonly reason: string,
+  ) {
+    super(`cannot verify ${pactPath}: ${reason}`);
+  }
+}
+
+/** What the verifier printed, kept for an error message: the start is enough to say what went wrong. */
+const OUTPUT_CAP = 16 * 1024;
+
+export const verifierArguments = (options: VerifierOptions, reportPath: string): string[] => [
+  'verifier',
+  '--file',
+  options.pactPath,
+  '--hostname',
+  '127.0.0.1',
+  '--port',
+  String(options.port),
+  '--state-change-url',
+  options.stateChangeUrl,
+  '--header',
+  `${options.header.name}=${options.header.value}`,
+  '--request-timeout',
+  String(Math.ceil(options.requestTimeoutMs)),
+  '--json',
+  reportPath,
+  '--no-colour',
+  '--log-level',
+  'off',
+];
+
+/** Runs the verifier to its end and reads its JSON report. Exit 1 (interactions failed) still has one. */
+export const runVerifier = async (options: VerifierOptions): Promise<PactResult> => {
+  const { pactPath, signal } = options;
+  signal?.throwIfAborted();
+  const binary = pactCliPath();
+  const dir = await mkdtemp(join(tmpdir(), 'pact-verifier-'));
+  const reportPath = join(dir, 'report.json');
+  try {
+    const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+      const child = spawn(binary, verifierArguments(options, reportPath), {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: pactCliEnvironment(),
+      });
+      let output = '';
+      const keep = (chunk: Buffer) => {
+        if (output.length < OUTPUT_CAP) output += chunk.toString('utf8').slice(0, OUTPUT_CAP - output.length);
+      };
+      child.stdout.on('data', keep);
+      child.stderr.on('data', keep);
+      const onAbort = () => {
+        child.kill('SIGKILL');
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      child.on('error', (error) => {
+        signal?.removeEventListener('abort', onAbort);
+        reject(new VerificationError(pactPath, `cannot start ${binary}: ${error.message}`));
+      });
+      child.on('close', (exitCode) => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve({ code: exitCode, output });
+      });
+    });
+    let text: string;
+    try {
+      text = await readFile(reportPath, 'utf8');
+    } catch {
+      const said =
+        output
+          .trim()
+          .split('\n')
+          .find((line) => line.trim() !== '') ?? 'nothing';
+      throw new VerificationError(
+        pactPath,
+        `the verifier exited with ${code} and no report; it said: ${said}`,
+      );
+    }
+    try {
+      return JSON.parse(text) as PactResult;
+    } catch {
+      throw new VerificationError(pactPath, 'the verifier wrote a report that is not JSON');
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+};

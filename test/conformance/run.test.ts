@@ -1,0 +1,72 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { parseRunConfig, type RunConfig } from '../../src/conformance/config.ts';
+import { PENDING_REASON } from '../../src/conformance/result.ts';
+import { prepareConformanceRun } from '../../src/conformance/run.ts';
+import { CONTRACT_PATH } from '../../src/contract/pact-file.ts';
+import { PROVIDER_STATES } from '../../src/contract/states.ts';
+
+// The pipeline end to end, in-process, against the bundled reference provider: several pacts, one pending.
+
+describe('a conformance run of several pacts', function () {
+  this.timeout(30_000);
+  const dir = mkdtempSync(join(tmpdir(), 'run-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('verifies each in its own verifier run; a pending pact’s failures warn; every check names its pact', async () => {
+    // The next consumer version expects another `object` for a user-owned key: the provider breaks it.
+    const next = JSON.parse(readFileSync(CONTRACT_PATH, 'utf8'));
+    const user = next.interactions.find(
+      (i: { providerStates: { name: string }[] }) => i.providerStates[0]?.name === PROVIDER_STATES.userKey,
+    );
+    user.response.body.content.object = 'organization.project.api_key.v2';
+    const nextPath = join(dir, 'next.json');
+    writeFileSync(nextPath, JSON.stringify(next));
+
+    const config = parseRunConfig([], {}) as RunConfig;
+    config.pacts = [
+      { path: CONTRACT_PATH },
+      {
+        path: nextPath,
+        id: 'next',
+        consumerVersion: '2.0.0',
+        url: 'https://broker.test/pacts/next',
+        pending: true,
+      },
+    ];
+    const lines: string[] = [];
+    const run = await prepareConformanceRun(config, { log: (line) => lines.push(line) });
+    await run.execute();
+    const result = run.result(true);
+
+    expect(result.pacts.map((p) => [p.id, p.pending])).to.deep.equal([
+      ['project-api-key-client', undefined],
+      ['next', true],
+    ]);
+    const pactChecks = (id: string) => result.checks.filter((c) => c.category === 'pact' && c.pact === id);
+    expect(pactChecks('project-api-key-client').map((c) => c.status)).to.deep.equal([
+      'pass',
+      'pass',
+      'pass',
+      'pass',
+    ]);
+    const pending = pactChecks('next').find((c) => c.status !== 'pass');
+    expect(pending?.status).to.equal('warn');
+    expect(pending?.findings[0]?.message).to.equal(PENDING_REASON);
+    expect(result.checks.filter((c) => c.category === 'schema').map((c) => c.pact)).to.deep.equal([
+      'project-api-key-client',
+      'project-api-key-client',
+      'next',
+      'next',
+    ]);
+    expect(result.checks.filter((c) => c.pact === undefined).map((c) => c.category)).to.deep.equal([
+      'contract',
+    ]);
+    // One request per state per pact, nothing more.
+    expect(result.exchanges).to.have.length(8);
+    expect([result.verdict, result.complete]).to.deep.equal(['pass', true]);
+    expect(lines.filter((l) => l.startsWith('verifying '))).to.have.length(2);
+  });
+});

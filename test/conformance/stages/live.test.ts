@@ -1,0 +1,90 @@
+import { expect } from 'chai';
+import { CheckCollector } from '../../../src/conformance/collector.ts';
+import { ownerKinds } from '../../../src/conformance/semantic.ts';
+import { liveStage } from '../../../src/conformance/stages/live.ts';
+import { SKIP_REASONS } from '../../../src/conformance/target.ts';
+import type { StateKey, StateParams } from '../../../src/contract/states.ts';
+import type { StateAnswer, StateExchange } from '../../../src/contract/verify.ts';
+import { sampleOfComponent } from '../../../src/spec/sample.ts';
+import { validatorsFor } from '../../../src/spec/validators.ts';
+import { drop, edited, seed } from '../../helpers.ts';
+
+const ids: Partial<Record<StateKey, StateParams>> = {
+  userKey: { projectId: 'proj_a', keyId: 'key_user' },
+  unknownKey: { projectId: 'proj_a', keyId: 'key_Zq8rT2mWn5Xp1LbK' },
+  invalidAdminKey: { projectId: 'proj_a', keyId: 'key_user' },
+};
+const leaked = `sk-proj-${'Lk9'.repeat(15)}`;
+const userKey = edited(
+  sampleOfComponent('ProjectApiKey', seed.document),
+  ['/owner/type', 'user'],
+  ['/owner/service_account', drop],
+  ['/id', 'key_user'],
+  ['/redacted_value', leaked],
+);
+const answer = (status: number, body: unknown): StateAnswer => ({
+  kind: 'response',
+  url: 'http://t/v1/x',
+  status,
+  statusText: '',
+  headers: { 'content-type': 'application/json' },
+  text: JSON.stringify(body),
+});
+
+describe('stage 4, live checks', () => {
+  const requested: string[] = [];
+  const collector = new CheckCollector();
+  let leakedKeys: string[] = [];
+
+  before(async () => {
+    const verified = new Map<StateKey, StateExchange>([
+      ['userKey', { key: 'userKey', params: ids.userKey as StateParams, answer: answer(200, userKey) }],
+      [
+        'unknownKey',
+        {
+          key: 'unknownKey',
+          params: ids.unknownKey as StateParams,
+          answer: answer(404, { error: { message: 'no', type: 'invalid_request_error' } }),
+        },
+      ],
+    ]);
+    leakedKeys = await liveStage({
+      pact: { id: 'web' },
+      exchanges: verified,
+      stateSetup: (key) => ids[key],
+      request: async (key, _params, label) => {
+        requested.push(`${key} ${label}`);
+        return answer(401, { error: { message: 'bad key', type: 'invalid_request_error' } });
+      },
+      recorder: { exchangesOf: () => [] },
+      context: {
+        validators: validatorsFor(seed.document),
+        ownerKinds: ownerKinds(seed.document),
+        strict: false,
+      },
+      collector,
+    });
+  });
+
+  it('judges the answers the verifier’s requests got, and requests only the states no interaction exercised', () => {
+    expect(requested).to.deep.equal(['invalidAdminKey web: invalidAdminKey']);
+  });
+
+  it('skips, with the flag to give, a state the target has no ids for, without a request', () => {
+    const skipped = collector.checks.filter((c) => c.status === 'skip');
+    expect(skipped.map((c) => [c.name, c.skipReason])).to.deep.equal([
+      ['key owned by a service account: live request', SKIP_REASONS.serviceAccountKey],
+    ]);
+  });
+
+  it('names the pact on every check', () => {
+    expect(collector.checks.every((c) => c.pact === 'web')).to.equal(true);
+    expect(collector.checks.map((c) => c.category)).to.include.members(['schema', 'semantic', 'security']);
+  });
+
+  it('returns a whole key left in redacted_value, so the result redacts it', () => {
+    expect(leakedKeys).to.deep.equal([leaked]);
+    const security = collector.checks.find((c) => c.category === 'security' && c.name.includes('user'));
+    expect(security?.status).to.equal('fail');
+  });
+});

@@ -1,0 +1,129 @@
+import { expect } from 'chai';
+import {
+  type CheckResult,
+  type Exchange,
+  NO_KEY_BODY_REASON,
+  PENDING_REASON,
+} from '../../../src/conformance/result.ts';
+import { buildResult, displayPath, type ResultInput } from '../../../src/conformance/stages/result.ts';
+import type { LoadedPact } from '../../../src/contract/pact.ts';
+
+const pact = (id: string, source: Partial<LoadedPact['source']> = {}): LoadedPact => ({
+  source: { path: `/work/pacts/${id}.json`, ...source },
+  id,
+  path: `/work/pacts/${id}.json`,
+  sha256: 'a'.repeat(64),
+  consumer: id,
+  provider: 'openai-admin-api',
+  document: { interactions: [{}] },
+  interactions: [{ description: 'd', state: undefined }],
+});
+const check = (
+  category: CheckResult['category'],
+  status: CheckResult['status'],
+  pactId?: string,
+): CheckResult => ({
+  name: `${category} ${status}`,
+  category,
+  status,
+  findings: status === 'fail' ? [{ pointer: '', message: 'wrong', severity: 'error' }] : [],
+  durationMs: 1,
+  ...(pactId ? { pact: pactId } : {}),
+});
+const exchange = (response: boolean, error?: string): Exchange => ({
+  id: 'ex-1',
+  request: { method: 'GET', url: 'http://t/x', headers: {} },
+  ...(response
+    ? { response: { status: 200, headers: {}, bodyExcerpt: '', bodyBytes: 0, truncated: false } }
+    : {}),
+  attempts: [],
+  durationMs: 1,
+  ...(error ? { error } : {}),
+});
+const input = (overrides: Partial<ResultInput>): ResultInput => ({
+  complete: true,
+  target: { baseUrl: 'http://t/v1', reference: false },
+  spec: { path: '/work/schemas/openapi.yaml', sha256: 'b'.repeat(64), version: '2.3.0' },
+  pacts: [pact('web')],
+  startedAt: '2030-01-01T00:00:00.000Z',
+  finishedAt: '2030-01-01T00:00:01.000Z',
+  checks: [],
+  exchanges: [exchange(true)],
+  secrets: [],
+  cwd: '/work',
+  ...overrides,
+});
+
+describe('stage 5, the result', () => {
+  it('passes a complete run whose key body was checked and nothing failed', () => {
+    const result = buildResult(
+      input({ checks: [check('pact', 'pass', 'web'), check('schema', 'pass', 'web')] }),
+    );
+    expect([result.verdict, result.incompleteReason]).to.deep.equal(['pass', undefined]);
+  });
+
+  it('fails a run that checked no key body, saying which flag to give', () => {
+    const result = buildResult(
+      input({ checks: [check('pact', 'pass', 'web'), check('schema', 'skip', 'web')] }),
+    );
+    expect([result.verdict, result.complete, result.incompleteReason]).to.deep.equal([
+      'fail',
+      true,
+      NO_KEY_BODY_REASON,
+    ]);
+  });
+
+  it('says the target could not be reached when no exchange got a response', () => {
+    const result = buildResult(input({ exchanges: [exchange(false, 'connection refused by 127.0.0.1:9')] }));
+    expect(result.incompleteReason).to.equal(
+      'target could not be reached: connection refused by 127.0.0.1:9',
+    );
+  });
+
+  it('keeps the reason a stopped run gives', () => {
+    const result = buildResult(input({ complete: false, incompleteReason: 'interrupted by SIGINT' }));
+    expect([result.verdict, result.incompleteReason]).to.deep.equal(['fail', 'interrupted by SIGINT']);
+  });
+
+  it("turns a pending pact's failures into warnings, with the reason, so it does not fail the run", () => {
+    const result = buildResult(
+      input({
+        pacts: [
+          pact('web'),
+          pact('next', { pending: true, consumerVersion: '2.0.0', url: 'https://broker.test/p' }),
+        ],
+        checks: [check('schema', 'pass', 'web'), check('pact', 'fail', 'next')],
+      }),
+    );
+    expect(result.verdict).to.equal('pass');
+    expect(result.summary).to.include({ failed: 0, warnings: 1 });
+    expect(result.checks[1]?.findings[0]?.message).to.equal(PENDING_REASON);
+    expect(result.pacts[1]).to.deep.equal({
+      id: 'next',
+      path: 'pacts/next.json',
+      sha256: 'a'.repeat(64),
+      consumer: 'next',
+      provider: 'openai-admin-api',
+      consumerVersion: '2.0.0',
+      url: 'https://broker.test/p',
+      pending: true,
+    });
+  });
+
+  it('redacts every secret it is given, in any form, everywhere', () => {
+    const secret = `sk-admin-${'Zz7'.repeat(14)}`;
+    const leaky = {
+      ...check('security', 'fail', 'web'),
+      name: `echoed ${Buffer.from(secret).toString('base64')}`,
+    };
+    const result = buildResult(input({ checks: [leaky], secrets: [secret] }));
+    expect(JSON.stringify(result))
+      .not.to.include(secret.slice(9))
+      .and.not.to.include(Buffer.from(secret).toString('base64').slice(0, 20));
+  });
+
+  it('shows paths relative to where the run started, absolute when outside it', () => {
+    expect(displayPath('/work/pacts/a.json', '/work')).to.equal('pacts/a.json');
+    expect(displayPath('/elsewhere/a.json', '/work')).to.equal('/elsewhere/a.json');
+  });
+});
