@@ -10,8 +10,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CONTRACT_PATH } from '../src/contract/pact-file.ts';
-import { DEFAULT_SPEC_PATH, loadDocument } from '../src/spec/document.ts';
-import { validatorsFor } from '../src/spec/validators.ts';
+import { DEFAULT_SPEC_PATH, loadDocument } from '../src/openapi/document.ts';
+import { validatorsFor } from '../src/openapi/validators.ts';
 
 const CHECKERS = ['ours', 'openapi-pact-comparator', 'swagger-mock-validator'] as const;
 type Checker = (typeof CHECKERS)[number];

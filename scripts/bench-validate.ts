@@ -6,9 +6,9 @@ import { parseArgs } from 'node:util';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import openApiResponseValidatorModule from 'openapi-response-validator';
-import { loadDocument } from '../src/spec/document.ts';
-import { sampleOfComponent } from '../src/spec/sample.ts';
-import { validatorsFor } from '../src/spec/validators.ts';
+import { loadDocument } from '../src/openapi/document.ts';
+import { sampleOfComponent } from '../src/openapi/sample.ts';
+import { validatorsFor } from '../src/openapi/validators.ts';
 
 // Both are CommonJS with a default export; under NodeNext they arrive as the module object.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;

@@ -1,10 +1,10 @@
 import type { Finding } from './finding.ts';
 import { isJsonMediaType } from './media-type.ts';
 import { asOpenAIError, type OpenAIErrorBody } from './openai-error.ts';
+import { loadDocument, type OpenApiDocument } from './openapi/document.ts';
+import { type SchemaValidators, validatorsFor } from './openapi/validators.ts';
 import { type PathTemplate, pathTemplate } from './path-template.ts';
 import { parseProviderJson } from './provider-json.ts';
-import { loadDocument, type OpenApiDocument } from './spec/document.ts';
-import { type SchemaValidators, validatorsFor } from './spec/validators.ts';
 import type { ProjectApiKey } from './types.ts';
 
 export type { OpenAIErrorBody } from './openai-error.ts';

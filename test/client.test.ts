@@ -11,10 +11,10 @@ import {
   UnauthorizedError,
   UnexpectedStatusError,
 } from '../src/client.ts';
+import { loadDocument } from '../src/openapi/document.ts';
+import { retrieveOperationOf } from '../src/openapi/operation.ts';
+import { sampleOfComponent } from '../src/openapi/sample.ts';
 import { PathSegmentError } from '../src/path-template.ts';
-import { loadDocument } from '../src/spec/document.ts';
-import { retrieveOperationOf } from '../src/spec/operation.ts';
-import { sampleOfComponent } from '../src/spec/sample.ts';
 import { drop, edited, NEWER_SPEC_PATH, seed } from './helpers.ts';
 
 // Built at run time: a whole-looking key never sits in a committed file.

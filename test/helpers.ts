@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { CURRENT_SPEC_PATH, loadDocument } from '../src/openapi/document.ts';
 import { parsePointer } from '../src/pointer.ts';
-import { CURRENT_SPEC_PATH, loadDocument } from '../src/spec/document.ts';
 
 export const repoPath = (relative: string): string =>
   fileURLToPath(new URL(`../${relative}`, import.meta.url));

@@ -105,7 +105,7 @@ export const runConformanceCli = async (
       });
     } catch (error) {
       // Loaded by the run by now: the document module is only asked which error this is.
-      const { SpecError } = await import('../spec/document.ts');
+      const { SpecError } = await import('../openapi/document.ts');
       if (
         error instanceof SpecError ||
         error instanceof PactFileError ||

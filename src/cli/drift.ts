@@ -3,7 +3,7 @@ import { breaksAnyone, compareOperations } from '../drift/compare.ts';
 import { DEFAULT_OPERATION, OperationError } from '../drift/operation.ts';
 import { driftReport, renderDrift } from '../drift/report.ts';
 import { SchemaShapeError } from '../drift/shape.ts';
-import { loadDocument, SpecError } from '../spec/document.ts';
+import { loadDocument, SpecError } from '../openapi/document.ts';
 import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from './usage.ts';
 
 export const DRIFT_USAGE = `usage: npm run drift -- --from FILE --to FILE [--json] [--operation METHOD:/path]

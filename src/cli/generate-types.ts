@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { GENERATED_TYPES_PATH, generateTypesSource } from '../spec/types-source.ts';
+import { GENERATED_TYPES_PATH, generateTypesSource } from '../openapi/types-source.ts';
 
 // `npm run types` rewrites src/generated/openapi.ts; `-- --check` only says whether it is current.
 const source = await generateTypesSource();

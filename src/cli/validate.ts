@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Finding } from '../finding.ts';
 import { fsReason } from '../fs-error.ts';
+import { loadDocument, SpecError } from '../openapi/document.ts';
+import { UnknownComponentError, validatorsFor } from '../openapi/validators.ts';
 import { parseProviderJson } from '../provider-json.ts';
-import { loadDocument, SpecError } from '../spec/document.ts';
-import { UnknownComponentError, validatorsFor } from '../spec/validators.ts';
 import { CONSOLE_LINE_CHARS, truncateText } from '../truncate.ts';
 import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from './usage.ts';
 

@@ -10,9 +10,9 @@ import {
 import { parseFlags, UsageError } from '../cli/usage.ts';
 import type { PactSource } from '../contract/pact.ts';
 import { CONTRACT_PATH } from '../contract/pact-file.ts';
+import { DEFAULT_SPEC_PATH } from '../openapi/default-path.ts';
+import { type DocumentVersion, isDocumentVersion } from '../openapi/document.ts';
 import { prepareReportDir, ReportDirError } from '../report/report-dir.ts';
-import { DEFAULT_SPEC_PATH } from '../spec/default-path.ts';
-import { type DocumentVersion, isDocumentVersion } from '../spec/document.ts';
 import { truncateText } from '../truncate.ts';
 
 /** The committed pact the consumer tests produce. */

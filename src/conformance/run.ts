@@ -1,7 +1,7 @@
 import type { LoadedPact } from '../contract/pact.ts';
 import { STATE_KEYS, STATE_LABELS, type StateKey, type StateParams } from '../contract/states.ts';
 import type { StateAnswer, VerifyProgress, VerifyTarget } from '../contract/verify.ts';
-import { DEFAULT_SPEC_PATH } from '../spec/default-path.ts';
+import { DEFAULT_SPEC_PATH } from '../openapi/default-path.ts';
 import { resolvePolicy, type TransportPolicy, worstCaseMs } from '../transport/policy.ts';
 import { ExchangeRecorder } from '../transport/recorder.ts';
 import { createTransport, type Transport } from '../transport/transport.ts';
@@ -58,8 +58,8 @@ const matrixDocumentsOf = async (
   matrix: typeof import('./spec-matrix.ts'),
 ): Promise<MatrixDocument[]> => {
   const [{ loadDocument }, { validatorsFor }] = await Promise.all([
-    import('../spec/document.ts'),
-    import('../spec/validators.ts'),
+    import('../openapi/document.ts'),
+    import('../openapi/validators.ts'),
   ]);
   const others = paths.map((path) => loadDocument(path));
   return [

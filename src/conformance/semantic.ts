@@ -1,8 +1,8 @@
 import type { Finding } from '../finding.ts';
 import { isJsonObject } from '../json.ts';
+import { componentOfRef, type OpenApiDocument, type SchemaObject } from '../openapi/document.ts';
 import { appendPointer, toPointer } from '../pointer.ts';
 import { findSecretKeys, isKeyCharacter, keyPrefixOf, looksLikeSecretKey } from '../secret-patterns.ts';
-import { componentOfRef, type OpenApiDocument, type SchemaObject } from '../spec/document.ts';
 
 // What the schema cannot say about a retrieved key. Pure: a body in, findings out.
 

@@ -1,6 +1,6 @@
-import type { LoadedDocument } from '../spec/document.ts';
-import { SpecError } from '../spec/document.ts';
-import type { SchemaValidators } from '../spec/validators.ts';
+import type { LoadedDocument } from '../openapi/document.ts';
+import { SpecError } from '../openapi/document.ts';
+import type { SchemaValidators } from '../openapi/validators.ts';
 
 // Which version of the document does the target serve? Every live 2xx key body held to each document
 // given (--spec and every --also-spec): a matrix document × key → conforms, or how many findings and where.

@@ -1,7 +1,7 @@
 import { MatchersV3 } from '@pact-foundation/pact';
 import { isJsonObject } from '../json.ts';
+import { componentOfRef, type OpenApiDocument, type SchemaObject } from '../openapi/document.ts';
 import { appendPointer } from '../pointer.ts';
-import { componentOfRef, type OpenApiDocument, type SchemaObject } from '../spec/document.ts';
 
 // Pact body matchers read from the document, so the contract tightens and loosens with the schema:
 // enums become regexes of their members, constants equality, everything else a type match.

@@ -1,14 +1,14 @@
 import type { Finding } from '../finding.ts';
 import { isJsonObject } from '../json.ts';
 import { asOpenAIError, ERROR_RESPONSE_STATUSES } from '../openai-error.ts';
-import { toPointer } from '../pointer.ts';
 import {
   componentOfRef,
   type OpenApiDocument,
   type OperationObject,
   type SchemaObject,
-} from '../spec/document.ts';
-import type { SchemaValidators } from '../spec/validators.ts';
+} from '../openapi/document.ts';
+import type { SchemaValidators } from '../openapi/validators.ts';
+import { toPointer } from '../pointer.ts';
 
 // Pact ⊆ spec: every interaction the consumer relies on is one the document promises. Pure: the pact
 // and the document in, findings with pointers into the pact file out.

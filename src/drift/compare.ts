@@ -1,7 +1,7 @@
 import { isJsonObject } from '../json.ts';
 import { isJsonMediaType } from '../media-type.ts';
+import type { OpenApiDocument, OperationObject } from '../openapi/document.ts';
 import { appendPointer, valueAt } from '../pointer.ts';
-import type { OpenApiDocument, OperationObject } from '../spec/document.ts';
 import {
   DEFAULT_OPERATION,
   type LocatedOperation,

@@ -1,6 +1,6 @@
 import { isJsonObject } from '../json.ts';
+import type { OpenApiDocument, OperationObject } from '../openapi/document.ts';
 import { valueAt } from '../pointer.ts';
-import type { OpenApiDocument, OperationObject } from '../spec/document.ts';
 
 // Which operation of a document is "the same" as one named by method and path: the same method and the
 // same path shape. A parameter's name is not on the wire, so `{key_id}` and `{api_key_id}` are one path.

@@ -1,6 +1,6 @@
 import { isJsonObject } from '../json.ts';
+import type { OpenApiDocument, SchemaObject } from '../openapi/document.ts';
 import { valueAt } from '../pointer.ts';
-import type { OpenApiDocument, SchemaObject } from '../spec/document.ts';
 
 // A schema object reduced to what a comparison looks at, the same whichever OpenAPI version wrote it:
 // `$ref`s followed, and null spelt one way whether by 3.0 `nullable: true`, a 3.1 type array

@@ -7,7 +7,7 @@ import {
   isDocumentVersion,
   loadDocument,
   type OpenApiDocument,
-} from '../spec/document.ts';
+} from '../openapi/document.ts';
 import type { ProjectApiKey } from '../types.ts';
 import { errorBody } from './bodies.ts';
 import { bodyUnderFault } from './fault-bodies.ts';

@@ -1,5 +1,5 @@
-import type { OpenApiDocument } from '../spec/document.ts';
-import { sampleOfComponent } from '../spec/sample.ts';
+import type { OpenApiDocument } from '../openapi/document.ts';
+import { sampleOfComponent } from '../openapi/sample.ts';
 import type { ProjectApiKey, ProjectApiKeyOwner, ProjectServiceAccount, ProjectUser } from '../types.ts';
 
 // Response bodies built from the document (every declared property, constants from its enums), then given

@@ -1,6 +1,6 @@
+import type { OpenApiDocument } from '../openapi/document.ts';
+import { sampleOfComponent } from '../openapi/sample.ts';
 import { valueAt } from '../pointer.ts';
-import type { OpenApiDocument } from '../spec/document.ts';
-import { sampleOfComponent } from '../spec/sample.ts';
 import type { ProjectApiKey } from '../types.ts';
 import type { FaultName } from './faults.ts';
 import { randomProjectKey } from './redaction.ts';

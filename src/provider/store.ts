@@ -1,4 +1,4 @@
-import type { OpenApiDocument } from '../spec/document.ts';
+import type { OpenApiDocument } from '../openapi/document.ts';
 import type { ProjectApiKey } from '../types.ts';
 import { type KeyFacts, type OwnerFacts, type OwnerType, projectApiKeyBody } from './bodies.ts';
 import { fakeProjectKeyFor, redactedValueOf } from './redaction.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { runValidate } from '../../src/cli/validate.ts';
-import { sampleOfComponent } from '../../src/spec/sample.ts';
+import { sampleOfComponent } from '../../src/openapi/sample.ts';
 import { drop, edited, repoPath, seed } from '../helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'validate-'));

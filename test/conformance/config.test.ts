@@ -6,7 +6,7 @@ import {
   parseRunConfig,
   type RunConfig,
 } from '../../src/conformance/config.ts';
-import { DEFAULT_SPEC_PATH } from '../../src/spec/document.ts';
+import { DEFAULT_SPEC_PATH } from '../../src/openapi/document.ts';
 
 const ADMIN = { OPENAI_ADMIN_KEY: 'sk-admin-EXAMPLE' };
 const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) => parseRunConfig(argv, env) as RunConfig;

@@ -7,8 +7,8 @@ import {
   type LiveOutcome,
 } from '../../src/conformance/live.ts';
 import { ownerKinds } from '../../src/conformance/semantic.ts';
-import { sampleOfComponent } from '../../src/spec/sample.ts';
-import { validatorsFor } from '../../src/spec/validators.ts';
+import { sampleOfComponent } from '../../src/openapi/sample.ts';
+import { validatorsFor } from '../../src/openapi/validators.ts';
 import { drop, edited, seed } from '../helpers.ts';
 
 const kinds = ownerKinds(seed.document);

@@ -5,7 +5,7 @@ import {
   checkRedaction,
   ownerKinds,
 } from '../../src/conformance/semantic.ts';
-import { sampleOfComponent } from '../../src/spec/sample.ts';
+import { sampleOfComponent } from '../../src/openapi/sample.ts';
 import { drop, edited, seed } from '../helpers.ts';
 
 const kinds = ownerKinds(seed.document);

@@ -14,11 +14,11 @@ import {
   matrixDocumentOf,
   specMatrix,
 } from '../../src/conformance/spec-matrix.ts';
+import { loadDocument, SpecError } from '../../src/openapi/document.ts';
+import { sampleOfComponent } from '../../src/openapi/sample.ts';
+import { validatorsFor } from '../../src/openapi/validators.ts';
 import { conformanceFlags, type FaultName, startReferenceProvider } from '../../src/provider/index.ts';
 import { REPORT_FILES } from '../../src/report/write.ts';
-import { loadDocument, SpecError } from '../../src/spec/document.ts';
-import { sampleOfComponent } from '../../src/spec/sample.ts';
-import { validatorsFor } from '../../src/spec/validators.ts';
 import { drop, edited, NEWER_SPEC_PATH, repoPath, seed } from '../helpers.ts';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;

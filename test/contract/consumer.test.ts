@@ -18,9 +18,9 @@ import {
   type DocumentVersion,
   loadDocument,
   type OpenApiDocument,
-} from '../../src/spec/document.ts';
-import { sampleOfComponent } from '../../src/spec/sample.ts';
-import { validatorsFor } from '../../src/spec/validators.ts';
+} from '../../src/openapi/document.ts';
+import { sampleOfComponent } from '../../src/openapi/sample.ts';
+import { validatorsFor } from '../../src/openapi/validators.ts';
 import { drop, type Edit, edited } from '../helpers.ts';
 
 process.env.PACT_DO_NOT_TRACK = 'true';

@@ -8,9 +8,9 @@ import { checkPactAgainstSpec } from '../../src/contract/pact-spec.ts';
 import { PROVIDER_STATES, type StateKey } from '../../src/contract/states.ts';
 import type { Finding } from '../../src/finding.ts';
 import { ERROR_RESPONSE_STATUSES } from '../../src/openai-error.ts';
+import { DEFAULT_SPEC_PATH, loadDocument } from '../../src/openapi/document.ts';
+import { validatorsFor } from '../../src/openapi/validators.ts';
 import { fromPactPath } from '../../src/pointer.ts';
-import { DEFAULT_SPEC_PATH, loadDocument } from '../../src/spec/document.ts';
-import { validatorsFor } from '../../src/spec/validators.ts';
 import { drop, type Edit, edited, NEWER_SPEC_PATH, seed } from '../helpers.ts';
 
 const pact = JSON.parse(readFileSync(CONTRACT_PATH, 'utf8'));

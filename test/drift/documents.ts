@@ -1,4 +1,4 @@
-import type { OpenApiDocument, SchemaObject } from '../../src/spec/document.ts';
+import type { OpenApiDocument, SchemaObject } from '../../src/openapi/document.ts';
 
 // Small documents for the drift tests: one GET operation, its 200 body and statuses, stated as data.
 

@@ -1,14 +1,14 @@
 import { expect } from 'chai';
 import { EXAMPLE_PARAMS } from '../../src/contract/states.ts';
+import { loadDocument } from '../../src/openapi/document.ts';
+import { sampleOfComponent } from '../../src/openapi/sample.ts';
+import { validatorsFor } from '../../src/openapi/validators.ts';
 import {
   createReferenceProvider,
   type RunningReferenceProvider,
   startReferenceProvider,
 } from '../../src/provider/index.ts';
 import { PROJECT_KEY_LENGTH } from '../../src/provider/redaction.ts';
-import { loadDocument } from '../../src/spec/document.ts';
-import { sampleOfComponent } from '../../src/spec/sample.ts';
-import { validatorsFor } from '../../src/spec/validators.ts';
 import { NEWER_SPEC_PATH, seed } from '../helpers.ts';
 import {
   ADMIN_KEY,

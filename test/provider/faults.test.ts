@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { Finding } from '../../src/finding.ts';
+import { validatorsFor } from '../../src/openapi/validators.ts';
 import { valueAt } from '../../src/pointer.ts';
 import { HUGE_ID_CHARACTERS } from '../../src/provider/fault-bodies.ts';
 import {
@@ -14,7 +15,6 @@ import {
   startReferenceProvider,
 } from '../../src/provider/index.ts';
 import { listen } from '../../src/provider/listen.ts';
-import { validatorsFor } from '../../src/spec/validators.ts';
 import { seed } from '../helpers.ts';
 import {
   ADMIN_KEY,

@@ -1,4 +1,4 @@
-import { type SchemaValidators, validatorsFor } from '../../spec/validators.ts';
+import { type SchemaValidators, validatorsFor } from '../../openapi/validators.ts';
 import type { RunConfig } from '../config.ts';
 import { ownerKinds } from '../semantic.ts';
 import { type LoadedSpec, loadSpec } from './load.ts';

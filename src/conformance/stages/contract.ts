@@ -1,7 +1,7 @@
 import type { LoadedPact } from '../../contract/pact.ts';
 import { checkPactAgainstSpec } from '../../contract/pact-spec.ts';
 import type { Finding } from '../../finding.ts';
-import { lintExamples } from '../../spec/lint.ts';
+import { lintExamples } from '../../openapi/lint.ts';
 import type { CheckResult } from '../result.ts';
 import { statusOf } from '../result.ts';
 import type { LoadedOpenApi } from './compile.ts';

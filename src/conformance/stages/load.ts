@@ -1,5 +1,5 @@
-import { type LoadedDocument, loadDocument, SpecError } from '../../spec/document.ts';
-import { OperationError, type RetrieveOperation, retrieveOperationOf } from '../../spec/operation.ts';
+import { type LoadedDocument, loadDocument, SpecError } from '../../openapi/document.ts';
+import { OperationError, type RetrieveOperation, retrieveOperationOf } from '../../openapi/operation.ts';
 import type { RunConfig } from '../config.ts';
 
 // Stage 1, load: the pacts (pacts.ts), the OpenAPI document and its operation (here), the validators

@@ -1,8 +1,8 @@
 import { isAbsolute, relative } from 'node:path';
 import type { LoadedPact } from '../../contract/pact.ts';
 import { isPending } from '../../contract/pact.ts';
+import type { LoadedDocument } from '../../openapi/document.ts';
 import { redactDeep } from '../../redact.ts';
-import type { LoadedDocument } from '../../spec/document.ts';
 import {
   type CheckResult,
   type ConformanceResult,

@@ -6,7 +6,7 @@ import { loadOpenApi } from '../../../src/conformance/stages/compile.ts';
 import { loadRunPacts } from '../../../src/conformance/stages/pacts.ts';
 import { PactFileError } from '../../../src/contract/pact.ts';
 import { CONTRACT_PATH } from '../../../src/contract/pact-file.ts';
-import { SpecError } from '../../../src/spec/document.ts';
+import { SpecError } from '../../../src/openapi/document.ts';
 import { repoPath } from '../../helpers.ts';
 
 describe('stage 1, load', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { loadDocument, parseDocument, SpecError } from '../../src/spec/document.ts';
-import { GENERATED_TYPES_PATH, generateTypesSource } from '../../src/spec/types-source.ts';
+import { loadDocument, parseDocument, SpecError } from '../../src/openapi/document.ts';
+import { GENERATED_TYPES_PATH, generateTypesSource } from '../../src/openapi/types-source.ts';
 import { NEWER_SPEC_PATH, readText, repoPath, SEED_PAGE_PATH, seed } from '../helpers.ts';
 
 describe('the document', () => {

@@ -1,14 +1,14 @@
 import { expect } from 'chai';
 import type { Finding } from '../../src/finding.ts';
-import { componentNames, loadDocument, type OpenApiDocument } from '../../src/spec/document.ts';
-import { lintExamples } from '../../src/spec/lint.ts';
-import { mutantsOf, sampleOfComponent } from '../../src/spec/sample.ts';
+import { componentNames, loadDocument, type OpenApiDocument } from '../../src/openapi/document.ts';
+import { lintExamples } from '../../src/openapi/lint.ts';
+import { mutantsOf, sampleOfComponent } from '../../src/openapi/sample.ts';
 import {
   compileValidators,
   QUICK_AFTER,
   UnknownComponentError,
   validatorsFor,
-} from '../../src/spec/validators.ts';
+} from '../../src/openapi/validators.ts';
 import { drop, type Edit, edited, NEWER_SPEC_PATH, seed } from '../helpers.ts';
 
 const validators = validatorsFor(seed.document);
