@@ -18,8 +18,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CONTRACT_PATH } from '../src/contract/pact-file.ts';
-import { EXAMPLE_ADMIN_KEY } from '../src/contract/states.ts';
 import { conformanceFlags, startReferenceProvider } from '../src/provider/index.ts';
+import { EXAMPLE_ADMIN_KEY } from '../src/provider-states.ts';
 import { pactBinary } from './pact-binary.ts';
 
 const TARGETS: Record<number, number> = { 0: 2, 100: 1.2 };

@@ -5,8 +5,8 @@ import { checkRedaction } from '../src/conformance/semantic.ts';
 import { parseProviderJson } from '../src/provider-json.ts';
 import { redactSecrets } from '../src/redact.ts';
 import { markdownText } from '../src/report/markdown.ts';
-import { oneLine } from '../src/report/text.ts';
 import { findSecretKeys } from '../src/secret-patterns.ts';
+import { oneLine } from '../src/text.ts';
 
 const SIZES_MB = [1, 2, 4, 8];
 const fill = (unit: string, size: number) => unit.repeat(Math.ceil(size / unit.length)).slice(0, size);

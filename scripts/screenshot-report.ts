@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runConformanceCli } from '../src/cli/conformance.ts';
 import { conformanceFlags, startReferenceProvider } from '../src/provider/index.ts';
-import { REPORT_FILES } from '../src/report/write.ts';
+import { REPORT_FILES } from '../src/report/files.ts';
 import { launchChromium } from './chromium.ts';
 
 const out = process.argv[2] ?? 'docs/report.png';

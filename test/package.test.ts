@@ -14,9 +14,9 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { staleOutputs } from '../scripts/prune-dist.ts';
 import { COMMANDS as TABLE } from '../src/cli/commands.ts';
-import type { ConformanceResult } from '../src/conformance/result.ts';
 import { PACT_FILE_NAME } from '../src/contract/pact-file.ts';
-import { REPORT_FILES } from '../src/report/write.ts';
+import { REPORT_FILES } from '../src/report/files.ts';
+import type { ConformanceResult } from '../src/report/result.ts';
 import { repoPath } from './helpers.ts';
 
 // The package as another repository gets it: built, packed, installed from the tarball into an empty

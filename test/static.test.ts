@@ -26,6 +26,66 @@ describe('the sources', function () {
   });
 });
 
+describe('the layers of src/ (.dependency-cruiser.cjs)', function () {
+  this.timeout(60_000);
+  const depcruise = (cwd: string) =>
+    new Promise<{ code: number; output: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [
+          repoPath('node_modules/dependency-cruiser/bin/dependency-cruise.mjs'),
+          'src',
+          '--config',
+          repoPath('.dependency-cruiser.cjs'),
+        ],
+        { cwd, maxBuffer: 16 * 1024 * 1024 },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
+      );
+    });
+
+  it('hold: no cycle, no upward or sideways import, no devDependency at run time', async () => {
+    const { code, output } = await depcruise(repoPath('.'));
+    expect(code, output).to.equal(0);
+  });
+
+  it('bite: a broken rule fails and names the import', async () => {
+    const { mkdtempSync, mkdirSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'layers-'));
+    try {
+      const files: Record<string, string> = {
+        'src/cli/bin.ts': "import '../conformance/run.ts';\n",
+        'src/conformance/run.ts': "import '../report/write.ts';\n",
+        'src/transport/send.ts': "import '../conformance/run.ts';\n",
+        'src/report/write.ts': "import '../provider/app.ts';\n",
+        'src/provider/app.ts': 'export const app = 1;\n',
+        'src/text.ts': "import './client.ts';\n",
+        'src/client.ts': "import './text.ts';\n",
+      };
+      for (const [name, text] of Object.entries(files)) {
+        mkdirSync(join(dir, name, '..'), { recursive: true });
+        writeFileSync(join(dir, name), text);
+      }
+      writeFileSync(
+        join(dir, 'tsconfig.json'),
+        '{"compilerOptions":{"allowImportingTsExtensions":true,"noEmit":true}}',
+      );
+      const { code, output } = await depcruise(dir);
+      expect(code).not.to.equal(0);
+      expect(output).to.match(
+        /transport-imports-only-downward: src\/transport\/send\.ts → src\/conformance\/run\.ts/,
+      );
+      expect(output).to.match(/peers-stay-apart: src\/report\/write\.ts → src\/provider\/app\.ts/);
+      expect(output).to.match(/leaves-imports-only-downward: src\/text\.ts → src\/client\.ts/);
+      expect(output).to.match(/no-circular: src\/(text|client)\.ts/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the test suite', () => {
   // The spec lists the slow files first, then globs for the rest: a new folder must not drop out unseen.
   it("mocha's spec takes every test file under test/, each once", async () => {

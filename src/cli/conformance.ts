@@ -1,12 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { checkReportDir, parseRunConfig, USAGE } from '../conformance/config.ts';
-import type { ConformanceResult } from '../conformance/result.ts';
 import type { ConformanceRun, RunEnvironment } from '../conformance/run.ts';
 import { PactFileError } from '../contract/pact.ts';
 import { PactCliMissingError } from '../contract/pact-cli.ts';
 import { redactSecrets } from '../redact.ts';
+import type { ConformanceResult } from '../report/result.ts';
 import { CONSOLE_LINE_CHARS, truncateLines } from '../truncate.ts';
-import { type ConsoleIO, EXIT, processIO, UsageError } from './usage.ts';
+import { type ConsoleIO, EXIT, processIO, UsageError } from '../usage.ts';
 
 /** Exit codes of an interrupted run, as shells report a death by that signal. */
 const SIGNAL_EXIT: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
@@ -117,7 +117,7 @@ export const runConformanceCli = async (
     }
 
     // The reports' modules load while the target is verified: idle time for this process.
-    const reporting = import('../report/write.ts');
+    const reporting = Promise.all([import('../report/write.ts'), import('../report/console.ts')]);
     reporting.catch(() => {});
     // The run winds down on a stop; after a short grace the reports go out whatever it is doing.
     let internal: string | undefined;
@@ -146,7 +146,7 @@ export const runConformanceCli = async (
       io.stderr(`conformance: internal error: ${internal}\n`);
       result = run.result(false, `internal error: ${internal}`);
     } else result = run.result(true);
-    const { renderConsoleSummary, writeReports } = await reporting;
+    const [{ writeReports }, { renderConsoleSummary }] = await reporting;
     try {
       const { paths } = await writeReports(result, config.reportDir, { env });
       io.stdout(renderConsoleSummary(result, paths));

@@ -4,7 +4,7 @@ import { DEFAULT_OPERATION, OperationError } from '../drift/operation.ts';
 import { driftReport, renderDrift } from '../drift/report.ts';
 import { SchemaShapeError } from '../drift/shape.ts';
 import { loadDocument, SpecError } from '../openapi/document.ts';
-import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from './usage.ts';
+import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from '../usage.ts';
 
 export const DRIFT_USAGE = `usage: npm run drift -- --from FILE --to FILE [--json] [--operation METHOD:/path]
 Compares one operation of two OpenAPI documents (3.0 or 3.1): parameters, statuses, the 200 body.

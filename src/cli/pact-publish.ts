@@ -6,7 +6,7 @@ import { NoPactsError, publishPacts } from '../broker/publish-pacts.ts';
 import { httpUrlFlag } from '../conformance/config.ts';
 import { CONTRACT_PATH } from '../contract/pact-file.ts';
 import { Redactor } from '../redact.ts';
-import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from './usage.ts';
+import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from '../usage.ts';
 
 const USAGE = `usage: npm run pact:publish -- --broker-url URL --consumer-version V [--branch B] [--tag T]...
   [--build-url URL]

@@ -6,7 +6,7 @@ import { DOCUMENT_VERSIONS, type DocumentVersion, isDocumentVersion } from '../o
 import { FAULT_NAMES, FAULTS, faultNamed, isFaultName } from '../provider/faults.ts';
 import { normalizePathPrefix, RouteError } from '../provider/route.ts';
 import { conformanceFlags, DEFAULT_HOST, startReferenceProvider } from '../provider/server.ts';
-import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from './usage.ts';
+import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from '../usage.ts';
 
 const USAGE =
   'usage: OPENAI_ADMIN_KEY=... npm run provider -- [--port N] [--host H] [--shape seed|current] [--fault NAME] [--prefix /v1] [--state-change-path /_pact/state] | --list-faults';

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { loadDocument, SpecError } from '../openapi/document.ts';
 import { lintExamples } from '../openapi/lint.ts';
 import { validatorsFor } from '../openapi/validators.ts';
-import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from './usage.ts';
+import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from '../usage.ts';
 
 /** `npm run spec-lint -- [--spec FILE] [--json]`: every example the document embeds, checked against its schema. */
 export const runSpecLint = (argv: string[], io: ConsoleIO = processIO): number => {

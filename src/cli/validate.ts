@@ -6,7 +6,7 @@ import { loadDocument, SpecError } from '../openapi/document.ts';
 import { UnknownComponentError, validatorsFor } from '../openapi/validators.ts';
 import { parseProviderJson } from '../provider-json.ts';
 import { CONSOLE_LINE_CHARS, truncateText } from '../truncate.ts';
-import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from './usage.ts';
+import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from '../usage.ts';
 
 const USAGE = 'usage: npm run validate -- --schema <Component> [--json] [--strict] [--spec FILE] <file | ->';
 

@@ -7,13 +7,13 @@ import {
   type ConsumerVersionSelector,
   DEFAULT_CONSUMER_VERSION_SELECTORS,
 } from '../broker/pacts-for-verification.ts';
-import { parseFlags, UsageError } from '../cli/usage.ts';
 import type { PactSource } from '../contract/pact.ts';
 import { CONTRACT_PATH } from '../contract/pact-file.ts';
 import { DEFAULT_SPEC_PATH } from '../openapi/default-path.ts';
 import { type DocumentVersion, isDocumentVersion } from '../openapi/document.ts';
 import { prepareReportDir, ReportDirError } from '../report/report-dir.ts';
 import { truncateText } from '../truncate.ts';
+import { parseFlags, UsageError } from '../usage.ts';
 
 /** The committed pact the consumer tests produce. */
 export const DEFAULT_PACT_PATH = CONTRACT_PATH;

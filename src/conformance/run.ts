@@ -1,13 +1,13 @@
 import type { LoadedPact } from '../contract/pact.ts';
-import { STATE_KEYS, STATE_LABELS, type StateKey, type StateParams } from '../contract/states.ts';
 import type { StateAnswer, VerifyProgress, VerifyTarget } from '../contract/verify.ts';
 import { DEFAULT_SPEC_PATH } from '../openapi/default-path.ts';
+import { STATE_KEYS, STATE_LABELS, type StateKey, type StateParams } from '../provider-states.ts';
+import type { ConformanceResult } from '../report/result.ts';
 import { resolvePolicy, type TransportPolicy, worstCaseMs } from '../transport/policy.ts';
 import { ExchangeRecorder } from '../transport/recorder.ts';
 import { createTransport, type Transport } from '../transport/transport.ts';
 import { CheckCollector } from './collector.ts';
 import type { RunConfig } from './config.ts';
-import type { ConformanceResult } from './result.ts';
 import type { MatrixBody, MatrixDocument } from './spec-matrix.ts';
 import type { LoadedOpenApi } from './stages/compile.ts';
 import type { CheckDraft } from './stages/contract.ts';

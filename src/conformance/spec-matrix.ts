@@ -1,6 +1,7 @@
 import type { LoadedDocument } from '../openapi/document.ts';
 import { SpecError } from '../openapi/document.ts';
 import type { SchemaValidators } from '../openapi/validators.ts';
+import type { MatrixSpec, SpecMatrix } from '../report/result.ts';
 
 // Which version of the document does the target serve? Every live 2xx key body held to each document
 // given (--spec and every --also-spec): a matrix document × key → conforms, or how many findings and where.
@@ -12,40 +13,6 @@ export const KEY_COMPONENT = 'ProjectApiKey';
 /** How many pointers a cell names; the run's checks have every finding of --spec. */
 export const MATRIX_POINTERS = 3;
 
-/** A document as the matrix names it. */
-export interface MatrixSpec {
-  path: string;
-  openapi: string;
-  version: string;
-  sha256: string;
-}
-
-export interface SpecMatrixCell {
-  /** The key the body is of, as the checks name it (`key owned by a user`). */
-  key: string;
-  /** No error finding: the body is a valid ProjectApiKey of this document. */
-  conforms: boolean;
-  errors: number;
-  /** Properties the document does not declare (errors instead with --strict), and other warnings. */
-  warnings: number;
-  /** The first findings' JSON Pointers into the body, errors first. */
-  pointers: string[];
-}
-
-export interface SpecMatrixRow {
-  spec: MatrixSpec;
-  /** True for the --spec document: the one the verdict comes from. */
-  verdict: boolean;
-  cells: SpecMatrixCell[];
-}
-
-export interface SpecMatrix {
-  /** The keys whose live request answered 2xx with JSON, in the order they were asked for. */
-  keys: string[];
-  rows: SpecMatrixRow[];
-}
-
-/** A live key body, named by the key it is of. */
 export interface MatrixBody {
   key: string;
   body: unknown;

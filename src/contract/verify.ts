@@ -1,9 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { PathTemplate } from '../path-template.ts';
-import type { Transport } from '../transport/transport.ts';
-import { TransportError } from '../transport/transport-error.ts';
-import { GATEWAY_HEADER, type GatewayReply, type GatewayRequest, startGateway } from './gateway.ts';
-import type { LoadedPact } from './pact.ts';
 import {
   EXAMPLE_ADMIN_KEY,
   EXAMPLE_PARAMS,
@@ -11,7 +7,11 @@ import {
   type StateParams,
   type StateSetup,
   stateKeyOf,
-} from './states.ts';
+} from '../provider-states.ts';
+import type { Transport } from '../transport/transport.ts';
+import { TransportError } from '../transport/transport-error.ts';
+import { GATEWAY_HEADER, type GatewayReply, type GatewayRequest, startGateway } from './gateway.ts';
+import type { LoadedPact } from './pact.ts';
 import { type InteractionOutcome, type Interruption, NO_STATE, outcomesOf } from './verification-result.ts';
 import { runVerifier } from './verifier.ts';
 

@@ -1,5 +1,5 @@
 import type { LoadedDocument } from '../openapi/document.ts';
-import { oneLine, plural } from '../report/text.ts';
+import { oneLine, plural } from '../text.ts';
 import type { Change, DriftResult } from './compare.ts';
 import { operationLabel } from './operation.ts';
 

@@ -1,6 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { StateSetup } from '../contract/states.ts';
 import {
   DOCUMENT_VERSIONS,
   type DocumentVersion,
@@ -8,6 +7,7 @@ import {
   loadDocument,
   type OpenApiDocument,
 } from '../openapi/document.ts';
+import type { StateSetup } from '../provider-states.ts';
 import type { ProjectApiKey } from '../types.ts';
 import { errorBody } from './bodies.ts';
 import { bodyUnderFault } from './fault-bodies.ts';

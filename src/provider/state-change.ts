@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type StateSetup, stateKeyOf } from '../contract/states.ts';
+import { type StateSetup, stateKeyOf } from '../provider-states.ts';
 
 // Pact's provider-state protocol, so any Pact verifier (the standalone `pact verifier` included) can set
 // up the reference provider's states: POST {"state", "params", "action"} to the state-change URL; the

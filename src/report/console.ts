@@ -1,6 +1,8 @@
-import type { ConformanceResult } from '../conformance/result.ts';
+import { oneLine, plural } from '../text.ts';
 import { findingCount } from './bound.ts';
+import type { ReportPaths } from './files.ts';
 import { redactResult } from './redact.ts';
+import type { ConformanceResult } from './result.ts';
 import {
   findingLine,
   leadingFinding,
@@ -8,12 +10,9 @@ import {
   MATRIX_TITLE,
   matrixCellText,
   matrixRowLabel,
-  oneLine,
   pactPrefix,
   passedAfterRetries,
-  plural,
 } from './text.ts';
-import type { ReportPaths } from './write.ts';
 
 /** Failing checks named on the console; the reports list the rest. */
 export const CONSOLE_FAILING_CHECKS = 10;

@@ -1,29 +1,19 @@
-import type {
-  Attempt,
-  CheckResult,
-  CheckStatus,
-  ConformanceResult,
-  Exchange,
-} from '../conformance/result.ts';
-import type { SpecMatrixCell } from '../conformance/spec-matrix.ts';
+import type { CheckResult, CheckStatus } from '../check.ts';
 import type { Finding } from '../finding.ts';
+import { displayPointer, elapsedMs, humanDuration, plural, shortSha, visibleText } from '../text.ts';
+import type { Attempt, Exchange } from '../transport/exchange.ts';
 import { findingCount } from './bound.ts';
 import { redactResult } from './redact.ts';
+import type { ConformanceResult, SpecMatrixCell } from './result.ts';
 import {
   byCategory,
   byPact,
-  displayPointer,
-  elapsedMs,
   hasFindingsToShow,
-  humanDuration,
   MATRIX_EMPTY,
   MATRIX_TITLE,
   matrixCellParts,
   matrixRowLabel,
   passedAfterRetries,
-  plural,
-  shortSha,
-  visibleText,
 } from './text.ts';
 
 // report.html: one self-contained page a person reads at a glance. No script, no external asset;

@@ -1,14 +1,15 @@
+import type { CheckResult } from '../check.ts';
+import type { Finding } from '../finding.ts';
+import type { Attempt, Exchange } from '../transport/exchange.ts';
+import { redactResult } from './redact.ts';
 import type {
-  Attempt,
-  CheckResult,
   ConformanceResult,
   ConformanceSummary,
-  Exchange,
   PactRecord,
-} from '../conformance/result.ts';
-import type { SpecMatrix, SpecMatrixCell, SpecMatrixRow } from '../conformance/spec-matrix.ts';
-import type { Finding } from '../finding.ts';
-import { redactResult } from './redact.ts';
+  SpecMatrix,
+  SpecMatrixCell,
+  SpecMatrixRow,
+} from './result.ts';
 
 /**
  * The keys of `T` in the order given. It fails to compile when a key of `T` is left out, so a field

@@ -1,20 +1,17 @@
 import { XMLBuilder } from 'fast-xml-parser';
-import type { CheckCategory, CheckResult, ConformanceResult } from '../conformance/result.ts';
+import type { CheckCategory, CheckResult } from '../check.ts';
+import { elapsedMs, oneLine, plural, seconds, visibleText } from '../text.ts';
 import { redactResult } from './redact.ts';
+import type { ConformanceResult } from './result.ts';
 import {
   byCategory,
-  elapsedMs,
   findingLine,
   leadingFinding,
   MATRIX_EMPTY,
   MATRIX_TITLE,
   matrixCellText,
   matrixRowLabel,
-  oneLine,
   passedAfterRetries,
-  plural,
-  seconds,
-  visibleText,
 } from './text.ts';
 
 // junit.xml, as CI servers read it (Jenkins, GitLab, GitHub test reporters): a suite per check

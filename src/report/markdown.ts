@@ -1,22 +1,19 @@
-import type { CheckResult, CheckStatus, ConformanceResult } from '../conformance/result.ts';
+import type { CheckResult, CheckStatus } from '../check.ts';
 import type { Finding } from '../finding.ts';
+import { displayPointer, elapsedMs, humanDuration, oneLine, shortSha } from '../text.ts';
 import { findingCount, type ReportLimits } from './bound.ts';
 import { redactResult } from './redact.ts';
+import type { ConformanceResult } from './result.ts';
 import {
   byCategory,
   byPact,
-  displayPointer,
-  elapsedMs,
   hasFindingsToShow,
-  humanDuration,
   MATRIX_EMPTY,
   MATRIX_TITLE,
   matrixCellText,
   matrixRowLabel,
-  oneLine,
   pactPrefix,
   passedAfterRetries,
-  shortSha,
 } from './text.ts';
 
 // summary.md: GitHub-flavoured Markdown for a pull request comment or $GITHUB_STEP_SUMMARY.

@@ -1,8 +1,8 @@
-import type { ConformanceResult } from '../conformance/result.ts';
 import { CREDENTIAL_HEADERS, REDACTED } from '../redact.ts';
 import { keyPrefixOf, secretKeyPattern } from '../secret-patterns.ts';
 import { truncateText } from '../truncate.ts';
 import { capFindings, isOmittedNote, REPORT_LIMITS, type ReportLimits, withTotals } from './bound.ts';
+import type { ConformanceResult } from './result.ts';
 
 // The last line of defence before a report leaves the process: whatever the transport missed,
 // no whole-looking OpenAI key and no credential header value reaches a report file.

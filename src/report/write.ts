@@ -1,29 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { appendFile, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { ConformanceResult } from '../conformance/result.ts';
 import { fsReason } from '../fs-error.ts';
 import { REPORT_LIMITS, type ReportLimits } from './bound.ts';
+import { REPORT_FILES, type ReportFormat, type ReportPaths } from './files.ts';
 import { renderHtml } from './html.ts';
 import { renderJson } from './json.ts';
 import { renderJunit } from './junit.ts';
 import { MARKDOWN_LIMITS, renderMarkdown } from './markdown.ts';
 import { redactResult } from './redact.ts';
 import { ensureDirectory, ReportDirError } from './report-dir.ts';
-
-export { renderConsoleSummary } from './console.ts';
+import type { ConformanceResult } from './result.ts';
 
 // The one module of the reports that touches the disk.
-
-export type ReportFormat = 'json' | 'junit' | 'html' | 'markdown';
-export type ReportPaths = Record<ReportFormat, string>;
-
-export const REPORT_FILES: ReportPaths = {
-  json: 'conformance.json',
-  junit: 'junit.xml',
-  html: 'report.html',
-  markdown: 'summary.md',
-};
 
 /** summary.md is held to tighter limits than the rest: it is read on a page, under GitHub's 1 MiB cap. */
 const LIMITS: Record<ReportFormat, Readonly<ReportLimits>> = {

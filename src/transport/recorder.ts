@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Exchange } from '../conformance/result.ts';
+import type { Exchange } from './exchange.ts';
 
 /**
  * Every exchange with the target, in the order they finished, with ids `ex-1`, `ex-2`, …

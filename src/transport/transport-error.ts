@@ -1,4 +1,4 @@
-import type { Exchange } from '../conformance/result.ts';
+import type { Exchange } from './exchange.ts';
 
 export const TRANSPORT_ERROR_KINDS = ['timeout', 'connection', 'too-large', 'protocol'] as const;
 export type TransportErrorKind = (typeof TRANSPORT_ERROR_KINDS)[number];

@@ -1,11 +1,11 @@
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
-import type { Attempt, Exchange } from '../conformance/result.ts';
 import { Redactor } from '../redact.ts';
 import { containsSecret } from '../secret-forms.ts';
 import { truncateText } from '../truncate.ts';
 import { type AttemptRequest, type AttemptResult, performAttempt, type ReceivedResponse } from './attempt.ts';
 import { bodyExcerpt } from './excerpt.ts';
+import type { Attempt, Exchange } from './exchange.ts';
 import { resolvePolicy, retryAfterCapMs, type TransportPolicy } from './policy.ts';
 import { ExchangeRecorder } from './recorder.ts';
 import { decideRedirect, REDIRECT_STATUSES, type RedirectMode } from './redirect.ts';

@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { UsageError } from '../../src/cli/usage.ts';
 import {
   DEFAULT_MAX_TIME_MS,
   DEFAULT_PACT_PATH,
@@ -7,6 +6,7 @@ import {
   type RunConfig,
 } from '../../src/conformance/config.ts';
 import { DEFAULT_SPEC_PATH } from '../../src/openapi/document.ts';
+import { UsageError } from '../../src/usage.ts';
 
 const ADMIN = { OPENAI_ADMIN_KEY: 'sk-admin-EXAMPLE' };
 const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) => parseRunConfig(argv, env) as RunConfig;

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { runConformanceCli } from '../../src/cli/conformance.ts';
-import type { ConformanceResult } from '../../src/conformance/result.ts';
 import { CONTRACTS } from '../../src/contract/pact-file.ts';
 import { conformanceFlags, startReferenceProvider } from '../../src/provider/index.ts';
-import { REPORT_FILES } from '../../src/report/write.ts';
+import { REPORT_FILES } from '../../src/report/files.ts';
+import type { ConformanceResult } from '../../src/report/result.ts';
 import { NEWER_SPEC_PATH } from '../helpers.ts';
 
 // Today's real shape as a first-class target: today's document and the pact generated from it pass against

@@ -7,7 +7,6 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { expect } from 'chai';
 import { runConformanceCli } from '../../src/cli/conformance.ts';
-import type { ConformanceResult } from '../../src/conformance/result.ts';
 import {
   conformanceFlags,
   FAULTS,
@@ -15,7 +14,8 @@ import {
   type FaultName,
   startReferenceProvider,
 } from '../../src/provider/index.ts';
-import { REPORT_FILES } from '../../src/report/write.ts';
+import { REPORT_FILES } from '../../src/report/files.ts';
+import type { ConformanceResult } from '../../src/report/result.ts';
 import { containsSecret } from '../../src/secret-forms.ts';
 import { repoPath } from '../helpers.ts';
 

@@ -1,14 +1,12 @@
 import { expect } from 'chai';
+import { type CheckCategory, type CheckStatus, statusOf } from '../../src/check.ts';
 import {
-  type CheckCategory,
-  type CheckStatus,
   PENDING_REASON,
   pactHonoured,
-  statusOf,
   summarize,
   verdictOf,
   withPendingAsWarnings,
-} from '../../src/conformance/result.ts';
+} from '../../src/conformance/verdict.ts';
 
 const check = (category: CheckCategory, status: CheckStatus) => ({
   name: `${category} ${status}`,

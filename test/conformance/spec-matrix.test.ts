@@ -6,7 +6,6 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { expect } from 'chai';
 import { runConformanceCli } from '../../src/cli/conformance.ts';
-import type { ConformanceResult } from '../../src/conformance/result.ts';
 import {
   MATRIX_POINTERS,
   type MatrixDocument,
@@ -18,7 +17,8 @@ import { loadDocument, SpecError } from '../../src/openapi/document.ts';
 import { sampleOfComponent } from '../../src/openapi/sample.ts';
 import { validatorsFor } from '../../src/openapi/validators.ts';
 import { conformanceFlags, type FaultName, startReferenceProvider } from '../../src/provider/index.ts';
-import { REPORT_FILES } from '../../src/report/write.ts';
+import { REPORT_FILES } from '../../src/report/files.ts';
+import type { ConformanceResult } from '../../src/report/result.ts';
 import { drop, edited, NEWER_SPEC_PATH, repoPath, seed } from '../helpers.ts';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;

@@ -7,12 +7,6 @@ import { ProjectApiKeyClient, ProjectApiKeyNotFoundError, UnauthorizedError } fr
 import { bodyMatcher } from '../../src/contract/matchers.ts';
 import { CONTRACTS, normalisePact, PROVIDER } from '../../src/contract/pact-file.ts';
 import {
-  EXAMPLE_ADMIN_KEY,
-  EXAMPLE_PARAMS,
-  PROVIDER_STATES,
-  type StateKey,
-} from '../../src/contract/states.ts';
-import {
   DOCUMENT_VERSION_NAMES,
   DOCUMENT_VERSIONS,
   type DocumentVersion,
@@ -21,6 +15,12 @@ import {
 } from '../../src/openapi/document.ts';
 import { sampleOfComponent } from '../../src/openapi/sample.ts';
 import { validatorsFor } from '../../src/openapi/validators.ts';
+import {
+  EXAMPLE_ADMIN_KEY,
+  EXAMPLE_PARAMS,
+  PROVIDER_STATES,
+  type StateKey,
+} from '../../src/provider-states.ts';
 import { drop, type Edit, edited } from '../helpers.ts';
 
 process.env.PACT_DO_NOT_TRACK = 'true';

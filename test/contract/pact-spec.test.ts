@@ -5,12 +5,12 @@ import { SwaggerMockValidatorFactory, type ValidationOutcome } from '@pactflow/s
 import { expect } from 'chai';
 import { CONTRACT_PATH, CONTRACTS } from '../../src/contract/pact-file.ts';
 import { checkPactAgainstSpec } from '../../src/contract/pact-spec.ts';
-import { PROVIDER_STATES, type StateKey } from '../../src/contract/states.ts';
 import type { Finding } from '../../src/finding.ts';
 import { ERROR_RESPONSE_STATUSES } from '../../src/openai-error.ts';
 import { DEFAULT_SPEC_PATH, loadDocument } from '../../src/openapi/document.ts';
 import { validatorsFor } from '../../src/openapi/validators.ts';
 import { fromPactPath } from '../../src/pointer.ts';
+import { PROVIDER_STATES, type StateKey } from '../../src/provider-states.ts';
 import { drop, type Edit, edited, NEWER_SPEC_PATH, seed } from '../helpers.ts';
 
 const pact = JSON.parse(readFileSync(CONTRACT_PATH, 'utf8'));

@@ -7,8 +7,8 @@ import { expect } from 'chai';
 import { type LoadedPact, loadPacts } from '../../src/contract/pact.ts';
 import { PactCliMissingError, pactCliPathFor } from '../../src/contract/pact-cli.ts';
 import { CONTRACT_PATH } from '../../src/contract/pact-file.ts';
-import { PROVIDER_STATES, type StateKey } from '../../src/contract/states.ts';
 import { type InteractionOutcome, type PactVerification, verifyPact } from '../../src/contract/verify.ts';
+import { PROVIDER_STATES, type StateKey } from '../../src/provider-states.ts';
 import { startServer, type TestServer } from '../transport/servers.ts';
 import { LOCAL_IDS, localStateSetup, localTarget, PROVIDER_ADMIN_KEY, startProvider } from './providers.ts';
 

@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { EXAMPLE_PARAMS } from '../../src/contract/states.ts';
 import { loadDocument } from '../../src/openapi/document.ts';
 import { sampleOfComponent } from '../../src/openapi/sample.ts';
 import { validatorsFor } from '../../src/openapi/validators.ts';
@@ -9,6 +8,7 @@ import {
   startReferenceProvider,
 } from '../../src/provider/index.ts';
 import { PROJECT_KEY_LENGTH } from '../../src/provider/redaction.ts';
+import { EXAMPLE_PARAMS } from '../../src/provider-states.ts';
 import { NEWER_SPEC_PATH, seed } from '../helpers.ts';
 import {
   ADMIN_KEY,

@@ -2,9 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import type { ConformanceResult } from '../../src/conformance/result.ts';
 import type { Finding } from '../../src/finding.ts';
 import { findingCount, REPORT_LIMITS } from '../../src/report/bound.ts';
+import { renderConsoleSummary } from '../../src/report/console.ts';
+import { REPORT_FILES } from '../../src/report/files.ts';
 import { renderHtml } from '../../src/report/html.ts';
 import { renderJson } from '../../src/report/json.ts';
 import { renderJunit } from '../../src/report/junit.ts';
@@ -16,7 +17,8 @@ import {
   STEP_SUMMARY_MAX_BYTES,
 } from '../../src/report/markdown.ts';
 import { redactResult } from '../../src/report/redact.ts';
-import { REPORT_FILES, renderConsoleSummary, writeReports } from '../../src/report/write.ts';
+import type { ConformanceResult } from '../../src/report/result.ts';
+import { writeReports } from '../../src/report/write.ts';
 import { truncateText, truncationMark } from '../../src/truncate.ts';
 import { check, failing, resultOf } from './fixtures.ts';
 

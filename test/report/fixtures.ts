@@ -1,14 +1,9 @@
 import { createHash } from 'node:crypto';
-import {
-  type CheckResult,
-  type ConformanceResult,
-  type Exchange,
-  type PactRecord,
-  statusOf,
-  summarize,
-  verdictOf,
-} from '../../src/conformance/result.ts';
+import { type CheckResult, statusOf } from '../../src/check.ts';
+import { summarize, verdictOf } from '../../src/conformance/verdict.ts';
 import type { Finding } from '../../src/finding.ts';
+import type { ConformanceResult, PactRecord } from '../../src/report/result.ts';
+import type { Exchange } from '../../src/transport/exchange.ts';
 
 // ConformanceResults for the report tests, built the way a run builds them (summary and verdict from
 // the model's own functions). No key-like strings: the admin key is the placeholder from states.ts.

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { expect } from 'chai';
-import { CHECK_CATEGORIES, CHECK_STATUSES, type ConformanceResult } from '../../src/conformance/result.ts';
+import { CHECK_CATEGORIES, CHECK_STATUSES } from '../../src/check.ts';
 import { REPORT_KEY_ORDER, renderJson } from '../../src/report/json.ts';
+import type { ConformanceResult } from '../../src/report/result.ts';
 import { drop, type Edit, edited, repoPath } from '../helpers.ts';
 import { FIXTURES, failing } from './fixtures.ts';
 

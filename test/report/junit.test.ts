@@ -5,9 +5,11 @@ import { expect } from 'chai';
 import { XMLParser } from 'fast-xml-parser';
 import { parse as parseTestResults } from 'test-results-parser';
 import { validateXML } from 'xmllint-wasm';
-import { CHECK_CATEGORIES, type ConformanceResult } from '../../src/conformance/result.ts';
+import { CHECK_CATEGORIES } from '../../src/check.ts';
 import { renderJunit, suiteName } from '../../src/report/junit.ts';
-import { findingLine, visibleText } from '../../src/report/text.ts';
+import type { ConformanceResult } from '../../src/report/result.ts';
+import { findingLine } from '../../src/report/text.ts';
+import { visibleText } from '../../src/text.ts';
 import { readText, repoPath } from '../helpers.ts';
 import { FIXTURES, failing, HOSTILE, incomplete, passing, severalPacts } from './fixtures.ts';
 

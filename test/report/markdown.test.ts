@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import { marked, type Token, type Tokens } from 'marked';
-import type { ConformanceResult } from '../../src/conformance/result.ts';
 import type { Finding } from '../../src/finding.ts';
 import {
   MARKDOWN_FINDINGS_PER_CHECK,
@@ -8,7 +7,8 @@ import {
   renderMarkdown,
   STATUS_WORD,
 } from '../../src/report/markdown.ts';
-import { displayPointer, oneLine } from '../../src/report/text.ts';
+import type { ConformanceResult } from '../../src/report/result.ts';
+import { displayPointer, oneLine } from '../../src/text.ts';
 import {
   check,
   FIXTURES,

@@ -12,10 +12,10 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { UsageError } from '../../src/cli/usage.ts';
 import { checkReportDir } from '../../src/conformance/config.ts';
 import { ensureDirectory, prepareReportDir, ReportDirError } from '../../src/report/report-dir.ts';
 import { ReportWriteError, writeReports } from '../../src/report/write.ts';
+import { UsageError } from '../../src/usage.ts';
 import { passing } from './fixtures.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'report-dir-'));

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Exchange } from '../../src/conformance/result.ts';
+import type { Exchange } from '../../src/transport/exchange.ts';
 import { ExchangeRecorder } from '../../src/transport/recorder.ts';
 
 const draft = (path: string, check?: string): Omit<Exchange, 'id'> => ({

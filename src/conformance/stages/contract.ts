@@ -1,9 +1,9 @@
+import type { CheckResult } from '../../check.ts';
+import { statusOf } from '../../check.ts';
 import type { LoadedPact } from '../../contract/pact.ts';
 import { checkPactAgainstSpec } from '../../contract/pact-spec.ts';
 import type { Finding } from '../../finding.ts';
 import { lintExamples } from '../../openapi/lint.ts';
-import type { CheckResult } from '../result.ts';
-import { statusOf } from '../result.ts';
 import type { LoadedOpenApi } from './compile.ts';
 
 // Stage 2, contract checks: what can be said from the pacts and the document alone, before any traffic.

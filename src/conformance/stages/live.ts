@@ -1,12 +1,12 @@
 import type { LoadedPact } from '../../contract/pact.ts';
+import type { StateAnswer, StateExchange } from '../../contract/verify.ts';
 import {
   EXAMPLE_PARAMS,
   STATE_KEYS,
   type StateKey,
   type StateParams,
   type StateSetup,
-} from '../../contract/states.ts';
-import type { StateAnswer, StateExchange } from '../../contract/verify.ts';
+} from '../../provider-states.ts';
 import type { ExchangeRecorder } from '../../transport/recorder.ts';
 import type { CheckCollector } from '../collector.ts';
 import {

@@ -1,20 +1,18 @@
 import { isAbsolute, relative } from 'node:path';
+import type { CheckResult } from '../../check.ts';
 import type { LoadedPact } from '../../contract/pact.ts';
 import { isPending } from '../../contract/pact.ts';
 import type { LoadedDocument } from '../../openapi/document.ts';
 import { redactDeep } from '../../redact.ts';
+import type { ConformanceResult, PactRecord, SpecMatrix } from '../../report/result.ts';
+import type { Exchange } from '../../transport/exchange.ts';
 import {
-  type CheckResult,
-  type ConformanceResult,
-  type Exchange,
   keyBodyWasChecked,
   NO_KEY_BODY_REASON,
-  type PactRecord,
   summarize,
   verdictOf,
   withPendingAsWarnings,
-} from '../result.ts';
-import type { SpecMatrix } from '../spec-matrix.ts';
+} from '../verdict.ts';
 
 // Stage 5, result: the one ConformanceResult every report renders. Pure: what the run gathered in, the
 // verdict and its reason out, every secret the run knows redacted.

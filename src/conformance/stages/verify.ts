@@ -1,13 +1,13 @@
 import type { LoadedPact } from '../../contract/pact.ts';
-import { type StateKey, stateKeyOf } from '../../contract/states.ts';
 import {
   type PactVerification,
   type StateExchange,
   type VerifyTarget,
   verifyPact,
 } from '../../contract/verify.ts';
+import { type StateKey, stateKeyOf } from '../../provider-states.ts';
+import type { Exchange } from '../../transport/exchange.ts';
 import type { ExchangeRecorder } from '../../transport/recorder.ts';
-import type { Exchange } from '../result.ts';
 import { SKIP_REASONS } from '../target.ts';
 import type { CheckDraft } from './contract.ts';
 

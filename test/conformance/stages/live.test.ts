@@ -3,10 +3,10 @@ import { CheckCollector } from '../../../src/conformance/collector.ts';
 import { ownerKinds } from '../../../src/conformance/semantic.ts';
 import { liveStage } from '../../../src/conformance/stages/live.ts';
 import { SKIP_REASONS } from '../../../src/conformance/target.ts';
-import type { StateKey, StateParams } from '../../../src/contract/states.ts';
 import type { StateAnswer, StateExchange } from '../../../src/contract/verify.ts';
 import { sampleOfComponent } from '../../../src/openapi/sample.ts';
 import { validatorsFor } from '../../../src/openapi/validators.ts';
+import type { StateKey, StateParams } from '../../../src/provider-states.ts';
 import { drop, edited, seed } from '../../helpers.ts';
 
 const ids: Partial<Record<StateKey, StateParams>> = {

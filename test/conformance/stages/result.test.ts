@@ -1,12 +1,9 @@
 import { expect } from 'chai';
-import {
-  type CheckResult,
-  type Exchange,
-  NO_KEY_BODY_REASON,
-  PENDING_REASON,
-} from '../../../src/conformance/result.ts';
+import type { CheckResult } from '../../../src/check.ts';
 import { buildResult, displayPath, type ResultInput } from '../../../src/conformance/stages/result.ts';
+import { NO_KEY_BODY_REASON, PENDING_REASON } from '../../../src/conformance/verdict.ts';
 import type { LoadedPact } from '../../../src/contract/pact.ts';
+import type { Exchange } from '../../../src/transport/exchange.ts';
 
 const pact = (id: string, source: Partial<LoadedPact['source']> = {}): LoadedPact => ({
   source: { path: `/work/pacts/${id}.json`, ...source },

@@ -1,0 +1,33 @@
+import type { Finding } from './finding.ts';
+
+// What a check is: its category, its status and its findings. Every layer that makes or shows checks
+// speaks of them in these words.
+
+export const CHECK_CATEGORIES = ['contract', 'pact', 'schema', 'semantic', 'security', 'transport'] as const;
+export type CheckCategory = (typeof CHECK_CATEGORIES)[number];
+
+export const CHECK_STATUSES = ['pass', 'fail', 'warn', 'skip'] as const;
+export type CheckStatus = (typeof CHECK_STATUSES)[number];
+
+export interface CheckResult {
+  name: string;
+  category: CheckCategory;
+  status: CheckStatus;
+  findings: Finding[];
+  durationMs: number;
+  /** Why a check was skipped: never passed in silence. */
+  skipReason?: string;
+  /** Attempts the check's exchanges took; above 1 marks a check that passed only after retries. */
+  attempts?: number;
+  /** Ids of the exchanges (in `ConformanceResult.exchanges`) behind this check. */
+  exchangeIds?: string[];
+  /** The id (in `ConformanceResult.pacts`) of the pact the check belongs to; none for the spec's own. */
+  pact?: string;
+}
+
+/** A check's status from its findings: any error fails it, warnings only warn. */
+export const statusOf = (findings: readonly Finding[]): CheckStatus => {
+  if (findings.some((f) => f.severity === 'error')) return 'fail';
+  if (findings.length > 0) return 'warn';
+  return 'pass';
+};

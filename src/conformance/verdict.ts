@@ -1,0 +1,62 @@
+import type { CheckResult } from '../check.ts';
+import type { ConformanceResult, ConformanceSummary } from '../report/result.ts';
+
+// How a run's checks become its verdict: the counts, what must have been checked, pending pacts.
+
+export const summarize = (checks: readonly CheckResult[]): ConformanceSummary => ({
+  passed: checks.filter((c) => c.status === 'pass').length,
+  failed: checks.filter((c) => c.status === 'fail').length,
+  warnings: checks.filter((c) => c.status === 'warn').length,
+  skipped: checks.filter((c) => c.status === 'skip').length,
+});
+
+/**
+ * Whether a 2xx key body went through the schema, semantic and security checks. A schema check that ran
+ * (was not skipped) had such a body: the live checks run those three on each key body together.
+ */
+export const keyBodyWasChecked = (checks: readonly CheckResult[]): boolean =>
+  checks.some((c) => c.category === 'schema' && c.status !== 'skip');
+
+export const NO_KEY_BODY_REASON = 'no key body was checked: give --user-key-id or --service-account-key-id';
+
+/** Conformant: complete, at least one key body checked, and no check failed. */
+export const verdictOf = (checks: readonly CheckResult[], complete: boolean): 'pass' | 'fail' =>
+  complete && keyBodyWasChecked(checks) && !checks.some((c) => c.status === 'fail') ? 'pass' : 'fail';
+
+export const PENDING_REASON = 'pending pact: its failure does not fail the verification';
+
+/**
+ * The checks of pending pacts that failed, as warnings: their errors become warnings, led by the reason.
+ * Only the pact's own checks (its interactions, and whether the spec documents them); the live checks
+ * judge the target against the OpenAPI document, which no pact being pending changes.
+ */
+export const withPendingAsWarnings = (
+  checks: readonly CheckResult[],
+  pendingPacts: ReadonlySet<string>,
+): CheckResult[] =>
+  checks.map((check) =>
+    check.status === 'fail' &&
+    check.pact !== undefined &&
+    pendingPacts.has(check.pact) &&
+    (check.category === 'pact' || check.category === 'contract')
+      ? {
+          ...check,
+          status: 'warn',
+          findings: [
+            { pointer: '', keyword: 'pending', severity: 'warning', message: PENDING_REASON },
+            ...check.findings.map((f) => ({ ...f, severity: 'warning' as const })),
+          ],
+        }
+      : check,
+  );
+
+/**
+ * Whether the target honoured one pact, as a verification result to publish to a broker: at least one of
+ * its interactions was verified and none failed, a pending pact's downgraded failures included.
+ */
+export const pactHonoured = (result: Pick<ConformanceResult, 'checks'>, pactId: string): boolean => {
+  const interactions = result.checks.filter((c) => c.pact === pactId && c.category === 'pact');
+  const failed = (c: CheckResult) =>
+    c.status === 'fail' || c.findings.some((f) => f.keyword === 'pending' && f.message === PENDING_REASON);
+  return interactions.some((c) => c.status !== 'skip') && !interactions.some(failed);
+};
