@@ -2,12 +2,11 @@ import type { Finding } from './finding.ts';
 import { isJsonMediaType } from './media-type.ts';
 import { asOpenAIError, type OpenAIErrorBody } from './openai-error.ts';
 import { loadDocument, type OpenApiDocument } from './openapi/document.ts';
+import { retrieveOperationOf } from './openapi/operation.ts';
 import { type SchemaValidators, validatorsFor } from './openapi/validators.ts';
-import { type PathTemplate, pathTemplate } from './path-template.ts';
+import type { PathTemplate } from './path-template.ts';
 import { parseProviderJson } from './provider-json.ts';
 import type { ProjectApiKey } from './types.ts';
-
-export type { OpenAIErrorBody } from './openai-error.ts';
 
 // The consumer: a typed client for "Retrieve project API key". The code under test in the consumer
 // contract, and the one the conformance run points at live targets (through its own fetch).
@@ -30,9 +29,6 @@ export interface ProjectApiKeyClientOptions {
   /** The operation's path template, when the caller read it from its own document. */
   path?: PathTemplate;
 }
-
-/** The operation's path as the document states it (test/client.test.ts holds it to the document). */
-export const RETRIEVE_PROJECT_API_KEY_PATH = '/organization/projects/{project_id}/api_keys/{key_id}';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -114,8 +110,8 @@ export class UnexpectedStatusError extends ProjectApiKeyClientError {
 }
 
 /** No response: refused, reset, timed out, or whatever the injected fetch threw. */
-export class TransportError extends ProjectApiKeyClientError {
-  override readonly name = 'TransportError';
+export class NoResponseError extends ProjectApiKeyClientError {
+  override readonly name = 'NoResponseError';
   constructor(
     url: string,
     readonly causeMessage: string,
@@ -128,6 +124,13 @@ const detail = (body: OpenAIErrorBody | undefined): string =>
   body ? `: ${body.error.type}: ${body.error.message}` : '';
 
 let defaultValidators: SchemaValidators | undefined;
+/** The seed document's template for the operation: the client builds its paths from the document. */
+let defaultPath: PathTemplate | undefined;
+const seedPath = (): PathTemplate => {
+  defaultPath ??= retrieveOperationOf(loadDocument().document).path;
+  return defaultPath;
+};
+
 const seedValidators = (): SchemaValidators => {
   defaultValidators ??= validatorsFor(loadDocument().document);
   return defaultValidators;
@@ -152,7 +155,7 @@ export class ProjectApiKeyClient {
     const document = options.document;
     this.#validators = document ? () => validatorsFor(document) : seedValidators;
     this.#signal = options.signal;
-    this.#path = options.path ?? pathTemplate(RETRIEVE_PROJECT_API_KEY_PATH);
+    this.#path = options.path ?? (document ? retrieveOperationOf(document).path : seedPath());
   }
 
   /**
@@ -172,7 +175,7 @@ export class ProjectApiKeyClient {
 
   /**
    * The request as `retrieveProjectApiKey` sends it and the answer as it came, uninterpreted: what the
-   * conformance run checks. Throws only a TransportError, when there is no answer.
+   * conformance run checks. Throws only a NoResponseError, when there is no answer.
    */
   async exchange(projectId: string, keyId: string): Promise<RawResponse> {
     if (!projectId || !keyId) throw new TypeError('projectId and keyId must be non-empty');
@@ -194,7 +197,7 @@ export class ProjectApiKeyClient {
         text,
       };
     } catch (error) {
-      throw new TransportError(url, this.#redact(causeOf(error, this.#timeoutMs)));
+      throw new NoResponseError(url, this.#redact(causeOf(error, this.#timeoutMs)));
     }
   }
 

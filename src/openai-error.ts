@@ -5,6 +5,11 @@ export interface OpenAIErrorBody {
   error: { message: string; type: string; param?: string | null; code?: string | null };
 }
 
+/** An error body as the service writes one: `param` null, `code` given or null. */
+export const errorBody = (message: string, type: string, code: string | null = null): OpenAIErrorBody => ({
+  error: { message, type, param: null, code },
+});
+
 /** The statuses the service answers with an error body although the document does not list them. */
 export const ERROR_RESPONSE_STATUSES: readonly number[] = [401, 403, 404, 429];
 

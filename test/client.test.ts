@@ -4,10 +4,9 @@ import { expect } from 'chai';
 import {
   type Fetch,
   NonConformingResponseError,
+  NoResponseError,
   ProjectApiKeyClient,
   ProjectApiKeyNotFoundError,
-  RETRIEVE_PROJECT_API_KEY_PATH,
-  TransportError,
   UnauthorizedError,
   UnexpectedStatusError,
 } from '../src/client.ts';
@@ -128,8 +127,21 @@ describe('ProjectApiKeyClient', () => {
       });
     }
 
-    it("builds the path from the document's template", () => {
-      expect(RETRIEVE_PROJECT_API_KEY_PATH).to.equal(retrieveOperationOf(seed.document).path.template);
+    it("builds the path from the document's template, whatever the document names its parameters", async () => {
+      // Today's document names the key `{api_key_id}`: the same wire path, read from that document.
+      const current = loadDocument(NEWER_SPEC_PATH).document;
+      const client = new ProjectApiKeyClient({
+        baseUrl: 'http://127.0.0.1:9/v1',
+        adminKey: 'sk-admin-EXAMPLE',
+        document: current,
+      });
+      expect(retrieveOperationOf(current).path.template).to.include('{api_key_id}');
+      expect(client.urlOf('proj_a', 'key_b')).to.equal(
+        'http://127.0.0.1:9/v1/organization/projects/proj_a/api_keys/key_b',
+      );
+      expect(clientFor().urlOf('proj_a', 'key_b')).to.match(
+        /\/organization\/projects\/proj_a\/api_keys\/key_b$/,
+      );
     });
 
     it('refuses an id of . or .., which no encoding keeps one segment, before sending', async () => {
@@ -303,8 +315,8 @@ describe('ProjectApiKeyClient', () => {
         description: 'connection reset: transport failure with the cause',
         reply: (response) => response.socket?.destroy(),
         want: ({ error }) => {
-          expect(error).to.be.instanceOf(TransportError);
-          expect((error as TransportError).causeMessage).to.match(/fetch failed|socket|reset/i);
+          expect(error).to.be.instanceOf(NoResponseError);
+          expect((error as NoResponseError).causeMessage).to.match(/fetch failed|socket|reset/i);
         },
       },
       {
@@ -312,7 +324,7 @@ describe('ProjectApiKeyClient', () => {
         reply: () => {},
         timeoutMs: 50,
         want: ({ error }) => {
-          expect(error).to.be.instanceOf(TransportError);
+          expect(error).to.be.instanceOf(NoResponseError);
           expect(error?.message).to.match(/timed out after 50 ms/);
         },
       },
@@ -323,8 +335,8 @@ describe('ProjectApiKeyClient', () => {
           throw new Error('response body exceeds 1048576 bytes');
         },
         want: ({ error }) => {
-          expect(error).to.be.instanceOf(TransportError);
-          expect((error as TransportError).causeMessage).to.equal('response body exceeds 1048576 bytes');
+          expect(error).to.be.instanceOf(NoResponseError);
+          expect((error as NoResponseError).causeMessage).to.equal('response body exceeds 1048576 bytes');
         },
       },
       {
@@ -334,7 +346,7 @@ describe('ProjectApiKeyClient', () => {
           throw new Error(`refused ${new Headers(init?.headers).get('authorization')}`);
         },
         want: ({ error }) => {
-          expect(error).to.be.instanceOf(TransportError);
+          expect(error).to.be.instanceOf(NoResponseError);
           expect(error?.message).to.include('refused Bearer [REDACTED]').and.not.include(ADMIN_KEY);
         },
       },
@@ -365,8 +377,8 @@ describe('ProjectApiKeyClient', () => {
       await new Promise((resolve) => closed.close(resolve));
       const client = new ProjectApiKeyClient({ baseUrl: `http://127.0.0.1:${port}/v1`, adminKey: ADMIN_KEY });
       const { error } = await outcome(client.retrieveProjectApiKey('proj_abc', 'key_abc'));
-      expect(error).to.be.instanceOf(TransportError);
-      expect((error as TransportError).causeMessage).to.match(/ECONNREFUSED/);
+      expect(error).to.be.instanceOf(NoResponseError);
+      expect((error as NoResponseError).causeMessage).to.match(/ECONNREFUSED/);
     });
   });
 

@@ -1,9 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { breaksAnyone, compareOperations } from '../drift/compare.ts';
-import { DEFAULT_OPERATION, OperationError } from '../drift/operation.ts';
+import { DEFAULT_OPERATION } from '../drift/operation.ts';
 import { driftReport, renderDrift } from '../drift/report.ts';
 import { SchemaShapeError } from '../drift/shape.ts';
 import { loadDocument, SpecError } from '../openapi/document.ts';
+import { OperationError } from '../openapi/operation.ts';
 import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from '../usage.ts';
 
 export const DRIFT_USAGE = `usage: npm run drift -- --from FILE --to FILE [--json] [--operation METHOD:/path]

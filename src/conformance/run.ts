@@ -185,7 +185,7 @@ export const prepareConformanceRun = async (
   const clientRequest =
     (running: RunTarget, transport: Transport) =>
     async (key: StateKey, params: StateParams, label: string): Promise<StateAnswer> => {
-      const { ProjectApiKeyClient, TransportError } = await import('../client.ts');
+      const { ProjectApiKeyClient, NoResponseError } = await import('../client.ts');
       const client = new ProjectApiKeyClient({
         baseUrl: running.baseUrl,
         adminKey: key === 'invalidAdminKey' ? running.probes.invalidAdminKey : running.adminKey,
@@ -201,7 +201,7 @@ export const prepareConformanceRun = async (
         );
         return { kind: 'response', ...response };
       } catch (error) {
-        if (error instanceof TransportError) return { kind: 'failure', message: error.message };
+        if (error instanceof NoResponseError) return { kind: 'failure', message: error.message };
         throw error;
       }
     };

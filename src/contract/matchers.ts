@@ -2,6 +2,7 @@ import { MatchersV3 } from '@pact-foundation/pact';
 import { isJsonObject } from '../json.ts';
 import { componentOfRef, type OpenApiDocument, type SchemaObject } from '../openapi/document.ts';
 import { appendPointer } from '../pointer.ts';
+import { escapeRegExp } from '../regexp.ts';
 
 // Pact body matchers read from the document, so the contract tightens and loosens with the schema:
 // enums become regexes of their members, constants equality, everything else a type match.
@@ -19,11 +20,9 @@ export class MatcherBuildError extends Error {
   }
 }
 
-const REGEX_SPECIALS = /[.*+?^${}()|[\]\\]/g;
-
 /** A regex that matches exactly the enum's members, each escaped (Pact's regex matcher finds, so anchor). */
 export const enumPattern = (members: readonly string[]): string =>
-  `^(?:${members.map((member) => member.replace(REGEX_SPECIALS, '\\$&')).join('|')})$`;
+  `^(?:${members.map(escapeRegExp).join('|')})$`;
 
 /** A single-member enum the generator marks constant (`x-stainless-const`): the `object` discriminators. */
 export const isConstant = (schema: SchemaObject): boolean =>

@@ -1,5 +1,6 @@
 import type { Finding } from '../finding.ts';
 import { isJsonObject } from '../json.ts';
+import { isJsonMediaType } from '../media-type.ts';
 import { asOpenAIError, ERROR_RESPONSE_STATUSES } from '../openai-error.ts';
 import {
   componentOfRef,
@@ -8,6 +9,7 @@ import {
   type SchemaObject,
 } from '../openapi/document.ts';
 import type { SchemaValidators } from '../openapi/validators.ts';
+import { pathTemplate } from '../path-template.ts';
 import { toPointer } from '../pointer.ts';
 
 // Pact ⊆ spec: every interaction the consumer relies on is one the document promises. Pure: the pact
@@ -33,19 +35,10 @@ type Json = Record<string, unknown>;
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
-/** `/a/{id}/b` as a regex over a concrete path: each parameter is exactly one non-empty segment. */
-const templatePattern = (template: string): RegExp =>
-  new RegExp(
-    `^${template
-      .split(/(\{[^}/]+\})/)
-      .map((part) => (/^\{[^}/]+\}$/.test(part) ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-      .join('')}$`,
-  );
-
 /** The document's path templates that match a concrete path, most literal first. */
 export const matchingTemplates = (document: OpenApiDocument, path: string): string[] =>
   Object.keys(document.paths)
-    .filter((template) => templatePattern(template).test(path))
+    .filter((template) => pathTemplate(template).match(path) !== undefined)
     .sort((a, b) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0));
 
 /** The response key that documents a status: exact, then its range (`4XX`), then `default`. */
@@ -58,8 +51,6 @@ const documentedKey = (operation: OperationObject, status: number): string | und
     keys.find((key) => key === 'default')
   );
 };
-
-const isJsonMediaType = (mediaType: string) => /^application\/(?:[\w.-]+\+)?json\b/i.test(mediaType);
 
 /** Where a pact keeps a response body: V4 wraps it as `{ content, contentType, encoded }`. */
 const bodyOf = (response: Json, isV4: boolean, at: (string | number)[]) => {

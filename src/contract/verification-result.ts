@@ -1,5 +1,5 @@
 import type { Finding } from '../finding.ts';
-import { fromPactPath } from '../pointer.ts';
+import { appendPointer, fromPactPath } from '../pointer.ts';
 import type { PactInteraction } from './pact.ts';
 
 // Pact's JSON verification result, read into one outcome per interaction with findings as data.
@@ -63,7 +63,7 @@ export const findingsOfMismatch = (mismatch: PactMismatch): Finding[] => {
         const missing = expected.filter((key) => !actual.has(key));
         if (missing.length > 0) {
           return missing.map((key) => ({
-            pointer: `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`,
+            pointer: appendPointer(pointer, key),
             keyword: 'required',
             severity: 'error',
             message: `required property "${key}" is missing`,

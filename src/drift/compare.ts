@@ -290,31 +290,28 @@ const compareParameters = (
 
 const compareStatuses = (from: OperationObject, to: OperationObject): Change[] => {
   const [before, after] = [Object.keys(from.responses ?? {}), Object.keys(to.responses ?? {})];
+  const only = (these: string[], those: string[]) => these.filter((status) => !those.includes(status));
   return [
-    ...before
-      .filter((status) => !after.includes(status))
-      .map((status) =>
-        change(
-          'status-removed',
-          'response',
-          `/responses/${status}`,
-          status,
-          null,
-          `status ${status} no longer documented`,
-        ),
+    ...only(before, after).map((status) =>
+      change(
+        'status-removed',
+        'response',
+        `/responses/${status}`,
+        status,
+        null,
+        `status ${status} no longer documented`,
       ),
-    ...after
-      .filter((status) => !before.includes(status))
-      .map((status) =>
-        change(
-          'status-added',
-          'response',
-          `/responses/${status}`,
-          null,
-          status,
-          `status ${status} newly documented`,
-        ),
+    ),
+    ...only(after, before).map((status) =>
+      change(
+        'status-added',
+        'response',
+        `/responses/${status}`,
+        null,
+        status,
+        `status ${status} newly documented`,
       ),
+    ),
   ];
 };
 

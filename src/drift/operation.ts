@@ -1,14 +1,11 @@
 import { isJsonObject } from '../json.ts';
 import type { OpenApiDocument, OperationObject } from '../openapi/document.ts';
+import { OperationError } from '../openapi/operation.ts';
+import { pathTemplate } from '../path-template.ts';
 import { valueAt } from '../pointer.ts';
 
 // Which operation of a document is "the same" as one named by method and path: the same method and the
 // same path shape. A parameter's name is not on the wire, so `{key_id}` and `{api_key_id}` are one path.
-
-/** The operation asked for cannot be found or named: bad usage (exit 2), said in one line. */
-export class OperationError extends Error {
-  override name = 'OperationError';
-}
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
@@ -36,8 +33,7 @@ export const parseOperation = (text: string): OperationRef => {
 export const pathShape = (path: string): string => path.replace(/\{[^}/]*\}/g, '{}');
 
 /** The path parameters' names in the order they appear in the template. */
-export const templateParameters = (path: string): string[] =>
-  [...path.matchAll(/\{([^}/]*)\}/g)].map((match) => match[1] as string);
+export const templateParameters = (path: string): readonly string[] => pathTemplate(path).parameters;
 
 export const operationLabel = (ref: OperationRef): string => `${ref.method.toUpperCase()} ${ref.path}`;
 

@@ -6,7 +6,7 @@ import type { OpenApiDocument } from './document.ts';
 
 export const OPERATION_ID = 'retrieve-project-api-key';
 
-/** The document has no such operation, or one the suite cannot use. */
+/** The document has no such operation, or one the suite cannot use: bad usage (exit 2), in one line. */
 export class OperationError extends Error {
   override name = 'OperationError';
 }

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { errorBody } from '../openai-error.ts';
 import {
   DOCUMENT_VERSIONS,
   type DocumentVersion,
@@ -9,7 +10,6 @@ import {
 } from '../openapi/document.ts';
 import type { StateSetup } from '../provider-states.ts';
 import type { ProjectApiKey } from '../types.ts';
-import { errorBody } from './bodies.ts';
 import { bodyUnderFault } from './fault-bodies.ts';
 import { type FaultName, TRANSIENT_FAULTS } from './faults.ts';
 import { ERRORS, JSON_TYPE, jsonReply, type Reply, textReply, writeReply } from './responses.ts';

@@ -74,12 +74,3 @@ export const projectApiKeyBody = (document: OpenApiDocument, facts: KeyFacts): P
   if (party) assignDeclared(party, ownerFields(facts.owner));
   return body as unknown as ProjectApiKey;
 };
-
-/** OpenAI's error body: `{ error: { message, type, param, code } }`. */
-export interface ErrorBody {
-  error: { message: string; type: string; param: string | null; code: string | null };
-}
-
-export const errorBody = (message: string, type: string, code: string | null = null): ErrorBody => ({
-  error: { message, type, param: null, code },
-});

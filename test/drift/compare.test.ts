@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import { compareOperations } from '../../src/drift/compare.ts';
-import { OperationError, parseOperation, pathShape } from '../../src/drift/operation.ts';
+import { parseOperation, pathShape } from '../../src/drift/operation.ts';
 import { SchemaShapeError } from '../../src/drift/shape.ts';
 import { loadDocument } from '../../src/openapi/document.ts';
+import { OperationError } from '../../src/openapi/operation.ts';
 import { NEWER_SPEC_PATH, seed } from '../helpers.ts';
 import { type DocumentParts, documentWith, OPERATION, query } from './documents.ts';
 
