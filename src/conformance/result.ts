@@ -78,6 +78,26 @@ export interface PactRecord {
   /** Pending (or work in progress): its failing checks are warnings and do not fail the run. */
   pending?: boolean;
   wip?: boolean;
+  /** Why the broker selected it, in its words (e.g. "latest from main branch"). */
+  selectedBecause?: string;
+  /** What the broker asked to be shown before verifying it: why it was selected, why it is pending. */
+  notices?: string[];
+  /** With --publish-results: the verification result published to the broker for this pact, or why none was. */
+  publication?: PactPublication;
+}
+
+/** A pact's verification result as published to a Pact Broker (`--publish-results`). */
+export interface PactPublication {
+  /** Whether the broker holds the result now. */
+  published: boolean;
+  /** The result: the target honoured the pact (a failing pending pact is false, whatever the verdict). */
+  success: boolean;
+  providerVersion: string;
+  providerBranch?: string;
+  /** The result on the broker. */
+  url?: string;
+  /** Why it was not published. */
+  error?: string;
 }
 
 export interface ConformanceSummary {
@@ -166,7 +186,10 @@ export const withPendingAsWarnings = (
  */
 export const pactHonoured = (result: Pick<ConformanceResult, 'checks'>, pactId: string): boolean => {
   const interactions = result.checks.filter((c) => c.pact === pactId && c.category === 'pact');
-  const failed = (c: CheckResult) =>
-    c.status === 'fail' || c.findings.some((f) => f.keyword === 'pending' && f.message === PENDING_REASON);
-  return interactions.some((c) => c.status !== 'skip') && !interactions.some(failed);
+  return interactions.some((c) => c.status !== 'skip') && !interactions.some(failedUnlessPending);
 };
+
+/** A check that failed, or would have but for its pact being pending (a warning led by PENDING_REASON). */
+export const failedUnlessPending = (check: CheckResult): boolean =>
+  check.status === 'fail' ||
+  check.findings.some((f) => f.keyword === 'pending' && f.message === PENDING_REASON);

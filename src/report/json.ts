@@ -4,6 +4,7 @@ import type {
   ConformanceResult,
   ConformanceSummary,
   Exchange,
+  PactPublication,
   PactRecord,
 } from '../conformance/result.ts';
 import type { SpecMatrix, SpecMatrixCell, SpecMatrixRow } from '../conformance/spec-matrix.ts';
@@ -54,6 +55,17 @@ export const REPORT_KEY_ORDER = {
     'url',
     'pending',
     'wip',
+    'selectedBecause',
+    'notices',
+    'publication',
+  ]),
+  publication: keyOrder<PactPublication>()([
+    'published',
+    'success',
+    'providerVersion',
+    'providerBranch',
+    'url',
+    'error',
   ]),
   check: keyOrder<CheckResult>()([
     'name',
@@ -100,6 +112,7 @@ const NESTED: Partial<Record<Shape, Record<string, Shape>>> = {
     exchanges: 'exchange',
     specMatrix: 'specMatrix',
   },
+  pact: { publication: 'publication' },
   specMatrix: { rows: 'matrixRow' },
   matrixRow: { spec: 'matrixSpec', cells: 'matrixCell' },
   check: { findings: 'finding' },

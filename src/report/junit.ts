@@ -5,6 +5,7 @@ import {
   byCategory,
   elapsedMs,
   findingLine,
+  groupsByPact,
   leadingFinding,
   MATRIX_EMPTY,
   MATRIX_TITLE,
@@ -13,6 +14,7 @@ import {
   oneLine,
   passedAfterRetries,
   plural,
+  publicationText,
   seconds,
   visibleText,
 } from './text.ts';
@@ -109,7 +111,8 @@ const runSuite = (result: ConformanceResult, timestamp?: string): XmlNode => {
       '#text': lines([`verdict: ${result.verdict}`, counts]),
     };
   } else if (result.verdict === 'fail') {
-    verdict.failure = { '@_message': attribute(`verdict: fail (${counts})`), '@_type': 'verdict' };
+    const reason = result.incompleteReason ? `: ${result.incompleteReason}` : '';
+    verdict.failure = { '@_message': attribute(`verdict: fail (${counts})${reason}`), '@_type': 'verdict' };
   }
   const properties: [string, string | boolean][] = [
     ['verdict', result.verdict],
@@ -120,12 +123,20 @@ const runSuite = (result: ConformanceResult, timestamp?: string): XmlNode => {
     ['spec.version', result.spec.version],
     ['spec.sha256', result.spec.sha256],
     ...result.pacts.flatMap((pact): [string, string][] => {
-      const name = result.pacts.length > 1 ? `pact.${pact.id}` : 'pact';
+      const name = groupsByPact(result) ? `pact.${pact.id}` : 'pact';
+      const optional: [string, string | undefined][] = [
+        [`${name}.consumerVersion`, pact.consumerVersion],
+        [`${name}.url`, pact.url],
+        [`${name}.pending`, pact.pending || pact.wip ? 'true' : undefined],
+        [`${name}.wip`, pact.wip ? 'true' : undefined],
+        [`${name}.selectedBecause`, pact.selectedBecause],
+        [`${name}.publication`, pact.publication && publicationText(pact.publication)],
+      ];
       return [
         [`${name}.path`, pact.path],
         [`${name}.sha256`, pact.sha256],
         [`${name}.consumer`, pact.consumer],
-        ...(pact.pending || pact.wip ? [[`${name}.pending`, 'true'] as [string, string]] : []),
+        ...optional.filter((entry): entry is [string, string] => entry[1] !== undefined),
       ];
     }),
     ['startedAt', result.startedAt],
@@ -176,7 +187,7 @@ export const renderJunit = (given: ConformanceResult): string => {
   const result = redactResult(given);
   const timestamp = junitTimestamp(result.startedAt);
   // With several pacts, a suite per pact and category: the same check name under two pacts stays apart.
-  const several = result.pacts.length > 1;
+  const several = groupsByPact(result);
   const groups: [string | undefined, CheckResult[]][] = several
     ? [
         ...result.pacts.map((p): [string, CheckResult[]] => [
