@@ -35,7 +35,7 @@ export const check = (
   extra: Partial<CheckResult> = {},
 ): CheckResult => ({ name, category, status: statusOf(findings), findings, durationMs: 12, ...extra });
 
-const error = (pointer: string, message: string, keyword?: string): Finding => ({
+export const error = (pointer: string, message: string, keyword?: string): Finding => ({
   pointer,
   message,
   severity: 'error',
