@@ -20,6 +20,7 @@ import {
   PENDING_REASON,
   withPendingAsWarnings,
 } from '../../src/conformance/result.ts';
+import { CONTRACT_PATH } from '../../src/contract/pact-file.ts';
 import { REPORT_FILES } from '../../src/report/write.ts';
 import { check, error, resultOf } from '../report/fixtures.ts';
 import { json, startServer, type TestServer } from '../transport/servers.ts';
@@ -230,6 +231,64 @@ describe('broker pacts in a run', () => {
       ]);
       expect(broker.requests.filter((r) => r.method === 'POST')).to.have.length(1);
     });
+  });
+
+  it('a broker that fails while results are published: the reports say so, then exit 2 with one line', async () => {
+    // A broker that gives the committed pact and refuses its result.
+    const pact = JSON.parse(readFileSync(CONTRACT_PATH, 'utf8')) as Record<string, unknown>;
+    const broker = await startServer((request, response) => {
+      const base = `http://127.0.0.1:${request.socket.localPort}`;
+      if (request.method === 'GET' && request.url === '/') {
+        return json(response, 200, {
+          _links: {
+            'pb:provider-pacts-for-verification': {
+              href: `${base}/pacts/provider/{provider}/for-verification`,
+              templated: true,
+            },
+          },
+        });
+      }
+      if (request.method === 'POST' && request.url?.endsWith('/for-verification')) {
+        return json(response, 200, {
+          _embedded: { pacts: [{ _links: { self: { href: `${base}/pact/1` } } }] },
+        });
+      }
+      if (request.url === '/pact/1') {
+        return json(response, 200, {
+          ...pact,
+          _links: {
+            self: { href: `${base}/pact/1` },
+            'pb:consumer-version': { name: 'c1', href: `${base}/c1` },
+            'pb:publish-verification-results': { href: `${base}/pact/1/verification-results` },
+          },
+        });
+      }
+      json(response, 503, { error: 'read-only mode' });
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'broker-publish-fails-'));
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    try {
+      const code = await runConformanceCli(
+        ['--broker-url', broker.url, '--provider-version', 'pv1', '--publish-results', '--report-dir', dir],
+        {
+          env: { GITHUB_STEP_SUMMARY: '' },
+          io: { stdout: (t) => stdout.push(t), stderr: (t) => stderr.push(t) },
+          signals: new EventEmitter(),
+        },
+      );
+      expect(code, stdout.join('') + stderr.join('')).to.equal(2);
+      const line = `conformance: Pact Broker ${broker.url}: answered 503 to publishing the verification result: read-only mode\n`;
+      expect(stderr.join('')).to.equal(line);
+      const result = JSON.parse(readFileSync(join(dir, REPORT_FILES.json), 'utf8')) as ConformanceResult;
+      expect(result.verdict, 'the verdict is the run’s').to.equal('pass');
+      expect(result.pacts.map((p) => p.publication)).to.deep.equal([
+        { published: false, success: true, providerVersion: 'pv1', error: line.slice(13, -1) },
+      ]);
+    } finally {
+      await broker.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a stop while the pacts are fetched: exit 130, reports saying nothing was verified, no traffic', async () => {
