@@ -37,16 +37,14 @@ interface Stop {
 
 /** Where the pacts come from when a Pact Broker gives them: said once, before the run. */
 const brokerPactLines = (runPacts: readonly RunPact[]): string[] =>
-  runPacts.flatMap(({ source }) => [
-    `pact ${source.id} from the Pact Broker: ${source.url}${(() => {
-      const about = [
-        source.selectedBecause,
-        source.wip ? 'work in progress, pending' : source.pending ? 'pending' : undefined,
-      ].filter(Boolean);
-      return about.length > 0 ? ` (${about.join('; ')})` : '';
-    })()}`,
-    ...(source.notices ?? []).map((notice) => `  ${notice}`),
-  ]);
+  runPacts.flatMap(({ source }) => {
+    const status = source.wip ? 'work in progress, pending' : source.pending ? 'pending' : undefined;
+    const about = [source.selectedBecause, status].filter(Boolean);
+    return [
+      `pact ${source.id} from the Pact Broker: ${source.url}${about.length > 0 ? ` (${about.join('; ')})` : ''}`,
+      ...(source.notices ?? []).map((notice) => `  ${notice}`),
+    ];
+  });
 
 /** The result of a run that verified nothing (no pact from the broker, or stopped while asking it). */
 const nothingVerified = async (
@@ -138,6 +136,7 @@ export const runConformanceCli = async (
     );
     deadline.unref();
 
+    let runPacts: RunPact[] = [];
     let reporting: Promise<typeof import('../report/write.ts')> | undefined;
     const loadReporting = () => {
       reporting ??= import('../report/write.ts');
@@ -157,19 +156,19 @@ export const runConformanceCli = async (
         return false;
       }
     };
-    /** The document could not be used: exit 2, as before any run. */
+    /** The document, a pact or the Pact CLI could not be used: exit 2, as before any run. */
     const specProblem = async (error: unknown): Promise<string | undefined> => {
       const { SpecError } = await import('../openapi/document.ts');
-      return error instanceof SpecError ||
-        error instanceof PactFileError ||
-        error instanceof PactCliMissingError
-        ? error.message
-        : undefined;
+      if (error instanceof PactFileError) {
+        // A broker's pact by its URL: its file is a temporary copy nobody knows.
+        const fromBroker = runPacts.find((p) => p.source.path === error.path);
+        return fromBroker ? `cannot use pact ${fromBroker.source.url}: ${error.reason}` : error.message;
+      }
+      return error instanceof SpecError || error instanceof PactCliMissingError ? error.message : undefined;
     };
 
     // A Pact Broker's pacts, fetched before the run is prepared: a broker that cannot be used is exit 2
     // with nothing sent to the target; one with nothing to verify is exit 1, and the reports say so.
-    let runPacts: RunPact[] = [];
     if (config.broker) {
       const broker = config.broker;
       const startedAt = new Date().toISOString();

@@ -233,10 +233,9 @@ describe('broker pacts in a run', () => {
     });
   });
 
-  it('a broker that fails while results are published: the reports say so, then exit 2 with one line', async () => {
-    // A broker that gives the committed pact and refuses its result.
-    const pact = JSON.parse(readFileSync(CONTRACT_PATH, 'utf8')) as Record<string, unknown>;
-    const broker = await startServer((request, response) => {
+  /** A loopback stand-in for a broker: its index, one selected pact (`pact`), and `resultStatus` to results. */
+  const brokerGiving = (pact: Record<string, unknown>, resultStatus: number) =>
+    startServer((request, response) => {
       const base = `http://127.0.0.1:${request.socket.localPort}`;
       if (request.method === 'GET' && request.url === '/') {
         return json(response, 200, {
@@ -263,8 +262,30 @@ describe('broker pacts in a run', () => {
           },
         });
       }
-      json(response, 503, { error: 'read-only mode' });
+      json(response, resultStatus, { error: 'read-only mode' });
     });
+  const committedPact = () => JSON.parse(readFileSync(CONTRACT_PATH, 'utf8')) as Record<string, unknown>;
+
+  it("a broker's pact the run cannot use: exit 2 naming the pact by its URL, not its temporary file", async () => {
+    const broker = await brokerGiving({ ...committedPact(), interactions: [] }, 201);
+    const stderr: string[] = [];
+    try {
+      const code = await runConformanceCli(['--broker-url', broker.url, '--provider-version', 'pv1'], {
+        env: { GITHUB_STEP_SUMMARY: '' },
+        io: { stdout: () => {}, stderr: (t) => stderr.push(t) },
+        signals: new EventEmitter(),
+      });
+      expect(code).to.equal(2);
+      expect(stderr.join('')).to.equal(
+        `conformance: cannot use pact ${broker.url}/pact/1: it has no interactions: nothing to verify\n`,
+      );
+    } finally {
+      await broker.close();
+    }
+  });
+
+  it('a broker that fails while results are published: the reports say so, then exit 2 with one line', async () => {
+    const broker = await brokerGiving(committedPact(), 503);
     const dir = mkdtempSync(join(tmpdir(), 'broker-publish-fails-'));
     const stdout: string[] = [];
     const stderr: string[] = [];
