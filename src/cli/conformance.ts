@@ -1,5 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { checkReportDir, parseRunConfig, USAGE } from '../conformance/config.ts';
+import { credentialSecretsIn } from '../broker/credentials.ts';
+import type { PactsForVerification } from '../broker/pacts-for-verification.ts';
+import type { RunPact } from '../conformance/broker-pacts.ts';
+import { checkReportDir, parseRunConfig, type RunConfig, USAGE } from '../conformance/config.ts';
 import type { ConformanceRun, RunEnvironment } from '../conformance/run.ts';
 import { PactFileError } from '../contract/pact.ts';
 import { PactCliMissingError } from '../contract/pact-cli.ts';
@@ -32,13 +35,50 @@ interface Stop {
   code: number;
 }
 
+/** Where the pacts come from when a Pact Broker gives them: said once, before the run. */
+const brokerPactLines = (runPacts: readonly RunPact[]): string[] =>
+  runPacts.flatMap(({ source }) => {
+    const status = source.wip ? 'work in progress, pending' : source.pending ? 'pending' : undefined;
+    const about = [source.selectedBecause, status].filter(Boolean);
+    return [
+      `pact ${source.id} from the Pact Broker: ${source.url}${about.length > 0 ? ` (${about.join('; ')})` : ''}`,
+      ...(source.notices ?? []).map((notice) => `  ${notice}`),
+    ];
+  });
+
+/** The result of a run that verified nothing (no pact from the broker, or stopped while asking it). */
+const nothingVerified = async (
+  config: RunConfig,
+  startedAt: string,
+  reason: string,
+  complete: boolean,
+): Promise<ConformanceResult> => {
+  const [{ loadSpec }, { nothingVerifiedResult }] = await Promise.all([
+    import('../conformance/stages/load.ts'),
+    import('../conformance/stages/result.ts'),
+  ]);
+  const { spec } = loadSpec(config);
+  return nothingVerifiedResult({
+    complete,
+    reason,
+    target: {
+      baseUrl: config.baseUrl ?? 'reference provider (not started)',
+      reference: config.baseUrl === undefined,
+    },
+    spec: { path: spec.path, sha256: spec.sha256, version: spec.document.info.version },
+    startedAt,
+    finishedAt: new Date().toISOString(),
+  });
+};
+
 /** `npm run conformance` as a function: returns the exit code; reports are written whatever happens. */
 export const runConformanceCli = async (
   argv: string[],
   options: ConformanceCliOptions = {},
 ): Promise<number> => {
   const env = options.env ?? process.env;
-  const secrets = [env.OPENAI_ADMIN_KEY ?? ''].filter((s) => s.trim() !== '');
+  // The admin key and the Pact Broker's credentials: in no line printed and no report.
+  const secrets = [env.OPENAI_ADMIN_KEY ?? '', ...credentialSecretsIn(env)].filter((s) => s.trim() !== '');
   const raw = options.io ?? processIO;
   // Every line this command prints is redacted, then cut to a length a terminal can show.
   const io: ConsoleIO = {
@@ -72,6 +112,8 @@ export const runConformanceCli = async (
   signals.once('SIGINT', handlers.SIGINT);
   signals.once('SIGTERM', handlers.SIGTERM);
   let deadline: NodeJS.Timeout | undefined;
+  // The broker's pacts are temporary files: removed however the run ends.
+  let disposePacts: (() => Promise<void>) | undefined;
 
   try {
     const config = parseRunConfig(argv, env);
@@ -94,31 +136,112 @@ export const runConformanceCli = async (
     );
     deadline.unref();
 
+    let runPacts: RunPact[] = [];
+    let reporting:
+      | Promise<[typeof import('../report/write.ts'), typeof import('../report/console.ts')]>
+      | undefined;
+    const loadReporting = () => {
+      reporting ??= Promise.all([import('../report/write.ts'), import('../report/console.ts')]);
+      return reporting;
+    };
+    /** One writer of the reports, whichever way the run ended; false (said on stderr) when it could not. */
+    const report = async (result: ConformanceResult): Promise<boolean> => {
+      const [{ writeReports }, { renderConsoleSummary }] = await loadReporting();
+      try {
+        const { paths } = await writeReports(result, config.reportDir, { env, secrets });
+        io.stdout(renderConsoleSummary(result, paths));
+        return true;
+      } catch (error) {
+        io.stderr(
+          `conformance: cannot write reports to ${config.reportDir}: ${(error as Error).message.split('\n')[0]}\n`,
+        );
+        return false;
+      }
+    };
+    /** The document, a pact or the Pact CLI could not be used: exit 2, as before any run. */
+    const specProblem = async (error: unknown): Promise<string | undefined> => {
+      const { SpecError } = await import('../openapi/document.ts');
+      if (error instanceof PactFileError) {
+        // A broker's pact by its URL: its file is a temporary copy nobody knows.
+        const fromBroker = runPacts.find((p) => p.source.path === error.path);
+        return fromBroker ? `cannot use pact ${fromBroker.source.url}: ${error.reason}` : error.message;
+      }
+      return error instanceof SpecError || error instanceof PactCliMissingError ? error.message : undefined;
+    };
+
+    // A Pact Broker's pacts, fetched before the run is prepared: a broker that cannot be used is exit 2
+    // with nothing sent to the target; one with nothing to verify is exit 1, and the reports say so.
+    if (config.broker) {
+      const broker = config.broker;
+      const startedAt = new Date().toISOString();
+      const [{ fetchPactsForVerification }, { BrokerError }, { runPactsOf }] = await Promise.all([
+        import('../broker/pacts-for-verification.ts'),
+        import('../broker/broker-error.ts'),
+        import('../conformance/broker-pacts.ts'),
+      ]);
+      io.stdout(`fetching the pacts for ${broker.providerName} from the Pact Broker ${broker.brokerUrl}\n`);
+      let fetched: PactsForVerification;
+      try {
+        fetched = await fetchPactsForVerification({
+          brokerUrl: broker.brokerUrl,
+          ...(broker.credentials && { credentials: broker.credentials }),
+          timeoutMs: config.timeoutMs,
+          signal: controller.signal,
+          provider: broker.providerName,
+          consumerVersionSelectors: broker.consumerVersionSelectors,
+          enablePending: broker.enablePending,
+          ...(broker.providerBranch && { providerVersionBranch: broker.providerBranch }),
+          ...(broker.includeWipPactsSince && { includeWipPactsSince: broker.includeWipPactsSince }),
+          ...(broker.pactUrl && { pactUrl: broker.pactUrl }),
+        });
+      } catch (error) {
+        if (error instanceof BrokerError) return fail(error.message, EXIT.usage);
+        if (!stopped) throw error;
+        fetched = {
+          outcome: 'none',
+          reason: `${(stopped as Stop).reason} while the pacts were fetched from the Pact Broker ${broker.brokerUrl}: nothing was verified`,
+        };
+      }
+      if (fetched.outcome === 'none') {
+        const why = stopped as Stop | undefined;
+        let result: ConformanceResult;
+        try {
+          result = await nothingVerified(config, startedAt, fetched.reason, why === undefined);
+        } catch (error) {
+          const problem = await specProblem(error);
+          if (problem !== undefined) return fail(problem, EXIT.usage);
+          throw error;
+        }
+        if (!(await report(result))) return EXIT.usage;
+        return why?.code ?? EXIT.failed;
+      }
+      disposePacts = fetched.dispose;
+      runPacts = runPactsOf(fetched.pacts);
+      for (const line of brokerPactLines(runPacts)) io.stdout(`${line}\n`);
+    }
+
     let run: ConformanceRun;
     try {
       // Loaded only now: --help and bad flags answer without loading the run's modules.
       const { prepareConformanceRun } = await import('../conformance/run.ts');
-      run = await prepareConformanceRun(config, {
-        ...options.environment,
-        signal: controller.signal,
-        log: (line) => io.stdout(`${line}\n`),
-      });
+      const pacts = runPacts.length > 0 ? runPacts.map((p) => p.source) : config.pacts;
+      run = await prepareConformanceRun(
+        { ...config, pacts },
+        {
+          ...options.environment,
+          signal: controller.signal,
+          log: (line) => io.stdout(`${line}\n`),
+        },
+      );
     } catch (error) {
       // Loaded by the run by now: the document module is only asked which error this is.
-      const { SpecError } = await import('../openapi/document.ts');
-      if (
-        error instanceof SpecError ||
-        error instanceof PactFileError ||
-        error instanceof PactCliMissingError
-      ) {
-        return fail(error.message, EXIT.usage);
-      }
+      const problem = await specProblem(error);
+      if (problem !== undefined) return fail(problem, EXIT.usage);
       throw error;
     }
 
     // The reports' modules load while the target is verified: idle time for this process.
-    const reporting = Promise.all([import('../report/write.ts'), import('../report/console.ts')]);
-    reporting.catch(() => {});
+    loadReporting().catch(() => {});
     // The run winds down on a stop; after a short grace the reports go out whatever it is doing.
     let internal: string | undefined;
     const executed = run.execute().catch((error: unknown) => {
@@ -146,24 +269,56 @@ export const runConformanceCli = async (
       io.stderr(`conformance: internal error: ${internal}\n`);
       result = run.result(false, `internal error: ${internal}`);
     } else result = run.result(true);
-    const [{ writeReports }, { renderConsoleSummary }] = await reporting;
-    try {
-      const { paths } = await writeReports(result, config.reportDir, { env });
-      io.stdout(renderConsoleSummary(result, paths));
-    } catch (error) {
-      io.stderr(
-        `conformance: cannot write reports to ${config.reportDir}: ${(error as Error).message.split('\n')[0]}\n`,
-      );
-      return EXIT.usage;
+
+    // --publish-results: each pact's own result, only for a run that finished, before the reports
+    // are written so they record what was published (or why not).
+    let publishError: Error | undefined;
+    if (config.broker?.publishResults) {
+      const broker = config.broker;
+      if (why || internal !== undefined) {
+        io.stdout(
+          `verification results not published to the Pact Broker: the run did not finish (${result.incompleteReason ?? 'no reason given'})\n`,
+        );
+      } else {
+        const { buildUrlOf, publishResults, withPublications } = await import(
+          '../conformance/broker-pacts.ts'
+        );
+        const buildUrl = buildUrlOf(env);
+        const published = await publishResults(result, runPacts, {
+          connection: {
+            brokerUrl: broker.brokerUrl,
+            ...(broker.credentials && { credentials: broker.credentials }),
+            timeoutMs: config.timeoutMs,
+            signal: controller.signal,
+          },
+          providerVersion: broker.providerVersion,
+          ...(broker.providerBranch && { providerBranch: broker.providerBranch }),
+          ...(buildUrl && { buildUrl }),
+          onPublished: ({ source }, publication, notices) => {
+            io.stdout(
+              `pact ${source.id}: verification result published to the Pact Broker: ${publication.success ? 'success' : 'failure'} (${publication.url})\n`,
+            );
+            for (const notice of notices) io.stdout(`  ${notice}\n`);
+          },
+        });
+        result = withPublications(result, published.publications);
+        publishError = published.error;
+      }
     }
-    if (why) return why.code;
+
+    if (!(await report(result))) return EXIT.usage;
+    // A stop while publishing still stops: what was not published, the reports say.
+    const stoppedBy = why ?? (stopped as Stop | undefined);
+    if (stoppedBy) return stoppedBy.code;
     if (internal !== undefined) return EXIT.internal;
+    if (publishError) return fail(publishError.message, EXIT.usage);
     return result.verdict === 'pass' ? EXIT.ok : EXIT.failed;
   } catch (error) {
     if (error instanceof UsageError) return fail(error.message, EXIT.usage);
     return fail(`internal error: ${(error as Error).message.split('\n')[0]}`, EXIT.internal);
   } finally {
     clearTimeout(deadline);
+    await disposePacts?.().catch(() => {});
     signals.removeListener('SIGINT', handlers.SIGINT);
     signals.removeListener('SIGTERM', handlers.SIGTERM);
   }

@@ -8,7 +8,7 @@ import {
   DEFAULT_CONSUMER_VERSION_SELECTORS,
 } from '../broker/pacts-for-verification.ts';
 import type { PactSource } from '../contract/pact.ts';
-import { CONTRACT_PATH } from '../contract/pact-file.ts';
+import { CONTRACT_PATH, PROVIDER } from '../contract/pact-file.ts';
 import { DEFAULT_SPEC_PATH } from '../openapi/default-path.ts';
 import { type DocumentVersion, isDocumentVersion } from '../openapi/document.ts';
 import { prepareReportDir, ReportDirError } from '../report/report-dir.ts';
@@ -56,6 +56,8 @@ export interface BrokerSource {
   brokerUrl: string;
   /** From PACT_BROKER_TOKEN, or PACT_BROKER_USERNAME and PACT_BROKER_PASSWORD, only; never written anywhere. */
   credentials?: BrokerCredentials;
+  /** The provider's name on the broker, as the consumers' pacts name it. */
+  providerName: string;
   providerVersion: string;
   providerBranch?: string;
   consumerVersionSelectors: readonly ConsumerVersionSelector[];
@@ -70,7 +72,7 @@ export interface BrokerSource {
 export const USAGE = `usage: npm run conformance -- [--base-url URL] [--project-id ID] [--user-key-id ID]
   [--service-account-key-id ID] [--report-dir DIR] [--timeout MS] [--retries N] [--max-time MS]
   [--strict] [--spec FILE] [--also-spec FILE]... [--reference-shape seed|current]
-  [--pact FILE... | --broker-url URL --provider-version V [--provider-branch B]
+  [--pact FILE... | --broker-url URL --provider-version V [--provider-branch B] [--provider-name NAME]
   [--consumer-version-selectors JSON | --pact-url URL] [--enable-pending]
   [--include-wip-pacts-since DATE] [--publish-results]]
 The admin key is read from the environment variable OPENAI_ADMIN_KEY only. PACT_BROKER_BASE_URL may
@@ -233,6 +235,7 @@ const dateFlag = (value: string): string => {
 };
 
 const BROKER_FLAGS = [
+  'provider-name',
   'provider-version',
   'provider-branch',
   'consumer-version-selectors',
@@ -277,6 +280,7 @@ const brokerSourceOf = (values: BrokerFlagValues, env: NodeJS.ProcessEnv): Broke
   if (providerVersion === undefined) {
     throw new UsageError(`verifying the pacts of the Pact Broker ${brokerUrl} needs --provider-version`);
   }
+  const providerName = text('provider-name') ?? PROVIDER;
   const providerBranch = text('provider-branch');
   const selectors = text('consumer-version-selectors');
   const wipSince = text('include-wip-pacts-since');
@@ -305,6 +309,7 @@ const brokerSourceOf = (values: BrokerFlagValues, env: NodeJS.ProcessEnv): Broke
   return {
     brokerUrl,
     ...(credentials && { credentials }),
+    providerName,
     providerVersion,
     ...(providerBranch !== undefined && { providerBranch }),
     consumerVersionSelectors:
@@ -335,6 +340,7 @@ export const parseRunConfig = (argv: string[], env: NodeJS.ProcessEnv): RunConfi
       'also-spec': { type: 'string', multiple: true },
       'reference-shape': { type: 'string' },
       'broker-url': { type: 'string' },
+      'provider-name': { type: 'string' },
       'provider-version': { type: 'string' },
       'provider-branch': { type: 'string' },
       'consumer-version-selectors': { type: 'string' },

@@ -234,7 +234,8 @@ export const prepareConformanceRun = async (
       for (const pact of pacts) {
         if (signal.aborted) return;
         // Stage 3: verify, one verifier run per pact, one after another.
-        log(`verifying ${displayPath(pact.path)} (${pact.id}) against ${running.baseUrl}`);
+        // A broker's pact by its URL: its local file is a temporary copy.
+        log(`verifying ${pact.source.url ?? displayPath(pact.path)} (${pact.id}) against ${running.baseUrl}`);
         const started = pact === first ? firstStarted : performance.now();
         const verified: VerifiedPact =
           pact === first

@@ -20,6 +20,10 @@ export interface PactSource {
   pending?: boolean;
   /** A work-in-progress pact the broker included (WIP pacts are pending too). */
   wip?: boolean;
+  /** Why the broker selected it, in its words (e.g. "latest from main branch"). */
+  selectedBecause?: string;
+  /** What the broker asks to be shown before verifying it: why it was selected, why it is pending. */
+  notices?: string[];
 }
 
 /** An interaction as the run needs it: its name and the provider state it asks for. */

@@ -4,11 +4,13 @@ import { displayPointer, elapsedMs, humanDuration, plural, shortSha, visibleText
 import type { Attempt, Exchange } from '../transport/exchange.ts';
 import { findingCount } from './bound.ts';
 import { redactResult } from './redact.ts';
-import type { ConformanceResult, SpecMatrixCell } from './result.ts';
+import type { ConformanceResult, PactRecord, SpecMatrixCell } from './result.ts';
 import {
+  brokerPactFacts,
   byCategory,
   byPact,
   hasFindingsToShow,
+  linkableUrl,
   MATRIX_EMPTY,
   MATRIX_TITLE,
   matrixCellParts,
@@ -77,7 +79,7 @@ code { background: var(--soft); border-radius: 4px; padding: 1px 5px; overflow-w
 .banner .inner { max-width: 1100px; margin: 0 auto; display: flex; flex-wrap: wrap; align-items: baseline; gap: 8px 24px; }
 .banner .verdict { font-size: 56px; font-weight: 800; letter-spacing: 2px; line-height: 1; }
 .banner .caption { font-size: 18px; }
-.banner .incomplete { flex-basis: 100%; font-size: 18px; font-weight: 600; background: rgba(0,0,0,.25);
+.banner .incomplete, .banner .reason { flex-basis: 100%; font-size: 18px; font-weight: 600; background: rgba(0,0,0,.25);
   border-radius: 6px; padding: 8px 12px; }
 .banner code { background: rgba(255,255,255,.2); color: #fff; }
 h2 { font-size: 20px; margin: 32px 0 12px; border-bottom: 1px solid var(--line); padding-bottom: 6px; }
@@ -241,6 +243,20 @@ ${rows}
 </table>`;
 };
 
+/** A pact's place: its page on the broker (a link when it is http or https), else its file. */
+const pactPlace = (pact: PactRecord): Markup => {
+  if (pact.url === undefined) return code(pact.path);
+  const href = linkableUrl(pact.url);
+  return href ? html`<a href="${href}">${pact.url}</a>` : code(pact.url);
+};
+
+/** Under a broker pact's heading: where it is, why it was selected, why it only warns, what was published. */
+const brokerPactFactsOf = (pact: PactRecord): Markup =>
+  html`<dl class="meta pact" data-pact="${pact.id}">
+<dt>Pact</dt><dd>${pactPlace(pact)}</dd>
+${lines(brokerPactFacts(pact).map(([label, text]) => html`<dt>${label}</dt><dd>${text}</dd>`))}
+</dl>`;
+
 /** `report.html`: verdict banner, run facts, counts, checks by category with findings, exchanges. */
 export const renderHtml = (given: ConformanceResult): string => {
   const result = redactResult(given);
@@ -250,7 +266,9 @@ export const renderHtml = (given: ConformanceResult): string => {
   const failing = result.checks.map((c, i) => [c, i] as const).filter(([c]) => c.status === 'fail');
   const title = `Conformance ${verdict.toUpperCase()}${result.complete ? '' : ' (incomplete)'}: ${target.baseUrl}`;
   const incomplete = result.complete
-    ? ''
+    ? result.incompleteReason
+      ? html`<div class="reason">${result.incompleteReason}</div>`
+      : ''
     : html`<div class="incomplete">INCOMPLETE: ${result.incompleteReason ?? 'no reason given'}</div>`;
   const attention =
     failing.length === 0
@@ -288,7 +306,7 @@ ${incomplete}
 ${lines(
   pacts.map(
     (pact) =>
-      html`<dt>Pact${pacts.length > 1 ? ` ${pact.id}` : ''}</dt><dd>${code(pact.path)} (${`${pact.consumer} → ${pact.provider}`}${pact.pending || pact.wip ? ', pending' : ''}), sha256 <code title="${pact.sha256}">${shortSha(pact.sha256)}</code></dd>`,
+      html`<dt>Pact${pacts.length > 1 ? ` ${pact.id}` : ''}</dt><dd>${pactPlace(pact)} (${`${pact.consumer}${pact.consumerVersion ? ` ${pact.consumerVersion}` : ''} → ${pact.provider}`}${pact.wip ? ', work in progress, pending' : pact.pending ? ', pending' : ''}), sha256 <code title="${pact.sha256}">${shortSha(pact.sha256)}</code></dd>`,
   ),
 )}
 <dt>Started</dt><dd>${result.startedAt}</dd>
@@ -305,7 +323,7 @@ ${
     : lines(
         byPact(result).map(
           (group) =>
-            html`<h2>Checks${group.title ? ` of ${group.title}` : ''}</h2>\n${categorySections(group.checks, indexOf)}`,
+            html`<h2>Checks${group.title ? ` of ${group.title}` : ''}</h2>\n${group.pact?.url === undefined ? '' : brokerPactFactsOf(group.pact)}${categorySections(group.checks, indexOf)}`,
         ),
       )
 }

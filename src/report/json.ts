@@ -5,6 +5,7 @@ import { redactResult } from './redact.ts';
 import type {
   ConformanceResult,
   ConformanceSummary,
+  PactPublication,
   PactRecord,
   SpecMatrix,
   SpecMatrixCell,
@@ -55,6 +56,17 @@ export const REPORT_KEY_ORDER = {
     'url',
     'pending',
     'wip',
+    'selectedBecause',
+    'notices',
+    'publication',
+  ]),
+  publication: keyOrder<PactPublication>()([
+    'published',
+    'success',
+    'providerVersion',
+    'providerBranch',
+    'url',
+    'error',
   ]),
   check: keyOrder<CheckResult>()([
     'name',
@@ -101,6 +113,7 @@ const NESTED: Partial<Record<Shape, Record<string, Shape>>> = {
     exchanges: 'exchange',
     specMatrix: 'specMatrix',
   },
+  pact: { publication: 'publication' },
   specMatrix: { rows: 'matrixRow' },
   matrixRow: { spec: 'matrixSpec', cells: 'matrixCell' },
   check: { findings: 'finding' },

@@ -6,12 +6,14 @@ import type { ConformanceResult } from './result.ts';
 import {
   byCategory,
   findingLine,
+  groupsByPact,
   leadingFinding,
   MATRIX_EMPTY,
   MATRIX_TITLE,
   matrixCellText,
   matrixRowLabel,
   passedAfterRetries,
+  publicationText,
 } from './text.ts';
 
 // junit.xml, as CI servers read it (Jenkins, GitLab, GitHub test reporters): a suite per check
@@ -106,7 +108,8 @@ const runSuite = (result: ConformanceResult, timestamp?: string): XmlNode => {
       '#text': lines([`verdict: ${result.verdict}`, counts]),
     };
   } else if (result.verdict === 'fail') {
-    verdict.failure = { '@_message': attribute(`verdict: fail (${counts})`), '@_type': 'verdict' };
+    const reason = result.incompleteReason ? `: ${result.incompleteReason}` : '';
+    verdict.failure = { '@_message': attribute(`verdict: fail (${counts})${reason}`), '@_type': 'verdict' };
   }
   const properties: [string, string | boolean][] = [
     ['verdict', result.verdict],
@@ -117,12 +120,20 @@ const runSuite = (result: ConformanceResult, timestamp?: string): XmlNode => {
     ['spec.version', result.spec.version],
     ['spec.sha256', result.spec.sha256],
     ...result.pacts.flatMap((pact): [string, string][] => {
-      const name = result.pacts.length > 1 ? `pact.${pact.id}` : 'pact';
+      const name = groupsByPact(result) ? `pact.${pact.id}` : 'pact';
+      const optional: [string, string | undefined][] = [
+        [`${name}.consumerVersion`, pact.consumerVersion],
+        [`${name}.url`, pact.url],
+        [`${name}.pending`, pact.pending || pact.wip ? 'true' : undefined],
+        [`${name}.wip`, pact.wip ? 'true' : undefined],
+        [`${name}.selectedBecause`, pact.selectedBecause],
+        [`${name}.publication`, pact.publication && publicationText(pact.publication)],
+      ];
       return [
         [`${name}.path`, pact.path],
         [`${name}.sha256`, pact.sha256],
         [`${name}.consumer`, pact.consumer],
-        ...(pact.pending || pact.wip ? [[`${name}.pending`, 'true'] as [string, string]] : []),
+        ...optional.filter((entry): entry is [string, string] => entry[1] !== undefined),
       ];
     }),
     ['startedAt', result.startedAt],
@@ -173,7 +184,7 @@ export const renderJunit = (given: ConformanceResult): string => {
   const result = redactResult(given);
   const timestamp = junitTimestamp(result.startedAt);
   // With several pacts, a suite per pact and category: the same check name under two pacts stays apart.
-  const several = result.pacts.length > 1;
+  const several = groupsByPact(result);
   const groups: [string | undefined, CheckResult[]][] = several
     ? [
         ...result.pacts.map((p): [string, CheckResult[]] => [

@@ -3,11 +3,13 @@ import type { Finding } from '../finding.ts';
 import { displayPointer, elapsedMs, humanDuration, oneLine, shortSha } from '../text.ts';
 import { findingCount, type ReportLimits } from './bound.ts';
 import { redactResult } from './redact.ts';
-import type { ConformanceResult } from './result.ts';
+import type { ConformanceResult, PactRecord } from './result.ts';
 import {
+  brokerPactFacts,
   byCategory,
   byPact,
   hasFindingsToShow,
+  linkableUrl,
   MATRIX_EMPTY,
   MATRIX_TITLE,
   matrixCellText,
@@ -123,6 +125,21 @@ const matrixSection = (matrix: NonNullable<ConformanceResult['specMatrix']>): st
   '',
 ];
 
+/** A pact's place: its page on the broker as an autolink (http or https only), else its file as code. */
+const pactPlace = (pact: PactRecord): string => {
+  if (pact.url === undefined) return markdownCode(pact.path);
+  const href = linkableUrl(pact.url);
+  // WHATWG's href has no space, `<` or `>` left: nothing can end the autolink early.
+  return href ? `<${href}>` : markdownCode(pact.url);
+};
+
+/** Under a broker pact's heading: where it is, why it was selected, why it only warns, what was published. */
+const brokerPactLines = (pact: PactRecord): string[] => [
+  `- Pact: ${pactPlace(pact)}`,
+  ...brokerPactFacts(pact).map(([label, text]) => `- ${label}: ${markdownText(text)}`),
+  '',
+];
+
 /** `summary.md`: the verdict, the counts, every check, and what failing and warning checks found. */
 export const renderMarkdown = (given: ConformanceResult): string => {
   const result = redactResult(given, [], MARKDOWN_LIMITS);
@@ -135,7 +152,9 @@ export const renderMarkdown = (given: ConformanceResult): string => {
     '',
     `**Verdict: ${result.verdict.toUpperCase()}**${
       result.complete
-        ? ''
+        ? result.incompleteReason
+          ? ` — ${markdownText(result.incompleteReason)}`
+          : ''
         : ` — the run is incomplete: ${markdownText(result.incompleteReason ?? 'no reason given')}`
     }`,
     '',
@@ -143,9 +162,9 @@ export const renderMarkdown = (given: ConformanceResult): string => {
     `- Spec: ${markdownCode(spec.path)} version ${markdownText(spec.version)}, sha256 ${markdownCode(shortSha(spec.sha256))}`,
     ...pacts.map(
       (pact) =>
-        `- Pact${pacts.length > 1 ? ` ${markdownCode(pact.id)}` : ''}: ${markdownCode(pact.path)} (${markdownText(
-          `${pact.consumer} → ${pact.provider}`,
-        )}${pact.pending || pact.wip ? ', pending' : ''}), sha256 ${markdownCode(shortSha(pact.sha256))}`,
+        `- Pact${pacts.length > 1 ? ` ${markdownCode(pact.id)}` : ''}: ${pactPlace(pact)} (${markdownText(
+          `${pact.consumer}${pact.consumerVersion ? ` ${pact.consumerVersion}` : ''} → ${pact.provider}`,
+        )}${pact.wip ? ', work in progress, pending' : pact.pending ? ', pending' : ''}), sha256 ${markdownCode(shortSha(pact.sha256))}`,
     ),
     `- Run: ${markdownText(result.startedAt)} to ${markdownText(result.finishedAt)}${
       elapsed === undefined ? '' : ` (${humanDuration(elapsed)})`
@@ -163,6 +182,7 @@ export const renderMarkdown = (given: ConformanceResult): string => {
       ? ['No check ran.', '']
       : byPact(result).flatMap((group) => [
           ...(group.title ? [`#### Checks of ${markdownText(group.title)}`, ''] : []),
+          ...(group.pact?.url === undefined ? [] : brokerPactLines(group.pact)),
           table(
             ['Category', 'Check', 'Status', 'Findings', 'Attempts', 'Time'],
             ['l', 'l', 'l', 'r', 'r', 'r'],

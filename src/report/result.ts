@@ -18,6 +18,26 @@ export interface PactRecord {
   /** Pending (or work in progress): its failing checks are warnings and do not fail the run. */
   pending?: boolean;
   wip?: boolean;
+  /** Why the broker selected it, in its words (e.g. "latest from main branch"). */
+  selectedBecause?: string;
+  /** What the broker asked to be shown before verifying it: why it was selected, why it is pending. */
+  notices?: string[];
+  /** With --publish-results: the verification result published to the broker for this pact, or why none was. */
+  publication?: PactPublication;
+}
+
+/** A pact's verification result as published to a Pact Broker (`--publish-results`). */
+export interface PactPublication {
+  /** Whether the broker holds the result now. */
+  published: boolean;
+  /** The result: the target honoured the pact (a failing pending pact is false, whatever the verdict). */
+  success: boolean;
+  providerVersion: string;
+  providerBranch?: string;
+  /** The result on the broker. */
+  url?: string;
+  /** Why it was not published. */
+  error?: string;
 }
 
 export interface ConformanceSummary {

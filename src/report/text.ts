@@ -73,33 +73,89 @@ export const matrixCellText = (
 /** `pact web-app: web-app → openai-admin-api 1.2.3 (pending)`: which pact a group of checks is about. */
 export const pactTitle = (pact: PactRecord): string =>
   `pact ${pact.id}: ${pact.consumer} → ${pact.provider}${pact.consumerVersion ? ` ${pact.consumerVersion}` : ''}${
-    pact.pending || pact.wip ? ' (pending)' : ''
+    pact.wip ? ' (work in progress, pending)' : pact.pending ? ' (pending)' : ''
   }`;
 
+/**
+ * Whether the reports group checks by pact: when the run verified several, or any from a Pact Broker (each
+ * such pact is a group of its own, named by consumer version and linked). A run of one pact file reads as before.
+ */
+export const groupsByPact = (result: Pick<ConformanceResult, 'pacts'>): boolean =>
+  result.pacts.length > 1 || result.pacts.some((pact) => pact.url !== undefined);
+
 export interface CheckGroup {
-  /** Absent when the run verified one pact: its checks are all the checks. */
+  /** Absent when the run verified one pact file: its checks are all the checks. */
   title?: string;
+  /** The pact the group is about; absent for the document's own checks. */
+  pact?: PactRecord;
   checks: CheckResult[];
 }
 
 /**
  * Checks grouped by the pact they belong to, in the pacts' order, then the document's own checks. A run
- * of one pact is one group with no title, so its reports read as before.
+ * of one pact file is one group with no title, so its reports read as before.
  */
 export const byPact = (result: Pick<ConformanceResult, 'pacts' | 'checks'>): CheckGroup[] => {
-  if (result.pacts.length <= 1) return [{ checks: [...result.checks] }];
+  if (!groupsByPact(result)) return [{ checks: [...result.checks] }];
   const ids = new Set(result.pacts.map((p) => p.id));
   const groups: CheckGroup[] = result.pacts.map((pact) => ({
     title: pactTitle(pact),
+    pact,
     checks: result.checks.filter((c) => c.pact === pact.id),
   }));
   groups.push({
     title: 'the OpenAPI document',
     checks: result.checks.filter((c) => c.pact === undefined || !ids.has(c.pact)),
   });
-  return groups.filter((group) => group.checks.length > 0);
+  // A broker's pact keeps its group (and its link and status) even when the run stopped before its checks.
+  return groups.filter((group) => group.checks.length > 0 || group.pact?.url !== undefined);
 };
 
-/** A check's pact, as a prefix for one-line mentions, when the run verified several. */
+/** A check's pact, as a prefix for one-line mentions, when the reports group checks by pact. */
 export const pactPrefix = (result: Pick<ConformanceResult, 'pacts'>, check: CheckResult): string =>
-  result.pacts.length > 1 && check.pact !== undefined ? `[${check.pact}] ` : '';
+  groupsByPact(result) && check.pact !== undefined ? `[${check.pact}] ` : '';
+
+/** A URL a report may link to: http or https only (a broker's `javascript:` link is shown, never followed). */
+export const linkableUrl = (url: string | undefined): string | undefined => {
+  if (url === undefined) return undefined;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** Why a pending pact's failures only warn, in words, or undefined for a pact that is not pending. */
+export const pendingText = (pact: Pick<PactRecord, 'pending' | 'wip'>): string | undefined => {
+  if (pact.wip) {
+    return 'work in progress (verified because of --include-wip-pacts-since, not selected by a selector), so pending: a failure of its interactions is a warning and does not fail the verification';
+  }
+  if (pact.pending) {
+    return 'pending (no successful verification of this pact from the provider branch yet): a failure of its interactions is a warning and does not fail the verification';
+  }
+  return undefined;
+};
+
+/** What `--publish-results` did for a pact, in one line. */
+export const publicationText = (publication: NonNullable<PactRecord['publication']>): string => {
+  const what = `${publication.success ? 'success' : 'failure'} (provider version ${publication.providerVersion}${
+    publication.providerBranch ? `, branch ${publication.providerBranch}` : ''
+  })`;
+  return publication.published
+    ? `${what} published to the Pact Broker${publication.url ? `: ${publication.url}` : ''}`
+    : `${what} not published: ${publication.error ?? 'no reason given'}`;
+};
+
+/** What a report says about a pact from a Pact Broker beyond its title: label and text, one per line. */
+export const brokerPactFacts = (pact: PactRecord): [label: string, text: string][] => {
+  const pending = pendingText(pact);
+  return [
+    ...(pact.selectedBecause ? [['Selected', pact.selectedBecause] as [string, string]] : []),
+    ...(pending ? [['Status', pending] as [string, string]] : []),
+    ...(pact.notices ?? []).map((notice): [string, string] => ['Broker notice', notice]),
+    ...(pact.publication
+      ? [['Verification result', publicationText(pact.publication)] as [string, string]]
+      : []),
+  ];
+};

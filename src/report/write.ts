@@ -71,6 +71,8 @@ export const writeFileAtomic = async (path: string, content: string): Promise<vo
 export interface WriteReportsOptions {
   /** Where `GITHUB_STEP_SUMMARY` and `OPENAI_ADMIN_KEY` are read from; process.env by default. */
   env?: NodeJS.ProcessEnv;
+  /** More secrets no report may show, e.g. the Pact Broker's credentials. */
+  secrets?: readonly string[];
 }
 
 /**
@@ -86,9 +88,12 @@ export const writeReports = async (
   const env = options.env ?? process.env;
   const formats = Object.keys(REPORT_FILES) as ReportFormat[];
   const paths = Object.fromEntries(formats.map((f) => [f, join(dir, REPORT_FILES[f])])) as ReportPaths;
-  // Redacted of the admin key and bounded at each report's own limits, as its renderer would bound it.
+  // Redacted of the admin key (and any other secret given) and bounded at each report's own limits, as its renderer would bound it.
   const contents = Object.fromEntries(
-    formats.map((f) => [f, RENDERERS[f](redactResult(result, [env.OPENAI_ADMIN_KEY], LIMITS[f]))]),
+    formats.map((f) => [
+      f,
+      RENDERERS[f](redactResult(result, [env.OPENAI_ADMIN_KEY, ...(options.secrets ?? [])], LIMITS[f])),
+    ]),
   ) as ReportPaths;
 
   try {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { repoPath } from '../helpers.ts';
 
 // The real Pact Broker for tests: ../shared/pact-broker/run on a free loopback port with a fresh data dir,
-// started once per test run on first use and stopped (SIGTERM, wait, data dir removed) after the last test.
+// started on first use and stopped (SIGTERM, wait, data dir removed) after the last test of the file.
 // Without it (no ../shared, no Ruby) a loopback PACT_BROKER_BASE_URL is used instead; with neither, the
 // suites that need a broker are pending, with the reason in their title: never passing vacuously.
 
@@ -161,10 +161,12 @@ export const startBroker = async (): Promise<RunningBroker> => {
 const availability = brokerAvailability();
 let shared: Promise<RunningBroker> | undefined;
 
-// A root hook: stops the shared broker once, after every test file has run.
-after(async () => {
-  if (shared) await (await shared.catch(() => undefined))?.stop();
-});
+/** Stops the shared broker, if one was started; the next suite that needs one starts it afresh. */
+const stopShared = async () => {
+  const stopping = shared;
+  shared = undefined;
+  if (stopping) await (await stopping.catch(() => undefined))?.stop();
+};
 
 /** The broker for this test run (started on first use). */
 const sharedBroker = (): Promise<RunningBroker> => {
@@ -194,6 +196,11 @@ export const describeWithBroker = (title: string, fn: (broker: BrokerHandle) => 
       fn({ url: '', local: false, log: () => '' }));
     return;
   }
+  // Registered where the suite is declared (the file's root, when it is declared at the top): the broker
+  // is stopped after the file's last test. In parallel mode a worker runs file after file in one process,
+  // with this module loaded once, so a hook registered when it loads would stop the broker of its first
+  // file only; registered here, each file that uses the broker stops it, and the next starts its own.
+  after(stopShared);
   let running: RunningBroker | undefined;
   const handle: BrokerHandle = {
     get url() {

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { EventEmitter } from 'node:events';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -11,8 +12,10 @@ import {
 } from '../../src/broker/pacts-for-verification.ts';
 import { publishPacts } from '../../src/broker/publish-pacts.ts';
 import { publishVerificationResult } from '../../src/broker/publish-result.ts';
+import { runConformanceCli } from '../../src/cli/conformance.ts';
 import { runPactPublish } from '../../src/cli/pact-publish.ts';
 import { CONSUMER, CONTRACT_PATH, PROVIDER } from '../../src/contract/pact-file.ts';
+import type { ConformanceResult } from '../../src/report/result.ts';
 import { startServer } from '../transport/servers.ts';
 import { describeWithBroker, uniqueSuffix } from './harness.ts';
 import { runStep } from './workflow-steps.ts';
@@ -384,18 +387,39 @@ describeWithBroker('the real Pact Broker', (broker) => {
       expect(body.event_type).to.equal('contract_requiring_verification_published');
       expect(body.client_payload).to.deep.include({ sha: 'pv1', branch: 'main' });
 
-      // What pact-verify-changed.yml passes on: --pact-url, --provider-version, --provider-branch.
-      const [changed] = await pactsOf({ provider, pactUrl: body.client_payload.pact_url });
-      expect(changed).to.deep.include({ consumer, consumerVersion: 'c2' });
-      await publishVerificationResult(
-        { brokerUrl: broker.url, credentials: CREDENTIALS },
-        changed as BrokerPact,
+      // What pact-verify-changed.yml runs with the payload: the one changed pact verified, its result published.
+      const dir = mkdtempSync(join(tmpdir(), 'broker-test-reports-'));
+      dirs.push(dir);
+      const out: string[] = [];
+      const { pact_url: pactUrl, sha, branch } = body.client_payload;
+      const code = await runConformanceCli(
+        [
+          '--pact-url',
+          pactUrl,
+          '--provider-version',
+          sha,
+          '--provider-branch',
+          branch,
+          '--publish-results',
+          '--provider-name',
+          provider,
+          '--report-dir',
+          dir,
+        ],
         {
-          success: true,
-          providerVersion: body.client_payload.sha,
-          providerBranch: body.client_payload.branch,
+          env: { ...env(), GITHUB_STEP_SUMMARY: '' },
+          io: { stdout: (t) => out.push(t), stderr: (t) => out.push(t) },
+          signals: new EventEmitter(),
         },
       );
+      expect(code, out.join('')).to.equal(0);
+      expectNoCanary(out.join(''), ...readdirSync(dir).map((name) => readFileSync(join(dir, name), 'utf8')));
+      const report = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8')) as ConformanceResult;
+      expect(
+        report.pacts.map((p) => [p.consumer, p.consumerVersion, p.url, p.publication?.success]),
+      ).to.deep.equal([
+        [consumer, 'c2', `${broker.url}/pacts/provider/${provider}/consumer/${consumer}/version/c2`, true],
+      ]);
       const matrix = await getJson(
         `/matrix?q[][pacticipant]=${consumer}&q[][version]=c2&q[][pacticipant]=${provider}&q[][version]=pv1&latestby=cvpv`,
       );

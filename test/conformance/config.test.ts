@@ -222,6 +222,7 @@ describe('conformance configuration: pacts from a Pact Broker', () => {
   it('takes the broker, the provider version and the defaults of Pact', () => {
     expect(parse(BROKER).broker).to.deep.equal({
       brokerUrl: 'http://127.0.0.1:9292',
+      providerName: 'openai-admin-api',
       providerVersion: 'abc123',
       consumerVersionSelectors: [{ mainBranch: true }, { deployedOrReleased: true }],
       enablePending: false,
@@ -234,6 +235,8 @@ describe('conformance configuration: pacts from a Pact Broker', () => {
       ...BROKER,
       '--provider-branch',
       'main',
+      '--provider-name',
+      'admin-api',
       '--consumer-version-selectors',
       '[{"branch":"main"},{"deployed":true,"environment":"production"}]',
       '--enable-pending',
@@ -243,6 +246,7 @@ describe('conformance configuration: pacts from a Pact Broker', () => {
     ]);
     expect(config.broker).to.deep.include({
       providerBranch: 'main',
+      providerName: 'admin-api',
       consumerVersionSelectors: [{ branch: 'main' }, { deployed: true, environment: 'production' }],
       enablePending: true,
       includeWipPactsSince: '2024-02-29',
@@ -324,6 +328,8 @@ describe('conformance configuration: pacts from a Pact Broker', () => {
       /--provider-version needs --broker-url/,
     ],
     ['a token flag', [...BROKER, '--broker-token', 'x'], {}, /broker-token/],
+    ['a provider name without a broker', ['--provider-name', 'p'], {}, /--provider-name needs --broker-url/],
+    ['an empty provider name', [...BROKER, '--provider-name', ' '], {}, /--provider-name is empty/],
     [
       'an empty provider version',
       ['--broker-url', 'http://b.test', '--provider-version', ''],

@@ -30,7 +30,7 @@ export const check = (
   extra: Partial<CheckResult> = {},
 ): CheckResult => ({ name, category, status: statusOf(findings), findings, durationMs: 12, ...extra });
 
-const error = (pointer: string, message: string, keyword?: string): Finding => ({
+export const error = (pointer: string, message: string, keyword?: string): Finding => ({
   pointer,
   message,
   severity: 'error',
@@ -300,10 +300,54 @@ export const severalPacts = (): ConformanceResult =>
           consumerVersion: '1.4.0',
           url: 'https://broker.example.test/pacts/provider/provider/consumer/cli/version/1.4.0',
           pending: true,
+          selectedBecause: 'latest from main branch',
+          notices: ['This pact is in pending state for this version of provider.'],
+          publication: {
+            published: true,
+            success: false,
+            providerVersion: 'pv1',
+            providerBranch: 'main',
+            url: 'https://broker.example.test/pacts/provider/provider/consumer/cli/pact-version/abc/verification-results/7',
+          },
         },
       ],
     },
   );
+
+/** The one pact a broker gave (say, a webhook's): a group of its own, linked, though it is the only one. */
+export const oneBrokerPact = (): ConformanceResult =>
+  resultOf(
+    passing().checks.map((c) => ({ ...c, pact: 'cli@1.4.0' })),
+    {
+      pacts: [
+        {
+          id: 'cli@1.4.0',
+          path: '/tmp/broker-pacts-x/01-cli-1.4.0.json',
+          sha256: sha('cli'),
+          consumer: 'cli',
+          provider: 'provider',
+          consumerVersion: '1.4.0',
+          url: 'https://broker.example.test/pacts/provider/provider/consumer/cli/version/1.4.0',
+          pending: false,
+          wip: false,
+          publication: {
+            published: false,
+            success: true,
+            providerVersion: 'pv1',
+            error: 'Pact Broker https://broker.example.test: cannot connect (connection refused)',
+          },
+        },
+      ],
+    },
+  );
+
+/** A broker with no pact to verify: no pact, no check, the verdict failed with the reason. */
+export const nothingVerified = (): ConformanceResult =>
+  resultOf([], {
+    pacts: [],
+    incompleteReason:
+      'Pact Broker https://broker.example.test has no pact for provider matching the consumer version selectors [{"branch":"x"}]: nothing was verified',
+  });
 
 export const FIXTURES: [name: string, build: () => ConformanceResult][] = [
   ['passing', passing],
@@ -312,4 +356,6 @@ export const FIXTURES: [name: string, build: () => ConformanceResult][] = [
   ['with a spec matrix', withMatrix],
 
   ['several pacts', severalPacts],
+  ['one pact from a broker', oneBrokerPact],
+  ['nothing verified', nothingVerified],
 ];

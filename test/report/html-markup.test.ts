@@ -76,6 +76,25 @@ const resultWith = (text: (field: string) => string): { result: ConformanceResul
         consumer: t('pact.consumer'),
         provider: t('pact.provider'),
       },
+      ...[true, false].map((published, i) => ({
+        id: `broker-${i}`,
+        path: 'broker.json',
+        sha256: 'b'.repeat(64),
+        consumer: 'c',
+        provider: 'p',
+        consumerVersion: t(`broker pact ${i} consumerVersion`),
+        url: t(`broker pact ${i} url`),
+        pending: true,
+        selectedBecause: t(`broker pact ${i} selectedBecause`),
+        notices: [t(`broker pact ${i} notice`)],
+        publication: {
+          published,
+          success: false,
+          providerVersion: t(`broker pact ${i} providerVersion`),
+          providerBranch: t(`broker pact ${i} providerBranch`),
+          ...(published ? { url: t('publication.url') } : { error: t('publication.error') }),
+        },
+      })),
     ],
     startedAt: t('startedAt'),
     finishedAt: t('finishedAt'),
@@ -105,6 +124,22 @@ describe('renderHtml escapes every value it shows', () => {
     expect(skeleton(page)).to.deep.equal(skeleton(renderHtml(benign.result)));
     expect(page).not.to.match(/<script/i);
     expect(page.match(/<\/style>/g)).to.have.length(1);
+  });
+
+  it('links a broker pact only by an http(s) URL, its characters escaped', () => {
+    const [pact] = hostile.result.pacts.slice(1);
+    const linked = renderHtml({
+      ...hostile.result,
+      pacts: [{ ...pact, url: `https://broker.example.test/pacts/${PAYLOAD}` } as NonNullable<typeof pact>],
+    });
+    expect(linked).to.include('<a href="https://broker.example.test/pacts/%3Cscript%3E');
+    expect(linked).not.to.match(/<script/i);
+    const scripted = renderHtml({
+      ...hostile.result,
+      pacts: [{ ...pact, url: 'javascript:alert(1)' } as NonNullable<typeof pact>],
+    });
+    expect(scripted).not.to.include('href="javascript:');
+    expect(scripted).to.include('<code>javascript:alert(1)</code>');
   });
 
   it('the tag comparison can fail: it sees one value inserted raw', () => {

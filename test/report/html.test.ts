@@ -99,9 +99,27 @@ describe('renderHtml in headless Chromium', function () {
       'Checks of the OpenAPI document',
       'Exchanges',
     ]);
-    expect(await page.locator('dl.meta').textContent())
-      .to.include('pacts/cli.json')
+    const meta = page.locator('dl.meta').first();
+    expect(await meta.textContent())
+      .to.include('pacts/web.json')
+      .and.include('https://broker.example.test/pacts/provider/provider/consumer/cli/version/1.4.0')
       .and.include('pending');
+    // Under the broker pact's heading: a link to it, why it was chosen, why it only warns, what was published.
+    const facts = page.locator('dl.meta.pact[data-pact="cli"]');
+    expect(await facts.locator('a').getAttribute('href')).to.equal(
+      'https://broker.example.test/pacts/provider/provider/consumer/cli/version/1.4.0',
+    );
+    expect(await facts.locator('dt').allInnerTexts()).to.deep.equal([
+      'Pact',
+      'Selected',
+      'Status',
+      'Broker notice',
+      'Verification result',
+    ]);
+    expect(await facts.textContent()).to.match(
+      /a failure of its interactions is a warning and does not fail the verification/,
+    );
+    expect(await page.locator('dl.meta.pact').count(), 'a pact file has no broker facts').to.equal(1);
   });
 
   it('shows every failing check by name, with its findings and their pointers, without a click', async () => {

@@ -8,7 +8,7 @@ import { validateXML } from 'xmllint-wasm';
 import { CHECK_CATEGORIES } from '../../src/check.ts';
 import { renderJunit, suiteName } from '../../src/report/junit.ts';
 import type { ConformanceResult } from '../../src/report/result.ts';
-import { findingLine } from '../../src/report/text.ts';
+import { findingLine, groupsByPact } from '../../src/report/text.ts';
 import { visibleText } from '../../src/text.ts';
 import { readText, repoPath } from '../helpers.ts';
 import { FIXTURES, failing, HOSTILE, incomplete, passing, severalPacts } from './fixtures.ts';
@@ -44,14 +44,16 @@ describe('renderJunit', () => {
     it(`${name}: a suite per category with the result's counts, and a run suite`, () => {
       const result = build();
       const suites = suitesOf(result);
+      // A pact from a broker is a group of its own, even alone: its suites carry its id.
+      const pact = groupsByPact(result) ? result.pacts[0]?.id : undefined;
       const categories = CHECK_CATEGORIES.filter((c) => result.checks.some((check) => check.category === c));
       expect(suites.map((s) => s.name)).to.deep.equal([
-        ...categories.map((c) => suiteName(c)),
+        ...categories.map((c) => suiteName(c, pact)),
         suiteName('run'),
       ]);
       for (const category of categories) {
         const checks = result.checks.filter((c) => c.category === category);
-        const suite = suites.find((s) => s.name === suiteName(category));
+        const suite = suites.find((s) => s.name === suiteName(category, pact));
         expect(suite, category).to.include({
           tests: String(checks.length),
           failures: String(checks.filter((c) => c.status === 'fail').length),
@@ -60,7 +62,7 @@ describe('renderJunit', () => {
           timestamp: '2025-01-15T10:00:00',
         });
         expect(suite?.testcase.map((c) => [c.name, c.classname])).to.deep.equal(
-          checks.map((c) => [c.name, `conformance.${category}`]),
+          checks.map((c) => [c.name, suiteName(category, pact)]),
         );
         expect(suite?.testcase.map((c) => Number(c.time))).to.deep.equal(
           checks.map((c) => c.durationMs / 1000),
@@ -153,7 +155,16 @@ describe('renderJunit', () => {
       properties: { property: Node[] };
     };
     const properties = Object.fromEntries(run.properties.property.map((p) => [p.name, p.value]));
-    expect(properties).to.include({ 'pact.web.path': 'pacts/web.json', 'pact.cli.pending': 'true' });
+    expect(properties).to.include({
+      'pact.web.path': 'pacts/web.json',
+      'pact.cli.pending': 'true',
+      'pact.cli.consumerVersion': '1.4.0',
+      'pact.cli.url': 'https://broker.example.test/pacts/provider/provider/consumer/cli/version/1.4.0',
+      'pact.cli.selectedBecause': 'latest from main branch',
+      'pact.cli.publication':
+        'failure (provider version pv1, branch main) published to the Pact Broker: https://broker.example.test/pacts/provider/provider/consumer/cli/pact-version/abc/verification-results/7',
+    });
+    expect(properties).not.to.have.property('pact.web.url');
   });
 
   it('every fixture is valid against the JUnit XSD CI servers follow (libxml2)', async () => {

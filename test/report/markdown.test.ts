@@ -15,6 +15,8 @@ import {
   failing,
   HOSTILE,
   incomplete,
+  nothingVerified,
+  oneBrokerPact,
   passing,
   resultOf,
   severalPacts,
@@ -40,6 +42,11 @@ describe('renderMarkdown', () => {
       'incomplete',
       incomplete(),
       /^## Conformance: FAIL \(incomplete\)\n\n\*\*Verdict: FAIL\*\* — the run is incomplete: interrupted by SIGINT after 1 of 2 checks\n/,
+    ],
+    [
+      'nothing verified',
+      nothingVerified(),
+      /^## Conformance: FAIL\n\n\*\*Verdict: FAIL\*\* — Pact Broker https:\/\/broker\.example\.test has no pact for provider matching the consumer version selectors \\\[\{"branch":"x"\}\\\]: nothing was verified\n/,
     ],
   ];
   for (const [name, result, want] of verdicts) {
@@ -96,10 +103,46 @@ describe('renderMarkdown', () => {
     expect(text).to.include('#### Checks of pact web: web → provider');
     expect(text).to.include('#### Checks of pact cli: cli → provider 1.4.0 (pending)');
     expect(text).to.include('#### Checks of the OpenAPI document');
-    expect(text).to.include('- Pact `cli`: `pacts/cli.json` (cli → provider, pending)');
+    expect(text).to.include(
+      '- Pact `cli`: <https://broker.example.test/pacts/provider/provider/consumer/cli/version/1.4.0> (cli 1.4.0 → provider, pending)',
+    );
+    expect(text).to.include('- Pact `web`: `pacts/web.json` (web → provider)');
+    // Under the broker pact's heading: where it is, why it was chosen, why it only warns, what was published.
+    const cli = text.slice(
+      text.indexOf('#### Checks of pact cli'),
+      text.indexOf('#### Checks of the OpenAPI'),
+    );
+    expect(cli.split('\n').filter((line) => line.startsWith('- '))).to.deep.equal([
+      '- Pact: <https://broker.example.test/pacts/provider/provider/consumer/cli/version/1.4.0>',
+      '- Selected: latest from main branch',
+      '- Status: pending (no successful verification of this pact from the provider branch yet): a failure of its interactions is a warning and does not fail the verification',
+      '- Broker notice: This pact is in pending state for this version of provider.',
+      '- Verification result: failure (provider version pv1, branch main) published to the Pact Broker: https://broker.example.test/pacts/provider/provider/consumer/cli/pact-version/abc/verification-results/7',
+    ]);
     expect(headingTexts(result)).to.include(
       'FAIL [cli] schema: key owned by a user: body is a ProjectApiKey',
     );
+  });
+
+  it('one pact from a broker: its own group, linked, with why its result was not published', () => {
+    const text = renderMarkdown(oneBrokerPact());
+    expect(text).to.include('#### Checks of pact cli@1.4.0: cli → provider 1.4.0\n');
+    expect(text).to.include(
+      '- Pact: <https://broker.example.test/pacts/provider/provider/consumer/cli/version/1.4.0>',
+    );
+    expect(text).to.include(
+      '- Verification result: success (provider version pv1) not published: Pact Broker https://broker.example.test: cannot connect (connection refused)',
+    );
+    expect(text).not.to.include('- Status:');
+  });
+
+  it('links a broker pact only when its URL is http or https', () => {
+    const result = oneBrokerPact();
+    const [pact] = result.pacts;
+    const hostile = { ...result, pacts: [{ ...pact, url: 'javascript:alert(1)' } as typeof pact] };
+    const text = renderMarkdown(hostile as ConformanceResult);
+    expect(text).to.include('- Pact: `javascript:alert(1)`');
+    expect(text).not.to.include('<javascript:');
   });
 
   it('marks a check that passed only after retries', () => {

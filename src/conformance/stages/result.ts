@@ -43,7 +43,7 @@ export const displayPath = (path: string, cwd = process.cwd()): string => {
 };
 
 export const pactRecordOf = (pact: LoadedPact, cwd?: string): PactRecord => {
-  const { consumerVersion, url, pending, wip } = pact.source;
+  const { consumerVersion, url, pending, wip, selectedBecause, notices } = pact.source;
   return {
     id: pact.id,
     path: displayPath(pact.path, cwd),
@@ -54,6 +54,8 @@ export const pactRecordOf = (pact: LoadedPact, cwd?: string): PactRecord => {
     ...(url === undefined ? {} : { url }),
     ...(pending === undefined ? {} : { pending }),
     ...(wip === undefined ? {} : { wip }),
+    ...(selectedBecause === undefined ? {} : { selectedBecause }),
+    ...(notices === undefined || notices.length === 0 ? {} : { notices: [...notices] }),
   };
 };
 
@@ -69,6 +71,26 @@ export const reasonOf = (
   }
   if (input.complete && !keyBodyWasChecked(checks)) return NO_KEY_BODY_REASON;
   return undefined;
+};
+
+/**
+ * The result of a run that verified nothing and sent no request: a Pact Broker with no pact to verify, or
+ * a stop while the pacts were being fetched. Its verdict fails, with `reason`.
+ */
+export const nothingVerifiedResult = (
+  input: Pick<ResultInput, 'complete' | 'target' | 'spec' | 'startedAt' | 'finishedAt' | 'cwd'> & {
+    reason: string;
+  },
+): ConformanceResult => {
+  const { reason, ...rest } = input;
+  return buildResult({
+    ...rest,
+    incompleteReason: reason,
+    pacts: [],
+    checks: [],
+    exchanges: [],
+    secrets: [],
+  });
 };
 
 export const buildResult = (input: ResultInput): ConformanceResult => {
