@@ -40,7 +40,6 @@ export interface RawResponse {
   headers: Record<string, string>;
   text: string;
 }
-const REDACTED = '[REDACTED]';
 
 /** What every client error says: which request it was about. */
 export abstract class ProjectApiKeyClientError extends Error {
@@ -197,7 +196,7 @@ export class ProjectApiKeyClient {
         text,
       };
     } catch (error) {
-      throw new NoResponseError(url, this.#redact(causeOf(error, this.#timeoutMs)));
+      throw new NoResponseError(url, causeOf(error, this.#timeoutMs));
     }
   }
 
@@ -216,32 +215,21 @@ export class ProjectApiKeyClient {
               message: `content-type must be application/json; got ${contentType ?? 'none'}`,
             },
           ],
-          this.#redactDeep(parsed.ok ? parsed.value : text),
+          parsed.ok ? parsed.value : text,
         );
       }
       // Not JSON, or JSON whose meaning depends on the parser (a key twice): not a ProjectApiKey.
-      if (!parsed.ok) throw new NonConformingResponseError(url, status, parsed.findings, this.#redact(text));
+      if (!parsed.ok) throw new NonConformingResponseError(url, status, parsed.findings, text);
       const result = this.#validators().validate('ProjectApiKey', parsed.value);
       if (!result.valid) {
-        throw new NonConformingResponseError(url, status, result.findings, this.#redactDeep(parsed.value));
+        throw new NonConformingResponseError(url, status, result.findings, parsed.value);
       }
       return parsed.value as ProjectApiKey;
     }
-    const errorBody = this.#redactDeep(parsed.ok ? asOpenAIError(parsed.value) : undefined);
+    const errorBody = parsed.ok ? asOpenAIError(parsed.value) : undefined;
     if (status === 404) throw new ProjectApiKeyNotFoundError(url, errorBody);
     if (status === 401 || status === 403) throw new UnauthorizedError(url, status, errorBody);
     throw new UnexpectedStatusError(url, status, errorBody);
-  }
-
-  // A server (or a fetch wrapper) may echo the Authorization header back: never let it into an error.
-  #redact(text: string): string {
-    return text.replaceAll(this.#adminKey, REDACTED);
-  }
-
-  #redactDeep<T>(value: T): T {
-    if (value === undefined) return value;
-    const text = JSON.stringify(value);
-    return text.includes(this.#adminKey) ? (JSON.parse(this.#redact(text)) as T) : value;
   }
 }
 

@@ -100,19 +100,3 @@ export class Redactor {
     return redactHeaders(headers, this.#secrets);
   }
 }
-
-/** A copy of `value` with every string in it (keys included) redacted: the last pass before a report. */
-export const redactDeep = <T>(value: T, secrets: readonly string[]): T => {
-  const pattern = patternOf(secrets);
-  const visit = (node: unknown): unknown => {
-    if (typeof node === 'string') return node.replace(pattern, REDACTED);
-    if (Array.isArray(node)) return node.map(visit);
-    if (node !== null && typeof node === 'object') {
-      return Object.fromEntries(
-        Object.entries(node).map(([key, child]) => [key.replace(pattern, REDACTED), visit(child)]),
-      );
-    }
-    return node;
-  };
-  return visit(value) as T;
-};

@@ -1,4 +1,3 @@
-import { Redactor } from '../redact.ts';
 import { createTransport, type TransportResponse } from '../transport/transport.ts';
 import { TransportError } from '../transport/transport-error.ts';
 import { BrokerError } from './broker-error.ts';
@@ -94,12 +93,13 @@ export const openBroker = async (connection: BrokerConnection): Promise<HalClien
   const brokerUrl = connection.brokerUrl.replace(/\/+$/, '');
   const origin = new URL(brokerUrl).origin;
   const timeoutMs = connection.timeoutMs ?? DEFAULT_BROKER_TIMEOUT_MS;
+  // The transport's recorder keeps the credentials out of what it records; a BrokerError says what the
+  // broker said, and the console and report writers redact it on the way out.
   const secrets = secretsOf(connection.credentials);
-  const redactor = new Redactor(secrets);
   const transport = createTransport({ timeoutMs, retries: connection.retries ?? 2 }, { secrets });
   const authorization = connection.credentials && authorizationOf(connection.credentials);
   const fail = (problem: BrokerError['problem'], detail: string): never => {
-    throw new BrokerError(brokerUrl, problem, redactor.text(detail));
+    throw new BrokerError(brokerUrl, problem, detail);
   };
 
   const request: HalClient['request'] = async (method, url, purpose, body) => {
@@ -132,7 +132,7 @@ export const openBroker = async (connection: BrokerConnection): Promise<HalClien
       }
     }
     const status = response.status;
-    const said = redactor.text(saidBy(json, text));
+    const said = saidBy(json, text);
     if (status === 401) {
       fail(
         'unauthorized',

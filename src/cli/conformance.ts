@@ -6,9 +6,8 @@ import { checkReportDir, parseRunConfig, type RunConfig, USAGE } from '../confor
 import type { ConformanceRun, RunEnvironment } from '../conformance/run.ts';
 import { PactFileError } from '../contract/pact.ts';
 import { PactCliMissingError } from '../contract/pact-cli.ts';
-import { redactSecrets } from '../redact.ts';
+import { consoleWriter } from '../report/console-writer.ts';
 import type { ConformanceResult } from '../report/result.ts';
-import { CONSOLE_LINE_CHARS, truncateLines } from '../truncate.ts';
 import { type ConsoleIO, EXIT, processIO, UsageError } from '../usage.ts';
 
 /** Exit codes of an interrupted run, as shells report a death by that signal. */
@@ -77,14 +76,13 @@ export const runConformanceCli = async (
   options: ConformanceCliOptions = {},
 ): Promise<number> => {
   const env = options.env ?? process.env;
-  // The admin key and the Pact Broker's credentials: in no line printed and no report.
-  const secrets = [env.OPENAI_ADMIN_KEY ?? '', ...credentialSecretsIn(env)].filter((s) => s.trim() !== '');
-  const raw = options.io ?? processIO;
-  // Every line this command prints is redacted, then cut to a length a terminal can show.
-  const io: ConsoleIO = {
-    stdout: (text) => raw.stdout(truncateLines(redactSecrets(text, secrets), CONSOLE_LINE_CHARS)),
-    stderr: (text) => raw.stderr(truncateLines(redactSecrets(text, secrets), CONSOLE_LINE_CHARS)),
-  };
+  // The admin key and the Pact Broker's credentials, then what the run learns (its probe key, the
+  // reference provider's key, keys the target leaked): in no line printed and no report.
+  const given = [env.OPENAI_ADMIN_KEY ?? '', ...credentialSecretsIn(env)].filter((s) => s.trim() !== '');
+  let learned: () => readonly string[] = () => [];
+  const secrets = (): readonly string[] => [...given, ...learned()];
+  // Every line this command prints goes out through the console writer, redacted and cut.
+  const io = consoleWriter(options.io ?? processIO, secrets);
   const fail = (message: string, code: number) => {
     io.stderr(`conformance: ${message}\n`);
     return code;
@@ -148,7 +146,7 @@ export const runConformanceCli = async (
     const report = async (result: ConformanceResult): Promise<boolean> => {
       const [{ writeReports }, { renderConsoleSummary }] = await loadReporting();
       try {
-        const { paths } = await writeReports(result, config.reportDir, { env, secrets });
+        const { paths } = await writeReports(result, config.reportDir, { env, secrets: secrets() });
         io.stdout(renderConsoleSummary(result, paths));
         return true;
       } catch (error) {
@@ -233,6 +231,8 @@ export const runConformanceCli = async (
           log: (line) => io.stdout(`${line}\n`),
         },
       );
+      const prepared = run;
+      learned = () => prepared.secrets();
     } catch (error) {
       // Loaded by the run by now: the document module is only asked which error this is.
       const problem = await specProblem(error);

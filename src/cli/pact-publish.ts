@@ -5,7 +5,7 @@ import { BrokerCredentialsError, brokerCredentialsFrom, credentialSecretsIn } fr
 import { NoPactsError, publishPacts } from '../broker/publish-pacts.ts';
 import { httpUrlFlag } from '../conformance/config.ts';
 import { CONTRACT_PATH } from '../contract/pact-file.ts';
-import { Redactor } from '../redact.ts';
+import { consoleWriter } from '../report/console-writer.ts';
 import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from '../usage.ts';
 
 const USAGE = `usage: npm run pact:publish -- --broker-url URL --consumer-version V [--branch B] [--tag T]...
@@ -20,13 +20,14 @@ export const CONTRACTS_DIR = dirname(CONTRACT_PATH);
 /** `pact:publish` as a function: returns the exit code (0 published, 1 the broker refused, 2 usage). */
 export const runPactPublish = async (
   argv: string[],
-  io: ConsoleIO = processIO,
+  given: ConsoleIO = processIO,
   env: NodeJS.ProcessEnv = process.env,
   pactDir: string = CONTRACTS_DIR,
 ): Promise<number> => {
-  const redactor = new Redactor(credentialSecretsIn(env));
+  // Every line printed, the official CLI's output included, goes out through the console writer.
+  const io = consoleWriter(given, () => credentialSecretsIn(env));
   const fail = (message: string, code: number): number => {
-    io.stderr(`pact:publish: ${redactor.text(message)}\n`);
+    io.stderr(`pact:publish: ${message}\n`);
     return code;
   };
   try {

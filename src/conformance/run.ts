@@ -38,6 +38,11 @@ export interface ConformanceRun {
   execute(): Promise<void>;
   /** The result from what has been gathered so far: complete after execute(), partial on interrupt. */
   result(complete: boolean, incompleteReason?: string): ConformanceResult;
+  /**
+   * What no output may show, as known so far: the admin key, the reference provider's key, the probe key,
+   * whole keys the target leaked. The writer of reports and console redacts them (report/write.ts).
+   */
+  secrets(): readonly string[];
 }
 
 const deferred = <T>() => {
@@ -297,11 +302,10 @@ export const prepareConformanceRun = async (
       finishedAt: new Date().toISOString(),
       checks: collector.checks,
       exchanges: recorder.exchanges(),
-      secrets,
       ...(matrixOf && {
         specMatrix: matrixOf.specMatrix(matrixDocuments, matrixBodies, { strict: config.strict }),
       }),
     });
 
-  return { execute, result };
+  return { execute, result, secrets: () => [...secrets] };
 };

@@ -256,7 +256,7 @@ export const verifyPact = async (
       return { status: response.status, headers: response.headerPairs, body: response.body };
     } catch (error) {
       if (!(error instanceof TransportError)) throw error;
-      const message = `request to ${ready.transport.redactor.text(url)} failed: ${error.message}`;
+      const message = `request to ${url} failed: ${error.message}`;
       record({ kind: 'failure', message });
       return fail('transport', message, 502);
     }

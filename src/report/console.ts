@@ -1,7 +1,7 @@
 import { oneLine, plural } from '../text.ts';
 import { findingCount } from './bound.ts';
 import type { ReportPaths } from './files.ts';
-import { redactResult } from './redact.ts';
+import { boundResult } from './redact.ts';
 import type { ConformanceResult } from './result.ts';
 import {
   findingLine,
@@ -36,7 +36,7 @@ const matrixLines = (matrix: ConformanceResult['specMatrix']): string[] => {
  * where the reports are. Escape sequences from a body arrive as visible text, never as terminal codes.
  */
 export const renderConsoleSummary = (given: ConformanceResult, paths: ReportPaths): string => {
-  const result = redactResult(given);
+  const result = boundResult(given);
   const { passed, failed, warnings, skipped } = result.summary;
   const failing = result.checks.filter((c) => c.status === 'fail');
   // Only checks that ran and passed (or warned): a skipped check's exchanges passed nothing.

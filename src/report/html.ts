@@ -3,7 +3,7 @@ import type { Finding } from '../finding.ts';
 import { displayPointer, elapsedMs, humanDuration, plural, shortSha, visibleText } from '../text.ts';
 import type { Attempt, Exchange } from '../transport/exchange.ts';
 import { findingCount } from './bound.ts';
-import { redactResult } from './redact.ts';
+import { boundResult } from './redact.ts';
 import type { ConformanceResult, PactRecord, SpecMatrixCell } from './result.ts';
 import {
   brokerPactFacts,
@@ -259,7 +259,7 @@ ${lines(brokerPactFacts(pact).map(([label, text]) => html`<dt>${label}</dt><dd>$
 
 /** `report.html`: verdict banner, run facts, counts, checks by category with findings, exchanges. */
 export const renderHtml = (given: ConformanceResult): string => {
-  const result = redactResult(given);
+  const result = boundResult(given);
   const { verdict, summary, target, spec, pacts } = result;
   const indexOf = new Map(result.checks.map((c, i) => [c, i]));
   const elapsed = elapsedMs(result.startedAt, result.finishedAt);

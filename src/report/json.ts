@@ -1,7 +1,7 @@
 import type { CheckResult } from '../check.ts';
 import type { Finding } from '../finding.ts';
 import type { Attempt, Exchange } from '../transport/exchange.ts';
-import { redactResult } from './redact.ts';
+import { boundResult } from './redact.ts';
 import type {
   ConformanceResult,
   ConformanceSummary,
@@ -146,4 +146,4 @@ const ordered = (value: unknown, shape: Shape): unknown => {
 
 /** `conformance.json`: the result as given, keys in the model's order, 2-space indent. */
 export const renderJson = (result: ConformanceResult): string =>
-  `${JSON.stringify(ordered(redactResult(result), 'result'), null, 2)}\n`;
+  `${JSON.stringify(ordered(boundResult(result), 'result'), null, 2)}\n`;

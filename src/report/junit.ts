@@ -1,7 +1,7 @@
 import { XMLBuilder } from 'fast-xml-parser';
 import type { CheckCategory, CheckResult } from '../check.ts';
 import { elapsedMs, oneLine, plural, seconds, visibleText } from '../text.ts';
-import { redactResult } from './redact.ts';
+import { boundResult } from './redact.ts';
 import type { ConformanceResult } from './result.ts';
 import {
   byCategory,
@@ -181,7 +181,7 @@ const total = (suites: readonly XmlNode[], key: string): number =>
 
 /** `junit.xml`: one `<testsuite>` per check category, one `<testcase>` per check, findings in `<failure>`. */
 export const renderJunit = (given: ConformanceResult): string => {
-  const result = redactResult(given);
+  const result = boundResult(given);
   const timestamp = junitTimestamp(result.startedAt);
   // With several pacts, a suite per pact and category: the same check name under two pacts stays apart.
   const several = groupsByPact(result);

@@ -2,7 +2,7 @@ import type { CheckResult, CheckStatus } from '../check.ts';
 import type { Finding } from '../finding.ts';
 import { displayPointer, elapsedMs, humanDuration, oneLine, shortSha } from '../text.ts';
 import { findingCount, type ReportLimits } from './bound.ts';
-import { redactResult } from './redact.ts';
+import { boundResult } from './redact.ts';
 import type { ConformanceResult, PactRecord } from './result.ts';
 import {
   brokerPactFacts,
@@ -142,7 +142,7 @@ const brokerPactLines = (pact: PactRecord): string[] => [
 
 /** `summary.md`: the verdict, the counts, every check, and what failing and warning checks found. */
 export const renderMarkdown = (given: ConformanceResult): string => {
-  const result = redactResult(given, [], MARKDOWN_LIMITS);
+  const result = boundResult(given, MARKDOWN_LIMITS);
   const { summary, target, spec, pacts } = result;
   const elapsed = elapsedMs(result.startedAt, result.finishedAt);
   const withFindings = result.checks.filter(hasFindingsToShow);

@@ -1,4 +1,4 @@
-import { CREDENTIAL_HEADERS, REDACTED } from '../redact.ts';
+import { CREDENTIAL_HEADERS, REDACTED, redactSecrets } from '../redact.ts';
 import { keyPrefixOf, secretKeyPattern } from '../secret-patterns.ts';
 import { truncateText } from '../truncate.ts';
 import { capFindings, isOmittedNote, REPORT_LIMITS, type ReportLimits, withTotals } from './bound.ts';
@@ -9,12 +9,13 @@ import type { ConformanceResult } from './result.ts';
 
 export { REDACTED };
 
-// A whole key keeps its kind (`sk-proj-[REDACTED]`) so a reader still sees what leaked.
-const scrub = (text: string, secrets: readonly string[]): string => {
-  let out = text.replace(secretKeyPattern(), (key) => `${keyPrefixOf(key)}${REDACTED}`);
-  for (const secret of secrets) out = out.replaceAll(secret, REDACTED);
-  return out;
-};
+// A whole key keeps its kind (`sk-proj-[REDACTED]`) so a reader still sees what leaked; each given
+// secret goes in every form a server may echo it (JSON-escaped, percent-encoded, base64).
+const scrub = (text: string, secrets: readonly string[]): string =>
+  redactSecrets(
+    text.replace(secretKeyPattern(), (key) => `${keyPrefixOf(key)}${REDACTED}`),
+    secrets,
+  );
 
 /** `Bearer sk-admin-…` keeps its scheme so a reader still sees how the request authenticated. */
 const redactCredential = (value: string): string => {
@@ -30,14 +31,21 @@ const LOOKAHEAD = 512;
  * than any secret are redacted: a secret that starts before the cut ends inside what is read, and one
  * that starts after it is cut away, so no part of either is left, and a 5 MB string costs what 2 KB does.
  */
-const scrubAndCut = (text: string, secrets: readonly string[], maxChars: number): string => {
+const scrubAndCut = (text: string, secrets: readonly string[] | null, maxChars: number): string => {
+  if (secrets === null) return truncateText(text, maxChars);
   const lookahead = Math.max(LOOKAHEAD, ...secrets.map((secret) => secret.length + 16));
   if (text.length <= maxChars + lookahead) return truncateText(scrub(text, secrets), maxChars);
   const head = scrub(text.slice(0, maxChars + lookahead), secrets);
   return truncateText(head, maxChars, { count: text.length, unit: 'characters' });
 };
 
-const redactValue = (value: unknown, secrets: readonly string[], maxChars: number, key?: string): unknown => {
+/** Every string of `value` redacted of `secrets` (null: not redacted, only cut) and cut to `maxChars`. */
+const redactValue = (
+  value: unknown,
+  secrets: readonly string[] | null,
+  maxChars: number,
+  key?: string,
+): unknown => {
   if (typeof value === 'string') return scrubAndCut(value, secrets, maxChars);
   if (Array.isArray(value)) return value.map((item) => redactValue(item, secrets, maxChars));
   if (value === null || typeof value !== 'object' || isOmittedNote(value)) return value;
@@ -45,7 +53,10 @@ const redactValue = (value: unknown, secrets: readonly string[], maxChars: numbe
   return Object.fromEntries(
     Object.entries(value).map(([name, item]) => [
       scrubAndCut(name, secrets, maxChars),
-      headers && typeof item === 'string' && CREDENTIAL_HEADERS.includes(name.toLowerCase())
+      secrets !== null &&
+      headers &&
+      typeof item === 'string' &&
+      CREDENTIAL_HEADERS.includes(name.toLowerCase())
         ? redactCredential(item)
         : redactValue(item, secrets, maxChars, name),
     ]),
@@ -74,4 +85,18 @@ export const redactResult = (
       realSecrets(secrets),
       limits.maxChars,
     ) as ConformanceResult,
+  );
+
+/**
+ * `result` bounded as a report shows it (findings capped, every string cut, saying so) but not redacted:
+ * what a renderer does to whatever it is given, so no input makes a huge report. Redaction is the
+ * writer's alone (redactResult, from write.ts), before this.
+ */
+export const boundResult = (
+  result: ConformanceResult,
+  limits: Readonly<ReportLimits> = REPORT_LIMITS,
+): ConformanceResult =>
+  withTotals(
+    result,
+    redactValue(capFindings(result, limits.maxFindingsPerCheck), null, limits.maxChars) as ConformanceResult,
   );

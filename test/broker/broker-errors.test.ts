@@ -1,9 +1,11 @@
+import { EventEmitter } from 'node:events';
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { expect } from 'chai';
 import { BrokerError } from '../../src/broker/broker-error.ts';
 import { type BrokerCredentials, secretsOf } from '../../src/broker/credentials.ts';
 import { fetchPactsForVerification } from '../../src/broker/pacts-for-verification.ts';
+import { runConformanceCli } from '../../src/cli/conformance.ts';
 import { closedPort, type Handler, startServer, type TestServer } from '../transport/servers.ts';
 
 // A broker that cannot be used fails at once with one line naming the broker and the cause. These play
@@ -117,17 +119,27 @@ describe('broker client: a broker that cannot be used', () => {
     expect(error.message).to.match(new RegExp(`^Pact Broker ${url}: cannot connect \\(connection refused`));
   });
 
-  it('redacts the credentials when the broker echoes them back', async () => {
+  it('says what a broker that echoes the credentials said; the console writer redacts them on the way out', async () => {
     server = await startServer((request, response) => {
       if (request.method === 'GET') return json(200, indexLinking(server?.url ?? ''))(request, response, 0);
       json(400, {
         errors: { consumerVersionSelectors: [`bad, and you sent ${request.headers.authorization}`] },
       })(request, response, 0);
     });
+    const token = (TOKEN as { token: string }).token;
     const error = await failureOf(server.url, TOKEN);
-    expect(error.problem).to.equal('rejected');
-    expect(error.message).to.include('consumerVersionSelectors: bad, and you sent [REDACTED]');
-    expect(error.message).not.to.include((TOKEN as { token: string }).token);
+    expect([error.problem, error.message]).to.deep.equal([
+      'rejected',
+      `Pact Broker ${server.url}: rejected the request for pacts to verify: consumerVersionSelectors: bad, and you sent Bearer ${token}`,
+    ]);
+    const printed: string[] = [];
+    const code = await runConformanceCli(['--broker-url', server.url, '--provider-version', '1'], {
+      env: { PACT_BROKER_TOKEN: token },
+      io: { stdout: (t) => printed.push(t), stderr: (t) => printed.push(t) },
+      signals: new EventEmitter(),
+    });
+    expect(code).to.equal(2);
+    expect(printed.join('')).to.include('bad, and you sent [REDACTED]').and.not.include(token);
   });
 
   it('sends the credentials to the broker origin only, whatever its links say', async () => {

@@ -182,7 +182,8 @@ for (const version of DOCUMENT_VERSION_NAMES) {
 
     // The client holds bodies to this version of the document.
     const clientFor = (url: string, adminKey = EXAMPLE_ADMIN_KEY) =>
-      new ProjectApiKeyClient({ baseUrl: url, adminKey, timeoutMs: 5000, document });
+      // Generous: under a loaded machine the mock server answers late, and a timeout reads as "not received".
+      new ProjectApiKeyClient({ baseUrl: url, adminKey, timeoutMs: 15_000, document });
 
     before(() => rmSync(regeneratedPath, { force: true }));
 

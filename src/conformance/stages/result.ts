@@ -3,7 +3,6 @@ import type { CheckResult } from '../../check.ts';
 import type { LoadedPact } from '../../contract/pact.ts';
 import { isPending } from '../../contract/pact.ts';
 import type { LoadedDocument } from '../../openapi/document.ts';
-import { redactDeep } from '../../redact.ts';
 import type { ConformanceResult, PactRecord, SpecMatrix } from '../../report/result.ts';
 import type { Exchange } from '../../transport/exchange.ts';
 import {
@@ -15,7 +14,8 @@ import {
 } from '../verdict.ts';
 
 // Stage 5, result: the one ConformanceResult every report renders. Pure: what the run gathered in, the
-// verdict and its reason out, every secret the run knows redacted.
+// verdict and its reason out. Secrets are not this stage's business: the report writer redacts every
+// way out (report/write.ts), with the run's secrets (ConformanceRun.secrets).
 
 export interface ResultInput {
   complete: boolean;
@@ -28,8 +28,6 @@ export interface ResultInput {
   finishedAt: string;
   checks: readonly CheckResult[];
   exchanges: readonly Exchange[];
-  /** The admin key, the probes, keys a provider leaked: never in a report, in any form. */
-  secrets: readonly string[];
   /** Where paths are shown relative to. */
   cwd?: string;
   /** --also-spec: which documents the live key bodies conform to; it informs, the verdict is the checks'. */
@@ -89,7 +87,6 @@ export const nothingVerifiedResult = (
     pacts: [],
     checks: [],
     exchanges: [],
-    secrets: [],
   });
 };
 
@@ -115,5 +112,5 @@ export const buildResult = (input: ResultInput): ConformanceResult => {
     exchanges: [...input.exchanges],
     ...(input.specMatrix && { specMatrix: input.specMatrix }),
   };
-  return redactDeep(result, input.secrets);
+  return result;
 };

@@ -46,7 +46,6 @@ const input = (overrides: Partial<ResultInput>): ResultInput => ({
   finishedAt: '2030-01-01T00:00:01.000Z',
   checks: [],
   exchanges: [exchange(true)],
-  secrets: [],
   cwd: '/work',
   ...overrides,
 });
@@ -107,16 +106,10 @@ describe('stage 5, the result', () => {
     });
   });
 
-  it('redacts every secret it is given, in any form, everywhere', () => {
+  it('leaves secrets to the report writer, the one way out: the result holds what was gathered', () => {
     const secret = `sk-admin-${'Zz7'.repeat(14)}`;
-    const leaky = {
-      ...check('security', 'fail', 'web'),
-      name: `echoed ${Buffer.from(secret).toString('base64')}`,
-    };
-    const result = buildResult(input({ checks: [leaky], secrets: [secret] }));
-    expect(JSON.stringify(result))
-      .not.to.include(secret.slice(9))
-      .and.not.to.include(Buffer.from(secret).toString('base64').slice(0, 20));
+    const leaky = { ...check('security', 'fail', 'web'), name: `echoed ${secret}` };
+    expect(JSON.stringify(buildResult(input({ checks: [leaky] })))).to.include(secret);
   });
 
   it('shows paths relative to where the run started, absolute when outside it', () => {
