@@ -129,7 +129,10 @@ const detail = (body: OpenAIErrorBody | undefined): string =>
 
 let defaultValidators: SchemaValidators | undefined;
 const seedValidators = (): SchemaValidators => {
-  defaultValidators ??= validatorsFor(loadDocument().document);
+  if (!defaultValidators) {
+    const { document, sha256 } = loadDocument();
+    defaultValidators = validatorsFor(document, sha256);
+  }
   return defaultValidators;
 };
 

@@ -68,7 +68,7 @@ const matrixDocumentsOf = async (
       verdict: true,
     }),
     ...others.map((other) =>
-      matrix.matrixDocumentOf(other, validatorsFor(other.document), {
+      matrix.matrixDocumentOf(other, validatorsFor(other.document, other.sha256), {
         displayPath: displayPath(other.path),
         verdict: false,
       }),
