@@ -4,7 +4,7 @@ import type { StateAnswer, VerifyProgress, VerifyTarget } from '../contract/veri
 import { DEFAULT_SPEC_PATH } from '../openapi/default-path.ts';
 import { resolvePolicy, type TransportPolicy, worstCaseMs } from '../transport/policy.ts';
 import { ExchangeRecorder } from '../transport/recorder.ts';
-import { createTransport, type Transport } from '../transport/transport.ts';
+import type { Transport } from '../transport/transport.ts';
 import { CheckCollector } from './collector.ts';
 import type { RunConfig } from './config.ts';
 import type { ConformanceResult } from './result.ts';
@@ -19,7 +19,8 @@ import { type ReferenceOptions, type RunTarget, startTarget } from './target.ts'
 // A conformance run as a pipeline of named stages: load → contract checks → verify → live checks →
 // result. Each stage is a function of its own (src/conformance/stages/); this file only wires them and
 // owns the run's resources (the target, the transport, the verifier started early). The verifier
-// starts before the YAML parser, ajv and the checks are even loaded: they load while it starts.
+// starts before the YAML parser, the validators, the checks and the transport are even loaded: they load
+// while it starts.
 
 /** What the run needs from its surroundings, so tests can drive it in-process. */
 export interface RunEnvironment {
@@ -134,18 +135,21 @@ export const prepareConformanceRun = async (
   // The rest of stage 1 and stage 2 load and run while the verifier starts up in its own process.
   let loaded: LoadedOpenApi;
   let liveStage: typeof import('./stages/live.ts').liveStage;
+  let createTransport: typeof import('../transport/transport.ts').createTransport;
   // --also-spec: the matrix's documents, --spec first; bodies join as the live checks see them.
   let matrixDocuments: MatrixDocument[] = [];
   let matrixOf: typeof import('./spec-matrix.ts') | undefined;
   const matrixBodies: MatrixBody[] = [];
   try {
-    const [{ loadSpec }, { compileOpenApi }, contract, live] = await Promise.all([
+    const [{ loadSpec }, { compileOpenApi }, contract, live, transport] = await Promise.all([
       import('./stages/load.ts'),
       import('./stages/compile.ts'),
       import('./stages/contract.ts'),
       import('./stages/live.ts'),
+      import('../transport/transport.ts'),
     ]);
     liveStage = live.liveStage;
+    createTransport = transport.createTransport;
     loaded = compileOpenApi(loadSpec(config));
     const openapi = loaded;
     if (config.alsoSpecPaths.length > 0) {

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { CORE_SCHEMA, load } from 'js-yaml';
 import { fsReason } from '../fs-error.ts';
 import { DEFAULT_SPEC_PATH } from './default-path.ts';
@@ -30,20 +29,14 @@ export interface LoadedDocument {
   document: OpenApiDocument;
 }
 
-export { DEFAULT_SPEC_PATH } from './default-path.ts';
-
-/** Today's public document (OpenAPI 3.1, openai/openai-openapi at f85dbe2): what the real service serves. */
-export const CURRENT_SPEC_PATH = fileURLToPath(
-  new URL('../../schemas/openai-openapi-f85dbe2.yaml', import.meta.url),
-);
-
-/** The two versions of the document the project ships: the seed's (the contract) and today's. */
-export const DOCUMENT_VERSIONS = { seed: DEFAULT_SPEC_PATH, current: CURRENT_SPEC_PATH } as const;
-export type DocumentVersion = keyof typeof DOCUMENT_VERSIONS;
-export const DOCUMENT_VERSION_NAMES = Object.keys(DOCUMENT_VERSIONS) as DocumentVersion[];
-
-export const isDocumentVersion = (name: string): name is DocumentVersion =>
-  (DOCUMENT_VERSION_NAMES as string[]).includes(name);
+export {
+  CURRENT_SPEC_PATH,
+  DEFAULT_SPEC_PATH,
+  DOCUMENT_VERSION_NAMES,
+  DOCUMENT_VERSIONS,
+  type DocumentVersion,
+  isDocumentVersion,
+} from './default-path.ts';
 
 /** Misuse of a document: unreadable, not YAML, not OpenAPI. Carries the path for the one-line error. */
 export class SpecError extends Error {
