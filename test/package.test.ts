@@ -10,9 +10,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { expect } from 'chai';
-import { staleOutputs } from '../scripts/prune-dist.ts';
 import { COMMANDS as TABLE } from '../src/cli/commands.ts';
 import type { ConformanceResult } from '../src/conformance/result.ts';
 import { PACT_FILE_NAME } from '../src/contract/pact-file.ts';
@@ -158,7 +157,7 @@ describe('the packed package, installed into an empty folder', function () {
     );
   });
 
-  it('ships the compiled CLI, the document, the report schema and the pact; no TypeScript, no tests', () => {
+  it('ships the bundled CLI, the document, the report schema and the pact; no TypeScript, no tests', () => {
     const files = packed.files.map((f) => f.path);
     expect(files).to.include.members([
       'package.json',
@@ -170,18 +169,45 @@ describe('the packed package, installed into an empty folder', function () {
     ]);
     expect(files.filter((f) => /\.[cm]?ts$/.test(f))).to.deep.equal([]);
     expect(files.filter((f) => /^(src|test|scripts)\//.test(f))).to.deep.equal([]);
-    const outputs = files.filter((f) => f.startsWith('dist/')).map((f) => f.slice('dist/'.length));
+    // dist/ is the bundle and nothing else: the bin and the chunks it loads, every one of them reachable.
+    const dist = files.filter((f) => f.startsWith('dist/'));
     expect(
-      staleOutputs(outputs, (source) => existsSync(repoPath(`src/${source}`))),
-      'stale',
+      dist.filter((f) => f !== 'dist/cli/bin.js' && !/^dist\/chunks\/[\w-]+\.js$/.test(f)),
     ).to.deep.equal([]);
+    const reached = new Set<string>();
+    const follow = (file: string) => {
+      if (reached.has(file)) return;
+      reached.add(file);
+      const text = readFileSync(join(folder, 'node_modules', BIN, file), 'utf8');
+      for (const [, target] of text.matchAll(/(?:from|import\()\s*"(\.{1,2}\/[^"]+)"/g)) {
+        follow(join(dirname(file), target as string));
+      }
+    };
+    follow('dist/cli/bin.js');
+    expect([...reached].sort()).to.deep.equal([...dist].sort());
   });
 
-  it('installs what a run needs and no TypeScript tooling', () => {
+  it('installs what a run needs: no TypeScript tooling, and neither what is bundled nor pact-js', () => {
     const modules = join(folder, 'node_modules');
     expect(existsSync(join(modules, '.bin', BIN)), 'the bin is linked').to.equal(true);
-    for (const tool of ['tsx', 'typescript', 'mocha', 'chai', '@biomejs/biome']) {
+    // js-yaml and fast-xml-parser are inside the bundle; pact-js was never needed to run (the static
+    // pact CLI verifies): the runs below pass without them.
+    for (const tool of [
+      'tsx',
+      'typescript',
+      'mocha',
+      'chai',
+      '@biomejs/biome',
+      'esbuild',
+      'js-yaml',
+      'fast-xml-parser',
+      '@pact-foundation/pact',
+    ]) {
       expect(existsSync(join(modules, tool)), tool).to.equal(false);
+    }
+    // ajv compiles a document other than the shipped ones; the pact CLI is the verifier.
+    for (const needed of ['ajv', 'ajv-formats', '@pact-foundation/pact-cli']) {
+      expect(existsSync(join(modules, needed)), needed).to.equal(true);
     }
   });
 
@@ -216,12 +242,18 @@ describe('the packed package, installed into an empty folder', function () {
   it('validate and spec-lint run from the installed package', async () => {
     const body = join(folder, 'body.json');
     writeFileSync(body, '{"object":"organization.project.api_key"}');
-    const [invalid, lint] = await Promise.all([
+    // Another text of the document: not one the build generated validators for, so ajv compiles it.
+    const other = join(folder, 'other.yaml');
+    writeFileSync(other, `${readFileSync(repoPath('schemas/openapi.yaml'), 'utf8')}\n# another text\n`);
+    const [invalid, compiled, lint] = await Promise.all([
       run(bin(), ['validate', '--schema', 'ProjectApiKey', body], folder),
+      run(bin(), ['validate', '--schema', 'ProjectApiKey', '--spec', other, body], folder),
       run(bin(), ['spec-lint'], folder),
     ]);
     expect(invalid.code, invalid.stderr).to.equal(1);
     expect(invalid.stdout).to.match(/required property "id" is missing/);
+    expect(compiled.code, compiled.stderr).to.equal(1);
+    expect(compiled.stdout).to.equal(invalid.stdout);
     expect(lint.code, lint.stderr).to.equal(1); // the seed's own example lacks owner.user.added_at
     expect(lint.stdout).to.match(/1 of \d+ examples invalid/);
   });
