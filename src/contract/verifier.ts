@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pactCliEnvironment, pactCliPath } from './pact-cli.ts';
@@ -74,12 +75,14 @@ export const runVerifier = async (options: VerifierOptions): Promise<PactResult>
   const { pactPath, signal } = options;
   signal?.throwIfAborted();
   const binary = pactCliPath();
-  const dir = await mkdtemp(join(tmpdir(), 'pact-verifier-'));
+  // Synchronous up to the spawn: no turn of the event loop in which a stop could come unheard (the
+  // abort listener is added with the spawn), and no round trips before the verifier starts.
+  const dir = mkdtempSync(join(tmpdir(), 'pact-verifier-'));
   const reportPath = join(dir, 'report.json');
   const roots = { dir: join(dir, 'no-roots'), file: join(dir, 'no-roots', 'none.pem') };
   try {
-    await mkdir(roots.dir);
-    await writeFile(roots.file, '');
+    mkdirSync(roots.dir);
+    writeFileSync(roots.file, '');
     const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
       const child = spawn(binary, verifierArguments(options, reportPath), {
         stdio: ['ignore', 'pipe', 'pipe'],

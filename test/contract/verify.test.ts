@@ -8,7 +8,7 @@ import { type LoadedPact, loadPacts } from '../../src/contract/pact.ts';
 import { PactCliMissingError, pactCliPathFor } from '../../src/contract/pact-cli.ts';
 import { CONTRACT_PATH } from '../../src/contract/pact-file.ts';
 import { PROVIDER_STATES, type StateKey } from '../../src/contract/states.ts';
-import { verifierEnvironment } from '../../src/contract/verifier.ts';
+import { runVerifier, verifierEnvironment } from '../../src/contract/verifier.ts';
 import { type InteractionOutcome, type PactVerification, verifyPact } from '../../src/contract/verify.ts';
 import { startServer, type TestServer } from '../transport/servers.ts';
 import { LOCAL_IDS, localStateSetup, localTarget, PROVIDER_ADMIN_KEY, startProvider } from './providers.ts';
@@ -235,6 +235,24 @@ describe('verifyPact: the static verifier behind a gateway', () => {
 
   it('names the platform package when the Pact CLI binary is missing', () => {
     expect(() => pactCliPathFor('linux', 'mips')).to.throw(PactCliMissingError, /pact-cli-linux-mips/);
+  });
+
+  it('stops a verifier asked to stop as it starts: it never runs on unheard', async () => {
+    const controller = new AbortController();
+    const running = runVerifier({
+      pactPath: CONTRACT_PATH,
+      port: refusedPort,
+      stateChangeUrl: `http://127.0.0.1:${refusedPort}/state`,
+      header: { name: 'x-test', value: 'test' },
+      requestTimeoutMs: 1000,
+      signal: controller.signal,
+    });
+    controller.abort(new Error('stopped as it started'));
+    const outcome = await running.then(
+      () => 'finished',
+      (error: Error) => error.message,
+    );
+    expect(outcome).to.equal('stopped as it started');
   });
 
   it("runs the verifier with a trust store that holds nothing, whatever the caller's: it speaks plain HTTP to the gateway only", () => {
