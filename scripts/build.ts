@@ -1,10 +1,11 @@
 // `npm run build`: the `project-api-key-contract` bin as the package ships it, bundled by esbuild from src/
 // into dist/: dist/cli/bin.js and the chunks it loads on demand (dist/chunks/), each command's modules and
 // the run's later stages in chunks of their own, so a command still loads only what it uses. One file per
-// group of modules instead of a hundred: Node resolves, reads and compiles far fewer, which is most of a
-// run's start-up. The packages the run uses (js-yaml, fast-xml-parser) are bundled; ajv is not (it is
-// loaded only to compile a document other than the shipped ones), nor is the static pact CLI (a binary).
-import { rmSync } from 'node:fs';
+// group of modules instead of a hundred, without whitespace: Node resolves, reads and compiles far less,
+// which is most of a run's start-up. Names are kept, so a stack trace still reads. fast-xml-parser is
+// bundled; ajv and js-yaml are not (they load only for a document other than the shipped ones, whose
+// validators ajv generated ahead: dist/generated/, copied from src/generated/), nor is the pact CLI.
+import { cpSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -26,10 +27,14 @@ const { metafile } = await build({
   platform: 'node',
   target: 'node20.19',
   // Not bundled: packages with binaries or loaded on purpose at run time only (see above).
-  external: ['ajv', 'ajv-formats', '@pact-foundation/*'],
+  external: ['ajv', 'ajv-formats', 'js-yaml', '@pact-foundation/*'],
+  minifyWhitespace: true,
+  minifySyntax: true,
   metafile: true,
   logLevel: 'warning',
 });
+// Loaded by path at run time (src/openapi/validators.ts): the same place relative to the chunks as to src/.
+cpSync(`${root}src/generated/validators`, `${outdir}/generated/validators`, { recursive: true });
 const outputs = Object.keys(metafile.outputs);
 process.stdout.write(
   `build: ${outputs.length} files in dist/ (${outputs.filter((o) => o.includes('/chunks/')).length} chunks)\n`,

@@ -15,6 +15,7 @@ import { expect } from 'chai';
 import { COMMANDS as TABLE } from '../src/cli/commands.ts';
 import type { ConformanceResult } from '../src/conformance/result.ts';
 import { PACT_FILE_NAME } from '../src/contract/pact-file.ts';
+import { GENERATED_DOCUMENTS } from '../src/generated/documents.ts';
 import { REPORT_FILES } from '../src/report/write.ts';
 import { repoPath } from './helpers.ts';
 
@@ -169,10 +170,16 @@ describe('the packed package, installed into an empty folder', function () {
     ]);
     expect(files.filter((f) => /\.[cm]?ts$/.test(f))).to.deep.equal([]);
     expect(files.filter((f) => /^(src|test|scripts)\//.test(f))).to.deep.equal([]);
-    // dist/ is the bundle and nothing else: the bin and the chunks it loads, every one of them reachable.
+    // dist/ is the bundle and nothing else: the bin and the chunks it loads, every one of them reachable,
+    // and the shipped documents' generated validators, which the chunks load by name.
     const dist = files.filter((f) => f.startsWith('dist/'));
+    const generated = Object.values(GENERATED_DOCUMENTS).flatMap(({ validators }) =>
+      ['full', 'quick'].map((variant) => `dist/generated/validators/${validators}.${variant}.cjs`),
+    );
+    expect(dist).to.include.members(generated);
+    const bundle = dist.filter((f) => !generated.includes(f));
     expect(
-      dist.filter((f) => f !== 'dist/cli/bin.js' && !/^dist\/chunks\/[\w-]+\.js$/.test(f)),
+      bundle.filter((f) => f !== 'dist/cli/bin.js' && !/^dist\/chunks\/[\w-]+\.js$/.test(f)),
     ).to.deep.equal([]);
     const reached = new Set<string>();
     const follow = (file: string) => {
@@ -184,14 +191,14 @@ describe('the packed package, installed into an empty folder', function () {
       }
     };
     follow('dist/cli/bin.js');
-    expect([...reached].sort()).to.deep.equal([...dist].sort());
+    expect([...reached].sort()).to.deep.equal([...bundle].sort());
   });
 
   it('installs what a run needs: no TypeScript tooling, and neither what is bundled nor pact-js', () => {
     const modules = join(folder, 'node_modules');
     expect(existsSync(join(modules, '.bin', BIN)), 'the bin is linked').to.equal(true);
-    // js-yaml and fast-xml-parser are inside the bundle; pact-js was never needed to run (the static
-    // pact CLI verifies): the runs below pass without them.
+    // fast-xml-parser is inside the bundle; pact-js was never needed to run (the static pact CLI
+    // verifies): the runs below pass without them.
     for (const tool of [
       'tsx',
       'typescript',
@@ -199,14 +206,13 @@ describe('the packed package, installed into an empty folder', function () {
       'chai',
       '@biomejs/biome',
       'esbuild',
-      'js-yaml',
       'fast-xml-parser',
       '@pact-foundation/pact',
     ]) {
       expect(existsSync(join(modules, tool)), tool).to.equal(false);
     }
-    // ajv compiles a document other than the shipped ones; the pact CLI is the verifier.
-    for (const needed of ['ajv', 'ajv-formats', '@pact-foundation/pact-cli']) {
+    // js-yaml and ajv parse and compile a document other than the shipped ones; the pact CLI verifies.
+    for (const needed of ['js-yaml', 'ajv', 'ajv-formats', '@pact-foundation/pact-cli']) {
       expect(existsSync(join(modules, needed)), needed).to.equal(true);
     }
   });

@@ -3,13 +3,18 @@ import type { Ajv, CodeOptions, ErrorObject, ValidateFunction } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type addFormatsModule from 'ajv-formats';
 import type { Finding } from '../finding.ts';
-import { GENERATED_VALIDATORS } from '../generated/validators.ts';
 import { appendPointer } from '../pointer.ts';
-import { componentNames, componentOfRef, type OpenApiDocument, type SchemaObject } from './document.ts';
+import {
+  componentNames,
+  componentOfRef,
+  generatedDocumentOf,
+  type OpenApiDocument,
+  type SchemaObject,
+} from './document.ts';
 
 // ajv is loaded only to compile: a document whose validators ajv already generated at build time
-// (src/generated/validators.ts, found by the document's sha256) never loads it. It is CommonJS, so it
-// loads synchronously where it is needed.
+// (src/generated/validators/, found by the document's sha256) never loads it. It is CommonJS, as is its
+// generated code, so both load synchronously where they are needed.
 const require = createRequire(import.meta.url);
 const loadAjv = () => ({
   Ajv: (require('ajv') as typeof import('ajv')).Ajv,
@@ -291,16 +296,6 @@ interface ComponentValidators {
  */
 export const QUICK_AFTER = 16;
 
-/** What src/generated/validators.ts holds per document: ajv's standalone code, each set run when first asked for. */
-export interface GeneratedValidators {
-  /** The document, relative to the package. */
-  path: string;
-  /** The `allErrors` instance's closed variants, by schema id. */
-  full(): Record<string, ValidateFunction>;
-  /** The quick instance's closed and open variants, by schema id. */
-  quick(): Record<string, ValidateFunction>;
-}
-
 /** A document's validate functions by schema id: the `allErrors` ones (closed), the quick ones (both). */
 interface ValidateFunctions {
   origin: SchemaValidators['origin'];
@@ -324,22 +319,30 @@ const compiledByAjv = (document: OpenApiDocument): ValidateFunctions => {
   };
 };
 
-/** ajv's own code for the document whose text has `sha256`, generated at build time; undefined if none. */
+/**
+ * ajv's own code for the document whose text has `sha256`, generated at build time: the `allErrors`
+ * validators (closed) now, the quick ones (closed and open) when first asked for. Undefined if none.
+ */
 const generatedFor = (sha256: string | undefined): ValidateFunctions | undefined => {
-  if (sha256 === undefined || !Object.hasOwn(GENERATED_VALIDATORS, sha256)) return undefined;
-  const generated = GENERATED_VALIDATORS[sha256] as GeneratedValidators;
+  const generated = sha256 === undefined ? undefined : generatedDocumentOf(sha256);
+  if (!generated) return undefined;
+  const load = (variant: 'full' | 'quick') =>
+    require(`../generated/validators/${generated.validators}.${variant}.cjs`) as Record<
+      string,
+      ValidateFunction
+    >;
   const pick = (functions: Record<string, ValidateFunction>, id: string) => {
     const validate = functions[id];
     if (!validate) throw new Error(`no generated validator for ${id}`);
     return validate;
   };
-  const full = generated.full();
+  const full = load('full');
   let quick: Record<string, ValidateFunction> | undefined;
   return {
     origin: 'generated',
     full: (name) => pick(full, CLOSED_ID_BASE + name),
     quick: (idBase, name) => {
-      quick ??= generated.quick();
+      quick ??= load('quick');
       return pick(quick, idBase + name);
     },
   };
