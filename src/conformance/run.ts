@@ -125,11 +125,16 @@ export const prepareConformanceRun = async (
   const firstTarget = deferred<VerifyTarget>();
   const first = pacts[0] as LoadedPact;
   const firstStarted = performance.now();
+  let verifierStarted!: () => void;
+  const started = new Promise<void>((resolve) => {
+    verifierStarted = resolve;
+  });
   const firstVerification = verifyStage(first, {
     target: firstTarget.promise,
     recorder,
     requestTimeoutMs,
     signal,
+    onStarted: verifierStarted,
   });
   firstVerification.catch(() => {}); // awaited in execute; a run stopped before that must not leave it unhandled
   // The rest of stage 1 and stage 2 load and run while the verifier starts up in its own process.
@@ -141,6 +146,9 @@ export const prepareConformanceRun = async (
   let matrixOf: typeof import('./spec-matrix.ts') | undefined;
   const matrixBodies: MatrixBody[] = [];
   try {
+    // Nothing more until the verifier's process is spawned, so it starts up while the rest loads (bundled,
+    // the imports below settle before its gateway listens). One that cannot start (no pact CLI) fails here.
+    await Promise.race([started, firstVerification]);
     const [{ loadSpec }, { compileOpenApi }, contract, live, transport] = await Promise.all([
       import('./stages/load.ts'),
       import('./stages/compile.ts'),

@@ -21,6 +21,8 @@ export interface VerifierOptions {
   requestTimeoutMs: number;
   /** Stops the verifier. */
   signal?: AbortSignal;
+  /** Called once the verifier's process is spawned. */
+  onStarted?(): void;
 }
 
 /** The verification could not run at all (the binary failed, no report): environment or misuse. */
@@ -99,6 +101,7 @@ export const runVerifier = async (options: VerifierOptions): Promise<PactResult>
         reject(signal?.reason);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
+      options.onStarted?.();
       child.on('error', (error) => {
         signal?.removeEventListener('abort', onAbort);
         reject(new VerificationError(pactPath, `cannot start ${binary}: ${error.message}`));
