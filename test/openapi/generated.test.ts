@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
@@ -15,7 +14,8 @@ import { repoPath } from '../helpers.ts';
 
 // What the build derives from the documents the package ships (src/generated/): each document as parsed,
 // and its validators as ajv's own standalone code. Held here to the documents, to what js-yaml parses and
-// to what ajv compiles at run time.
+// to what ajv compiles at run time. That a run on the seed loads neither js-yaml nor ajv, and only the
+// seed's generated validators, test/cli/conformance.test.ts checks in a process of its own.
 
 const sha256Of = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -54,42 +54,6 @@ describe('the shipped documents, parsed and compiled at build time', () => {
       expect(other).not.to.equal(sha256);
       expect(compileValidators(parseDocument(text, path), other).origin).to.equal('compiled');
     }
-  });
-
-  it('spare a run on the seed loading js-yaml or ajv at all', async () => {
-    // In a process of its own: this one has loaded both for other tests.
-    const script = [
-      "import { createRequire } from 'node:module';",
-      "import { loadDocument } from './src/openapi/document.ts';",
-      "import { validatorsFor } from './src/openapi/validators.ts';",
-      'const { document, sha256 } = loadDocument();',
-      "const result = validatorsFor(document, sha256).validate('ProjectApiKey', {});",
-      'const cache = createRequire(import.meta.url).cache;',
-      'const loaded = Object.keys(cache).filter((path) => /node_modules\\/(ajv|ajv-formats|js-yaml)\\//.test(path));',
-      'const generated = Object.keys(cache).filter((path) => path.includes("/src/generated/validators/"));',
-      'console.log(JSON.stringify({ valid: result.valid, findings: result.findings.length, loaded, generated }));',
-    ].join('\n');
-    const output = await new Promise<string>((resolve, reject) =>
-      execFile(
-        process.execPath,
-        ['--import', 'tsx', '--input-type=module', '-e', script],
-        { cwd: repoPath('.') },
-        (error, stdout, stderr) => (error ? reject(new Error(stderr)) : resolve(stdout)),
-      ),
-    );
-    const { valid, findings, loaded, generated } = JSON.parse(output) as {
-      valid: boolean;
-      findings: number;
-      loaded: string[];
-      generated: string[];
-    };
-    expect(valid).to.equal(false);
-    expect(findings).to.be.greaterThan(0);
-    expect(loaded, 'js-yaml or ajv').to.deep.equal([]);
-    // Only the seed's allErrors validators: the quick ones wait for many bodies, today's document for its run.
-    expect(generated.map((path) => path.slice(path.lastIndexOf('/') + 1))).to.deep.equal([
-      'openapi.full.cjs',
-    ]);
   });
 
   // Every component's sample and every mutant the document gives, strict and not, on the first calls
