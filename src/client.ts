@@ -131,7 +131,10 @@ const seedPath = (): PathTemplate => {
 };
 
 const seedValidators = (): SchemaValidators => {
-  defaultValidators ??= validatorsFor(loadDocument().document);
+  if (!defaultValidators) {
+    const { document, sha256 } = loadDocument();
+    defaultValidators = validatorsFor(document, sha256);
+  }
   return defaultValidators;
 };
 

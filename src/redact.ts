@@ -1,4 +1,4 @@
-import { secretPatternSource } from './secret-forms.ts';
+import { mayHoldEscapes, secretLiteralSource, secretPatternSource } from './secret-forms.ts';
 import { SECRET_KEY_SOURCE } from './secret-patterns.ts';
 
 // Secrets (the admin key above all) must never reach a report, a log line or an error message.
@@ -21,25 +21,35 @@ export const CREDENTIAL_HEADERS: readonly string[] = [
  * every form a server may echo it (JSON-escaped, percent-encoded, base64: see secret-forms.ts); anything
  * shaped like a whole OpenAI key is a secret even when nobody named it. Linear: the secrets are literals,
  * the key shape is (see secret-patterns.ts), and `Bearer\s+` backtracks only over its own whitespace.
+ * With it, its twin for texts without a backslash or percent sign, where escaped forms cannot occur.
  */
-const patternOf = (secrets: readonly string[]): RegExp => {
+const patternOf = (secrets: readonly string[]): Patterns => {
   const unique = [...new Set(secrets.filter((s) => s.length > 0))].sort((a, b) => b.length - a.length);
   // Every line printed and every header recorded is redacted: build each pattern once.
   const key = unique.join('\u0000');
   let pattern = patterns.get(key);
   if (!pattern) {
-    const alternatives = [...unique.map(secretPatternSource), SECRET_KEY_SOURCE];
-    pattern = new RegExp(`(?:[Bb]earer\\s+)?(?:${alternatives.join('|')})`, 'g');
+    const of = (source: (secret: string) => string) =>
+      new RegExp(`(?:[Bb]earer\\s+)?(?:${[...unique.map(source), SECRET_KEY_SOURCE].join('|')})`, 'g');
+    pattern = { all: of(secretPatternSource), literal: of(secretLiteralSource) };
     if (patterns.size > 64) patterns.clear();
     patterns.set(key, pattern);
   }
   return pattern;
 };
-const patterns = new Map<string, RegExp>();
+/** The pattern for any text, and the one that matches the same in a text without escapes (secret-forms.ts). */
+interface Patterns {
+  all: RegExp;
+  literal: RegExp;
+}
+const patterns = new Map<string, Patterns>();
+
+const redactWith = (text: string, pattern: Patterns): string =>
+  text.replace(mayHoldEscapes(text) ? pattern.all : pattern.literal, REDACTED);
 
 /** `text` with every occurrence of each non-empty secret (and `Bearer <secret>`) replaced by `[REDACTED]`. */
 export const redactSecrets = (text: string, secrets: readonly string[]): string =>
-  text.replace(patternOf(secrets), REDACTED);
+  redactWith(text, patternOf(secrets));
 
 export type HeaderInput =
   | Headers
@@ -65,7 +75,7 @@ export const redactHeaders = (headers: HeaderInput, secrets: readonly string[]):
   const redacted: Record<string, string> = {};
   for (const [rawName, value] of entriesOf(headers)) {
     const name = rawName.toLowerCase();
-    const shown = CREDENTIAL_HEADERS.includes(name) ? REDACTED : value.replace(pattern, REDACTED);
+    const shown = CREDENTIAL_HEADERS.includes(name) ? REDACTED : redactWith(value, pattern);
     redacted[name] = name in redacted && shown !== REDACTED ? `${redacted[name]}, ${shown}` : shown;
   }
   return redacted;
@@ -74,7 +84,7 @@ export const redactHeaders = (headers: HeaderInput, secrets: readonly string[]):
 /** Holds the run's secrets and redacts text and headers with them. */
 export class Redactor {
   #secrets: string[] = [];
-  #pattern: RegExp = patternOf([]);
+  #pattern: Patterns = patternOf([]);
 
   constructor(secrets: readonly string[] = []) {
     this.add(...secrets);
@@ -93,7 +103,7 @@ export class Redactor {
   }
 
   text(text: string): string {
-    return text.replace(this.#pattern, REDACTED);
+    return redactWith(text, this.#pattern);
   }
 
   headers(headers: HeaderInput): Record<string, string> {

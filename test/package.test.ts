@@ -10,11 +10,11 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { expect } from 'chai';
-import { staleOutputs } from '../scripts/prune-dist.ts';
 import { COMMANDS as TABLE } from '../src/cli/commands.ts';
 import { PACT_FILE_NAME } from '../src/contract/pact-file.ts';
+import { GENERATED_DOCUMENTS } from '../src/generated/documents.ts';
 import { REPORT_FILES } from '../src/report/files.ts';
 import type { ConformanceResult } from '../src/report/result.ts';
 import { repoPath } from './helpers.ts';
@@ -158,7 +158,7 @@ describe('the packed package, installed into an empty folder', function () {
     );
   });
 
-  it('ships the compiled CLI, the document, the report schema and the pact; no TypeScript, no tests', () => {
+  it('ships the bundled CLI, the document, the report schema and the pact; no TypeScript, no tests', () => {
     const files = packed.files.map((f) => f.path);
     expect(files).to.include.members([
       'package.json',
@@ -170,18 +170,48 @@ describe('the packed package, installed into an empty folder', function () {
     ]);
     expect(files.filter((f) => /\.[cm]?ts$/.test(f))).to.deep.equal([]);
     expect(files.filter((f) => /^(src|test|scripts)\//.test(f))).to.deep.equal([]);
-    const outputs = files.filter((f) => f.startsWith('dist/')).map((f) => f.slice('dist/'.length));
-    expect(
-      staleOutputs(outputs, (source) => existsSync(repoPath(`src/${source}`))),
-      'stale',
-    ).to.deep.equal([]);
+    // dist/ is the bundle and nothing else: the bin and a file per command it loads, every one reachable,
+    // and the shipped documents' generated validators, which the bundle loads by name.
+    const dist = files.filter((f) => f.startsWith('dist/'));
+    const generated = Object.values(GENERATED_DOCUMENTS).flatMap(({ validators }) =>
+      ['full', 'quick'].map((variant) => `dist/generated/validators/${validators}.${variant}.cjs`),
+    );
+    expect(dist).to.include.members(generated);
+    const bundle = dist.filter((f) => !generated.includes(f));
+    expect(bundle.filter((f) => !/^dist\/cli\/[\w-]+\.js$/.test(f))).to.deep.equal([]);
+    const reached = new Set<string>();
+    const follow = (file: string) => {
+      if (reached.has(file)) return;
+      reached.add(file);
+      const text = readFileSync(join(folder, 'node_modules', BIN, file), 'utf8');
+      for (const [, target] of text.matchAll(/(?:from|import\()\s*"(\.{1,2}\/[^"]+)"/g)) {
+        follow(join(dirname(file), target as string));
+      }
+    };
+    follow('dist/cli/bin.js');
+    expect([...reached].sort()).to.deep.equal([...bundle].sort());
   });
 
-  it('installs what a run needs and no TypeScript tooling', () => {
+  it('installs what a run needs: no TypeScript tooling, and neither what is bundled nor pact-js', () => {
     const modules = join(folder, 'node_modules');
     expect(existsSync(join(modules, '.bin', BIN)), 'the bin is linked').to.equal(true);
-    for (const tool of ['tsx', 'typescript', 'mocha', 'chai', '@biomejs/biome']) {
+    // fast-xml-parser is inside the bundle; pact-js was never needed to run (the static pact CLI
+    // verifies): the runs below pass without them.
+    for (const tool of [
+      'tsx',
+      'typescript',
+      'mocha',
+      'chai',
+      '@biomejs/biome',
+      'esbuild',
+      'fast-xml-parser',
+      '@pact-foundation/pact',
+    ]) {
       expect(existsSync(join(modules, tool)), tool).to.equal(false);
+    }
+    // js-yaml and ajv parse and compile a document other than the shipped ones; the pact CLI verifies.
+    for (const needed of ['js-yaml', 'ajv', 'ajv-formats', '@pact-foundation/pact-cli']) {
+      expect(existsSync(join(modules, needed)), needed).to.equal(true);
     }
   });
 
@@ -192,6 +222,12 @@ describe('the packed package, installed into an empty folder', function () {
     const help = ok(await run(bin(), ['--help'], folder), '--help');
     expect(COMMANDS).to.include.members(['conformance', 'validate', 'spec-lint', 'provider']);
     for (const command of COMMANDS) expect(help.stdout).to.match(new RegExp(`^  ${command} `, 'm'));
+    // Every command's own file loads from the installed package (--help, or a usage error where a
+    // command takes no --help: never an internal error).
+    for (const ran of await Promise.all(COMMANDS.map((command) => run(bin(), [command, '--help'], folder)))) {
+      expect(ran.code, ran.stderr).to.be.oneOf([0, 2]);
+      expect(ran.stderr).not.to.match(/internal error/);
+    }
     const unknown = await run(bin(), ['conformence'], folder);
     expect(unknown.code).to.equal(2);
     expect(unknown.stderr.trim().split('\n')).to.deep.equal([
@@ -216,12 +252,18 @@ describe('the packed package, installed into an empty folder', function () {
   it('validate and spec-lint run from the installed package', async () => {
     const body = join(folder, 'body.json');
     writeFileSync(body, '{"object":"organization.project.api_key"}');
-    const [invalid, lint] = await Promise.all([
+    // Another text of the document: not one the build generated validators for, so ajv compiles it.
+    const other = join(folder, 'other.yaml');
+    writeFileSync(other, `${readFileSync(repoPath('schemas/openapi.yaml'), 'utf8')}\n# another text\n`);
+    const [invalid, compiled, lint] = await Promise.all([
       run(bin(), ['validate', '--schema', 'ProjectApiKey', body], folder),
+      run(bin(), ['validate', '--schema', 'ProjectApiKey', '--spec', other, body], folder),
       run(bin(), ['spec-lint'], folder),
     ]);
     expect(invalid.code, invalid.stderr).to.equal(1);
     expect(invalid.stdout).to.match(/required property "id" is missing/);
+    expect(compiled.code, compiled.stderr).to.equal(1);
+    expect(compiled.stdout).to.equal(invalid.stdout);
     expect(lint.code, lint.stderr).to.equal(1); // the seed's own example lacks owner.user.added_at
     expect(lint.stdout).to.match(/1 of \d+ examples invalid/);
   });

@@ -145,3 +145,57 @@ describe('Redactor', () => {
     expect(redactor.headers({ 'x-a': 'second-secret' })).to.deep.equal({ 'x-a': REDACTED });
   });
 });
+
+describe('redaction of a text without escapes', () => {
+  // A text with no backslash and no percent sign is redacted with the secrets as literals (and their base64
+  // cores), not the pattern of every escaped form: the two must find the same spans. A trailing backslash
+  // sends a text through the full pattern without making any match of its own, so each text is redacted
+  // both ways and compared.
+  const secret = `sk-admin-${'Qx7_'.repeat(10)}`;
+  const other = 'sessiontoken-9f8e7d6c5b4a';
+  const base64 = (text: string, offset: number) =>
+    Buffer.concat([Buffer.alloc(offset, 0x41), Buffer.from(text)]).toString('base64');
+  const pieces = [
+    secret,
+    other,
+    `Bearer ${secret}`,
+    `bearer\t ${other}`,
+    secret.slice(0, 20),
+    secret.slice(5),
+    `${secret}${secret}`,
+    `x${secret.toUpperCase()}`,
+    base64(secret, 0),
+    base64(secret, 1),
+    base64(secret, 2).replaceAll('+', '-').replaceAll('/', '_'),
+    base64(other, 1),
+    `sk-proj-${'Zz_9'.repeat(10)}`,
+    'sk-',
+    'Bearer ',
+    ' plain words ',
+    '{"a":"b"}',
+    '/organization/projects/p/api_keys/k',
+  ];
+  // Every pair of pieces, and a few longer runs, with separators that do and do not join them.
+  const texts = pieces.flatMap((a) => pieces.flatMap((b) => [a + b, `${a} ${b}`, `${a}"${b}`]));
+  texts.push(pieces.join(''), pieces.join(' '), pieces.join(''.padEnd(3, '=')));
+
+  it(`finds what the full pattern finds, in ${texts.length} texts`, () => {
+    let redactions = 0;
+    for (const text of texts) {
+      expect(text).not.to.match(/[\\%]/);
+      const literal = redactSecrets(text, [secret, other]);
+      const full = redactSecrets(`${text}\\`, [secret, other]);
+      expect(`${literal}\\`, text).to.equal(full);
+      if (literal !== text) redactions++;
+    }
+    expect(redactions, 'texts that held a secret').to.be.greaterThan(texts.length / 2);
+  });
+
+  it('still finds the escaped forms where a text has them', () => {
+    const escaped = [...secret].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+    const percent = [...other].map((c) => `%${c.charCodeAt(0).toString(16)}`).join('');
+    expect(redactSecrets(`a ${escaped} b ${percent} c`, [secret, other])).to.equal(
+      `a ${REDACTED} b ${REDACTED} c`,
+    );
+  });
+});

@@ -65,8 +65,11 @@ describe('GitHub Actions workflows for users', () => {
       expect(step['continue-on-error'], step.name).not.to.equal(true);
       expect(step.run ?? '', step.name).not.to.match(/\|\|\s*true|; *true$/m);
     }
+    // As the runner runs a step: no profile or rc file (bash reads ~/.bashrc when its stdin is a socket).
     const outcome = (env: Record<string, string>) =>
-      spawnSync('bash', ['-c', guard?.run ?? 'exit 0'], { env: { PATH: process.env.PATH, ...env } }).status;
+      spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', guard?.run ?? 'exit 0'], {
+        env: { PATH: process.env.PATH, ...env },
+      }).status;
     expect(outcome({ PROJECT_ID: 'proj_a' }), 'only a project id').to.equal(1);
     expect(outcome({ USER_KEY_ID: 'key_a' }), 'no project id').to.equal(1);
     expect(outcome({}), 'nothing').to.equal(1);

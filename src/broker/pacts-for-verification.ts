@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrokerError } from './broker-error.ts';
 import { type BrokerConnection, type HalClient, linksOf, openBroker } from './hal.ts';
+import { type ConsumerVersionSelector, DEFAULT_CONSUMER_VERSION_SELECTORS } from './selectors.ts';
 
 // The pacts a provider should verify, fetched from a Pact Broker as pact files on disk, each with what the
 // broker says about it: consumer and version, its URL, pending and WIP status, notices, and where its
@@ -25,14 +26,7 @@ import { type BrokerConnection, type HalClient, linksOf, openBroker } from './ha
 // (`-f`, written without the broker's `_links`: a plain pact), and publish each result ourselves
 // (publish-result.ts), with the run's verdict for that pact.
 
-/** The broker's default selection, as the Pact docs recommend: the main branch and what is deployed. */
-export const DEFAULT_CONSUMER_VERSION_SELECTORS: readonly ConsumerVersionSelector[] = Object.freeze([
-  { mainBranch: true },
-  { deployedOrReleased: true },
-]);
-
-/** One consumer version selector, as the broker takes it (`{"branch": "main"}`, `{"deployed": true}`, ...). */
-export type ConsumerVersionSelector = Record<string, unknown>;
+export { type ConsumerVersionSelector, DEFAULT_CONSUMER_VERSION_SELECTORS } from './selectors.ts';
 
 export interface PactsForVerificationRequest extends BrokerConnection {
   provider: string;

@@ -11,8 +11,8 @@ export const runSpecLint = (argv: string[], io: ConsoleIO = processIO): number =
       args: argv,
       options: { spec: { type: 'string' }, json: { type: 'boolean', default: false } },
     });
-    const { document, path } = loadDocument(values.spec);
-    const lints = lintExamples(document, validatorsFor(document));
+    const { document, path, sha256 } = loadDocument(values.spec);
+    const lints = lintExamples(document, validatorsFor(document, sha256));
     if (values.json) {
       io.stdout(`${JSON.stringify(lints, null, 2)}\n`);
     } else {

@@ -3,14 +3,10 @@ import {
   BrokerCredentialsError,
   brokerCredentialsFrom,
 } from '../broker/credentials.ts';
-import {
-  type ConsumerVersionSelector,
-  DEFAULT_CONSUMER_VERSION_SELECTORS,
-} from '../broker/pacts-for-verification.ts';
+import { type ConsumerVersionSelector, DEFAULT_CONSUMER_VERSION_SELECTORS } from '../broker/selectors.ts';
 import type { PactSource } from '../contract/pact.ts';
 import { CONTRACT_PATH, PROVIDER } from '../contract/pact-file.ts';
-import { DEFAULT_SPEC_PATH } from '../openapi/default-path.ts';
-import { type DocumentVersion, isDocumentVersion } from '../openapi/document.ts';
+import { DEFAULT_SPEC_PATH, type DocumentVersion, isDocumentVersion } from '../openapi/default-path.ts';
 import { prepareReportDir, ReportDirError } from '../report/report-dir.ts';
 import { truncateText } from '../truncate.ts';
 import { parseFlags, UsageError } from '../usage.ts';

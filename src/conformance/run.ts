@@ -5,7 +5,7 @@ import { STATE_KEYS, STATE_LABELS, type StateKey, type StateParams } from '../pr
 import type { ConformanceResult } from '../report/result.ts';
 import { resolvePolicy, type TransportPolicy, worstCaseMs } from '../transport/policy.ts';
 import { ExchangeRecorder } from '../transport/recorder.ts';
-import { createTransport, type Transport } from '../transport/transport.ts';
+import type { Transport } from '../transport/transport.ts';
 import { CheckCollector } from './collector.ts';
 import type { RunConfig } from './config.ts';
 import type { MatrixBody, MatrixDocument } from './spec-matrix.ts';
@@ -19,7 +19,8 @@ import { type ReferenceOptions, type RunTarget, startTarget } from './target.ts'
 // A conformance run as a pipeline of named stages: load → contract checks → verify → live checks →
 // result. Each stage is a function of its own (src/conformance/stages/); this file only wires them and
 // owns the run's resources (the target, the transport, the verifier started early). The verifier
-// starts before the YAML parser, ajv and the checks are even loaded: they load while it starts.
+// starts before the YAML parser, the validators, the checks and the transport are even loaded: they load
+// while it starts.
 
 /** What the run needs from its surroundings, so tests can drive it in-process. */
 export interface RunEnvironment {
@@ -73,7 +74,7 @@ const matrixDocumentsOf = async (
       verdict: true,
     }),
     ...others.map((other) =>
-      matrix.matrixDocumentOf(other, validatorsFor(other.document), {
+      matrix.matrixDocumentOf(other, validatorsFor(other.document, other.sha256), {
         displayPath: displayPath(other.path),
         verdict: false,
       }),
@@ -129,28 +130,39 @@ export const prepareConformanceRun = async (
   const firstTarget = deferred<VerifyTarget>();
   const first = pacts[0] as LoadedPact;
   const firstStarted = performance.now();
+  let verifierStarted!: () => void;
+  const started = new Promise<void>((resolve) => {
+    verifierStarted = resolve;
+  });
   const firstVerification = verifyStage(first, {
     target: firstTarget.promise,
     recorder,
     requestTimeoutMs,
     signal,
+    onStarted: verifierStarted,
   });
   firstVerification.catch(() => {}); // awaited in execute; a run stopped before that must not leave it unhandled
   // The rest of stage 1 and stage 2 load and run while the verifier starts up in its own process.
   let loaded: LoadedOpenApi;
   let liveStage: typeof import('./stages/live.ts').liveStage;
+  let createTransport: typeof import('../transport/transport.ts').createTransport;
   // --also-spec: the matrix's documents, --spec first; bodies join as the live checks see them.
   let matrixDocuments: MatrixDocument[] = [];
   let matrixOf: typeof import('./spec-matrix.ts') | undefined;
   const matrixBodies: MatrixBody[] = [];
   try {
-    const [{ loadSpec }, { compileOpenApi }, contract, live] = await Promise.all([
+    // Nothing more until the verifier's process is spawned, so it starts up while the rest loads (bundled,
+    // the imports below settle before its gateway listens). One that cannot start (no pact CLI) fails here.
+    await Promise.race([started, firstVerification]);
+    const [{ loadSpec }, { compileOpenApi }, contract, live, transport] = await Promise.all([
       import('./stages/load.ts'),
       import('./stages/compile.ts'),
       import('./stages/contract.ts'),
       import('./stages/live.ts'),
+      import('../transport/transport.ts'),
     ]);
     liveStage = live.liveStage;
+    createTransport = transport.createTransport;
     loaded = compileOpenApi(loadSpec(config));
     const openapi = loaded;
     if (config.alsoSpecPaths.length > 0) {

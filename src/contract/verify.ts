@@ -71,6 +71,8 @@ export interface VerifyOptions {
   requestTimeoutMs: number;
   /** Stops the verifier and any request in flight. */
   signal?: AbortSignal;
+  /** Called once the verifier's process is spawned. */
+  onStarted?(): void;
 }
 
 export interface PactVerification {
@@ -271,6 +273,7 @@ export const verifyPact = async (
       header: gateway.header,
       requestTimeoutMs: options.requestTimeoutMs,
       signal: options.signal,
+      ...(options.onStarted ? { onStarted: options.onStarted } : {}),
     });
     return { outcomes: outcomesOf(pact.interactions, report, interruptions), exchanges };
   } finally {

@@ -1,9 +1,14 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { CORE_SCHEMA, load } from 'js-yaml';
+import { createRequire } from 'node:module';
 import { fsReason } from '../fs-error.ts';
+import { GENERATED_DOCUMENTS, type GeneratedDocument } from '../generated/documents.ts';
 import { DEFAULT_SPEC_PATH } from './default-path.ts';
+
+// js-yaml is loaded only to parse a text the build has not parsed already (src/generated/documents.ts):
+// a run on a document the package ships never loads it. It is CommonJS too, so it loads where needed.
+const require = createRequire(import.meta.url);
+const yaml = () => require('js-yaml') as typeof import('js-yaml');
 
 /** A schema object as the document states it: plain data, read not retyped. */
 export type SchemaObject = { [keyword: string]: unknown };
@@ -30,20 +35,14 @@ export interface LoadedDocument {
   document: OpenApiDocument;
 }
 
-export { DEFAULT_SPEC_PATH } from './default-path.ts';
-
-/** Today's public document (OpenAPI 3.1, openai/openai-openapi at f85dbe2): what the real service serves. */
-export const CURRENT_SPEC_PATH = fileURLToPath(
-  new URL('../../schemas/openai-openapi-f85dbe2.yaml', import.meta.url),
-);
-
-/** The two versions of the document the project ships: the seed's (the contract) and today's. */
-export const DOCUMENT_VERSIONS = { seed: DEFAULT_SPEC_PATH, current: CURRENT_SPEC_PATH } as const;
-export type DocumentVersion = keyof typeof DOCUMENT_VERSIONS;
-export const DOCUMENT_VERSION_NAMES = Object.keys(DOCUMENT_VERSIONS) as DocumentVersion[];
-
-export const isDocumentVersion = (name: string): name is DocumentVersion =>
-  (DOCUMENT_VERSION_NAMES as string[]).includes(name);
+export {
+  CURRENT_SPEC_PATH,
+  DEFAULT_SPEC_PATH,
+  DOCUMENT_VERSION_NAMES,
+  DOCUMENT_VERSIONS,
+  type DocumentVersion,
+  isDocumentVersion,
+} from './default-path.ts';
 
 /** Misuse of a document: unreadable, not YAML, not OpenAPI. Carries the path for the one-line error. */
 export class SpecError extends Error {
@@ -66,6 +65,7 @@ export const parseDocument = (text: string, path = '<inline>'): OpenApiDocument 
   let parsed: unknown;
   try {
     // YAML 1.2's core schema: a date stays a string, as JSON Schema expects.
+    const { load, CORE_SCHEMA } = yaml();
     parsed = load(text, { schema: CORE_SCHEMA, filename: path });
   } catch (error) {
     throw new SpecError(path, `not YAML or JSON (${(error as Error).message.split('\n')[0]})`);
@@ -84,6 +84,11 @@ export const parseDocument = (text: string, path = '<inline>'): OpenApiDocument 
   return candidate as OpenApiDocument;
 };
 
+/** What the build derived from the shipped document whose text has `sha256`; undefined for any other text. */
+export const generatedDocumentOf = (sha256: string): GeneratedDocument | undefined =>
+  Object.hasOwn(GENERATED_DOCUMENTS, sha256) ? GENERATED_DOCUMENTS[sha256] : undefined;
+
+/** The document at `path`: as the build parsed it when the text is a shipped document's, else parsed now. */
 export const loadDocument = (path: string = DEFAULT_SPEC_PATH): LoadedDocument => {
   let text: string;
   try {
@@ -91,10 +96,13 @@ export const loadDocument = (path: string = DEFAULT_SPEC_PATH): LoadedDocument =
   } catch (error) {
     throw new SpecError(path, fsReason(error), 'read');
   }
+  const sha256 = createHash('sha256').update(text).digest('hex');
+  const generated = generatedDocumentOf(sha256);
   return {
     path,
-    sha256: createHash('sha256').update(text).digest('hex'),
-    document: parseDocument(text, path),
+    sha256,
+    // Parsed afresh on every load, as the text would be: no caller shares another's copy.
+    document: generated ? (JSON.parse(generated.json) as OpenApiDocument) : parseDocument(text, path),
   };
 };
 

@@ -1,12 +1,26 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv, CodeOptions, ErrorObject, ValidateFunction } from 'ajv';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
+import type addFormatsModule from 'ajv-formats';
 import type { Finding } from '../finding.ts';
 import { appendPointer } from '../pointer.ts';
-import { componentNames, componentOfRef, type OpenApiDocument, type SchemaObject } from './document.ts';
+import {
+  componentNames,
+  componentOfRef,
+  generatedDocumentOf,
+  type OpenApiDocument,
+  type SchemaObject,
+} from './document.ts';
 
-// ajv-formats is CommonJS with a default export; under NodeNext it arrives as the module object.
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+// ajv is loaded only to compile: a document whose validators ajv already generated at build time
+// (src/generated/validators/, found by the document's sha256) never loads it. It is CommonJS, as is its
+// generated code, so both load synchronously where they are needed.
+const require = createRequire(import.meta.url);
+const loadAjv = () => ({
+  Ajv: (require('ajv') as typeof import('ajv')).Ajv,
+  Ajv2020: (require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js')).Ajv2020,
+  addFormats: require('ajv-formats') as typeof addFormatsModule.default,
+});
 
 export interface ValidateOptions {
   /** Undeclared properties are errors rather than warnings. */
@@ -20,6 +34,8 @@ export interface ValidationResult {
 
 export interface SchemaValidators {
   readonly components: readonly string[];
+  /** `generated`: ajv's code for this very document, generated at build time; `compiled`: by ajv now. */
+  readonly origin: 'generated' | 'compiled';
   has(component: string): boolean;
   validate(component: string, data: unknown, options?: ValidateOptions): ValidationResult;
 }
@@ -37,8 +53,8 @@ export class UnknownComponentError extends Error {
 
 // Each component is registered twice in ajv: closed (undeclared properties are findings) and open (as
 // the document states it), each variant's `$ref`s pointing within the same variant.
-const CLOSED_ID_BASE = 'openapi:/components/schemas/';
-const OPEN_ID_BASE = 'openapi-open:/components/schemas/';
+export const CLOSED_ID_BASE = 'openapi:/components/schemas/';
+export const OPEN_ID_BASE = 'openapi-open:/components/schemas/';
 
 // OpenAPI keywords that annotate and never constrain; declared so ajv's strict mode accepts them.
 const OPENAPI_ANNOTATIONS = ['example', 'xml', 'externalDocs', 'discriminator'];
@@ -171,14 +187,16 @@ const toFinding = (error: ErrorObject, strict: boolean): Finding => {
   }
 };
 
-type AnyAjv = Ajv | Ajv2020;
+export type AnyAjv = Ajv | Ajv2020;
 
 /**
  * An ajv instance with every component registered in both variants: `allErrors` + `verbose` for the
  * instance that names every finding, neither for the one that only answers "valid?" (it stops at the
- * first failure). Schemas compile on first use.
+ * first failure). Schemas compile on first use. `code`: ajv's code generation options (the build's
+ * generator keeps the source).
  */
-const ajvFor = (document: OpenApiDocument, allErrors: boolean): AnyAjv => {
+export const ajvFor = (document: OpenApiDocument, allErrors: boolean, code?: CodeOptions): AnyAjv => {
+  const { Ajv, Ajv2020, addFormats } = loadAjv();
   // The quick instance's errors are never read: no messages to build either.
   const options = {
     strict: true,
@@ -187,6 +205,7 @@ const ajvFor = (document: OpenApiDocument, allErrors: boolean): AnyAjv => {
     messages: allErrors,
     // The full instance, built first, has checked the schemas against the meta-schema already.
     validateSchema: allErrors,
+    ...(code && { code }),
   };
   const ajv = document.openapi.startsWith('3.1') ? new Ajv2020(options) : new Ajv(options);
   addFormats(ajv);
@@ -277,28 +296,76 @@ interface ComponentValidators {
  */
 export const QUICK_AFTER = 16;
 
-/**
- * Compiles every component schema of `document` once; validation never throws on data. The first few
- * bodies of a component go through one `allErrors` validator, findings built at once. After that, one
- * early-exit ajv call settles `valid`, and findings are built when read.
- */
-export const compileValidators = (document: OpenApiDocument): SchemaValidators => {
-  const names = componentNames(document);
+/** A document's validate functions by schema id: the `allErrors` ones (closed), the quick ones (both). */
+interface ValidateFunctions {
+  origin: SchemaValidators['origin'];
+  full(name: string): ValidateFunction;
+  quick(idBase: string, name: string): ValidateFunction;
+}
+
+/** Compiled by ajv now. */
+const compiledByAjv = (document: OpenApiDocument): ValidateFunctions => {
   // This instance checks the schemas against the meta-schema and compiles them all now: a broken
   // document fails here, not in the middle of a run.
   const fullAjv = ajvFor(document, true);
   let quickAjv: AnyAjv | undefined;
-  const quick = (idBase: string, name: string) => {
-    quickAjv ??= ajvFor(document, false);
-    return compiledIn(quickAjv, idBase, name);
+  return {
+    origin: 'compiled',
+    full: (name) => compiledIn(fullAjv, CLOSED_ID_BASE, name),
+    quick: (idBase, name) => {
+      quickAjv ??= ajvFor(document, false);
+      return compiledIn(quickAjv, idBase, name);
+    },
   };
+};
+
+/**
+ * ajv's own code for the document whose text has `sha256`, generated at build time: the `allErrors`
+ * validators (closed) now, the quick ones (closed and open) when first asked for. Undefined if none.
+ */
+const generatedFor = (sha256: string | undefined): ValidateFunctions | undefined => {
+  const generated = sha256 === undefined ? undefined : generatedDocumentOf(sha256);
+  if (!generated) return undefined;
+  const load = (variant: 'full' | 'quick') =>
+    require(`../generated/validators/${generated.validators}.${variant}.cjs`) as Record<
+      string,
+      ValidateFunction
+    >;
+  const pick = (functions: Record<string, ValidateFunction>, id: string) => {
+    const validate = functions[id];
+    if (!validate) throw new Error(`no generated validator for ${id}`);
+    return validate;
+  };
+  const full = load('full');
+  let quick: Record<string, ValidateFunction> | undefined;
+  return {
+    origin: 'generated',
+    full: (name) => pick(full, CLOSED_ID_BASE + name),
+    quick: (idBase, name) => {
+      quick ??= load('quick');
+      return pick(quick, idBase + name);
+    },
+  };
+};
+
+/**
+ * Compiles every component schema of `document` once; validation never throws on data. The first few
+ * bodies of a component go through one `allErrors` validator, findings built at once. After that, one
+ * early-exit ajv call settles `valid`, and findings are built when read. `sha256`, the document text's:
+ * when the build generated ajv's code for that very text, that code is used and ajv is not loaded.
+ */
+export const compileValidators = (document: OpenApiDocument, sha256?: string): SchemaValidators => {
+  const names = componentNames(document);
+  const functions = generatedFor(sha256) ?? compiledByAjv(document);
+  const quick = functions.quick;
   const byName = new Map<string, ComponentValidators>(
-    names.map((name) => [name, { name, calls: 0, full: compiledIn(fullAjv, CLOSED_ID_BASE, name) }]),
+    names.map((name) => [name, { name, calls: 0, full: functions.full(name) }]),
   );
   let last: ComponentValidators | undefined;
 
   return {
     components: names,
+    origin: functions.origin,
     has: (component) => byName.has(component),
     validate(name, data, options) {
       let component = last;
@@ -332,11 +399,15 @@ export const compileValidators = (document: OpenApiDocument): SchemaValidators =
 
 const cache = new WeakMap<OpenApiDocument, SchemaValidators>();
 
-/** The validators of `document`, compiled on first use and kept for the life of the process. */
-export const validatorsFor = (document: OpenApiDocument): SchemaValidators => {
+/**
+ * The validators of `document`, compiled on first use and kept for the life of the process. Give the
+ * sha256 of the text it was parsed from (LoadedDocument's) and the build's generated code is used if
+ * it was made from that text.
+ */
+export const validatorsFor = (document: OpenApiDocument, sha256?: string): SchemaValidators => {
   let validators = cache.get(document);
   if (!validators) {
-    validators = compileValidators(document);
+    validators = compileValidators(document, sha256);
     cache.set(document, validators);
   }
   return validators;

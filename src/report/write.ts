@@ -88,12 +88,20 @@ export const writeReports = async (
   const env = options.env ?? process.env;
   const formats = Object.keys(REPORT_FILES) as ReportFormat[];
   const paths = Object.fromEntries(formats.map((f) => [f, join(dir, REPORT_FILES[f])])) as ReportPaths;
-  // Redacted of the admin key (and any other secret given) and bounded at each report's own limits, as its renderer would bound it.
+  const secrets = [env.OPENAI_ADMIN_KEY, ...(options.secrets ?? [])];
+  // Redacted of the admin key (and any other secret given) and bounded at each report's own limits, as its renderer would bound it:
+  // once per set of limits (three of the reports share theirs).
+  const bounded = new Map<Readonly<ReportLimits>, ConformanceResult>();
+  const boundedAt = (limits: Readonly<ReportLimits>): ConformanceResult => {
+    let shown = bounded.get(limits);
+    if (!shown) {
+      shown = redactResult(result, secrets, limits);
+      bounded.set(limits, shown);
+    }
+    return shown;
+  };
   const contents = Object.fromEntries(
-    formats.map((f) => [
-      f,
-      RENDERERS[f](redactResult(result, [env.OPENAI_ADMIN_KEY, ...(options.secrets ?? [])], LIMITS[f])),
-    ]),
+    formats.map((f) => [f, RENDERERS[f](boundedAt(LIMITS[f]))]),
   ) as ReportPaths;
 
   try {

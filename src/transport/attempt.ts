@@ -1,6 +1,7 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
 import { decodeBody } from './decode.ts';
+import { httpsModule } from './lazy-builtins.ts';
 import type { TransportFailure } from './transport-error.ts';
 
 // One attempt of one request over node:http(s): a timer covering connect, headers and body, a byte count
@@ -128,7 +129,7 @@ export const performAttempt = (request: AttemptRequest, limits: AttemptLimits): 
       outgoing.destroy();
     };
 
-    const client = url.protocol === 'https:' ? https : http;
+    const client = url.protocol === 'https:' ? httpsModule() : http;
     const agent = url.protocol === 'https:' ? limits.agents.https : limits.agents.http;
     let outgoing: http.ClientRequest;
     try {

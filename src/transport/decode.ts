@@ -1,6 +1,7 @@
 import { promisify } from 'node:util';
-import zlib from 'node:zlib';
+import type zlib from 'node:zlib';
 import { truncateText } from '../truncate.ts';
+import { zlibModule } from './lazy-builtins.ts';
 import type { TransportFailure } from './transport-error.ts';
 
 // A body sent with a content coding we asked not to get: decoded, so its checks read its text, within
@@ -8,24 +9,26 @@ import type { TransportFailure } from './transport-error.ts';
 
 type Decoder = (body: Buffer, options: zlib.ZlibOptions | zlib.BrotliOptions) => Promise<Buffer>;
 
-const gunzip = promisify(zlib.gunzip) as Decoder;
-const inflate = promisify(zlib.inflate) as Decoder;
-const inflateRaw = promisify(zlib.inflateRaw) as Decoder;
-const brotli = promisify(zlib.brotliDecompress) as Decoder;
-
-/** `deflate` is zlib-wrapped by the RFC, and sent raw by some servers: read either. */
-const inflateEither: Decoder = (body, options) =>
-  inflate(body, options).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'Z_DATA_ERROR') throw error;
-    return inflateRaw(body, options);
-  });
-
-const DECODERS: Record<string, Decoder> = {
-  gzip: gunzip,
-  'x-gzip': gunzip,
-  deflate: inflateEither,
-  br: brotli,
+/** The decoders by coding, made when a body first needs one. */
+const decoders = (): Record<string, Decoder> => {
+  const zlib = zlibModule();
+  const gunzip = promisify(zlib.gunzip) as Decoder;
+  const inflate = promisify(zlib.inflate) as Decoder;
+  const inflateRaw = promisify(zlib.inflateRaw) as Decoder;
+  /** `deflate` is zlib-wrapped by the RFC, and sent raw by some servers: read either. */
+  const inflateEither: Decoder = (body, options) =>
+    inflate(body, options).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'Z_DATA_ERROR') throw error;
+      return inflateRaw(body, options);
+    });
+  return {
+    gzip: gunzip,
+    'x-gzip': gunzip,
+    deflate: inflateEither,
+    br: promisify(zlib.brotliDecompress) as Decoder,
+  };
 };
+let made: Record<string, Decoder> | undefined;
 
 /** The content codings the transport decodes. */
 export const SUPPORTED_CODINGS: readonly string[] = ['gzip', 'deflate', 'br'];
@@ -50,6 +53,8 @@ export const decodeBody = async (
 ): Promise<DecodedBody> => {
   const codings = codingsOf(contentEncoding);
   if (codings.length === 0 || body.length === 0) return { body, codings: [] };
+  made ??= decoders();
+  const DECODERS = made;
   const unsupported = codings.find((coding) => !Object.hasOwn(DECODERS, coding));
   if (unsupported !== undefined) {
     return {

@@ -1,11 +1,12 @@
 import http, { type IncomingHttpHeaders } from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
 import { Redactor } from '../redact.ts';
 import { containsSecret } from '../secret-forms.ts';
 import { truncateText } from '../truncate.ts';
 import { type AttemptRequest, type AttemptResult, performAttempt, type ReceivedResponse } from './attempt.ts';
 import { bodyExcerpt } from './excerpt.ts';
 import type { Attempt, Exchange } from './exchange.ts';
+import { httpsModule } from './lazy-builtins.ts';
 import { resolvePolicy, retryAfterCapMs, type TransportPolicy } from './policy.ts';
 import { ExchangeRecorder } from './recorder.ts';
 import { decideRedirect, REDIRECT_STATUSES, type RedirectMode } from './redirect.ts';
@@ -145,9 +146,13 @@ export const createTransport = (
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   // Keep-alive like global fetch; idle sockets are dropped before common servers' 5 s keep-alive ends.
+  let httpsAgent: https.Agent | undefined;
   const agents = {
     http: new http.Agent({ keepAlive: true, timeout: 4_000 }),
-    https: new https.Agent({ keepAlive: true, timeout: 4_000 }),
+    get https() {
+      httpsAgent ??= new (httpsModule().Agent)({ keepAlive: true, timeout: 4_000 });
+      return httpsAgent;
+    },
   };
   const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -359,7 +364,7 @@ export const createTransport = (
     send,
     close: () => {
       agents.http.destroy();
-      agents.https.destroy();
+      httpsAgent?.destroy();
     },
   };
 };

@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import { type LoadedPact, loadPacts } from '../../src/contract/pact.ts';
 import { PactCliMissingError, pactCliPathFor } from '../../src/contract/pact-cli.ts';
 import { CONTRACT_PATH } from '../../src/contract/pact-file.ts';
+import { runVerifier, verifierEnvironment } from '../../src/contract/verifier.ts';
 import { type InteractionOutcome, type PactVerification, verifyPact } from '../../src/contract/verify.ts';
 import { PROVIDER_STATES, type StateKey } from '../../src/provider-states.ts';
 import { startServer, type TestServer } from '../transport/servers.ts';
@@ -234,6 +235,49 @@ describe('verifyPact: the static verifier behind a gateway', () => {
 
   it('names the platform package when the Pact CLI binary is missing', () => {
     expect(() => pactCliPathFor('linux', 'mips')).to.throw(PactCliMissingError, /pact-cli-linux-mips/);
+  });
+
+  it('stops a verifier asked to stop as it starts: it never runs on unheard', async () => {
+    const controller = new AbortController();
+    const running = runVerifier({
+      pactPath: CONTRACT_PATH,
+      port: refusedPort,
+      stateChangeUrl: `http://127.0.0.1:${refusedPort}/state`,
+      header: { name: 'x-test', value: 'test' },
+      requestTimeoutMs: 1000,
+      signal: controller.signal,
+    });
+    controller.abort(new Error('stopped as it started'));
+    const outcome = await running.then(
+      () => 'finished',
+      (error: Error) => error.message,
+    );
+    expect(outcome).to.equal('stopped as it started');
+  });
+
+  it("runs the verifier with a trust store that holds nothing, whatever the caller's: it speaks plain HTTP to the gateway only", () => {
+    const saved = { file: process.env.SSL_CERT_FILE, dir: process.env.SSL_CERT_DIR };
+    process.env.SSL_CERT_FILE = '/etc/ssl/certs/ca-certificates.crt';
+    process.env.SSL_CERT_DIR = '/etc/ssl/certs';
+    try {
+      const env = verifierEnvironment({ file: '/run/x/no-roots/none.pem', dir: '/run/x/no-roots' });
+      expect(env.SSL_CERT_FILE).to.equal('/run/x/no-roots/none.pem');
+      expect(env.SSL_CERT_DIR).to.equal('/run/x/no-roots');
+      expect(env.PACT_DO_NOT_TRACK).to.equal('true');
+      expect(Object.keys(env).sort()).to.deep.equal(
+        ['HOME', 'PACT_DO_NOT_TRACK', 'PATH', 'SSL_CERT_DIR', 'SSL_CERT_FILE'].filter(
+          (name) => name !== 'HOME' || process.env.HOME !== undefined,
+        ),
+      );
+    } finally {
+      for (const [name, value] of [
+        ['SSL_CERT_FILE', saved.file],
+        ['SSL_CERT_DIR', saved.dir],
+      ] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
   });
 });
 

@@ -65,12 +65,15 @@ export interface VerifyStageOptions {
   recorder: Pick<ExchangeRecorder, 'exchangesOf'>;
   requestTimeoutMs: number;
   signal?: AbortSignal;
+  /** Called once the verifier's process is spawned. */
+  onStarted?(): void;
 }
 
 export const verifyStage = async (pact: LoadedPact, options: VerifyStageOptions): Promise<VerifiedPact> => {
   const verification = await verifyPact(pact, options.target, {
     requestTimeoutMs: options.requestTimeoutMs,
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onStarted ? { onStarted: options.onStarted } : {}),
   });
   return { checks: pactChecksOf(pact, verification, options.recorder), exchanges: verification.exchanges };
 };
