@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { BrokerPactFacts } from '../broker-facts.ts';
 import { fsReason } from '../fs-error.ts';
 import { isJsonObject } from '../json.ts';
 
@@ -7,23 +8,11 @@ import { isJsonObject } from '../json.ts';
 // validated once. Everything later (pact ⊆ spec, the verifier, the reports) works from a LoadedPact.
 
 /** A pact to verify: a local file, plus what a broker said about it when it came from one. */
-export interface PactSource {
+export interface PactSource extends BrokerPactFacts {
   /** The pact file on disk (a broker's pact is written to a file first). */
   path: string;
   /** The name checks and reports use for this pact; default: its consumer's name, made unique. */
   id?: string;
-  /** The consumer version the pact belongs to, as the broker knows it. */
-  consumerVersion?: string;
-  /** Where the pact lives on a broker. */
-  url?: string;
-  /** A pending pact: its failures are reported as warnings and do not fail the run. */
-  pending?: boolean;
-  /** A work-in-progress pact the broker included (WIP pacts are pending too). */
-  wip?: boolean;
-  /** Why the broker selected it, in its words (e.g. "latest from main branch"). */
-  selectedBecause?: string;
-  /** What the broker asks to be shown before verifying it: why it was selected, why it is pending. */
-  notices?: string[];
 }
 
 /** An interaction as the run needs it: its name and the provider state it asks for. */

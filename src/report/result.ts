@@ -1,3 +1,4 @@
+import type { BrokerPactFacts } from '../broker-facts.ts';
 import type { CheckResult } from '../check.ts';
 import type { Exchange } from '../transport/exchange.ts';
 
@@ -5,23 +6,13 @@ import type { Exchange } from '../transport/exchange.ts';
 // The run (src/conformance) builds it; the report's JSON Schema (schemas/) describes it.
 
 /** A pact the run verified: where it came from, and what a broker said about it when it came from one. */
-export interface PactRecord {
+export interface PactRecord extends BrokerPactFacts {
   /** What checks name in their `pact` field. */
   id: string;
   path: string;
   sha256: string;
   consumer: string;
   provider: string;
-  consumerVersion?: string;
-  /** Where the pact lives on a broker. */
-  url?: string;
-  /** Pending (or work in progress): its failing checks are warnings and do not fail the run. */
-  pending?: boolean;
-  wip?: boolean;
-  /** Why the broker selected it, in its words (e.g. "latest from main branch"). */
-  selectedBecause?: string;
-  /** What the broker asked to be shown before verifying it: why it was selected, why it is pending. */
-  notices?: string[];
   /** With --publish-results: the verification result published to the broker for this pact, or why none was. */
   publication?: PactPublication;
 }
