@@ -171,8 +171,15 @@ describe('the packed package, installed into an empty folder', function () {
     expect(files.filter((f) => /\.[cm]?ts$/.test(f))).to.deep.equal([]);
     expect(files.filter((f) => /^(src|test|scripts)\//.test(f))).to.deep.equal([]);
     // dist/ is the bundle and nothing else: the bin and a file per command it loads, every one reachable,
-    // and the shipped documents' generated validators, which the bundle loads by name.
-    const dist = files.filter((f) => f.startsWith('dist/'));
+    // the shipped documents' generated validators, which the bundle loads by name, and the package.json
+    // that tells Node the bundle is CommonJS.
+    const dist = files.filter((f) => f.startsWith('dist/') && f !== 'dist/package.json');
+    expect(files).to.include('dist/package.json');
+    expect(
+      JSON.parse(readFileSync(join(folder, 'node_modules', BIN, 'dist/package.json'), 'utf8')),
+    ).to.deep.equal({
+      type: 'commonjs',
+    });
     const generated = Object.values(GENERATED_DOCUMENTS).flatMap(({ validators }) =>
       ['full', 'quick'].map((variant) => `dist/generated/validators/${validators}.${variant}.cjs`),
     );
@@ -184,7 +191,7 @@ describe('the packed package, installed into an empty folder', function () {
       if (reached.has(file)) return;
       reached.add(file);
       const text = readFileSync(join(folder, 'node_modules', BIN, file), 'utf8');
-      for (const [, target] of text.matchAll(/(?:from|import\()\s*"(\.{1,2}\/[^"]+)"/g)) {
+      for (const [, target] of text.matchAll(/(?:from|import\(|require\()\s*"(\.{1,2}\/[^"]+)"/g)) {
         follow(join(dirname(file), target as string));
       }
     };

@@ -328,7 +328,9 @@ export const runConformanceCli = async (
 export const main = (argv: string[]): Promise<number> => runConformanceCli(argv);
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  process.exitCode = await main(process.argv.slice(2));
-  // The reports are written; a socket a hostile target holds open must not keep the process alive.
-  process.exit();
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+    // The reports are written; a socket a hostile target holds open must not keep the process alive.
+    process.exit();
+  });
 }

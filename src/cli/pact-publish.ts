@@ -103,5 +103,7 @@ export const runPactPublish = async (
 export const main = (argv: string[]): Promise<number> => runPactPublish(argv);
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  process.exitCode = await runPactPublish(process.argv.slice(2));
+  runPactPublish(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }
