@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -14,7 +14,7 @@ import { conformanceFlags, startReferenceProvider } from '../../src/provider/ind
 import { REPORT_FILES } from '../../src/report/files.ts';
 import type { ConformanceResult } from '../../src/report/result.ts';
 import { closedPort, type Handler, startServer, type TestServer } from '../transport/servers.ts';
-import { describeWithBroker, uniqueSuffix } from './harness.ts';
+import { describeWithBroker, uniqueSuffix, writePactDir } from './harness.ts';
 
 // `npm run conformance` with its pacts from the real Pact Broker, end to end: fetched before the run, each
 // its own group in every report, each result published after it, can-i-deploy (the official CLI) deciding
@@ -95,15 +95,11 @@ describeWithBroker('npm run conformance with the pacts of the real Pact Broker',
     branch: string,
     edit: (interactions: Record<string, unknown>[]) => unknown[] = (i) => i,
   ) => {
-    const dir = mkdtempSync(join(scratch, 'pacts-'));
-    writeFileSync(
-      join(dir, `${consumer}-${provider}.json`),
-      JSON.stringify({
-        ...contract,
-        consumer: { name: consumer },
-        provider: { name: provider },
-        interactions: edit(structuredClone(contract.interactions) as Record<string, unknown>[]),
-      }),
+    const dir = writePactDir(
+      scratch,
+      consumer,
+      provider,
+      edit(structuredClone(contract.interactions) as Record<string, unknown>[]),
     );
     const published = await publishPacts({
       brokerUrl: broker.url,

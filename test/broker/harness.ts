@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CONTRACT_PATH } from '../../src/contract/pact-file.ts';
 import { repoPath } from '../helpers.ts';
 
 // The real Pact Broker for tests: ../shared/pact-broker/run on a free loopback port with a fresh data dir,
@@ -222,3 +223,27 @@ export const describeWithBroker = (title: string, fn: (broker: BrokerHandle) => 
 /** A suffix that keeps names of one run apart from another's on a broker that outlives the run. */
 export const uniqueSuffix = (): string =>
   `${Date.now().toString(36)}${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
+
+/**
+ * A new folder under `parent` holding the committed pact as `consumer`'s for `provider`, with
+ * `interactions` instead of its own when given: what a consumer publishes to the broker.
+ */
+export const writePactDir = (
+  parent: string,
+  consumer: string,
+  provider: string,
+  interactions?: readonly unknown[],
+): string => {
+  const dir = mkdtempSync(join(parent, 'pacts-'));
+  const contract = JSON.parse(readFileSync(CONTRACT_PATH, 'utf8')) as { interactions: unknown[] };
+  writeFileSync(
+    join(dir, `${consumer}-${provider}.json`),
+    JSON.stringify({
+      ...contract,
+      consumer: { name: consumer },
+      provider: { name: provider },
+      interactions: interactions ?? contract.interactions,
+    }),
+  );
+  return dir;
+};

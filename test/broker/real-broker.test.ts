@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -17,7 +17,7 @@ import { runPactPublish } from '../../src/cli/pact-publish.ts';
 import { CONSUMER, CONTRACT_PATH, PROVIDER } from '../../src/contract/pact-file.ts';
 import type { ConformanceResult } from '../../src/report/result.ts';
 import { startServer } from '../transport/servers.ts';
-import { describeWithBroker, uniqueSuffix } from './harness.ts';
+import { describeWithBroker, uniqueSuffix, writePactDir } from './harness.ts';
 import { runStep } from './workflow-steps.ts';
 
 // The broker workflow against the real Pact Broker (../shared/pact-broker): publish, pacts for
@@ -48,17 +48,8 @@ const expectNoCanary = (...texts: string[]) => {
 describeWithBroker('the real Pact Broker', (broker) => {
   const dirs: string[] = [];
   const pactDir = (consumer: string, provider: string, interactions = contract.interactions): string => {
-    const dir = mkdtempSync(join(tmpdir(), 'broker-test-pacts-'));
+    const dir = writePactDir(tmpdir(), consumer, provider, interactions);
     dirs.push(dir);
-    writeFileSync(
-      join(dir, `${consumer}-${provider}.json`),
-      JSON.stringify({
-        ...contract,
-        consumer: { name: consumer },
-        provider: { name: provider },
-        interactions,
-      }),
-    );
     return dir;
   };
   after(() => {
