@@ -10,7 +10,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CONTRACT_PATH } from '../src/contract/pact-file.ts';
-import { DEFAULT_SPEC_PATH, loadDocument } from '../src/openapi/document.ts';
+import { DEFAULT_SPEC_PATH } from '../src/openapi/default-path.ts';
+import { loadDocument } from '../src/openapi/document.ts';
 import { validatorsFor } from '../src/openapi/validators.ts';
 
 const CHECKERS = ['ours', 'openapi-pact-comparator', 'swagger-mock-validator'] as const;

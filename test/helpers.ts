@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CURRENT_SPEC_PATH, loadDocument } from '../src/openapi/document.ts';
+import { CURRENT_SPEC_PATH } from '../src/openapi/default-path.ts';
+import { loadDocument } from '../src/openapi/document.ts';
 import { parsePointer } from '../src/pointer.ts';
 
 export const repoPath = (relative: string): string =>

@@ -26,8 +26,6 @@ import { type ConsumerVersionSelector, DEFAULT_CONSUMER_VERSION_SELECTORS } from
 // (`-f`, written without the broker's `_links`: a plain pact), and publish each result ourselves
 // (publish-result.ts), with the run's verdict for that pact.
 
-export { type ConsumerVersionSelector, DEFAULT_CONSUMER_VERSION_SELECTORS } from './selectors.ts';
-
 export interface PactsForVerificationRequest extends BrokerConnection {
   provider: string;
   /** Default DEFAULT_CONSUMER_VERSION_SELECTORS. */

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONTRACTS } from '../contract/pact-file.ts';
-import { DOCUMENT_VERSIONS, type DocumentVersion, isDocumentVersion } from '../openapi/document.ts';
+import { DOCUMENT_VERSIONS, type DocumentVersion, isDocumentVersion } from '../openapi/default-path.ts';
 import { FAULT_NAMES, FAULTS, faultNamed, isFaultName } from '../provider/faults.ts';
 import { normalizePathPrefix, RouteError } from '../provider/route.ts';
 import { conformanceFlags, DEFAULT_HOST, startReferenceProvider } from '../provider/server.ts';

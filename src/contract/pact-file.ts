@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { DocumentVersion } from '../openapi/document.ts';
+import type { DocumentVersion } from '../openapi/default-path.ts';
 
 // The committed pacts: who is who, where they live, and the one normal form they are written in.
 

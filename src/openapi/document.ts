@@ -35,15 +35,6 @@ export interface LoadedDocument {
   document: OpenApiDocument;
 }
 
-export {
-  CURRENT_SPEC_PATH,
-  DEFAULT_SPEC_PATH,
-  DOCUMENT_VERSION_NAMES,
-  DOCUMENT_VERSIONS,
-  type DocumentVersion,
-  isDocumentVersion,
-} from './default-path.ts';
-
 /** Misuse of a document: unreadable, not YAML, not OpenAPI. Carries the path for the one-line error. */
 export class SpecError extends Error {
   override name = 'SpecError';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
-import { DEFAULT_SPEC_PATH, parseDocument } from './document.ts';
+import { DEFAULT_SPEC_PATH } from './default-path.ts';
+import { parseDocument } from './document.ts';
 
 export const GENERATED_TYPES_PATH = fileURLToPath(new URL('../generated/openapi.ts', import.meta.url));
 

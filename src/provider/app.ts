@@ -1,13 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorBody } from '../openai-error.ts';
-import {
-  DOCUMENT_VERSIONS,
-  type DocumentVersion,
-  isDocumentVersion,
-  loadDocument,
-  type OpenApiDocument,
-} from '../openapi/document.ts';
+import { DOCUMENT_VERSIONS, type DocumentVersion, isDocumentVersion } from '../openapi/default-path.ts';
+import { loadDocument, type OpenApiDocument } from '../openapi/document.ts';
 import type { StateSetup } from '../provider-states.ts';
 import type { ProjectApiKey } from '../types.ts';
 import { bodyUnderFault } from './fault-bodies.ts';

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { stringify } from 'yaml';
 import { runDriftCli } from '../../src/cli/drift.ts';
 import { CHANGE_KINDS } from '../../src/drift/rules.ts';
-import { DEFAULT_SPEC_PATH } from '../../src/openapi/document.ts';
+import { DEFAULT_SPEC_PATH } from '../../src/openapi/default-path.ts';
 import { documentWith } from '../drift/documents.ts';
 import { NEWER_SPEC_PATH } from '../helpers.ts';
 

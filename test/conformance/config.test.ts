@@ -5,7 +5,7 @@ import {
   parseRunConfig,
   type RunConfig,
 } from '../../src/conformance/config.ts';
-import { DEFAULT_SPEC_PATH } from '../../src/openapi/document.ts';
+import { DEFAULT_SPEC_PATH } from '../../src/openapi/default-path.ts';
 import { UsageError } from '../../src/usage.ts';
 
 const ADMIN = { OPENAI_ADMIN_KEY: 'sk-admin-EXAMPLE' };

@@ -10,9 +10,8 @@ import {
   DOCUMENT_VERSION_NAMES,
   DOCUMENT_VERSIONS,
   type DocumentVersion,
-  loadDocument,
-  type OpenApiDocument,
-} from '../../src/openapi/document.ts';
+} from '../../src/openapi/default-path.ts';
+import { loadDocument, type OpenApiDocument } from '../../src/openapi/document.ts';
 import { sampleOfComponent } from '../../src/openapi/sample.ts';
 import { validatorsFor } from '../../src/openapi/validators.ts';
 import {
