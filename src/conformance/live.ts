@@ -46,6 +46,7 @@ const CHECK_NAMES: Record<CheckCategory, (label: string) => string> = {
   security: (label) => `${label}: nothing secret is exposed`,
   contract: (label) => label,
   pact: (label) => label,
+  list: (label) => label,
 };
 
 const UNKNOWN_KEY_CHECK = "unknown key: answered 404 with OpenAI's error body";
@@ -101,7 +102,7 @@ const skipped = (category: CheckCategory, label: string, reason: string, outcome
 });
 
 /** Status and content type, and the body parsed as JSON when there is one. */
-const transportOf = (outcome: LiveOutcome, expected: (status: number) => string | undefined) => {
+export const transportOf = (outcome: LiveOutcome, expected: (status: number) => string | undefined) => {
   if (outcome.kind === 'failure')
     return { findings: [error('', 'transport', outcome.message)], json: undefined };
   const findings: Finding[] = [];
@@ -130,7 +131,7 @@ const transportOf = (outcome: LiveOutcome, expected: (status: number) => string 
 };
 
 /** A credential the request carried came back, anywhere in any response of its exchanges, in any form. */
-const echoedSecrets = (outcome: LiveOutcome): Finding[] =>
+export const echoedSecrets = (outcome: LiveOutcome): Finding[] =>
   outcome.echoes.length === 0
     ? []
     : [

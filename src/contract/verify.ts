@@ -3,6 +3,7 @@ import type { PathTemplate } from '../path-template.ts';
 import {
   EXAMPLE_ADMIN_KEY,
   EXAMPLE_PARAMS,
+  LIST_STATES,
   type StateKey,
   type StateParams,
   type StateSetup,
@@ -54,6 +55,8 @@ export interface VerifyTarget {
   baseUrl: string;
   /** The operation's method and the document's path template. */
   operation: { method: string; path: PathTemplate };
+  /** The list operation's path template: the request of the list's state (`projectKeys`) is a list request. */
+  listPath?: PathTemplate;
   stateSetup: StateSetup;
   /** The one transport policy: every request to the target goes through it. */
   transport: Transport;
@@ -133,6 +136,20 @@ const paramsOf = (value: unknown): StateParams | undefined => {
   return typeof projectId === 'string' && typeof keyId === 'string' ? { projectId, keyId } : undefined;
 };
 
+/**
+ * The path a state's request asks for: the list's state lists the project's keys, every other state
+ * retrieves a key. Throws (a setup failure) for ids no path can carry, or a list state with no list path.
+ */
+export function statePath(
+  ready: Pick<VerifyTarget, 'operation' | 'listPath'>,
+  key: StateKey,
+  ids: StateParams,
+): string {
+  if (!LIST_STATES.includes(key)) return ready.operation.path.expand([ids.projectId, ids.keyId]);
+  if (!ready.listPath) throw new Error('the document has no list operation');
+  return ready.listPath.expand([ids.projectId]);
+}
+
 interface CurrentState {
   name: string;
   key: StateKey;
@@ -184,7 +201,7 @@ export const verifyPact = async (
         interruptions.set(state, { kind: 'skip', reason: `the provider cannot set up "${state}"` });
         return json({});
       }
-      const path = ready.operation.path.expand([ids.projectId, ids.keyId]);
+      const path = statePath(ready, key, ids);
       current = { name: state, key, params: ids, path, sent: false };
       // Each id as one percent-encoded segment: the verifier puts them into the path as they are.
       return json({
@@ -215,7 +232,7 @@ export const verifyPact = async (
     if (state.sent)
       return fail('request', `a second request for "${state.name}": one request per state`, 412);
     state.sent = true;
-    const { method, path } = ready.operation;
+    const { method } = ready.operation;
     if (request.method !== method || request.url !== state.path) {
       return fail(
         'request',
@@ -223,7 +240,7 @@ export const verifyPact = async (
         412,
       );
     }
-    const url = `${ready.baseUrl.replace(/\/+$/, '')}${path.expand([state.params.projectId, state.params.keyId])}`;
+    const url = `${ready.baseUrl.replace(/\/+$/, '')}${statePath(ready, state.key, state.params)}`;
     const given = [request.headers.authorization].flat()[0];
     const authorization =
       state.key === 'invalidAdminKey'

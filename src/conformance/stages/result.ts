@@ -3,7 +3,7 @@ import type { CheckResult } from '../../check.ts';
 import type { LoadedPact } from '../../contract/pact.ts';
 import { isPending } from '../../contract/pact.ts';
 import type { LoadedDocument } from '../../openapi/document.ts';
-import type { ConformanceResult, PactRecord, SpecMatrix } from '../../report/result.ts';
+import type { ConformanceResult, PactRecord, ProjectKeys, SpecMatrix } from '../../report/result.ts';
 import type { Exchange } from '../../transport/exchange.ts';
 import {
   keyBodyWasChecked,
@@ -32,6 +32,8 @@ export interface ResultInput {
   cwd?: string;
   /** --also-spec: which documents the live key bodies conform to; it informs, the verdict is the checks'. */
   specMatrix?: SpecMatrix;
+  /** Discovery and --sweep: where the key ids came from, and what listing the project's keys found. */
+  projectKeys?: ProjectKeys;
 }
 
 /** Paths in reports are relative to where the run started, so reports read the same on every machine. */
@@ -111,6 +113,7 @@ export const buildResult = (input: ResultInput): ConformanceResult => {
     checks,
     exchanges: [...input.exchanges],
     ...(input.specMatrix && { specMatrix: input.specMatrix }),
+    ...(input.projectKeys && { projectKeys: input.projectKeys }),
   };
   return result;
 };
