@@ -1,15 +1,18 @@
-import type { CheckResult } from '../check.ts';
+import type { CheckResult, CheckTally } from '../check.ts';
 import type { Finding } from '../finding.ts';
 import type { Attempt, Exchange } from '../transport/exchange.ts';
 import { boundResult } from './redact.ts';
 import type {
   ConformanceResult,
   ConformanceSummary,
+  KeyIdRecord,
   PactPublication,
   PactRecord,
+  ProjectKeys,
   SpecMatrix,
   SpecMatrixCell,
   SpecMatrixRow,
+  SweepRecord,
 } from './result.ts';
 
 /**
@@ -42,6 +45,7 @@ export const REPORT_KEY_ORDER = {
     'checks',
     'exchanges',
     'specMatrix',
+    'projectKeys',
   ]),
   summary: keyOrder<ConformanceSummary>()(['passed', 'failed', 'warnings', 'skipped']),
   target: keyOrder<ConformanceResult['target']>()(['baseUrl', 'reference']),
@@ -78,7 +82,9 @@ export const REPORT_KEY_ORDER = {
     'attempts',
     'exchangeIds',
     'pact',
+    'tally',
   ]),
+  tally: keyOrder<CheckTally>()(['unit', 'judged', 'failed', 'warned', 'skipped', 'findings']),
   finding: keyOrder<Finding>()(['pointer', 'message', 'severity', 'keyword']),
   exchange: keyOrder<Exchange>()([
     'id',
@@ -98,6 +104,22 @@ export const REPORT_KEY_ORDER = {
   matrixRow: keyOrder<SpecMatrixRow>()(['spec', 'verdict', 'cells']),
   matrixSpec: keyOrder<SpecMatrixRow['spec']>()(['path', 'openapi', 'version', 'sha256']),
   matrixCell: keyOrder<SpecMatrixCell>()(['key', 'conforms', 'errors', 'warnings', 'pointers']),
+  projectKeys: keyOrder<ProjectKeys>()(['projectId', 'list', 'ids', 'discovery', 'sweep']),
+  keyList: keyOrder<ProjectKeys['list']>()(['operation', 'document', 'note']),
+  keyId: keyOrder<KeyIdRecord>()(['state', 'id', 'source', 'detail']),
+  discovery: keyOrder<NonNullable<ProjectKeys['discovery']>>()(['pages', 'keysRead']),
+  sweep: keyOrder<SweepRecord>()([
+    'maxKeys',
+    'concurrency',
+    'pages',
+    'listed',
+    'retrieved',
+    'failedKeys',
+    'durationMs',
+    'keysPerSecond',
+    'stoppedBecause',
+    'exchangesNotKept',
+  ]),
 } as const;
 
 type Shape = keyof typeof REPORT_KEY_ORDER | 'headers';
@@ -112,11 +134,13 @@ const NESTED: Partial<Record<Shape, Record<string, Shape>>> = {
     checks: 'check',
     exchanges: 'exchange',
     specMatrix: 'specMatrix',
+    projectKeys: 'projectKeys',
   },
+  projectKeys: { list: 'keyList', ids: 'keyId', discovery: 'discovery', sweep: 'sweep' },
   pact: { publication: 'publication' },
   specMatrix: { rows: 'matrixRow' },
   matrixRow: { spec: 'matrixSpec', cells: 'matrixCell' },
-  check: { findings: 'finding' },
+  check: { findings: 'finding', tally: 'tally' },
   exchange: { request: 'request', response: 'response', attempts: 'attempt' },
   request: { headers: 'headers' },
   response: { headers: 'headers' },

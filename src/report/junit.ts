@@ -13,7 +13,9 @@ import {
   matrixCellText,
   matrixRowLabel,
   passedAfterRetries,
+  projectKeysFacts,
   publicationText,
+  tallyText,
 } from './text.ts';
 
 // junit.xml, as CI servers read it (Jenkins, GitLab, GitHub test reporters): a suite per check
@@ -64,6 +66,7 @@ const testcase = (check: CheckResult, pact?: string): XmlNode => {
     };
   }
   const out: string[] = [];
+  if (check.tally) out.push(tallyText(check.tally));
   if (check.status === 'warn') out.push(...check.findings.map(findingLine));
   if ((check.attempts ?? 1) > 1) {
     out.push(
@@ -138,6 +141,12 @@ const runSuite = (result: ConformanceResult, timestamp?: string): XmlNode => {
     }),
     ['startedAt', result.startedAt],
     ['finishedAt', result.finishedAt],
+    ...(result.projectKeys
+      ? projectKeysFacts(result.projectKeys).map(([label, text]): [string, string] => [
+          `projectKeys: ${label}`,
+          text,
+        ])
+      : []),
     // Document × key, informing only: a document the target does not serve is no failure of the run.
     ...(result.specMatrix?.rows.flatMap((row) =>
       row.cells.map((cell): [string, string] => [
