@@ -100,6 +100,12 @@ const EXTRA_ARGS: Partial<Record<FaultName, string[]>> = {
   'permanent-5xx': ['--retries', '2'],
 };
 
+/** A fault's run flags: what the test adds, and what the fault itself needs (`--sweep` for the list's). */
+const argsFor = (fault: (typeof FAULTS)[number]): string[] => [
+  ...(EXTRA_ARGS[fault.name as FaultName] ?? []),
+  ...((fault as { flags?: readonly string[] }).flags ?? []),
+];
+
 // The runs are independent (each its own provider, port and report dir) and mostly wait: on the
 // verifier, on timeouts, on Retry-After. So they all start at once, a few at a time, and each test
 // awaits the one it asserts on; tests asking for the same fault and flags share one run.
@@ -134,7 +140,7 @@ describe('conformance runs against the reference provider', function () {
   before(() => {
     // Start every run now, in the order the tests below will want them.
     runFor(undefined);
-    for (const fault of FAULTS) runFor(fault.name as FaultName, EXTRA_ARGS[fault.name as FaultName]);
+    for (const fault of FAULTS) runFor(fault.name as FaultName, argsFor(fault));
   });
 
   it('passes with no fault, writes all four reports and exits 0', async () => {
@@ -158,7 +164,7 @@ describe('conformance runs against the reference provider', function () {
 
   for (const fault of FAULTS) {
     it(`${fault.name}: ${fault.expect.conclusion}`, async () => {
-      const run = await runFor(fault.name as FaultName, EXTRA_ARGS[fault.name as FaultName]);
+      const run = await runFor(fault.name as FaultName, argsFor(fault));
       const { verdict, category, pointer, keyword } = fault.expect as FaultExpectation;
       expect(run.result.verdict, run.output).to.equal(verdict);
       expect(run.code).to.equal(verdict === 'pass' ? 0 : 1);
