@@ -14,6 +14,7 @@ import {
 } from './list-page.ts';
 import { echoedSecrets, type LiveOutcome, transportOf } from './live.ts';
 import { RuleTally } from './rule-tally.ts';
+import { recordedOf } from './stages/verify.ts';
 
 // Reads a project's list page by page through the client (so through the transport policy, recorded and
 // redacted like every exchange), judging each page as it comes: discovery stops when it has what it
@@ -46,13 +47,6 @@ export interface ListReadOptions {
   labelOf(page: number): string;
   signal?: AbortSignal;
 }
-
-/** How many attempts a request's exchanges took, which they were, and where a credential came back. */
-export const recordedOf = (exchanges: readonly Exchange[]) => ({
-  attempts: Math.max(1, ...exchanges.map((e) => e.attempts.length)),
-  exchangeIds: exchanges.map((e) => e.id),
-  echoes: [...new Set(exchanges.flatMap((e) => e.secretEchoes ?? []))],
-});
 
 /** A request's answer (or why none came) and its exchanges, as the live checks read them. */
 export const outcomeOf = (

@@ -182,6 +182,44 @@ describe('conformance configuration', () => {
       /--user-key-id is not valid Unicode/,
     ],
     ['an empty report dir', ['--report-dir', ''], {}, /--report-dir is empty/],
+    // The sweep's flags: in range, and only where they mean something.
+    [
+      'no keys at all',
+      ['--max-keys', '0'],
+      {},
+      /--max-keys must be a whole number from 1 to 100000, not "0"/,
+    ],
+    [
+      'more keys than the bound',
+      ['--max-keys', '100001'],
+      {},
+      /--max-keys must be a whole number from 1 to 100000/,
+    ],
+    ['a fraction of a key', ['--max-keys', '1.5'], {}, /--max-keys must be a whole number/],
+    [
+      'no concurrency',
+      ['--sweep', '--concurrency', '0'],
+      {},
+      /--concurrency must be a whole number from 1 to 32, not "0"/,
+    ],
+    [
+      'too much concurrency',
+      ['--sweep', '--concurrency', '33'],
+      {},
+      /--concurrency must be a whole number from 1 to 32/,
+    ],
+    [
+      '--concurrency without --sweep',
+      ['--concurrency', '8'],
+      {},
+      /--concurrency is the sweep's: it needs --sweep/,
+    ],
+    [
+      '--sweep of a live target without --project-id',
+      ['--base-url', 'https://api.example.com/v1', '--sweep'],
+      ADMIN,
+      /--sweep needs --project-id/,
+    ],
   ];
   for (const [label, argv, env, message] of bad) {
     it(`refuses ${label}`, () => {
@@ -201,6 +239,14 @@ describe('conformance configuration', () => {
     ['no retries', ['--retries', '0'], { retries: 0 }],
     ['the most retries', ['--retries', '10'], { retries: 10 }],
     ['ids with dots, slashes and spaces, kept as given', ['--user-key-id', 'key_a.b/../c d'], {}],
+    ['no sweep by default, 1000 keys and 4 at a time', [], { sweep: false, maxKeys: 1000, concurrency: 4 }],
+    ['--sweep of the reference provider', ['--sweep'], { sweep: true }],
+    [
+      'the most keys and the most concurrency',
+      ['--sweep', '--max-keys', '100000', '--concurrency', '32'],
+      { maxKeys: 100_000, concurrency: 32 },
+    ],
+    ['--max-keys for discovery alone', ['--max-keys', '1'], { sweep: false, maxKeys: 1 }],
   ];
   for (const [label, argv, want] of good) {
     it(`accepts ${label}`, () => {
