@@ -46,6 +46,8 @@ export interface ListReadOptions {
   /** The recorder label of a page's exchanges (page number from 1). */
   labelOf(page: number): string;
   signal?: AbortSignal;
+  /** Runs each page's request (the sweep's: in one of its --concurrency slots). */
+  through?<T>(request: () => Promise<T>): Promise<T>;
 }
 
 /** A request's answer (or why none came) and its exchanges, as the live checks read them. */
@@ -122,10 +124,11 @@ export async function* readListPages(options: ListReadOptions): AsyncGenerator<L
   let after: string | undefined;
   for (let number = 1; !options.signal?.aborted; number++) {
     const query = { limit: paging.limit, ...(after === undefined ? {} : { after }) };
+    const request = () => client.listExchange(projectId, query);
     const read = await labelled(
       options.recorder,
       options.labelOf(number),
-      () => client.listExchange(projectId, query),
+      options.through ? () => (options.through as NonNullable<ListReadOptions['through']>)(request) : request,
       options.signal,
     );
     if (read === undefined) return;
