@@ -31,7 +31,7 @@ const movedForward = (listed: unknown, retrieved: unknown): boolean =>
   (typeof listed === 'number' && typeof retrieved === 'number' && retrieved >= listed);
 
 /** Where two values differ, if they do: a message, or undefined when they agree (or nest further). */
-const leafDifference = (pointer: string, listed: unknown, retrieved: unknown): string | undefined => {
+function leafDifference(pointer: string, listed: unknown, retrieved: unknown): string | undefined {
   if (pointer === LAST_USED_AT && movedForward(listed, retrieved)) return undefined;
   if (listed === undefined) return `retrieved ${shown(retrieved)}, but the list entry has no such property`;
   if (retrieved === undefined)
@@ -40,7 +40,7 @@ const leafDifference = (pointer: string, listed: unknown, retrieved: unknown): s
     return `last_used_at went back from ${shown(listed)} in the list to ${shown(retrieved)} retrieved: it may only move forward`;
   }
   return `retrieved ${shown(retrieved)}, the list shows ${shown(listed)}`;
-};
+}
 
 /**
  * The retrieved body against its list entry: one error per difference at its pointer, `last_used_at`

@@ -65,19 +65,20 @@ const fault = (pointer: string, keyword: string, message: string): Finding => ({
 });
 
 /** The page's entries that are keys at all (an object with a string id); the schema check names the rest. */
-const keysOn = (data: readonly unknown[], page: number): ListedKey[] =>
-  data.flatMap((entry, index) => {
+function keysOn(data: readonly unknown[], page: number): ListedKey[] {
+  return data.flatMap((entry, index) => {
     if (!isJsonObject(entry) || typeof entry.id !== 'string') return [];
     const owner = isJsonObject(entry.owner) ? entry.owner.type : undefined;
     return [{ id: entry.id, ownerType: typeof owner === 'string' ? owner : undefined, entry, page, index }];
   });
+}
 
 /** `last_id` must be the id of the page's last key: anything else cannot be the cursor to go on from. */
-const lastIdFindings = (
+function lastIdFindings(
   body: Record<string, unknown>,
   keys: readonly ListedKey[],
   hasMore: boolean,
-): Finding[] => {
+): Finding[] {
   const last = keys.at(-1);
   if (last === undefined) return [];
   const lastId = body.last_id;
@@ -99,16 +100,16 @@ const lastIdFindings = (
   return [
     fault('/last_id', 'lastId', `last_id ${shown(lastId)} ${where} (the last key is ${shown(last.id)})`),
   ];
-};
+}
 
 /** The step after a page that listed keys: the end, --max-keys, a cursor seen before, too many pages, or on. */
-const stepAfter = (
+function stepAfter(
   paging: Paging,
   hasMore: boolean,
   cut: boolean,
   cursor: string,
   findings: Finding[],
-): PageStep => {
+): PageStep {
   if (paging.keysRead >= paging.maxKeys && (hasMore || cut)) {
     return { kind: 'stop', reason: `--max-keys ${paging.maxKeys} reached: the list has more`, fault: false };
   }
@@ -125,7 +126,7 @@ const stepAfter = (
     return { kind: 'stop', reason: message, fault: true };
   }
   return { kind: 'next', after: cursor };
-};
+}
 
 /**
  * One page as a step of the paging (which it updates): its faults, the new keys it lists (up to

@@ -51,20 +51,15 @@ export interface ListReadOptions {
 }
 
 /** A request's answer (or why none came) and its exchanges, as the live checks read them. */
-export const outcomeOf = (
+export function outcomeOf(
   answer: RawResponse | NoResponseError,
   exchanges: readonly Exchange[],
-): LiveOutcome =>
-  answer instanceof NoResponseError
-    ? { kind: 'failure', message: answer.message, ...recordedOf(exchanges) }
-    : {
-        kind: 'response',
-        url: answer.url,
-        status: answer.status,
-        headers: answer.headers,
-        text: answer.text,
-        ...recordedOf(exchanges),
-      };
+): LiveOutcome {
+  if (answer instanceof NoResponseError)
+    return { kind: 'failure', message: answer.message, ...recordedOf(exchanges) };
+  const { url, status, headers, text } = answer;
+  return { kind: 'response', url, status, headers, text, ...recordedOf(exchanges) };
+}
 
 /**
  * Sends `request` labelled `label`, collecting its exchanges; undefined when the run was stopped meanwhile

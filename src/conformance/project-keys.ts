@@ -16,17 +16,17 @@ export const needsDiscovery = (config: Pick<RunConfig, 'baseUrl' | 'ids'>): bool
   (config.ids.userKeyId === undefined || config.ids.serviceAccountKeyId === undefined);
 
 /** Whether the run reads the list at all: discovery, --sweep, or a pact with the list's provider state. */
-export const needsList = (
+export function needsList(
   config: Pick<RunConfig, 'baseUrl' | 'ids' | 'sweep'>,
   pacts: readonly Pick<LoadedPact, 'interactions'>[],
-): boolean =>
-  config.sweep ||
-  needsDiscovery(config) ||
-  pacts.some((pact) =>
-    pact.interactions.some((interaction) =>
-      LIST_STATES.some((key) => interaction.state === PROVIDER_STATES[key]),
-    ),
+): boolean {
+  const listState = (state: string | undefined) => LIST_STATES.some((key) => state === PROVIDER_STATES[key]);
+  return (
+    config.sweep ||
+    needsDiscovery(config) ||
+    pacts.some((pact) => pact.interactions.some((interaction) => listState(interaction.state)))
   );
+}
 
 /** The key states' ids when nothing was discovered: given by flag, seeded by the reference provider, or none. */
 export function keyIdRecordsOf(

@@ -117,14 +117,14 @@ export const worstCaseLine = (
 };
 
 /** Discovery's and the sweep's requests at most: --max-keys entries at the largest page, pages to spare. */
-const listingWorstCase = (config: RunConfig): ListingWorstCase => {
+function listingWorstCase(config: RunConfig): ListingWorstCase {
   const pages = Math.ceil(config.maxKeys / Math.min(100, config.maxKeys)) + 1;
   return {
     serial: needsDiscovery(config) ? pages : 0,
     sweep: config.sweep ? pages + config.maxKeys : 0,
     concurrency: config.concurrency,
   };
-};
+}
 
 const answerLine = (answer: StateAnswer): string =>
   answer.kind === 'response' ? `${answer.status}` : `no answer: ${answer.message}`;

@@ -183,6 +183,21 @@ describe('discovery: --project-id without key ids', function () {
     ).to.equal(false);
   });
 
+  it('shows a discovered id from the target as text, never as a terminal code', async () => {
+    const hostile = 'key_\u001b[2J\u0007\r\nx';
+    const served = await serve({}, (handler) => (req, res) => {
+      if (!req.url?.includes('/api_keys?')) return handler(req, res);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({ object: 'list', data: [{ id: hostile, owner: { type: 'user' } }], has_more: false }),
+      );
+    });
+    const run = await conformance(live(served)).finally(() => served.close());
+    const discovered = run.output.split('\n').find((line) => line.includes('discovered key owned by a user'));
+    expect(discovered).to.match(/key_\\u001b\[2J\\u0007 x \(page 1, entry 1 of the list\)$/);
+    expect(run.output).to.not.include('\u001b');
+  });
+
   it('fails a project with no key at all: a list that passes is no key body checked', async () => {
     const served = await serve({ keys: 2 }, undefined, (provider) => {
       provider.store.removeKey(provider.seed.projectId, provider.seed.userKeyId);

@@ -2,6 +2,7 @@ import type { CheckResult } from '../../check.ts';
 import type { ProjectApiKeyClient } from '../../client.ts';
 import { STATE_LABELS } from '../../provider-states.ts';
 import type { KeyIdRecord } from '../../report/result.ts';
+import { oneLine } from '../../text.ts';
 import type { ExchangeRecorder } from '../../transport/recorder.ts';
 import type { TargetIds } from '../config.ts';
 import { type ListedKey, type ListSchemas, pagingFor } from '../list-page.ts';
@@ -114,7 +115,8 @@ export async function discoverStage(options: DiscoveryOptions): Promise<Discover
     if (page.step.kind === 'stop') stop = page.step.reason;
   }
   for (const [state, key] of found) {
-    options.log?.(`  discovered ${STATE_LABELS[state]}: ${subjectName(key.id)} (${foundAt(key)})`);
+    // The id is the target's text: shown, never acted on (no terminal codes, no workflow commands).
+    options.log?.(`  discovered ${STATE_LABELS[state]}: ${oneLine(subjectName(key.id))} (${foundAt(key)})`);
   }
   return {
     ...outcomeOf(options, found, { pages: paging.pages, keysRead: paging.keysRead, stop }),
