@@ -46,6 +46,7 @@ const CHECK_NAMES: Record<CheckCategory, (label: string) => string> = {
   security: (label) => `${label}: nothing secret is exposed`,
   contract: (label) => label,
   pact: (label) => label,
+  probe: (label) => label,
 };
 
 const UNKNOWN_KEY_CHECK = "unknown key: answered 404 with OpenAI's error body";

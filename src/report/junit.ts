@@ -13,6 +13,7 @@ import {
   matrixCellText,
   matrixRowLabel,
   passedAfterRetries,
+  probingText,
   publicationText,
 } from './text.ts';
 
@@ -138,6 +139,12 @@ const runSuite = (result: ConformanceResult, timestamp?: string): XmlNode => {
     }),
     ['startedAt', result.startedAt],
     ['finishedAt', result.finishedAt],
+    ...(result.probing
+      ? [
+          ['seed', String(result.probing.seed)] as [string, string],
+          ['probing', probingText(result.probing)] as [string, string],
+        ]
+      : []),
     // Document × key, informing only: a document the target does not serve is no failure of the run.
     ...(result.specMatrix?.rows.flatMap((row) =>
       row.cells.map((cell): [string, string] => [

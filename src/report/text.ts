@@ -1,7 +1,7 @@
 import { CHECK_CATEGORIES, type CheckCategory, type CheckResult } from '../check.ts';
 import type { Finding } from '../finding.ts';
 import { displayPointer, oneLine, plural } from '../text.ts';
-import type { ConformanceResult, PactRecord, SpecMatrixCell, SpecMatrixRow } from './result.ts';
+import type { ConformanceResult, PactRecord, Probing, SpecMatrixCell, SpecMatrixRow } from './result.ts';
 
 // Small pieces every report format shares, so the four say the same thing the same way.
 
@@ -158,4 +158,11 @@ export const brokerPactFacts = (pact: PactRecord): [label: string, text: string]
       ? [['Verification result', publicationText(pact.publication)] as [string, string]]
       : []),
   ];
+};
+
+/** The run's seed and its probes in one line: `seed 7; 40 probes: 38 sent, …; replay with --seed 7 --probes 40`. */
+export const probingText = (probing: Probing): string => {
+  if (probing.probes === 0) return `seed ${probing.seed}; probing off (--probes 0)`;
+  const limited = probing.rateLimited > 0 ? `, ${probing.rateLimited} still rate-limited after retries` : '';
+  return `seed ${probing.seed}; ${plural(probing.probes, 'probe')}: ${probing.sent} sent, ${probing.answered} answered${limited}, ${probing.shrinkRequests} more to shrink failures; replay with ${probing.replay}`;
 };

@@ -151,8 +151,15 @@ describe('conformance runs against the reference provider', function () {
       'semantic',
       'security',
       'transport',
+      'probe',
     ]);
     expect(run.result.checks.filter((c) => c.category === 'pact' && c.status === 'pass')).to.have.length(4);
+    // Probing on by default, every rule judged something (HEAD included) and none failed.
+    const probes = run.result.checks.filter((c) => c.category === 'probe');
+    expect(probes.map((c) => `${c.status} ${c.name}`)).to.have.length(9);
+    for (const probe of probes) expect(probe.status, probe.name).to.equal('pass');
+    expect(run.result.probing?.probes).to.equal(40);
+    expect(run.result.probing?.sent).to.be.at.least(30);
     expectSoundReports(run);
   });
 
@@ -204,7 +211,8 @@ describe('conformance runs against the reference provider', function () {
   for (const [fault, said] of oneAnswer) {
     it(`${fault}: the pact check and the live checks judge the same one answer per state, and agree`, async () => {
       const run = await runFor(fault);
-      const { checks, exchanges } = run.result;
+      const { checks } = run.result;
+      const exchanges = run.result.exchanges.filter((e) => !e.check?.startsWith('probe'));
       expect(exchanges, 'one exchange per provider state').to.have.length(4);
       const pactChecks = checks.filter((c) => c.category === 'pact');
       expect(pactChecks).to.have.length(4);
