@@ -7,6 +7,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { expect } from 'chai';
 import { runConformanceCli } from '../../src/cli/conformance.ts';
+import { PROBE_ONLY_FAULTS } from '../../src/provider/faults.ts';
 import {
   conformanceFlags,
   FAULTS,
@@ -99,6 +100,15 @@ const EXTRA_ARGS: Partial<Record<FaultName, string[]>> = {
   // Said outright: the test below counts attempts against it (it is also the default).
   'permanent-5xx': ['--retries', '2'],
 };
+const isProbeOnly = (fault: string) => (PROBE_ONLY_FAULTS as readonly string[]).includes(fault);
+/**
+ * The flags of a fault's run. Faults the provider states already show are probed once per category (20),
+ * which is enough to hold the stage to them (hangs, huge bodies, echoed keys); the rest probe as by default.
+ */
+const argsFor = (fault: FaultName): string[] => [
+  ...(EXTRA_ARGS[fault] ?? []),
+  ...(isProbeOnly(fault) ? [] : ['--probes', '20']),
+];
 
 // The runs are independent (each its own provider, port and report dir) and mostly wait: on the
 // verifier, on timeouts, on Retry-After. So they all start at once, a few at a time, and each test
@@ -134,7 +144,8 @@ describe('conformance runs against the reference provider', function () {
   before(() => {
     // Start every run now, in the order the tests below will want them.
     runFor(undefined);
-    for (const fault of FAULTS) runFor(fault.name as FaultName, EXTRA_ARGS[fault.name as FaultName]);
+    for (const fault of FAULTS) runFor(fault.name as FaultName, argsFor(fault.name as FaultName));
+    for (const fault of PROBE_ONLY_FAULTS) runFor(fault, ['--probes', '0']);
   });
 
   it('passes with no fault, writes all four reports and exits 0', async () => {
@@ -165,7 +176,7 @@ describe('conformance runs against the reference provider', function () {
 
   for (const fault of FAULTS) {
     it(`${fault.name}: ${fault.expect.conclusion}`, async () => {
-      const run = await runFor(fault.name as FaultName, EXTRA_ARGS[fault.name as FaultName]);
+      const run = await runFor(fault.name as FaultName, argsFor(fault.name as FaultName));
       const { verdict, category, pointer, keyword } = fault.expect as FaultExpectation;
       expect(run.result.verdict, run.output).to.equal(verdict);
       expect(run.code).to.equal(verdict === 'pass' ? 0 : 1);
@@ -193,8 +204,24 @@ describe('conformance runs against the reference provider', function () {
     });
   }
 
+  for (const fault of PROBE_ONLY_FAULTS) {
+    it(`${fault}: only the probes find it: with --probes 0 the same provider passes`, async () => {
+      const run = await runFor(fault, ['--probes', '0']);
+      expect(run.result.verdict, run.output).to.equal('pass');
+      expect(run.result.checks.filter((c) => c.category === 'probe')).to.deep.equal([]);
+      expect(run.result.probing).to.include({ probes: 0, sent: 0 });
+      const probed = await runFor(fault, argsFor(fault));
+      // The smallest failing request, with the flags that replay it.
+      const failure = probed.result.probing?.failures[0];
+      expect(failure, probed.output).to.not.equal(undefined);
+      expect(failure?.path).to.match(/^\/organization\/projects\/[^/]+\/api_keys\/[^/]+/);
+      const smallest = probed.result.checks.flatMap((c) => c.findings).find((f) => f.keyword === 'smallest');
+      expect(smallest?.message).to.include(`replay: --seed ${probed.result.probing?.seed} --probes 40`);
+    });
+  }
+
   it('a 5 MB id is shown cut, with its length, in every report and on the console', async () => {
-    const run = await runFor('huge-id');
+    const run = await runFor('huge-id', argsFor('huge-id'));
     const identity = run.result.checks.flatMap((c) => c.findings).find((f) => f.keyword === 'identity');
     expect(identity?.message).to.match(/^id is "key_x+… \(\d+ characters, truncated\)$/);
     for (const [name, content] of Object.entries(run.files)) {
@@ -210,7 +237,7 @@ describe('conformance runs against the reference provider', function () {
   ];
   for (const [fault, said] of oneAnswer) {
     it(`${fault}: the pact check and the live checks judge the same one answer per state, and agree`, async () => {
-      const run = await runFor(fault);
+      const run = await runFor(fault, argsFor(fault));
       const { checks } = run.result;
       const exchanges = run.result.exchanges.filter((e) => !e.check?.startsWith('probe'));
       expect(exchanges, 'one exchange per provider state').to.have.length(4);
@@ -237,7 +264,7 @@ describe('conformance runs against the reference provider', function () {
   }
 
   it("today's live shape fails at /owner/user/object and /owner/user/added_at, with its extra fields as warnings", async () => {
-    const run = await runFor('live-shape');
+    const run = await runFor('live-shape', argsFor('live-shape'));
     const schema = run.result.checks.filter((c) => c.category === 'schema' && c.name.includes('user'));
     const findings = schema.flatMap((c) => c.findings.map((f) => `${f.severity} ${f.pointer}`));
     expect(findings).to.include.members([
@@ -250,13 +277,13 @@ describe('conformance runs against the reference provider', function () {
   });
 
   it('honours Retry-After on 429, and says so in the recorded attempts', async () => {
-    const run = await runFor('rate-limited');
+    const run = await runFor('rate-limited', argsFor('rate-limited'));
     const waits = run.result.exchanges.flatMap((e) => e.attempts.map((a) => a.error ?? ''));
     expect(waits.some((w) => /Retry-After: 1/.test(w))).to.equal(true);
   });
 
   it('gives up on a permanent 5xx after the retry budget: retries + 1 attempts', async () => {
-    const run = await runFor('permanent-5xx', ['--retries', '2']);
+    const run = await runFor('permanent-5xx', argsFor('permanent-5xx'));
     const attempts = run.result.exchanges.map((e) => e.attempts.length);
     expect(attempts.length).to.be.greaterThan(0);
     for (const count of attempts) expect(count).to.equal(3);
