@@ -172,6 +172,7 @@ function authArbitraries(context: ProbeContext): Record<Exclude<Auth['kind'], 'a
     'empty-bearer': fc.constantFrom('Bearer', 'Bearer ').map((value) => ({ kind: 'empty-bearer', value })),
     'other-scheme': fc.constantFrom('Basic', 'Token').map((scheme) => ({ kind: 'other-scheme', scheme })),
     appended: fc.constantFrom('0', 'x', '_').map((character) => ({ kind: 'appended', character })),
+    // The indexes variantTokensOf knows: the last character, and the first.
     removed: fc.constantFrom(last, 0).map((index) => ({ kind: 'removed', index })),
     'case-flipped': fc.constant({ kind: 'case-flipped' }),
     'project-key': fc.constant({ kind: 'project-key', token: context.projectKey }),
@@ -266,7 +267,11 @@ export function probeCategories(context: ProbeContext): ProbeCategory[] {
     category('Accept variants', {
       accept: fc.constantFrom<string | undefined>(...ACCEPTS.slice(1), undefined),
     }),
-    category('methods', { method: fc.constantFrom(...methods) }),
+    category('HEAD', { method: fc.constant('HEAD') }),
+    // Only the bundled reference provider: the same path takes DELETE on a real deployment.
+    ...(context.reference
+      ? [category('other methods', { method: fc.constantFrom(...REFERENCE_ONLY_METHODS) })]
+      : []),
     category('anything', {
       method: fc.constantFrom('GET', ...methods),
       projectId: fc.oneof(fc.constant(context.projectId), otherProjectArbitrary(context)),
@@ -323,6 +328,31 @@ export function derivedSecrets(request: ProbeRequest, adminKey: string): string[
     .map((value) => value.replace(/^\S+\s*/, ''))
     .filter((token) => token.length >= 8 && !token.includes(adminKey));
 }
+
+/**
+ * Every token the credential variants can send, from the context alone: known before the first probe, so
+ * each way out learns them all at once (a redaction pattern is built per set of secrets, and costs).
+ */
+export function variantTokensOf(context: ProbeContext): string[] {
+  const last = context.adminKey.length - 1;
+  const variants: Auth[] = [
+    { kind: 'removed', index: last },
+    { kind: 'removed', index: 0 },
+    { kind: 'case-flipped' },
+    { kind: 'project-key', token: context.projectKey },
+  ];
+  return [...new Set(variants.flatMap((auth) => derivedSecrets(requestFor(auth), context.adminKey)))];
+}
+
+const requestFor = (auth: Auth): ProbeRequest => ({
+  category: '',
+  method: 'GET',
+  projectId: '',
+  keyId: '',
+  auth,
+  query: [],
+  accept: undefined,
+});
 
 /** Why a request is not one the target should serve; empty for a valid request. */
 export function invalidityOf(request: ProbeRequest, context: ProbeContext): string[] {

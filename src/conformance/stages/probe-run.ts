@@ -4,7 +4,7 @@ import { retryAfterCapMs, type TransportPolicy } from '../../transport/policy.ts
 import type { ExchangeRecorder } from '../../transport/recorder.ts';
 import type { Transport } from '../../transport/transport.ts';
 import type { RunConfig } from '../config.ts';
-import { derivedSecrets, type ProbeContext } from '../probe-requests.ts';
+import { derivedSecrets, type ProbeContext, variantTokensOf } from '../probe-requests.ts';
 import { probeSender } from '../probe-send.ts';
 import { seededIndex } from '../probes.ts';
 import type { RunTarget } from '../target.ts';
@@ -18,7 +18,7 @@ import { probeStage } from './probe.ts';
 export interface ProbeRunOptions {
   config: Pick<RunConfig, 'probes' | 'seed' | 'otherProjectId'>;
   target: Pick<RunTarget, 'baseUrl' | 'reference' | 'adminKey' | 'ids' | 'probes'>;
-  transport: Pick<Transport, 'send'>;
+  transport: Pick<Transport, 'send' | 'redactor'>;
   recorder: Pick<ExchangeRecorder, 'exchangesOf'>;
   openapi: Pick<LoadedOpenApi, 'spec' | 'operation'>;
   policy: TransportPolicy;
@@ -85,7 +85,10 @@ export async function probeRun(options: ProbeRunOptions): Promise<ProbeRunResult
     ...(options.signal && { signal: options.signal }),
   });
   const { probes, seed } = options.config;
-  const known = new Set<string>();
+  // Learned at once, not one by one as the probes send them: one redaction pattern, not one per token.
+  const known = new Set(variantTokensOf(context));
+  options.transport.redactor.add(...known);
+  options.onSecrets([...known]);
   options.log?.(`probing: ${probes} generated requests (seed ${seed})`);
   const { checks, probing } = await probeStage({
     probes,
