@@ -94,10 +94,10 @@ function shapedLike(model: string, taken: readonly string[]): fc.Arbitrary<strin
 }
 
 /** `text` with `insert` placed at `position` (taken modulo its length + 1). */
-const insertAt = (text: string, insert: string, position: number): string => {
+function insertAt(text: string, insert: string, position: number): string {
   const at = position % (text.length + 1);
   return text.slice(0, at) + insert + text.slice(at);
-};
+}
 
 const codePoint = (min: number, max: number) => fc.integer({ min, max }).map((c) => String.fromCodePoint(c));
 
@@ -344,15 +344,9 @@ export function variantTokensOf(context: ProbeContext): string[] {
   return [...new Set(variants.flatMap((auth) => derivedSecrets(requestFor(auth), context.adminKey)))];
 }
 
-const requestFor = (auth: Auth): ProbeRequest => ({
-  category: '',
-  method: 'GET',
-  projectId: '',
-  keyId: '',
-  auth,
-  query: [],
-  accept: undefined,
-});
+function requestFor(auth: Auth): ProbeRequest {
+  return { category: '', method: 'GET', projectId: '', keyId: '', auth, query: [], accept: undefined };
+}
 
 /** Why a request is not one the target should serve; empty for a valid request. */
 export function invalidityOf(request: ProbeRequest, context: ProbeContext): string[] {
@@ -373,10 +367,10 @@ export function invalidityOf(request: ProbeRequest, context: ProbeContext): stri
 }
 
 /** Whether the request carries exactly the admin key, once. */
-export const credentialsValid = (request: ProbeRequest, adminKey: string): boolean => {
+export function credentialsValid(request: ProbeRequest, adminKey: string): boolean {
   const authorization = authorizationOf(request.auth, adminKey);
   return authorization.length === 1 && authorization[0] === `Bearer ${adminKey}`;
-};
+}
 
 /** A stable key for a request, for answering a repeated request from what it got the first time. */
 export const requestKey = (request: ProbeRequest): string =>

@@ -57,13 +57,13 @@ export function isErrorResponse(body: unknown): boolean {
   );
 }
 
-const parseJson = (text: string): unknown => {
+function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
     return undefined;
   }
-};
+}
 
 /** What internals look like in an error body. Each pattern is linear: bounded repeats, no nesting. */
 const INTERNALS: [what: string, pattern: RegExp][] = [

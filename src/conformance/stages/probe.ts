@@ -86,14 +86,15 @@ function retryAfterOf(outcome: ProbeOutcome): number {
   return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
 }
 
-const sleepFor = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
+function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, ms);
     signal?.addEventListener('abort', () => {
       clearTimeout(timer);
       resolve();
     });
   });
+}
 
 /** Sends `probes` a few at a time; stops when the signal aborts or the target stops answering. */
 async function sendAll(
