@@ -157,9 +157,22 @@ const crossOriginRedirect = (outcome: LiveOutcome): Finding[] => {
   ];
 };
 
+const NO_RESPONSE = 'no response to check';
+
+/**
+ * A check passes only if it looked at something: with no response, a check that found nothing is
+ * skipped, never passed. Every state's checks go through here, so a check added later cannot pass on nothing.
+ */
+export const unseenAsSkipped = (drafts: readonly Draft[], outcome: LiveOutcome): Draft[] =>
+  outcome.kind === 'response'
+    ? [...drafts]
+    : drafts.map((draft) =>
+        draft.status === 'pass' ? { ...draft, status: 'skip', skipReason: NO_RESPONSE } : draft,
+      );
+
 /** Why there is no key body to check, or undefined when there is one. */
 const whyNoKey = (outcome: LiveOutcome, json: unknown): string | undefined => {
-  if (outcome.kind === 'failure') return 'no response to check';
+  if (outcome.kind === 'failure') return NO_RESPONSE;
   if (outcome.status < 200 || outcome.status >= 300) return `status ${outcome.status}: no key to check`;
   if (json === undefined) return 'the body is not JSON';
   return undefined;
