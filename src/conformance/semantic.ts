@@ -2,7 +2,14 @@ import type { Finding } from '../finding.ts';
 import { isJsonObject } from '../json.ts';
 import { componentOfRef, type OpenApiDocument, type SchemaObject } from '../openapi/document.ts';
 import { appendPointer, toPointer } from '../pointer.ts';
-import { findSecretKeys, isKeyCharacter, keyPrefixOf, looksLikeSecretKey } from '../secret-patterns.ts';
+import {
+  findSecretKeys,
+  isKeyCharacter,
+  keyPrefixOf,
+  looksLikeKey,
+  looksLikeSecretKey,
+} from '../secret-patterns.ts';
+import { truncationMark } from '../truncate.ts';
 
 // What the schema cannot say about a retrieved key. Pure: a body in, findings out.
 
@@ -75,11 +82,29 @@ const redactionFinding = (severity: Finding['severity'], message: string): Findi
   severity,
 });
 
+/** Characters of a value that is not a key a finding quotes: enough to recognise it. */
+const QUOTED_CHARS = 80;
+
+/** A value as JSON, its head only when long, with its length. */
+const quoted = (value: string): string =>
+  value.length <= QUOTED_CHARS
+    ? JSON.stringify(value)
+    : `${JSON.stringify(value.slice(0, QUOTED_CHARS))}${truncationMark({ count: value.length, unit: 'characters' })}`;
+
 /**
  * `redacted_value` is judged by how much of the key it shows, not by whether a mask character is
- * present: a whole key with `*` or `...` appended is still a whole key.
+ * present: a whole key with `*` or `...` appended is still a whole key. A value not shaped like a key
+ * at all (prose) leaks no key: it is only odd, and quoted as it is.
  */
 const checkRedactedValue = (value: string): Finding[] => {
+  if (!looksLikeKey(value)) {
+    return [
+      redactionFinding(
+        'warning',
+        `redacted_value does not look like a redacted key: ${quoted(value)} has no sk- prefix and characters no key has, so it is not judged as one`,
+      ),
+    ];
+  }
   const shown = unmaskedKeyCharacters(value);
   let masked = false;
   for (let i = 0; i < value.length && !masked; i++) masked = !isKeyCharacter(value.charCodeAt(i));

@@ -4,8 +4,13 @@ import type { CheckCategory } from '../check.ts';
 // docs list them. `expect` is what a conformance run against the faulty provider must conclude.
 
 export interface FaultExpectation {
-  /** The run's verdict: `pass` only for transient faults a client that retries once gets past. */
+  /**
+   * The run's verdict: `pass` only for transient faults a client that retries once gets past, and for
+   * faults that only warn (`status: 'warn'`).
+   */
   verdict: 'pass' | 'fail';
+  /** `warn`: the check of `category` warns rather than fails, and the verdict passes. */
+  status?: 'warn';
   /** The kind of check that must report it. */
   category: CheckCategory;
   /** Where in the body the finding points, for body faults. */
@@ -77,6 +82,19 @@ export const FAULTS = [
       pointer: '/redacted_value',
       conclusion:
         'security check fails at /redacted_value: judged by the key characters shown, not by the presence of a mask',
+    },
+  },
+  {
+    name: 'prose-redacted-value',
+    description: 'redacted_value is prose ("redacted for privacy"), not shaped like a key',
+    expect: {
+      verdict: 'pass',
+      status: 'warn',
+      category: 'security',
+      pointer: '/redacted_value',
+      keyword: 'redaction',
+      conclusion:
+        'security check warns at /redacted_value: it does not look like a redacted key; no leak, so the reports show it as it is',
     },
   },
   {

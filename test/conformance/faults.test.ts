@@ -7,6 +7,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { expect } from 'chai';
 import { runConformanceCli } from '../../src/cli/conformance.ts';
+import { PROSE_REDACTED_VALUE } from '../../src/provider/fault-bodies.ts';
 import {
   conformanceFlags,
   FAULTS,
@@ -159,19 +160,20 @@ describe('conformance runs against the reference provider', function () {
   for (const fault of FAULTS) {
     it(`${fault.name}: ${fault.expect.conclusion}`, async () => {
       const run = await runFor(fault.name as FaultName, EXTRA_ARGS[fault.name as FaultName]);
-      const { verdict, category, pointer, keyword } = fault.expect as FaultExpectation;
+      const { verdict, status, category, pointer, keyword } = fault.expect as FaultExpectation;
       expect(run.result.verdict, run.output).to.equal(verdict);
       expect(run.code).to.equal(verdict === 'pass' ? 0 : 1);
       expect(Object.keys(run.files)).to.have.members(Object.values(REPORT_FILES));
-      if (verdict === 'fail') {
-        const failing = run.result.checks.filter((c) => c.category === category && c.status === 'fail');
-        expect(failing, `a failing ${category} check`).to.not.have.length(0);
+      if (verdict === 'fail' || status === 'warn') {
+        const wanted = status ?? 'fail';
+        const reporting = run.result.checks.filter((c) => c.category === category && c.status === wanted);
+        expect(reporting, `a ${category} check that says ${wanted}`).to.not.have.length(0);
         if (pointer) {
-          const pointers = failing.flatMap((c) => c.findings.map((f) => f.pointer));
+          const pointers = reporting.flatMap((c) => c.findings.map((f) => f.pointer));
           expect(pointers).to.include(pointer);
         }
         if (keyword) {
-          const keywords = failing.flatMap((c) => c.findings.map((f) => f.keyword));
+          const keywords = reporting.flatMap((c) => c.findings.map((f) => f.keyword));
           expect(keywords, 'finding keywords').to.include(keyword);
         }
       } else {
@@ -185,6 +187,29 @@ describe('conformance runs against the reference provider', function () {
         expect(run.sawAuthorization, 'key sent to the other origin').to.equal(false);
     });
   }
+
+  it('a redacted_value that is prose is no leak: a warning, shown as it is in every report', async () => {
+    const run = await runFor('prose-redacted-value');
+    const findings = run.result.checks.flatMap((c) => c.findings).filter((f) => f.keyword === 'redaction');
+    expect(findings.map((f) => [f.severity, f.pointer])).to.deep.equal([
+      ['warning', '/redacted_value'],
+      ['warning', '/redacted_value'],
+    ]);
+    expect(findings[0]?.message).to.match(/does not look like a redacted key/);
+    for (const [name, content] of Object.entries(run.files))
+      expect(content, name).to.contain(PROSE_REDACTED_VALUE);
+    const bodies = run.result.exchanges.map((e) => e.response?.bodyExcerpt ?? '');
+    expect(bodies.filter((b) => b.includes(`"redacted_value":"${PROSE_REDACTED_VALUE}"`))).to.have.length(2);
+  });
+
+  it('a key-shaped redacted_value that shows too much stays judged, and redacted in every report', async () => {
+    const run = await runFor('unredacted-key');
+    const redaction = run.result.checks.flatMap((c) => c.findings).filter((f) => f.keyword === 'redaction');
+    expect(redaction.map((f) => f.severity)).to.deep.equal(['error', 'error']);
+    expect(redaction[0]?.message).to.match(/key characters are unmasked/);
+    const bodies = run.result.exchanges.map((e) => e.response?.bodyExcerpt ?? '');
+    expect(bodies.filter((b) => b.includes('"redacted_value":"[REDACTED]"'))).to.have.length(2);
+  });
 
   it('a 5 MB id is shown cut, with its length, in every report and on the console', async () => {
     const run = await runFor('huge-id');
