@@ -211,6 +211,16 @@ describe('conformance runs against the reference provider', function () {
     expect(bodies.filter((b) => b.includes('"redacted_value":"[REDACTED]"'))).to.have.length(2);
   });
 
+  it('empty-body: the pact checks point at the body root and say the body is empty', async () => {
+    const run = await runFor('empty-body');
+    const keys = run.result.checks.filter((c) => c.category === 'pact' && c.status === 'fail');
+    expect(keys).to.have.length(2);
+    for (const check of keys) {
+      expect(check.findings.map((f) => f.pointer)).to.deep.equal(['']);
+      expect(check.findings[0]?.message).to.match(/^the body is empty; the pact expects one \(\d+ bytes/);
+    }
+  });
+
   it('a 5 MB id is shown cut, with its length, in every report and on the console', async () => {
     const run = await runFor('huge-id');
     const identity = run.result.checks.flatMap((c) => c.findings).find((f) => f.keyword === 'identity');
