@@ -8,7 +8,13 @@ import { parseProviderJson } from '../provider-json.ts';
 import { STATE_LABELS, type StateKey } from '../provider-states.ts';
 import { isKeyCharacter } from '../secret-patterns.ts';
 import { truncationMark } from '../truncate.ts';
-import { checkIdentity, checkOwnerAgreement, checkRedaction } from './semantic.ts';
+import {
+  type AskedOwner,
+  checkIdentity,
+  checkOwnerAgreement,
+  checkOwnerAsked,
+  checkRedaction,
+} from './semantic.ts';
 
 // Checks of one live exchange with the target. Pure: what came back in, named checks out.
 
@@ -46,6 +52,16 @@ const CHECK_NAMES: Record<CheckCategory, (label: string) => string> = {
   security: (label) => `${label}: nothing secret is exposed`,
   contract: (label) => label,
   pact: (label) => label,
+};
+
+/** The owner each key state asks for, and the flag that gives its id. */
+const ASKED_OWNERS: Record<Exclude<StateKey, 'unknownKey' | 'invalidAdminKey'>, AskedOwner> = {
+  userKey: { type: 'user', flag: '--user-key-id', label: STATE_LABELS.userKey },
+  serviceAccountKey: {
+    type: 'service_account',
+    flag: '--service-account-key-id',
+    label: STATE_LABELS.serviceAccountKey,
+  },
 };
 
 const UNKNOWN_KEY_CHECK = "unknown key: answered 404 with OpenAI's error body";
@@ -180,7 +196,7 @@ const whyNoKey = (outcome: LiveOutcome, json: unknown): string | undefined => {
 
 /** A key that exists: 200, JSON, a ProjectApiKey, the one asked for, owned as it says, redacted. */
 export const checkRetrievedKey = (
-  state: StateKey,
+  state: keyof typeof ASKED_OWNERS,
   keyId: string,
   outcome: LiveOutcome,
   context: LiveContext,
@@ -212,7 +228,11 @@ export const checkRetrievedKey = (
     check(
       'semantic',
       label,
-      [...checkOwnerAgreement(body, context.ownerKinds), ...checkIdentity(body, keyId)],
+      [
+        ...checkOwnerAsked(body, context.ownerKinds, ASKED_OWNERS[state]),
+        ...checkOwnerAgreement(body, context.ownerKinds),
+        ...checkIdentity(body, keyId),
+      ],
       outcome,
     ),
     check('security', label, [...checkRedaction(body), ...echoedSecrets(outcome)], outcome),

@@ -51,6 +51,32 @@ export const checkOwnerAgreement = (body: unknown, kinds: readonly string[]): Fi
   return findings;
 };
 
+/** The owner a key was given as: its `owner.type`, and the flag (with what it names) that gave its id. */
+export interface AskedOwner {
+  type: string;
+  flag: string;
+  label: string;
+}
+
+/**
+ * The key's `owner.type` is the owner its flag names: a user's key given as `--service-account-key-id`
+ * (the two ids swapped) is sound in itself, and only this says which flag is wrong.
+ */
+export const checkOwnerAsked = (body: unknown, kinds: readonly string[], asked: AskedOwner): Finding[] => {
+  if (!isJsonObject(body) || !isJsonObject(body.owner)) return [];
+  const type = body.owner.type;
+  // Another kind the document knows: an unknown one is the schema's finding.
+  if (typeof type !== 'string' || type === asked.type || !kinds.includes(type)) return [];
+  return [
+    {
+      pointer: '/owner/type',
+      keyword: 'ownerType',
+      message: `owner.type is ${JSON.stringify(type)}, but this key was given as ${asked.flag}, which names a ${asked.label}: were the ids of --user-key-id and --service-account-key-id swapped?`,
+      severity: 'error',
+    },
+  ];
+};
+
 /** The key returned is the key asked for. */
 export const checkIdentity = (body: unknown, requestedKeyId: string): Finding[] => {
   if (!isJsonObject(body) || body.id === undefined || body.id === requestedKeyId) return [];

@@ -133,6 +133,19 @@ export const FAULTS = [
     },
   },
   {
+    name: 'swapped-owner-types',
+    description:
+      "each seeded key is owned by the other kind of owner, as when a user's key is given as --service-account-key-id and the other way round",
+    expect: {
+      verdict: 'fail',
+      category: 'semantic',
+      pointer: '/owner/type',
+      keyword: 'ownerType',
+      conclusion:
+        "semantic check fails at /owner/type: the key's owner.type contradicts the flag its id was given with (each body is sound in itself)",
+    },
+  },
+  {
     name: 'wrong-id',
     description: 'the body describes a different key id than the one requested',
     expect: {

@@ -144,6 +144,32 @@ describe('live checks of a retrieved key', () => {
     expect(home.find((c) => c.category === 'security')?.status).to.equal('skip');
   });
 
+  // The ids of --user-key-id and --service-account-key-id swapped: each body is sound, only the flag is wrong.
+  const swapped: [state: 'userKey' | 'serviceAccountKey', owner: string, flag: RegExp][] = [
+    ['serviceAccountKey', userKind, /given as --service-account-key-id.*owned by a service account/],
+    ['userKey', otherKind, /given as --user-key-id.*owned by a user/],
+  ];
+  for (const [state, owner, flag] of swapped) {
+    it(`fails the semantic check at /owner/type, naming the flag, when a ${state} body is owned by ${owner}`, () => {
+      const body = edited(
+        sampleOfComponent('ProjectApiKey', seed.document),
+        ['/owner/type', owner],
+        ...kinds.filter((k) => k !== owner).map((k) => [`/owner/${k}`, drop] as [string, unknown]),
+        ['/id', 'key_x'],
+        ['/redacted_value', 'sk-abc...def'],
+      );
+      const checks = checkRetrievedKey(state, 'key_x', json(body), context);
+      expect(failing(checks)).to.deep.equal([['semantic', ['/owner/type']]]);
+      const finding = checks.find((c) => c.category === 'semantic')?.findings[0];
+      expect(finding?.keyword).to.equal('ownerType');
+      expect(finding?.message)
+        .to.match(flag)
+        .and.match(/swapped/);
+      const right = state === 'userKey' ? 'serviceAccountKey' : 'userKey';
+      expect(failing(checkRetrievedKey(right, 'key_x', json(body), context))).to.deep.equal([]);
+    });
+  }
+
   it('grades undeclared properties as warnings, and errors with --strict', () => {
     const extra = json(edited(userKey, ['/last_used_at', 1]));
     expect(checkRetrievedKey('userKey', 'key_user', extra, context)[1]?.status).to.equal('warn');

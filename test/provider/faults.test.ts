@@ -158,6 +158,21 @@ const PROBES: Record<FaultName, Probe> = {
       }
     },
   },
+  'swapped-owner-types': {
+    observe: async (provider) => {
+      const owners: [ReturnType<typeof userKeyOf>, string][] = [
+        [userKeyOf(provider), 'service_account'],
+        [serviceAccountKeyOf(provider), 'user'],
+      ];
+      for (const [params, type] of owners) {
+        const { body } = await getJson(keyUrl(provider.url, params));
+        expect(strictFindings(body)).to.deep.equal([]); // sound in itself: only the flag is wrong
+        expect(body.id).to.equal(params.keyId);
+        expect(body.owner).to.have.property('type', type);
+        expect(body.owner).to.have.property(type);
+      }
+    },
+  },
   'wrong-id': {
     observe: async (provider) => {
       const params = userKeyOf(provider);
