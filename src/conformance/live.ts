@@ -186,12 +186,27 @@ export const unseenAsSkipped = (drafts: readonly Draft[], outcome: LiveOutcome):
         draft.status === 'pass' ? { ...draft, status: 'skip', skipReason: NO_RESPONSE } : draft,
       );
 
-/** Why there is no key body to check, or undefined when there is one. */
-const whyNoKey = (outcome: LiveOutcome, json: unknown): string | undefined => {
+/** A 2xx body that could not be read as JSON, in words: what came back instead of a key body. */
+const unreadableBody = (text: string, contentType: string | undefined, findings: readonly Finding[]) => {
+  const type = contentType === undefined ? '' : ` (${JSON.stringify(contentType)})`;
+  if (text.trim() === '') return 'an empty body';
+  if (findings.some((f) => f.keyword === 'duplicateKey'))
+    return 'a body that holds a key twice in one object';
+  if (/^\s*text\/html/i.test(contentType ?? '') || text.trimStart().startsWith('<'))
+    return `an HTML page${type}`;
+  return `a body that is not JSON${type}`;
+};
+
+/** Why there is no key body to check, naming what came back instead of one; undefined when there is one. */
+const whyNoKey = (outcome: LiveOutcome, transport: ReturnType<typeof transportOf>): string | undefined => {
   if (outcome.kind === 'failure') return NO_RESPONSE;
-  if (outcome.status < 200 || outcome.status >= 300) return `status ${outcome.status}: no key to check`;
-  if (json === undefined) return 'the body is not JSON';
-  return undefined;
+  const { status } = outcome;
+  if (status >= 300 && status < 400)
+    return `status ${status}, a redirect that was not followed, instead of a key body`;
+  if (status < 200 || status >= 300) return `status ${status} instead of a key body`;
+  if (transport.json !== undefined) return undefined;
+  const body = unreadableBody(outcome.text, outcome.headers['content-type'], transport.findings);
+  return `status ${status} with ${body} instead of a key body`;
 };
 
 /** A key that exists: 200, JSON, a ProjectApiKey, the one asked for, owned as it says, redacted. */
@@ -206,7 +221,7 @@ export const checkRetrievedKey = (
     status === 200 ? undefined : `status is ${status}, expected 200 for a key that exists`,
   );
   const drafts = [check('transport', label, transport.findings, outcome)];
-  const reason = whyNoKey(outcome, transport.json);
+  const reason = whyNoKey(outcome, transport);
   if (reason) {
     const security = [...crossOriginRedirect(outcome), ...echoedSecrets(outcome)];
     drafts.push(skipped('schema', label, reason, outcome), skipped('semantic', label, reason, outcome));

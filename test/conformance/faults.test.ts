@@ -211,6 +211,25 @@ describe('conformance runs against the reference provider', function () {
     expect(bodies.filter((b) => b.includes('"redacted_value":"[REDACTED]"'))).to.have.length(2);
   });
 
+  // Both ids were given: the verdict names what came back instead of a key body, not a flag to give.
+  const noKeyBody: [FaultName, RegExp][] = [
+    ['html-200', /key owned by a user: status 200 with an HTML page \("text\/html; charset=utf-8"\)/],
+    ['empty-body', /key owned by a service account: status 200 with an empty body instead of a key body/],
+    ['same-origin-redirect', /key owned by a user: status 200 with an HTML page/],
+    ['cross-origin-redirect', /key owned by a user: status 302, a redirect that was not followed/],
+  ];
+  for (const [fault, said] of noKeyBody) {
+    it(`${fault}: the verdict says what came back instead of a key body`, async () => {
+      const run = await runFor(fault);
+      const reason = run.result.incompleteReason ?? '';
+      expect(reason)
+        .to.match(/^no key body was checked: /)
+        .and.match(said);
+      expect(reason).not.to.match(/give --user-key-id/);
+      expect(run.output).to.contain(`(${reason})`);
+    });
+  }
+
   it('empty-body: the pact checks point at the body root and say the body is empty', async () => {
     const run = await runFor('empty-body');
     const keys = run.result.checks.filter((c) => c.category === 'pact' && c.status === 'fail');

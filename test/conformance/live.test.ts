@@ -112,12 +112,50 @@ describe('live checks of a retrieved key', () => {
     expect(checks[0]?.findings.map((f) => f.message).join(' '))
       .to.contain('text/html')
       .and.contain('<html>oops</html>');
+    const reason = 'status 200 with an HTML page ("text/html") instead of a key body';
     expect(checks.slice(1).map((c) => [c.status, c.skipReason])).to.deep.equal([
-      ['skip', 'the body is not JSON'],
-      ['skip', 'the body is not JSON'],
-      ['skip', 'the body is not JSON'],
+      ['skip', reason],
+      ['skip', reason],
+      ['skip', reason],
     ]);
   });
+
+  // What came back instead of a key body, in the skip reason of the body checks (and so in the verdict's).
+  const instead: [string, LiveOutcome, string][] = [
+    ['an empty 200', json('', 200), 'status 200 with an empty body instead of a key body'],
+    [
+      'a 200 that is not JSON',
+      json('key: value', 200, 'text/plain'),
+      'status 200 with a body that is not JSON ("text/plain") instead of a key body',
+    ],
+    [
+      'HTML served as JSON',
+      json('<html><body>sign in</body></html>', 200),
+      'status 200 with an HTML page ("application/json") instead of a key body',
+    ],
+    [
+      'a key twice in one object',
+      json(`{"id":"key_other",${JSON.stringify(userKey).slice(1)}`),
+      'status 200 with a body that holds a key twice in one object instead of a key body',
+    ],
+    [
+      'a redirect not followed',
+      { ...json('', 302, 'text/plain'), headers: { location: 'https://sso.example/login' } },
+      'status 302, a redirect that was not followed, instead of a key body',
+    ],
+    ['a 404', json({ error: { message: 'no', type: 'x' } }, 404), 'status 404 instead of a key body'],
+    [
+      'no response',
+      { kind: 'failure', message: 'connection refused', attempts: 1, exchangeIds: [], echoes: [] },
+      'no response to check',
+    ],
+  ];
+  for (const [description, outcome, reason] of instead) {
+    it(`says what came back instead of a key body: ${description}`, () => {
+      const checks = checkRetrievedKey('userKey', 'key_user', outcome, context);
+      expect(checks.find((c) => c.category === 'schema')?.skipReason).to.equal(reason);
+    });
+  }
 
   it('quotes a long body cut short, never inside a key-shaped run, so no half of a secret survives', () => {
     const key = `sk-admin-${'Q'.repeat(48)}`;
