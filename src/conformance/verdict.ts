@@ -9,6 +9,7 @@ export const summarize = (checks: readonly CheckResult[]): ConformanceSummary =>
   failed: checks.filter((c) => c.status === 'fail').length,
   warnings: checks.filter((c) => c.status === 'warn').length,
   skipped: checks.filter((c) => c.status === 'skip').length,
+  notes: checks.filter((c) => c.status === 'note').length,
 });
 
 /**
@@ -59,7 +60,10 @@ export const withPendingAsWarnings = (
           status: 'warn',
           findings: [
             { pointer: '', keyword: 'pending', severity: 'warning', message: PENDING_REASON },
-            ...check.findings.map((f) => ({ ...f, severity: 'warning' as const })),
+            // Its errors warn; its notes stay notes about the document and the pact.
+            ...check.findings.map((f) =>
+              f.severity === 'error' ? { ...f, severity: 'warning' as const } : f,
+            ),
           ],
         }
       : check,

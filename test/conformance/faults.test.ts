@@ -157,6 +157,35 @@ describe('conformance runs against the reference provider', function () {
     expectSoundReports(run);
   });
 
+  // The seed documents only 200 (so the pact's 404 and 401 interactions are undocumented) and its own example
+  // is invalid: facts about the document and the pact, not the target, so notes apart from its warnings.
+  it('a clean run has no warning about the target, and the two notes about the document and the pact', async () => {
+    const run = await runFor(undefined);
+    expect(run.result.summary).to.include({ failed: 0, warnings: 0, notes: 2 });
+    expect(run.result.checks.filter((c) => c.status === 'warn')).to.deep.equal([]);
+    const notes = run.result.checks.filter((c) => c.status === 'note');
+    expect(notes.map((c) => [c.category, c.name])).to.deep.equal([
+      ['contract', 'pact interactions are documented by the spec'],
+      ['contract', "the spec's own examples validate against their schemas"],
+    ]);
+    const findings = notes.flatMap((c) => c.findings);
+    expect(findings.map((f) => f.severity)).to.deep.equal(['note', 'note', 'note', 'note']);
+    expect(findings.map((f) => f.message).join('\n'))
+      .to.match(/status 404 is not documented/)
+      .and.match(/status 401 is not documented/)
+      .and.match(/example ProjectApiKey: required property "added_at" is missing/);
+    expect(run.output).to.match(
+      /\d+ passed, 0 failed, 0 warnings, \d+ skipped; 2 notes about the document and the pact/,
+    );
+    expect(run.files[REPORT_FILES.markdown]).to.contain('### Notes about the document and the pact');
+    expect(run.files[REPORT_FILES.html]).to.match(
+      /data-count="notes about the document and the pact"><span class="n">2</,
+    );
+    expect(run.files[REPORT_FILES.junit]).to.match(
+      /<testsuites name="conformance" tests="\d+" failures="0" errors="0"/,
+    );
+  });
+
   for (const fault of FAULTS) {
     it(`${fault.name}: ${fault.expect.conclusion}`, async () => {
       const run = await runFor(fault.name as FaultName, EXTRA_ARGS[fault.name as FaultName]);
