@@ -55,7 +55,7 @@ const MASK_CHARACTERS = new Set(['*', '.', '…', '•']);
  * `sk-`, holds nothing but key and mask characters, or holds a run of key characters as long as a key's
  * body (a whole key inside prose, or one stripped of its prefix). Prose ("redacted for privacy") is none.
  */
-export const looksLikeKey = (text: string): boolean => {
+export function looksLikeKey(text: string): boolean {
   if (text.startsWith('sk-')) return true;
   let run = 0;
   let keyAndMaskOnly = true;
@@ -69,4 +69,4 @@ export const looksLikeKey = (text: string): boolean => {
     if (!MASK_CHARACTERS.has(text.charAt(i))) keyAndMaskOnly = false;
   }
   return keyAndMaskOnly;
-};
+}

@@ -179,15 +179,15 @@ const NO_RESPONSE = 'no response to check';
  * A check passes only if it looked at something: with no response, a check that found nothing is
  * skipped, never passed. Every state's checks go through here, so a check added later cannot pass on nothing.
  */
-export const unseenAsSkipped = (drafts: readonly Draft[], outcome: LiveOutcome): Draft[] =>
-  outcome.kind === 'response'
-    ? [...drafts]
-    : drafts.map((draft) =>
-        draft.status === 'pass' ? { ...draft, status: 'skip', skipReason: NO_RESPONSE } : draft,
-      );
+export function unseenAsSkipped(drafts: readonly Draft[], outcome: LiveOutcome): Draft[] {
+  if (outcome.kind === 'response') return [...drafts];
+  return drafts.map((draft) =>
+    draft.status === 'pass' ? { ...draft, status: 'skip', skipReason: NO_RESPONSE } : draft,
+  );
+}
 
 /** A 2xx body that could not be read as JSON, in words: what came back instead of a key body. */
-const unreadableBody = (text: string, contentType: string | undefined, findings: readonly Finding[]) => {
+function unreadableBody(text: string, contentType: string | undefined, findings: readonly Finding[]): string {
   const type = contentType === undefined ? '' : ` (${JSON.stringify(contentType)})`;
   if (text.trim() === '') return 'an empty body';
   if (findings.some((f) => f.keyword === 'duplicateKey'))
@@ -195,7 +195,7 @@ const unreadableBody = (text: string, contentType: string | undefined, findings:
   if (/^\s*text\/html/i.test(contentType ?? '') || text.trimStart().startsWith('<'))
     return `an HTML page${type}`;
   return `a body that is not JSON${type}`;
-};
+}
 
 /** Why there is no key body to check, naming what came back instead of one; undefined when there is one. */
 const whyNoKey = (outcome: LiveOutcome, transport: ReturnType<typeof transportOf>): string | undefined => {

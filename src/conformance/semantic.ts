@@ -62,7 +62,7 @@ export interface AskedOwner {
  * The key's `owner.type` is the owner its flag names: a user's key given as `--service-account-key-id`
  * (the two ids swapped) is sound in itself, and only this says which flag is wrong.
  */
-export const checkOwnerAsked = (body: unknown, kinds: readonly string[], asked: AskedOwner): Finding[] => {
+export function checkOwnerAsked(body: unknown, kinds: readonly string[], asked: AskedOwner): Finding[] {
   if (!isJsonObject(body) || !isJsonObject(body.owner)) return [];
   const type = body.owner.type;
   // Another kind the document knows: an unknown one is the schema's finding.
@@ -75,7 +75,7 @@ export const checkOwnerAsked = (body: unknown, kinds: readonly string[], asked: 
       severity: 'error',
     },
   ];
-};
+}
 
 /** The key returned is the key asked for. */
 export const checkIdentity = (body: unknown, requestedKeyId: string): Finding[] => {
@@ -112,10 +112,10 @@ const redactionFinding = (severity: Finding['severity'], message: string): Findi
 const QUOTED_CHARS = 80;
 
 /** A value as JSON, its head only when long, with its length. */
-const quoted = (value: string): string =>
-  value.length <= QUOTED_CHARS
-    ? JSON.stringify(value)
-    : `${JSON.stringify(value.slice(0, QUOTED_CHARS))}${truncationMark({ count: value.length, unit: 'characters' })}`;
+function quoted(value: string): string {
+  if (value.length <= QUOTED_CHARS) return JSON.stringify(value);
+  return `${JSON.stringify(value.slice(0, QUOTED_CHARS))}${truncationMark({ count: value.length, unit: 'characters' })}`;
+}
 
 /**
  * `redacted_value` is judged by how much of the key it shows, not by whether a mask character is

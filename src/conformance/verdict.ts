@@ -25,7 +25,7 @@ export const NO_KEY_BODY_REASON = 'no key body was checked: give --user-key-id o
  * Why no key body was checked: what each key state asked for got instead (its skipped schema check says,
  * the same under every pact), or, when none was asked for, which flags to give.
  */
-export const noKeyBodyReason = (checks: readonly CheckResult[]): string => {
+export function noKeyBodyReason(checks: readonly CheckResult[]): string {
   const instead = new Set<string>();
   for (const check of checks) {
     if (check.category !== 'schema' || check.status !== 'skip' || !check.skipReason) continue;
@@ -33,7 +33,7 @@ export const noKeyBodyReason = (checks: readonly CheckResult[]): string => {
     instead.add(label ? `${label}: ${check.skipReason}` : check.skipReason);
   }
   return instead.size === 0 ? NO_KEY_BODY_REASON : `no key body was checked: ${[...instead].join('; ')}`;
-};
+}
 
 /** Conformant: complete, at least one key body checked, and no check failed. */
 export const verdictOf = (checks: readonly CheckResult[], complete: boolean): 'pass' | 'fail' =>

@@ -35,14 +35,14 @@ const matrixLines = (matrix: ConformanceResult['specMatrix']): string[] => {
 };
 
 /** `  FAIL schema: key owned by a user: … — error /owner/type … (+2 more)`: a check and its first finding. */
-const checkLine = (word: string, result: ConformanceResult, check: CheckResult): string => {
+function checkLine(word: string, result: ConformanceResult, check: CheckResult): string {
   const lead = leadingFinding(check);
   const count = findingCount(check);
   const more = count > 1 ? ` (+${count - 1} more)` : '';
   return `  ${word} ${oneLine(pactPrefix(result, check))}${check.category}: ${oneLine(check.name)}${
     lead ? ` — ${findingLine(lead)}${more}` : ''
   }`;
-};
+}
 
 /**
  * A few lines for the end of a run: verdict, counts, each failing check with its first finding, each note

@@ -25,10 +25,12 @@ export const NOTES_TITLE = 'Notes about the document and the pact';
 export const isNote = (check: CheckResult): boolean => check.status === 'note';
 
 /** `15 passed, 0 failed, 0 warnings, 4 skipped; 2 notes about the document and the pact`. */
-export const countsText = (summary: ConformanceSummary): string =>
-  `${summary.passed} passed, ${summary.failed} failed, ${plural(summary.warnings, 'warning')}, ${summary.skipped} skipped${
-    summary.notes > 0 ? `; ${plural(summary.notes, 'note')} about the document and the pact` : ''
-  }`;
+export function countsText(summary: ConformanceSummary): string {
+  const target = `${summary.passed} passed, ${summary.failed} failed, ${plural(summary.warnings, 'warning')}, ${summary.skipped} skipped`;
+  return summary.notes > 0
+    ? `${target}; ${plural(summary.notes, 'note')} about the document and the pact`
+    : target;
+}
 
 /** The findings a person must read: every finding of a failing or warning check. */
 export const hasFindingsToShow = (check: CheckResult): boolean =>

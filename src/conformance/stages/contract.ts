@@ -15,8 +15,9 @@ export type CheckDraft = Omit<CheckResult, 'durationMs'>;
  * What these checks warn of is a fact about the document or the pact, not about the target: a note, kept
  * apart from the target's warnings. Errors stay errors: a pact the document does not allow fails the run.
  */
-const asNotes = (findings: readonly Finding[]): Finding[] =>
-  findings.map((f) => (f.severity === 'warning' ? { ...f, severity: 'note' } : f));
+function asNotes(findings: readonly Finding[]): Finding[] {
+  return findings.map((f) => (f.severity === 'warning' ? { ...f, severity: 'note' } : f));
+}
 
 /** Each pact's interactions are documented by the document: one check per pact. */
 export const checkPactsAgainstSpec = (openapi: LoadedOpenApi, pacts: readonly LoadedPact[]): CheckDraft[] =>
