@@ -189,11 +189,10 @@ export function unseenAsSkipped(drafts: readonly Draft[], outcome: LiveOutcome):
 /** A 2xx body that could not be read as JSON, in words: what came back instead of a key body. */
 function unreadableBody(text: string, contentType: string | undefined, findings: readonly Finding[]): string {
   const type = contentType === undefined ? '' : ` (${JSON.stringify(contentType)})`;
-  if (text.trim() === '') return 'an empty body';
+  if (!/\S/.test(text)) return 'an empty body';
   if (findings.some((f) => f.keyword === 'duplicateKey'))
     return 'a body that holds a key twice in one object';
-  if (/^\s*text\/html/i.test(contentType ?? '') || text.trimStart().startsWith('<'))
-    return `an HTML page${type}`;
+  if (/^\s*text\/html/i.test(contentType ?? '') || /^\s*</.test(text)) return `an HTML page${type}`;
   return `a body that is not JSON${type}`;
 }
 
