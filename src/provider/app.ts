@@ -234,6 +234,10 @@ export const createReferenceProvider = (options: ReferenceProviderOptions): Refe
     if (fault === 'non-ascii-500' && [...keyId].some((c) => c.charCodeAt(0) > 0x7f))
       return ERRORS.serverError();
     const key = findUnderFault(projectId, keyId);
+    if (key && fault === 'swapped-owner-types') {
+      const ownerType = key.owner.type === 'user' ? 'service_account' : 'user';
+      return keyReply(store.bodyFor({ projectId, keyId, ownerType }), projectId, req);
+    }
     if (key) return keyReply(key, projectId, req);
     return notFound(projectId, keyId, req);
   };
