@@ -120,11 +120,12 @@ export const createReferenceProvider = (options: ReferenceProviderOptions): Refe
   const store = createStore(fault === 'live-shape' ? servedDocument({ shape: 'current' }) : document);
   const seed = store.reset();
   const adminKeyDigest = digest(options.adminKey);
-  // Transient faults fail the odd-numbered attempts of each (method, path, authorization): one retry succeeds.
+  // Transient faults fail the odd-numbered attempts of each (method, path, accept, authorization): one retry succeeds.
   const attempts = new Map<string, number>();
 
   const isFirstAttempt = (req: IncomingMessage): boolean => {
-    const key = `${req.method} ${req.url} ${digest(req.headers.authorization ?? '').toString('hex')}`;
+    // Accept too: requests that differ only there (a conformance run's probes) each get their own retry.
+    const key = `${req.method} ${req.url} ${req.headers.accept ?? ''} ${digest(req.headers.authorization ?? '').toString('hex')}`;
     const count = (attempts.get(key) ?? 0) + 1;
     attempts.set(key, count);
     return count % 2 === 1;
