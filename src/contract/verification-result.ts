@@ -4,7 +4,8 @@ import type { PactInteraction } from './pact.ts';
 
 // Pact's JSON verification result, read into one outcome per interaction with findings as data.
 
-export type OutcomeStatus = 'pass' | 'fail' | 'skip';
+/** `warn`: verified, but the pact asked for something the verification did not do (a header not sent). */
+export type OutcomeStatus = 'pass' | 'warn' | 'fail' | 'skip';
 
 export interface InteractionOutcome {
   description: string;
@@ -104,7 +105,7 @@ const statusFirst = (findings: Finding[]): Finding[] => [
 ];
 
 /** The errors Pact reports for an interaction: its entry names it as `… Given <state> - <description>`. */
-const errorsFor = (result: PactResult, interaction: PactInteraction): Finding[] =>
+const errorsFor = (result: PactResult, interaction: Pick<PactInteraction, 'description'>): Finding[] =>
   statusFirst(
     (result.errors ?? [])
       .filter((error) => error.interaction.endsWith(` - ${interaction.description}`))
@@ -134,7 +135,7 @@ export const NO_STATE = '';
  * were skipped or failed before Pact could compare anything: for those Pact's own verdict is ignored.
  */
 export const outcomesOf = (
-  interactions: readonly PactInteraction[],
+  interactions: readonly Pick<PactInteraction, 'description' | 'state'>[],
   result: PactResult,
   interruptions: ReadonlyMap<string, Interruption> = new Map(),
 ): InteractionOutcome[] =>
@@ -171,3 +172,22 @@ export const outcomesOf = (
     const passed = findings.length === 0 && verdict?.result === 'OK';
     return { ...base, status: passed ? 'pass' : 'fail', findings };
   });
+
+/**
+ * Warnings about the pact, by interaction, added to the outcomes: a pass with one warns. A skipped
+ * interaction keeps none: nothing of it was sent, so nothing was left out.
+ */
+export function withPactWarnings(
+  outcomes: readonly InteractionOutcome[],
+  warnings: readonly (readonly Finding[])[],
+): InteractionOutcome[] {
+  return outcomes.map((outcome, index) => {
+    const added = warnings[index] ?? [];
+    if (outcome.status === 'skip' || added.length === 0) return outcome;
+    return {
+      ...outcome,
+      status: outcome.status === 'pass' ? 'warn' : outcome.status,
+      findings: [...outcome.findings, ...added],
+    };
+  });
+}
