@@ -8,8 +8,7 @@ import { LOCAL_IDS, localTarget, startProvider } from './providers.ts';
 
 // A pact's size must not multiply traffic: hundreds of interactions still make one request per state.
 // Not thousands: the static verifier's own time grows with the square of a pact's interactions (a
-// thousand took it 15 s to over 3 minutes on a shared 2-core machine, 400 take it 5 to 30 s), so this
-// file stays at 400 and starts early in its own job (.mocharc.json).
+// thousand took it 15 s to over 3 minutes on a shared 2-core machine, 400 take it 5 to 30 s).
 
 describe('verifyPact: a large pact', function () {
   // A bound on a hung verifier, not a speed check.
