@@ -4,8 +4,8 @@ import type { PactInteraction } from './pact.ts';
 
 // Pact's JSON verification result, read into one outcome per interaction with findings as data.
 
-/** `warn`: verified, but the pact asked for something the verification did not do (a header not sent). */
-export type OutcomeStatus = 'pass' | 'warn' | 'fail' | 'skip';
+/** `note`: passed, with notes about the pact (a request header it asks for was not sent). */
+export type OutcomeStatus = 'pass' | 'note' | 'fail' | 'skip';
 
 export interface InteractionOutcome {
   description: string;
@@ -52,12 +52,20 @@ const parseList = (value: unknown): string[] | undefined => {
 
 const quoted = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
 
+/** Pact's words for a body that did not come: `Expected body Present(366 bytes, application/json) but was empty`. */
+const EMPTY_BODY = /^Expected body Present\((.*)\) but was empty$/;
+
 /** One Pact mismatch as findings: a missing key becomes one `required` finding per key, at its pointer. */
 export const findingsOfMismatch = (mismatch: PactMismatch): Finding[] => {
   const message = mismatch.mismatch ?? mismatch.message ?? mismatch.type;
   switch (mismatch.type) {
     case 'BodyMismatch': {
       const pointer = fromPactPath(mismatch.path ?? '$');
+      const empty = EMPTY_BODY.exec(message);
+      if (empty) {
+        const expected = `the pact expects one (${empty[1]})`;
+        return [{ pointer, keyword: 'body', severity: 'error', message: `the body is empty; ${expected}` }];
+      }
       if (/missing the following keys/.test(message)) {
         const expected = parseList(mismatch.expected) ?? [];
         const actual = new Set(parseList(mismatch.actual) ?? []);
@@ -174,19 +182,19 @@ export const outcomesOf = (
   });
 
 /**
- * Warnings about the pact, by interaction, added to the outcomes: a pass with one warns. A skipped
+ * Notes about the pact, by interaction, added to the outcomes: a pass with one is a `note`. A skipped
  * interaction keeps none: nothing of it was sent, so nothing was left out.
  */
-export function withPactWarnings(
+export function withPactNotes(
   outcomes: readonly InteractionOutcome[],
-  warnings: readonly (readonly Finding[])[],
+  notes: readonly (readonly Finding[])[],
 ): InteractionOutcome[] {
   return outcomes.map((outcome, index) => {
-    const added = warnings[index] ?? [];
+    const added = notes[index] ?? [];
     if (outcome.status === 'skip' || added.length === 0) return outcome;
     return {
       ...outcome,
-      status: outcome.status === 'pass' ? 'warn' : outcome.status,
+      status: outcome.status === 'pass' ? 'note' : outcome.status,
       findings: [...outcome.findings, ...added],
     };
   });

@@ -19,7 +19,7 @@ import {
   type Interruption,
   NO_STATE,
   outcomesOf,
-  withPactWarnings,
+  withPactNotes,
 } from './verification-result.ts';
 import { runVerifier } from './verifier.ts';
 
@@ -138,8 +138,9 @@ function forwardedHeaders(
 }
 
 /**
- * A warning per request header of the pact that the gateway does not send on, at its place in the pact:
- * the interaction is verified without it, so the consumer should not count on what it asks for.
+ * A note per request header of the pact that the gateway does not send on, at its place in the pact: the
+ * interaction is verified without it, so the consumer should not count on what it asks for. A note, not
+ * a warning: it is about the pact, and the target is judged on the request it was sent.
  */
 export function unsentHeaderFindings(
   interactions: readonly Pick<PactInteraction, 'requestHeaders'>[],
@@ -153,7 +154,7 @@ export function unsentHeaderFindings(
       .map((name) => ({
         pointer: toPointer(['interactions', index, 'request', 'headers', name]),
         keyword: 'requestHeader',
-        severity: 'warning',
+        severity: 'note',
         message: NEVER_FORWARDED.has(name.toLowerCase())
           ? `request header ${name} is never sent to the target (framing, another credential or a method override): verified without it`
           : `request header ${name} is not sent to the target: the document does not describe it for this operation (sent: ${sent}); verified without it`,
@@ -389,7 +390,7 @@ export async function verifyPact(
     const { operation } = await target;
     const outcomes = outcomesOf(pact.interactions, report, session.interruptions);
     return {
-      outcomes: withPactWarnings(outcomes, unsentHeaderFindings(pact.interactions, operation)),
+      outcomes: withPactNotes(outcomes, unsentHeaderFindings(pact.interactions, operation)),
       exchanges: session.exchanges,
     };
   } finally {
