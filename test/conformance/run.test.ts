@@ -88,6 +88,9 @@ describe('a conformance run of one or several pacts', function () {
     const result = run.result(true);
 
     expect(lines.find((l) => l.startsWith('worst case '))).to.match(/: 4 requests of up to /);
+    expect(lines).to.include(
+      'pact project-api-key-client: 99 passed, 0 failed, 0 warned, 0 skipped, 1 with notes',
+    );
     expect(result.exchanges).to.have.length(4);
     const pactChecks = result.checks.filter((c) => c.category === 'pact');
     expect(pactChecks).to.have.length(100);
