@@ -46,7 +46,10 @@ const scrubAndCut = (text: string, secrets: readonly string[] | null, maxChars: 
   });
 };
 
-/** Every string of `value` (keys too) redacted of `secrets` (null: not redacted), made visible and cut to `maxChars`. */
+/**
+ * Every string of `value` (keys too) redacted of `secrets` (null: not redacted), made visible and cut to
+ * `maxChars`.
+ */
 const redactValue = (
   value: unknown,
   secrets: readonly string[] | null,
@@ -77,8 +80,8 @@ const realSecrets = (secrets: readonly (string | undefined)[]): string[] =>
 /**
  * What a report shows of `result`: findings capped; whole-looking keys, credential header values and
  * each of `secrets` (e.g. the admin key from the environment) replaced by `[REDACTED]` in every string;
- * then every string made visible (text.ts) and cut to `limits.maxChars`, saying how long it was. Redacted before cut, so no cut
- * leaves part of a secret behind. Bounding an already bounded result changes nothing.
+ * then every string made visible (text.ts) and cut to `limits.maxChars`, saying how long it was. Redacted
+ * before cut, so no cut leaves part of a secret behind. Bounding an already bounded result changes nothing.
  */
 export const redactResult = (
   result: ConformanceResult,
