@@ -1,0 +1,183 @@
+import { isJsonObject } from '../json.ts';
+import { parsePointer, toPointer } from '../pointer.ts';
+
+// A document's `$ref`s, checked once when it is loaded, so nothing after follows one into a file, a URL,
+// a loop or a stack overflow: every ref points within the document (nothing outside it is read or
+// fetched), at something there; no ref leads back to itself without going into a property or an item
+// (validating would never end); and the refs, with the nesting between them, go no deeper than a
+// walker can recurse. Runs on a value within budget.ts's budget: a finite tree, aliases aside.
+
+/**
+ * How deep a walk that follows refs may go, each nesting level and each ref one step: ajv compiles a
+ * schema with its refs' schemas inside that call, several frames a step.
+ */
+export const MAX_REF_DEPTH = 200;
+
+/** Keywords whose values are data, not document: a `$ref` there is an example's text. */
+const DATA_KEYWORDS = new Set(['example', 'enum', 'const', 'default']);
+
+/** Maps whose keys are names (of properties, components, statuses...): a name is never a keyword. */
+const NAME_MAPS = new Set([
+  'properties',
+  'patternProperties',
+  '$defs',
+  'definitions',
+  'dependentSchemas',
+  'schemas',
+  'responses',
+  'parameters',
+  'examples',
+  'requestBodies',
+  'headers',
+  'securitySchemes',
+  'links',
+  'callbacks',
+  'pathItems',
+  'paths',
+  'content',
+  'encoding',
+  'webhooks',
+]);
+
+/** Where a value is: its parent and the key it has there. */
+interface Place {
+  value: unknown;
+  tokens: string[];
+}
+
+/** Each object holding a `$ref`, with where it is; and each `$anchor` named. */
+const refHolders = (document: unknown): { holders: Place[]; anchors: Set<string> } => {
+  const holders: Place[] = [];
+  const anchors = new Set<string>();
+  const stack: Place[] = [{ value: document, tokens: [] }];
+  while (stack.length > 0) {
+    const { value, tokens } = stack.pop() as Place;
+    if (value === null || typeof value !== 'object') continue;
+    const inNames = NAME_MAPS.has(tokens[tokens.length - 1] ?? '');
+    if (isJsonObject(value) && !inNames) {
+      if (typeof value.$ref === 'string') holders.push({ value, tokens });
+      if (typeof value.$anchor === 'string') anchors.add(value.$anchor);
+    }
+    for (const [key, child] of Object.entries(value)) {
+      if (!inNames && !Array.isArray(value) && (DATA_KEYWORDS.has(key) || key.startsWith('x-'))) continue;
+      stack.push({ value: child, tokens: [...tokens, key] });
+    }
+  }
+  return { holders, anchors };
+};
+
+/** The value a local ref names, own properties only; undefined when it names nothing. */
+const targetOf = (document: unknown, ref: string): unknown => {
+  let tokens: string[];
+  try {
+    tokens = parsePointer(decodeURIComponent(ref.slice(1)));
+  } catch {
+    return undefined;
+  }
+  let current = document;
+  for (const token of tokens) {
+    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, token)) return undefined;
+    current = (current as Record<string, unknown>)[token];
+  }
+  return current;
+};
+
+/** Why the document's refs cannot be followed safely; undefined when they can. */
+export function refProblem(document: unknown): string | undefined {
+  const { holders, anchors } = refHolders(document);
+  const targets = new Map<object, unknown>();
+  for (const { value, tokens } of holders) {
+    const ref = (value as { $ref: string }).$ref;
+    const where = `${JSON.stringify(ref)} at ${toPointer([...tokens, '$ref'])}`;
+    if (!ref.startsWith('#')) {
+      return `external $ref ${where}: only refs within the document (#/...) are followed; nothing was read or fetched`;
+    }
+    if (ref.length > 1 && !ref.startsWith('#/')) {
+      if (!anchors.has(ref.slice(1))) return `$ref ${where} names no $anchor of the document`;
+      continue;
+    }
+    const target = targetOf(document, ref);
+    if (target === undefined) return `Can't resolve $ref ${where}: the document has nothing there`;
+    targets.set(value as object, target);
+  }
+  return cycleProblem(targets, holders) ?? depthProblem(document, targets);
+}
+
+/** Keywords that apply another schema to the same value: a ref cycle through only these never ends. */
+const SAME_VALUE = ['allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else'];
+
+/** The schemas validating a value with `schema` applies to that same value. */
+const sameValueSchemas = (schema: unknown, targets: Map<object, unknown>): unknown[] => {
+  if (!isJsonObject(schema)) return [];
+  const next: unknown[] = targets.has(schema) ? [targets.get(schema)] : [];
+  for (const keyword of SAME_VALUE) {
+    const applied = schema[keyword];
+    if (Array.isArray(applied)) next.push(...applied);
+    else if (isJsonObject(applied)) next.push(applied);
+  }
+  return next;
+};
+
+/** A ref cycle that never moves into a property or an item (`A: {$ref: A}`, or through allOf), named. */
+function cycleProblem(targets: Map<object, unknown>, holders: Place[]): string | undefined {
+  // Depth-first over same-value edges only: any cycle there is one. `path` holds the schemas being read.
+  const done = new Set<unknown>();
+  const refOf = new Map(holders.map(({ value }) => [value, (value as { $ref: string }).$ref]));
+  for (const { value: start } of holders) {
+    if (done.has(start)) continue;
+    const path: unknown[] = [];
+    const onPath = new Set<unknown>();
+    const stack: { schema: unknown; exit?: true }[] = [{ schema: start }];
+    while (stack.length > 0) {
+      const { schema, exit } = stack.pop() as { schema: unknown; exit?: true };
+      if (exit) {
+        onPath.delete(schema);
+        path.pop();
+        done.add(schema);
+        continue;
+      }
+      if (onPath.has(schema)) {
+        const loop = path.slice(path.indexOf(schema)).flatMap((s) => refOf.get(s) ?? []);
+        return `$ref cycle with nothing between: ${[...loop, loop[0]].join(' → ')}`;
+      }
+      if (done.has(schema)) continue;
+      onPath.add(schema);
+      path.push(schema);
+      stack.push({ schema, exit: true });
+      for (const next of sameValueSchemas(schema, targets)) stack.push({ schema: next });
+    }
+  }
+  return undefined;
+}
+
+/** Refs, with the nesting between them, deeper than MAX_REF_DEPTH; a recursive schema's own loop is fine. */
+function depthProblem(document: unknown, targets: Map<object, unknown>): string | undefined {
+  // The height of each object (1 + its children's and its ref target's), each computed once, after its
+  // children; an object met while it is still open is a recursion, which counts nothing more.
+  const height = new Map<object, number>();
+  const open = new Set<object>();
+  const stack: { node: object; exit?: true }[] = [];
+  if (document !== null && typeof document === 'object') stack.push({ node: document });
+  while (stack.length > 0) {
+    const { node, exit } = stack.pop() as { node: object; exit?: true };
+    const children = [...Object.values(node), ...(targets.has(node) ? [targets.get(node)] : [])].filter(
+      (child): child is object => child !== null && typeof child === 'object',
+    );
+    if (exit) {
+      open.delete(node);
+      let deepest = 0;
+      for (const child of children) deepest = Math.max(deepest, height.get(child) ?? 0);
+      if (deepest + 1 > MAX_REF_DEPTH) {
+        const ref = targets.has(node) ? ` from ${JSON.stringify((node as { $ref: string }).$ref)}` : '';
+        return `its refs nest deeper than ${MAX_REF_DEPTH} levels${ref} (a chain of refs?)`;
+      }
+      height.set(node, deepest + 1);
+      continue;
+    }
+    if (height.has(node) || open.has(node)) continue;
+    open.add(node);
+    stack.push({ node, exit: true });
+    for (const child of children) if (!height.has(child) && !open.has(child)) stack.push({ node: child });
+  }
+  return undefined;
+}
