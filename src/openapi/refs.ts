@@ -39,28 +39,43 @@ const NAME_MAPS = new Set([
   'webhooks',
 ]);
 
-/** Where a value is: its parent and the key it has there. */
+/** Where a value is: the key it has in its parent, and where that parent is (a chain, built once). */
 interface Place {
-  value: unknown;
-  tokens: string[];
+  key: string;
+  parent?: Place;
+}
+
+const tokensOf = (place: Place | undefined): string[] => {
+  const tokens: string[] = [];
+  for (let at = place; at?.parent; at = at.parent) tokens.unshift(at.key);
+  return tokens;
+};
+
+interface Holder {
+  value: Record<string, unknown>;
+  place: Place;
 }
 
 /** Each object holding a `$ref`, with where it is; and each `$anchor` named. */
-const refHolders = (document: unknown): { holders: Place[]; anchors: Set<string> } => {
-  const holders: Place[] = [];
+const refHolders = (document: unknown): { holders: Holder[]; anchors: Set<string> } => {
+  const holders: Holder[] = [];
   const anchors = new Set<string>();
-  const stack: Place[] = [{ value: document, tokens: [] }];
+  const stack: { value: unknown; place: Place }[] = [{ value: document, place: { key: '' } }];
   while (stack.length > 0) {
-    const { value, tokens } = stack.pop() as Place;
+    const { value, place } = stack.pop() as { value: unknown; place: Place };
     if (value === null || typeof value !== 'object') continue;
-    const inNames = NAME_MAPS.has(tokens[tokens.length - 1] ?? '');
-    if (isJsonObject(value) && !inNames) {
-      if (typeof value.$ref === 'string') holders.push({ value, tokens });
-      if (typeof value.$anchor === 'string') anchors.add(value.$anchor);
+    const inNames = place.parent !== undefined && NAME_MAPS.has(place.key);
+    const array = Array.isArray(value);
+    if (!array && !inNames) {
+      const object = value as Record<string, unknown>;
+      if (typeof object.$ref === 'string') holders.push({ value: object, place });
+      if (typeof object.$anchor === 'string') anchors.add(object.$anchor);
     }
-    for (const [key, child] of Object.entries(value)) {
-      if (!inNames && !Array.isArray(value) && (DATA_KEYWORDS.has(key) || key.startsWith('x-'))) continue;
-      stack.push({ value: child, tokens: [...tokens, key] });
+    for (const key in value) {
+      if (!array && !inNames && (DATA_KEYWORDS.has(key) || key.startsWith('x-'))) continue;
+      const child = (value as Record<string, unknown>)[key];
+      if (child !== null && typeof child === 'object')
+        stack.push({ value: child, place: { key, parent: place } });
     }
   }
   return { holders, anchors };
@@ -86,9 +101,9 @@ const targetOf = (document: unknown, ref: string): unknown => {
 export function refProblem(document: unknown): string | undefined {
   const { holders, anchors } = refHolders(document);
   const targets = new Map<object, unknown>();
-  for (const { value, tokens } of holders) {
-    const ref = (value as { $ref: string }).$ref;
-    const where = `${JSON.stringify(ref)} at ${toPointer([...tokens, '$ref'])}`;
+  for (const { value, place } of holders) {
+    const ref = value.$ref as string;
+    const where = `${JSON.stringify(ref)} at ${toPointer([...tokensOf(place), '$ref'])}`;
     if (!ref.startsWith('#')) {
       return `external $ref ${where}: only refs within the document (#/...) are followed; nothing was read or fetched`;
     }
@@ -98,7 +113,7 @@ export function refProblem(document: unknown): string | undefined {
     }
     const target = targetOf(document, ref);
     if (target === undefined) return `Can't resolve $ref ${where}: the document has nothing there`;
-    targets.set(value as object, target);
+    targets.set(value, target);
   }
   return cycleProblem(targets, holders) ?? depthProblem(document, targets);
 }
@@ -119,10 +134,10 @@ const sameValueSchemas = (schema: unknown, targets: Map<object, unknown>): unkno
 };
 
 /** A ref cycle that never moves into a property or an item (`A: {$ref: A}`, or through allOf), named. */
-function cycleProblem(targets: Map<object, unknown>, holders: Place[]): string | undefined {
+function cycleProblem(targets: Map<object, unknown>, holders: Holder[]): string | undefined {
   // Depth-first over same-value edges only: any cycle there is one. `path` holds the schemas being read.
   const done = new Set<unknown>();
-  const refOf = new Map(holders.map(({ value }) => [value, (value as { $ref: string }).$ref]));
+  const refOf = new Map<unknown, string>(holders.map(({ value }) => [value, value.$ref as string]));
   for (const { value: start } of holders) {
     if (done.has(start)) continue;
     const path: unknown[] = [];
@@ -156,14 +171,19 @@ function depthProblem(document: unknown, targets: Map<object, unknown>): string 
   // children; an object met while it is still open is a recursion, which counts nothing more.
   const height = new Map<object, number>();
   const open = new Set<object>();
-  const stack: { node: object; exit?: true }[] = [];
+  const childrenOf = (node: object): object[] => {
+    const children: object[] = [];
+    for (const child of Object.values(node))
+      if (child !== null && typeof child === 'object') children.push(child);
+    const target = targets.get(node);
+    if (target !== null && typeof target === 'object') children.push(target);
+    return children;
+  };
+  const stack: { node: object; children?: object[] }[] = [];
   if (document !== null && typeof document === 'object') stack.push({ node: document });
   while (stack.length > 0) {
-    const { node, exit } = stack.pop() as { node: object; exit?: true };
-    const children = [...Object.values(node), ...(targets.has(node) ? [targets.get(node)] : [])].filter(
-      (child): child is object => child !== null && typeof child === 'object',
-    );
-    if (exit) {
+    const { node, children } = stack.pop() as { node: object; children?: object[] };
+    if (children) {
       open.delete(node);
       let deepest = 0;
       for (const child of children) deepest = Math.max(deepest, height.get(child) ?? 0);
@@ -176,8 +196,9 @@ function depthProblem(document: unknown, targets: Map<object, unknown>): string 
     }
     if (height.has(node) || open.has(node)) continue;
     open.add(node);
-    stack.push({ node, exit: true });
-    for (const child of children) if (!height.has(child) && !open.has(child)) stack.push({ node: child });
+    const next = childrenOf(node);
+    stack.push({ node, children: next });
+    for (const child of next) if (!height.has(child) && !open.has(child)) stack.push({ node: child });
   }
   return undefined;
 }
