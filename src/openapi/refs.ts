@@ -45,11 +45,11 @@ interface Place {
   parent?: Place;
 }
 
-const tokensOf = (place: Place | undefined): string[] => {
+function tokensOf(place: Place | undefined): string[] {
   const tokens: string[] = [];
   for (let at = place; at?.parent; at = at.parent) tokens.unshift(at.key);
   return tokens;
-};
+}
 
 interface Holder {
   value: Record<string, unknown>;
@@ -57,7 +57,7 @@ interface Holder {
 }
 
 /** Each object holding a `$ref`, with where it is; and each `$anchor` named. */
-const refHolders = (document: unknown): { holders: Holder[]; anchors: Set<string> } => {
+function refHolders(document: unknown): { holders: Holder[]; anchors: Set<string> } {
   const holders: Holder[] = [];
   const anchors = new Set<string>();
   const stack: { value: unknown; place: Place }[] = [{ value: document, place: { key: '' } }];
@@ -79,10 +79,10 @@ const refHolders = (document: unknown): { holders: Holder[]; anchors: Set<string
     }
   }
   return { holders, anchors };
-};
+}
 
 /** The value a local ref names, own properties only; undefined when it names nothing. */
-const targetOf = (document: unknown, ref: string): unknown => {
+function targetOf(document: unknown, ref: string): unknown {
   let tokens: string[];
   try {
     tokens = parsePointer(decodeURIComponent(ref.slice(1)));
@@ -95,7 +95,7 @@ const targetOf = (document: unknown, ref: string): unknown => {
     current = (current as Record<string, unknown>)[token];
   }
   return current;
-};
+}
 
 /** Why the document's refs cannot be followed safely; undefined when they can. */
 export function refProblem(document: unknown): string | undefined {
@@ -122,7 +122,7 @@ export function refProblem(document: unknown): string | undefined {
 const SAME_VALUE = ['allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else'];
 
 /** The schemas validating a value with `schema` applies to that same value. */
-const sameValueSchemas = (schema: unknown, targets: Map<object, unknown>): unknown[] => {
+function sameValueSchemas(schema: unknown, targets: Map<object, unknown>): unknown[] {
   if (!isJsonObject(schema)) return [];
   const next: unknown[] = targets.has(schema) ? [targets.get(schema)] : [];
   for (const keyword of SAME_VALUE) {
@@ -131,7 +131,7 @@ const sameValueSchemas = (schema: unknown, targets: Map<object, unknown>): unkno
     else if (isJsonObject(applied)) next.push(applied);
   }
   return next;
-};
+}
 
 /** A ref cycle that never moves into a property or an item (`A: {$ref: A}`, or through allOf), named. */
 function cycleProblem(targets: Map<object, unknown>, holders: Holder[]): string | undefined {
@@ -165,20 +165,22 @@ function cycleProblem(targets: Map<object, unknown>, holders: Holder[]): string 
   return undefined;
 }
 
+/** The objects inside `node`, and the one its `$ref` names. */
+function childrenOf(node: object, targets: Map<object, unknown>): object[] {
+  const children: object[] = [];
+  for (const child of Object.values(node))
+    if (child !== null && typeof child === 'object') children.push(child);
+  const target = targets.get(node);
+  if (target !== null && typeof target === 'object') children.push(target);
+  return children;
+}
+
 /** Refs, with the nesting between them, deeper than MAX_REF_DEPTH; a recursive schema's own loop is fine. */
 function depthProblem(document: unknown, targets: Map<object, unknown>): string | undefined {
   // The height of each object (1 + its children's and its ref target's), each computed once, after its
   // children; an object met while it is still open is a recursion, which counts nothing more.
   const height = new Map<object, number>();
   const open = new Set<object>();
-  const childrenOf = (node: object): object[] => {
-    const children: object[] = [];
-    for (const child of Object.values(node))
-      if (child !== null && typeof child === 'object') children.push(child);
-    const target = targets.get(node);
-    if (target !== null && typeof target === 'object') children.push(target);
-    return children;
-  };
   const stack: { node: object; children?: object[] }[] = [];
   if (document !== null && typeof document === 'object') stack.push({ node: document });
   while (stack.length > 0) {
@@ -196,7 +198,7 @@ function depthProblem(document: unknown, targets: Map<object, unknown>): string 
     }
     if (height.has(node) || open.has(node)) continue;
     open.add(node);
-    const next = childrenOf(node);
+    const next = childrenOf(node, targets);
     stack.push({ node, children: next });
     for (const child of next) if (!height.has(child) && !open.has(child)) stack.push({ node: child });
   }
