@@ -51,12 +51,20 @@ const parseList = (value: unknown): string[] | undefined => {
 
 const quoted = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
 
+/** Pact's words for a body that did not come: `Expected body Present(366 bytes, application/json) but was empty`. */
+const EMPTY_BODY = /^Expected body Present\((.*)\) but was empty$/;
+
 /** One Pact mismatch as findings: a missing key becomes one `required` finding per key, at its pointer. */
 export const findingsOfMismatch = (mismatch: PactMismatch): Finding[] => {
   const message = mismatch.mismatch ?? mismatch.message ?? mismatch.type;
   switch (mismatch.type) {
     case 'BodyMismatch': {
       const pointer = fromPactPath(mismatch.path ?? '$');
+      const empty = EMPTY_BODY.exec(message);
+      if (empty) {
+        const expected = `the pact expects one (${empty[1]})`;
+        return [{ pointer, keyword: 'body', severity: 'error', message: `the body is empty; ${expected}` }];
+      }
       if (/missing the following keys/.test(message)) {
         const expected = parseList(mismatch.expected) ?? [];
         const actual = new Set(parseList(mismatch.actual) ?? []);
