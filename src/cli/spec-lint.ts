@@ -15,7 +15,7 @@ export const runSpecLint = (argv: string[], given: ConsoleIO = processIO): numbe
       options: { spec: { type: 'string' }, json: { type: 'boolean', default: false } },
     });
     const { document, path, sha256 } = loadDocument(values.spec);
-    const lints = lintExamples(document, validatorsFor(document, sha256));
+    const lints = lintExamples(document, validatorsFor(document, sha256, path));
     if (values.json) {
       io.stdout(`${JSON.stringify(lints, null, 2)}\n`);
     } else {

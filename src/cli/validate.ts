@@ -49,8 +49,8 @@ export const runValidate = (
     }
     if (!values.schema) throw new UsageError(`--schema is required (${USAGE})`);
     if (positionals.length !== 1) throw new UsageError(`expected one file or "-" (${USAGE})`);
-    const { document, sha256 } = loadDocument(values.spec);
-    const validators = validatorsFor(document, sha256);
+    const { document, sha256, path } = loadDocument(values.spec);
+    const validators = validatorsFor(document, sha256, path);
     if (!validators.has(values.schema)) throw new UnknownComponentError(values.schema, validators.components);
     const source = positionals[0] as string;
     const text = readBody(source, readStdin);

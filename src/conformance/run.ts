@@ -74,7 +74,7 @@ const matrixDocumentsOf = async (
       verdict: true,
     }),
     ...others.map((other) =>
-      matrix.matrixDocumentOf(other, validatorsFor(other.document, other.sha256), {
+      matrix.matrixDocumentOf(other, validatorsFor(other.document, other.sha256, other.path), {
         displayPath: displayPath(other.path),
         verdict: false,
       }),
