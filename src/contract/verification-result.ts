@@ -1,4 +1,5 @@
 import type { Finding } from '../finding.ts';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../json.ts';
 import { appendPointer, fromPactPath } from '../pointer.ts';
 import type { PactInteraction } from './pact.ts';
 
@@ -49,7 +50,13 @@ const parseList = (value: unknown): string[] | undefined => {
   }
 };
 
-const quoted = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+/** A value the verifier reports, as text: its parser reads no deeper than MAX_JSON_DEPTH, nor does this. */
+const quoted = (value: unknown) =>
+  typeof value === 'string'
+    ? value
+    : nestedDeeperThan(value)
+      ? `(a value nested more than ${MAX_JSON_DEPTH} levels deep)`
+      : JSON.stringify(value);
 
 /** One Pact mismatch as findings: a missing key becomes one `required` finding per key, at its pointer. */
 export const findingsOfMismatch = (mismatch: PactMismatch): Finding[] => {
