@@ -11,7 +11,9 @@ import { PactFileError, parsePact } from '../src/contract/pact.ts';
 import { CONTRACT_PATH } from '../src/contract/pact-file.ts';
 import { findingsOfMismatch } from '../src/contract/verification-result.ts';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from '../src/json.ts';
+import { startReferenceProvider } from '../src/provider/index.ts';
 import { parseProviderJson } from '../src/provider-json.ts';
+import { EXAMPLE_ADMIN_KEY } from '../src/provider-states.ts';
 import { REPORT_FILES } from '../src/report/files.ts';
 import { renderJson } from '../src/report/json.ts';
 import { redactResult } from '../src/report/redact.ts';
@@ -197,6 +199,30 @@ describe('JSON nested 100,000 levels deep', function () {
         UsageError,
         /^--consumer-version-selectors nests more than 127 levels deep$/,
       );
+    });
+  });
+
+  describe('in a state change sent to the reference provider', () => {
+    it('is a 400, and the provider goes on answering', async () => {
+      const provider = await startReferenceProvider({
+        adminKey: EXAMPLE_ADMIN_KEY,
+        stateChangePath: '/_pact/state',
+      });
+      try {
+        // 30,000 levels: all that fits in the endpoint's 64 KB, and past the call stack.
+        const post = (body: string) =>
+          fetch(new URL('/_pact/state', provider.url), {
+            method: 'POST',
+            body,
+            headers: { 'content-type': 'application/json' },
+          });
+        const deep = await post(`{"action":${nested(30_000)}}`);
+        expect([deep.status, await deep.json()]).to.deep.equal([400, { error: 'POST a JSON state change' }]);
+        const teardown = await post('{"action":"teardown"}');
+        expect(teardown.status).to.equal(200);
+      } finally {
+        await provider.close();
+      }
     });
   });
 
