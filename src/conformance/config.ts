@@ -7,10 +7,12 @@ import {
 import { type ConsumerVersionSelector, DEFAULT_CONSUMER_VERSION_SELECTORS } from '../broker/selectors.ts';
 import type { PactSource } from '../contract/pact.ts';
 import { CONTRACT_PATH, PROVIDER } from '../contract/pact-file.ts';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../json.ts';
 import { DEFAULT_SPEC_PATH, type DocumentVersion, isDocumentVersion } from '../openapi/default-path.ts';
 import { prepareReportDir, ReportDirError } from '../report/report-dir.ts';
 import { truncateText } from '../truncate.ts';
 import { parseFlags, UsageError } from '../usage.ts';
+import { withoutUserinfo } from '../userinfo.ts';
 
 /** The committed pact the consumer tests produce. */
 export const DEFAULT_PACT_PATH = CONTRACT_PATH;
@@ -98,7 +100,8 @@ export const SEED_RANGE = { min: 0, max: 4_294_967_295 } as const;
 /** A fresh seed for a run given none: printed at its start, so the run can be replayed. */
 export const randomSeed = (): number => randomInt(0, 2 ** 31);
 
-const integerFlag = (
+/** A whole-number flag within `range`, or its fallback when not given; out of range is a UsageError. */
+export const integerFlag = (
   name: string,
   value: string | undefined,
   fallback: number,
@@ -197,7 +200,10 @@ export const httpUrlFlag = (source: string, value: string): string => {
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`${source} is not a URL: ${JSON.stringify(value)}`);
+    // Not a URL, so no parser says where its userinfo is: withoutUserinfo drops all it could be.
+    throw new UsageError(
+      `${source} is not a URL: ${JSON.stringify(truncateText(withoutUserinfo(value), 200))}`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new UsageError(`${source} must be http or https, not ${url.protocol.replace(':', '')}`);
@@ -215,6 +221,9 @@ export const selectorsFlag = (value: string): ConsumerVersionSelector[] => {
     parsed = JSON.parse(value);
   } catch (error) {
     throw new UsageError(`--consumer-version-selectors is not JSON: ${(error as Error).message}`);
+  }
+  if (nestedDeeperThan(parsed)) {
+    throw new UsageError(`--consumer-version-selectors nests more than ${MAX_JSON_DEPTH} levels deep`);
   }
   const selectors = Array.isArray(parsed) ? parsed : [parsed];
   if (selectors.length === 0) {

@@ -113,8 +113,17 @@ const QUOTED_CHARS = 80;
 
 /** A value as JSON, its head only when long, with its length. */
 function quoted(value: string): string {
-  if (value.length <= QUOTED_CHARS) return JSON.stringify(value);
-  return `${JSON.stringify(value.slice(0, QUOTED_CHARS))}${truncationMark({ count: value.length, unit: 'characters' })}`;
+  // Cut by the escaped form, whole escapes only: 80 control characters would otherwise quote as 480.
+  let escaped = '';
+  let taken = 0;
+  for (const character of value.slice(0, QUOTED_CHARS)) {
+    const shown = JSON.stringify(character).slice(1, -1);
+    if (escaped.length + shown.length > QUOTED_CHARS) break;
+    escaped += shown;
+    taken += character.length;
+  }
+  if (taken === value.length) return `"${escaped}"`;
+  return `"${escaped}"${truncationMark({ count: value.length, unit: 'characters' })}`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { CheckResult, CheckStatus } from '../check.ts';
 import type { Finding } from '../finding.ts';
-import { displayPointer, elapsedMs, humanDuration, plural, shortSha, visibleText } from '../text.ts';
+import { displayPointer, elapsedMs, humanDuration, plural, shortSha } from '../text.ts';
 import type { Attempt, Exchange } from '../transport/exchange.ts';
 import { findingCount } from './bound.ts';
 import { boundResult } from './redact.ts';
@@ -31,13 +31,15 @@ const ENTITIES: Record<string, string> = {
   "'": '&#39;',
 };
 
-/** Text for HTML content or a quoted attribute: markup characters as entities, controls made visible. */
-export const escapeHtml = (text: string): string =>
-  visibleText(text).replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
+/**
+ * Text for HTML content or a quoted attribute: markup characters as entities. Controls are already made
+ * visible, with every string of the result, by boundResult.
+ */
+export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
 
 // The page is built only with the `html` tag, which escapes every value it is given: a string can
 // reach the page unescaped only through `raw`, used once, for the page's own style sheet. Ten lines
-// of our own rather than a library: the escape must also make controls visible, as every report does.
+// of our own rather than a library.
 
 /** Markup that is safe to insert as it is: made by `html`, or declared so by `raw`. */
 class Markup {

@@ -45,10 +45,13 @@ export const passedAfterRetries = (check: CheckResult): boolean =>
 export const leadingFinding = (check: CheckResult): Finding | undefined =>
   check.findings.find((f) => f.severity === 'error') ?? check.findings[0];
 
-/** `error /owner/user/added_at required property "added_at" is missing (required)` */
+/**
+ * `error /owner/user/added_at required property "added_at" is missing (required)`: one line, whatever the
+ * pointer (a body's property name) or the keyword holds.
+ */
 export const findingLine = (finding: Finding): string =>
-  `${finding.severity} ${displayPointer(finding.pointer)} ${oneLine(finding.message)}${
-    finding.keyword ? ` (${finding.keyword})` : ''
+  `${finding.severity} ${oneLine(displayPointer(finding.pointer))} ${oneLine(finding.message)}${
+    finding.keyword ? ` (${oneLine(finding.keyword)})` : ''
   }`;
 
 /** What the spec matrix section is called in every report. */

@@ -13,7 +13,7 @@ const pact = (id: string, source: Partial<LoadedPact['source']> = {}): LoadedPac
   consumer: id,
   provider: 'openai-admin-api',
   document: { interactions: [{}] },
-  interactions: [{ description: 'd', state: undefined }],
+  interactions: [{ description: 'd', state: undefined, requestHeaders: [] }],
 });
 const check = (
   category: CheckResult['category'],
