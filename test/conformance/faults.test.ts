@@ -111,7 +111,6 @@ const PROBED_TOO: readonly FaultName[] = [
   'huge-body',
   'rate-limited',
   'retry-after-ms',
-  'transient-5xx',
   'permanent-5xx',
   'auth-not-enforced',
   'cross-origin-redirect',
