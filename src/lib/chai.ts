@@ -1,4 +1,4 @@
-import type {} from 'chai';
+/// <reference types="chai" preserve="true" />
 import type { Finding } from '../finding.ts';
 import { displayPointer } from '../text.ts';
 import { type SchemaName, type ValidateOptions, validate } from './index.ts';

@@ -8,7 +8,8 @@ import type { components as current } from '../generated/openai-openapi-f85dbe2.
 import type { components as seed } from '../generated/openapi.ts';
 import { CURRENT_SPEC_PATH, DEFAULT_SPEC_PATH } from '../openapi/default-path.ts';
 import { type SchemaValidators, UnknownComponentError } from '../openapi/validators.ts';
-import { bodyOf, guarded, type SpecOptions, specOf } from './inputs.ts';
+import { bodyOf, guarded, specOf } from './inputs.ts';
+import type { SpecOptions } from './options.ts';
 import type { ReferenceProviderHandle, ReferenceProviderOptions } from './reference-provider.ts';
 
 // `project-api-key-contract`: the package as a library, for teams whose tools depend on the endpoint.

@@ -5,15 +5,11 @@ import { DEFAULT_SPEC_PATH } from '../openapi/default-path.ts';
 import { type LoadedDocument, loadDocument, SpecError } from '../openapi/document.ts';
 import { type SchemaValidators, UnknownComponentError, validatorsFor } from '../openapi/validators.ts';
 import { type ProviderJson, parseProviderJson } from '../provider-json.ts';
+import type { SpecOptions } from './options.ts';
 
 // What every entry point of the library takes from its caller, read the one way: the document (the
 // shipped one, or `spec`), and a body as a value or as JSON text. Whatever the caller got wrong is a
 // TypeError with one line saying what, the function's name first; never a finding, never a stack of ours.
-
-export interface SpecOptions {
-  /** An OpenAPI 3.0 or 3.1 document (YAML or JSON), by path; default: the one the package ships. */
-  spec?: string;
-}
 
 /** Misuse, in one line: the first line of the cause's message, after the function's name. */
 export function inputError(where: string, cause: unknown): TypeError {

@@ -1,7 +1,8 @@
 import { DOCUMENT_VERSIONS } from '../openapi/default-path.ts';
 import { FAULT_NAMES, type FaultName, isFaultName } from '../provider/faults.ts';
 import { startReferenceProvider } from '../provider/server.ts';
-import { guarded, type SpecOptions, specOf } from './inputs.ts';
+import { guarded, specOf } from './inputs.ts';
+import type { SpecOptions } from './options.ts';
 
 // The reference provider as the library hands it out: a stub for a consumer's tests, on loopback. Loaded
 // by startReferenceProvider only when it is called, so importing the library starts no server code.
@@ -14,8 +15,8 @@ export interface ReferenceProviderOptions extends SpecOptions {
   shape?: 'seed' | 'current';
   /** The one admin key it accepts as `Authorization: Bearer …`; default `sk-admin-EXAMPLE`. */
   adminKey?: string;
-  /** Misbehave on purpose, to test a client's handling (`rate-limited`, `html-body`, ...; see `provider --list-faults`). */
-  fault?: FaultName;
+  /** Misbehave on purpose, to test a client's handling (`rate-limited`, `html-200`, ...; see `provider --list-faults`). */
+  fault?: string;
   /** Default 0: any free port. */
   port?: number;
   /** Default `127.0.0.1`. */
@@ -62,7 +63,12 @@ export async function start(options: ReferenceProviderOptions): Promise<Referenc
     spec === undefined
       ? undefined
       : guarded('startReferenceProvider', () => structuredClone(specOf({ spec }).document));
-  const provider = await startReferenceProvider({ ...rest, adminKey, ...(document && { document }) });
+  const provider = await startReferenceProvider({
+    ...rest,
+    fault: rest.fault as FaultName | undefined,
+    adminKey,
+    ...(document && { document }),
+  });
   return {
     url: provider.url,
     ids: { ...provider.seed },
