@@ -2,7 +2,7 @@ import { RE2JS } from 're2js';
 import type { Finding, Severity } from '../finding.ts';
 import { ERROR_RESPONSE_STATUSES } from '../openai-error.ts';
 import type { OpenApiDocument, SchemaObject } from '../openapi/document.ts';
-import { toPointer, valueAt } from '../pointer.ts';
+import { toPointer } from '../pointer.ts';
 import type { MatchingRule } from './matching-rules.ts';
 import {
   type Alternative,
@@ -242,8 +242,6 @@ function bodyRule(
         },
       ];
     }
-    // An example field the schema does not declare is already a warning of the body check.
-    if (response.example && valueAt(response.example.value, reached.pointer) !== undefined) return [];
     return [
       {
         pointer: at,
