@@ -49,6 +49,13 @@ function knownSchema(validators: SchemaValidators, name: unknown): void {
   if (!validators.has(name)) throw new UnknownComponentError(name, validators.components);
 }
 
+/** The type of a schema by name: either shipped document's shape of it; unknown for another document's names. */
+export type SchemaType<N extends string> = N extends keyof Schemas
+  ? Schemas[N] | (N extends keyof CurrentSchemas ? CurrentSchemas[N] : never)
+  : N extends keyof CurrentSchemas
+    ? CurrentSchemas[N]
+    : unknown;
+
 export interface ValidateOptions extends SpecOptions {
   /** Properties the schema does not declare are errors, not warnings. */
   strict?: boolean;
@@ -129,13 +136,11 @@ export function checkPact(pactOrPath: string | object, options?: SpecOptions): P
  * version. The example must be valid against the schema (so the pact is, by construction): if it is not,
  * a TypeError names the first finding. pact-js is not needed: matchers are Pact's own matcher JSON.
  */
-export function matchersFor<N extends keyof Schemas>(
+export function matchersFor<N extends SchemaName>(
   schemaName: N,
-  example: Schemas[N],
+  example: SchemaType<N>,
   options?: SpecOptions,
-): PactTemplate;
-export function matchersFor(schemaName: SchemaName, example: unknown, options?: SpecOptions): PactTemplate;
-export function matchersFor(schemaName: SchemaName, example: unknown, options?: SpecOptions): PactTemplate {
+): PactTemplate {
   return guarded('matchersFor', () => {
     const { document, validators } = specOf(options);
     knownSchema(validators, schemaName);

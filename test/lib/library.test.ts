@@ -6,6 +6,7 @@ import { MatchersV3 } from '@pact-foundation/pact';
 import { expect } from 'chai';
 import { CONTRACT_PATH } from '../../src/contract/pact-file.ts';
 import {
+  type CurrentProjectApiKey,
   checkPact,
   documents,
   matchersFor,
@@ -21,7 +22,10 @@ import { drop, edited, NEWER_SPEC_PATH, repoPath, seed } from '../helpers.ts';
 // The package test runs the same calls from the packed tarball in a project of its own (examples/consumer).
 
 const key = sampleOfComponent('ProjectApiKey', seed.document) as ProjectApiKey;
-const current = sampleOfComponent('ProjectApiKey', loadDocument(NEWER_SPEC_PATH).document);
+const current = sampleOfComponent(
+  'ProjectApiKey',
+  loadDocument(NEWER_SPEC_PATH).document,
+) as CurrentProjectApiKey;
 
 /** What a call threw, or a failure when it threw nothing. */
 const thrown = (call: () => unknown): Error => {
