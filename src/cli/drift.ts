@@ -8,7 +8,8 @@ import { OperationError } from '../openapi/operation.ts';
 import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from '../usage.ts';
 
 export const DRIFT_USAGE = `usage: npm run drift -- --from FILE --to FILE [--json] [--operation METHOD:/path]
-Compares one operation of two OpenAPI documents (3.0 or 3.1): parameters, statuses, the 200 body.
+Compares one operation of two OpenAPI documents (3.0 or 3.1): parameters, security requirements,
+statuses, each status's response headers, and the 200 body, every keyword that changes what is valid.
 --operation defaults to ${DEFAULT_OPERATION} (matched by path shape: parameter names may differ).
 Exit 0 when no change breaks anyone, 1 when one does, 2 on bad usage.`;
 

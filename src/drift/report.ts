@@ -1,6 +1,7 @@
 import type { LoadedDocument } from '../openapi/document.ts';
 import { oneLine, plural } from '../text.ts';
-import type { Change, DriftResult } from './compare.ts';
+import type { Change } from './change.ts';
+import type { DriftResult } from './compare.ts';
 import { operationLabel } from './operation.ts';
 
 // `npm run drift`'s output: the JSON a tool reads, and the table a person reads, grouped by who breaks.

@@ -15,10 +15,23 @@ export const CHANGE_KINDS = [
   'nullable-removed',
   'enum-value-added',
   'enum-value-removed',
+  'enum-added',
+  'enum-removed',
   'format-changed',
+  'constraint-tightened',
+  'constraint-loosened',
+  'constraint-changed',
+  'default-changed',
+  'branch-added',
+  'branch-removed',
   'parameter-renamed',
   'status-added',
   'status-removed',
+  'security-added',
+  'security-removed',
+  'security-scopes-added',
+  'security-scopes-removed',
+  'security-scheme-changed',
 ] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
@@ -80,6 +93,46 @@ export const RULES: Record<ChangeKind, Rule> = {
     breaksWriter: true,
     why: '{writers} built to the old document may still send it',
   },
+  'enum-added': {
+    breaksReader: false,
+    breaksWriter: true,
+    why: '{writers} built to the old document may send values outside it',
+  },
+  'enum-removed': {
+    breaksReader: true,
+    breaksWriter: false,
+    why: '{readers} meet values they do not know',
+  },
+  'constraint-tightened': {
+    breaksReader: false,
+    breaksWriter: true,
+    why: '{writers} built to the old document may still send what is now invalid',
+  },
+  'constraint-loosened': {
+    breaksReader: true,
+    breaksWriter: false,
+    why: '{readers} may now get values they did not expect',
+  },
+  'constraint-changed': {
+    breaksReader: true,
+    breaksWriter: true,
+    why: 'neither tighter nor looser: {writers} may send what is now invalid, {readers} may get what they did not expect',
+  },
+  'default-changed': {
+    breaksReader: false,
+    breaksWriter: false,
+    why: 'every value valid before is valid after, but {readers} that fill in a missing value now fill in another',
+  },
+  'branch-added': {
+    breaksReader: true,
+    breaksWriter: false,
+    why: '{readers} meet a variant they do not know',
+  },
+  'branch-removed': {
+    breaksReader: false,
+    breaksWriter: true,
+    why: '{writers} built to the old document may still send it',
+  },
   'format-changed': {
     breaksReader: false,
     breaksWriter: false,
@@ -99,6 +152,32 @@ export const RULES: Record<ChangeKind, Rule> = {
     breaksReader: false,
     breaksWriter: true,
     why: '{writers} built to the old document may still answer with it',
+  },
+  // Credentials are in the request: the consumer writes them, the provider reads (checks) them.
+  'security-added': {
+    breaksReader: true,
+    breaksWriter: false,
+    why: '{readers} built to the old document may refuse these credentials',
+  },
+  'security-removed': {
+    breaksReader: false,
+    breaksWriter: true,
+    why: '{writers} that call this way are refused',
+  },
+  'security-scopes-added': {
+    breaksReader: false,
+    breaksWriter: true,
+    why: '{writers} whose tokens lack them are refused',
+  },
+  'security-scopes-removed': {
+    breaksReader: true,
+    breaksWriter: false,
+    why: '{readers} built to the old document still demand them',
+  },
+  'security-scheme-changed': {
+    breaksReader: true,
+    breaksWriter: true,
+    why: 'the credentials travel another way: neither side built to the old document speaks the new one',
   },
 };
 

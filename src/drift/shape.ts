@@ -1,6 +1,7 @@
 import { isJsonObject } from '../json.ts';
 import type { OpenApiDocument, SchemaObject } from '../openapi/document.ts';
 import { valueAt } from '../pointer.ts';
+import { bothConstraints, type Constraints, constraintsOf, NO_CONSTRAINTS } from './constraints.ts';
 
 // A schema object reduced to what a comparison looks at, the same whichever OpenAPI version wrote it:
 // `$ref`s followed, and null spelt one way whether by 3.0 `nullable: true`, a 3.1 type array
@@ -22,8 +23,18 @@ export interface Shape {
   properties: [name: string, schema: SchemaObject][];
   required: string[];
   items?: SchemaObject;
+  /** The keywords that narrow the values of a type: lengths, bounds, patterns, counts, and the default. */
+  constraints: Constraints;
+  /** `anyOf`/`oneOf` of two or more schemas besides null: compared branch by branch. */
+  branches?: Branches;
   /** The `$ref`s followed to get here, for telling a cycle from a repetition. */
   refs: string[];
+}
+
+export interface Branches {
+  keyword: 'anyOf' | 'oneOf';
+  /** As the document gives them (a `$ref` not followed), null branches left out, with their index. */
+  schemas: [index: number, schema: unknown][];
 }
 
 const isNullOnly = (schema: SchemaObject): boolean =>
@@ -70,6 +81,8 @@ const intersect = (a: Shape, b: Shape): Shape => ({
   properties: [...a.properties, ...b.properties.filter(([name]) => !a.properties.some(([n]) => n === name))],
   required: unique([...a.required, ...b.required]),
   ...((a.items ?? b.items) ? { items: a.items ?? b.items } : {}),
+  constraints: bothConstraints(a.constraints, b.constraints),
+  ...((a.branches ?? b.branches) ? { branches: a.branches ?? b.branches } : {}),
   refs: unique([...a.refs, ...b.refs]),
 });
 
@@ -82,6 +95,8 @@ const union = (shapes: Shape[]): Shape => ({
   ...(shapes.every((s) => s.enum) ? { enum: unique(shapes.flatMap((s) => s.enum ?? [])) } : {}),
   properties: [],
   required: [],
+  // What each branch allows besides its type is compared branch by branch, not merged here.
+  constraints: NO_CONSTRAINTS,
   refs: unique(shapes.flatMap((s) => s.refs)),
 });
 
@@ -105,6 +120,7 @@ export const shapeOf = (given: unknown, document: OpenApiDocument, seen: string[
     properties,
     required: Array.isArray(schema.required) ? (schema.required as string[]) : [],
     ...(isJsonObject(schema.items) ? { items: schema.items as SchemaObject } : {}),
+    constraints: constraintsOf(schema),
     refs,
   };
   if (shape.types.length === 0 && properties.length > 0) shape.types = ['object'];
@@ -118,12 +134,18 @@ export const shapeOf = (given: unknown, document: OpenApiDocument, seen: string[
   const alternatives = (schema.anyOf ?? schema.oneOf) as unknown[] | undefined;
   if (Array.isArray(alternatives)) {
     const branches = alternatives.map((branch) => [dereference(branch, document, refs)[0], branch] as const);
-    const nonNull = branches.filter(([resolved]) => !isNullOnly(resolved)).map(([, branch]) => branch);
-    const others = nonNull.map((branch) => shapeOf(branch, document, refs));
+    const nonNull = branches
+      .map(([resolved, branch], index) => [index, branch, resolved] as const)
+      .filter(([, , resolved]) => !isNullOnly(resolved));
+    const others = nonNull.map(([, branch]) => shapeOf(branch, document, refs));
     const merged = others.length === 1 ? (others[0] as Shape) : union(others);
     // The branches say what the value is; the schema around them adds constraints (or only a description).
     const nullable = nonNull.length < branches.length || merged.nullable || shape.nullable;
     shape = { ...intersect(merged, shape), nullable };
+    if (others.length > 1) {
+      const keyword = schema.anyOf === alternatives ? 'anyOf' : 'oneOf';
+      shape.branches = { keyword, schemas: nonNull.map(([index, branch]) => [index, branch]) };
+    }
   }
   return shape;
 };

@@ -39,8 +39,8 @@ describe('npm run drift', () => {
     expect(code).to.equal(1);
     expect(stderr).to.equal('');
     expect(stdout.split('\n').filter((line) => /^Breaks /.test(line))).to.deep.equal([
-      'Breaks consumers (5)',
-      'Breaks providers (3)',
+      'Breaks consumers (6)',
+      'Breaks providers (4)',
       'Breaks no one (3)',
     ]);
     expect(stdout).to.match(
@@ -63,7 +63,7 @@ describe('npm run drift', () => {
       operation: 'GET /organization/projects/{project_id}/api_keys/{api_key_id}',
     });
     expect(report.to.sha256).to.match(/^[0-9a-f]{64}$/);
-    expect(report.changes).to.have.length(11);
+    expect(report.changes).to.have.length(13);
     for (const change of report.changes) {
       expect(Object.keys(change)).to.deep.equal([
         'kind',
@@ -72,6 +72,7 @@ describe('npm run drift', () => {
         'to',
         'breaksConsumers',
         'breaksProviders',
+        'keyword',
         'message',
       ]);
       expect(CHANGE_KINDS).to.include(change.kind);
@@ -116,6 +117,64 @@ describe('npm run drift', () => {
       'parameter-renamed',
       'format-changed',
     ]);
+  });
+
+  it("a maxLength and a pattern added to name, and more: exit 1, each in its group (issue 18's probe)", () => {
+    const body = (properties: Record<string, unknown>) => ({ type: 'object', properties });
+    const from = file(
+      'before.yaml',
+      stringify(
+        documentWith({
+          body: body({
+            name: { type: 'string' },
+            role: { type: 'string', enum: ['owner', 'member'] },
+            code: { type: 'string', pattern: '^[A-Z]+$' },
+            limit: { type: 'integer', default: 20 },
+          }),
+        }),
+      ),
+    );
+    const to = file(
+      'after.yaml',
+      stringify(
+        documentWith({
+          body: body({
+            name: { type: 'string', maxLength: 3, pattern: '^[a-z]+$' },
+            role: { type: 'string' },
+            code: { type: 'string', pattern: '^[A-Z0-9]+$' },
+            limit: { type: 'integer', default: 10 },
+          }),
+          headers: { '200': { 'X-Request-Id': { schema: { type: 'string' } } } },
+        }),
+      ),
+    );
+    const { code, stdout, stderr } = run(['--from', from, '--to', to, '--operation', 'GET:/things/{id}']);
+    expect(stderr).to.equal('');
+    expect(code).to.equal(1);
+    const rows = stdout
+      .split('\n')
+      .filter((line) => /^(Breaks | {2}[a-z]+-[a-z-]+ )/.test(line))
+      .map((line) =>
+        line
+          .trim()
+          .split(/\s{2,}/, 2)
+          .join(' '),
+      );
+    expect(rows).to.deep.equal([
+      'Breaks consumers and providers (1)',
+      'constraint-changed /code',
+      'Breaks consumers (1)',
+      'enum-removed /role',
+      'Breaks providers (2)',
+      'constraint-tightened /name',
+      'constraint-tightened /name',
+      'Breaks no one (2)',
+      'property-added /responses/200/headers/X-Request-Id',
+      'default-changed /limit',
+    ]);
+    expect(stdout).to.include('property /name: maxLength none → 3: providers ');
+    expect(stdout).to.include('property /name: pattern none → "^[a-z]+$": providers ');
+    expect(stdout.trimEnd().split('\n').at(-1)).to.equal('6 changes: 2 break consumers, 3 break providers.');
   });
 
   it('exit 0 and says so for a document against itself', () => {

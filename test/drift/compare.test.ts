@@ -243,13 +243,16 @@ describe("compareOperations: the seed's document against today's", () => {
   it('finds every change the notes describe, and whom each breaks', () => {
     expect(summary()).to.deep.equal([
       ['parameter-renamed', '/parameters/1', '--'],
+      // The seed asks for any API key; today's document for an admin key.
+      ['security-removed', '/security/0', 'C-'],
+      ['security-added', '/security/0', '-P'],
       ['format-changed', '/created_at', '--'],
       ['property-removed', '/owner/user/object', 'C-'],
-      ['enum-value-added', '/owner/user/role', 'C-'],
+      ['enum-removed', '/owner/user/role', 'C-'],
       ['property-removed', '/owner/user/added_at', 'C-'],
       ['required-added', '/owner/user/created_at', '-P'],
       ['property-removed', '/owner/service_account/object', 'C-'],
-      ['enum-value-added', '/owner/service_account/role', 'C-'],
+      ['enum-removed', '/owner/service_account/role', 'C-'],
       ['format-changed', '/owner/service_account/created_at', '--'],
       ['required-added', '/last_used_at', '-P'],
       ['required-added', '/owner_project_access', '-P'],
@@ -265,13 +268,15 @@ describe("compareOperations: the seed's document against today's", () => {
   it('the other way round, each change turns into its opposite', () => {
     expect(summary(newer, seed.document).map(([kind, pointer]) => [kind, pointer])).to.have.deep.members([
       ['parameter-renamed', '/parameters/1'],
+      ['security-removed', '/security/0'],
+      ['security-added', '/security/0'],
       ['format-changed', '/created_at'],
       ['required-added', '/owner/user/object'],
-      ['enum-value-removed', '/owner/user/role'],
+      ['enum-added', '/owner/user/role'],
       ['required-added', '/owner/user/added_at'],
       ['property-removed', '/owner/user/created_at'],
       ['required-added', '/owner/service_account/object'],
-      ['enum-value-removed', '/owner/service_account/role'],
+      ['enum-added', '/owner/service_account/role'],
       ['format-changed', '/owner/service_account/created_at'],
       ['property-removed', '/last_used_at'],
       ['property-removed', '/owner_project_access'],

@@ -23,7 +23,15 @@ export interface DocumentParts {
   body?: unknown;
   /** Statuses documented besides 200. */
   statuses?: string[];
+  /** Response headers by status (200 or one of `statuses`). */
+  headers?: Record<string, Record<string, unknown>>;
+  /** The operation's own security requirements; absent, the document's hold. */
+  security?: unknown[];
+  /** The document's top-level security requirements. */
+  documentSecurity?: unknown[];
   components?: Record<string, SchemaObject>;
+  /** Other sections of components: `securitySchemes`, `headers`, `parameters`. */
+  sections?: Record<string, Record<string, unknown>>;
 }
 
 export const documentWith = (parts: DocumentParts = {}): OpenApiDocument => {
@@ -34,22 +42,30 @@ export const documentWith = (parts: DocumentParts = {}): OpenApiDocument => {
     required: true,
     schema: { type: 'string' },
   }));
-  const responses: Record<string, unknown> = {
+  const responses: Record<string, Record<string, unknown>> = {
     '200': {
       description: 'ok',
       content: { 'application/json': { schema: parts.body ?? { type: 'object', properties: {} } } },
     },
   };
   for (const status of parts.statuses ?? []) responses[status] = { description: `status ${status}` };
+  for (const [status, headers] of Object.entries(parts.headers ?? {})) {
+    (responses[status] as Record<string, unknown>).headers = headers;
+  }
   return {
     openapi: parts.openapi ?? '3.0.0',
     info: { version: '1' },
+    ...(parts.documentSecurity ? { security: parts.documentSecurity } : {}),
     paths: {
       [path]: {
         ...(parts.pathParameters ? { parameters: parts.pathParameters } : {}),
-        get: { parameters: [...pathParameters, ...(parts.parameters ?? [])], responses },
+        get: {
+          parameters: [...pathParameters, ...(parts.parameters ?? [])],
+          responses,
+          ...(parts.security ? { security: parts.security } : {}),
+        },
       } as never,
     },
-    components: { schemas: parts.components ?? {} },
+    components: { schemas: parts.components ?? {}, ...parts.sections },
   };
 };

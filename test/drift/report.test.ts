@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Change } from '../../src/drift/compare.ts';
+import type { Change } from '../../src/drift/change.ts';
 import { DRIFT_GROUPS, type DriftReport, renderDrift } from '../../src/drift/report.ts';
 
 // The table a person reads: grouped by who breaks, worst first, document text made visible as text.
@@ -16,6 +16,7 @@ const change = (
   to: null,
   breaksConsumers,
   breaksProviders,
+  keyword: 'type',
   message: `${kind} at ${pointer}: because`,
 });
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { compareOperations } from '../../src/drift/compare.ts';
 import { CHANGE_KINDS, type ChangeKind, judge, RULES } from '../../src/drift/rules.ts';
@@ -19,6 +20,7 @@ const object = (properties: Record<string, unknown>, required: string[] = []) =>
   ...(required.length > 0 ? { required } : {}),
 });
 const STRING = { type: 'string' };
+const BEARER = { type: 'http', scheme: 'bearer' };
 
 const CASES: Case[] = [
   // For a response:
@@ -59,10 +61,10 @@ const CASES: Case[] = [
     want: { kind: 'enum-value-added', pointer: '/role', breaksConsumers: true, breaksProviders: false },
   },
   {
-    rule: 'an enum dropped (any string now) breaks consumers, as values added',
+    rule: 'an enum dropped (any string now) breaks consumers, who meet values they do not know',
     from: { body: object({ role: { type: 'string', enum: ['owner', 'member'] } }) },
     to: { body: object({ role: STRING }) },
-    want: { kind: 'enum-value-added', pointer: '/role', breaksConsumers: true, breaksProviders: false },
+    want: { kind: 'enum-removed', pointer: '/role', breaksConsumers: true, breaksProviders: false },
   },
   {
     rule: 'an enum value removed breaks providers',
@@ -71,10 +73,10 @@ const CASES: Case[] = [
     want: { kind: 'enum-value-removed', pointer: '/role', breaksConsumers: false, breaksProviders: true },
   },
   {
-    rule: 'an enum brought in where any string was allowed breaks providers, as values removed',
+    rule: 'an enum brought in where any string was allowed breaks providers, who may send other values',
     from: { body: object({ role: STRING }) },
     to: { body: object({ role: { type: 'string', enum: ['owner'] } }) },
-    want: { kind: 'enum-value-removed', pointer: '/role', breaksConsumers: false, breaksProviders: true },
+    want: { kind: 'enum-added', pointer: '/role', breaksConsumers: false, breaksProviders: true },
   },
   {
     rule: 'a type change breaks both',
@@ -105,6 +107,42 @@ const CASES: Case[] = [
     from: { body: object({ created_at: { type: 'integer' } }) },
     to: { openapi: '3.1.0', body: object({ created_at: { type: 'integer', format: 'unixtime' } }) },
     want: { kind: 'format-changed', pointer: '/created_at', breaksConsumers: false, breaksProviders: false },
+  },
+  {
+    rule: 'a constraint tightened breaks providers, who may still send what is now invalid',
+    from: { body: object({ name: STRING }) },
+    to: { body: object({ name: { type: 'string', maxLength: 3 } }) },
+    want: { kind: 'constraint-tightened', pointer: '/name', breaksConsumers: false, breaksProviders: true },
+  },
+  {
+    rule: 'a constraint loosened breaks consumers, who may now get what they did not expect',
+    from: { body: object({ n: { type: 'integer', minimum: 1 } }) },
+    to: { body: object({ n: { type: 'integer' } }) },
+    want: { kind: 'constraint-loosened', pointer: '/n', breaksConsumers: true, breaksProviders: false },
+  },
+  {
+    rule: 'a constraint changed neither tighter nor looser (a pattern) may break both',
+    from: { body: object({ name: { type: 'string', pattern: '^a' } }) },
+    to: { body: object({ name: { type: 'string', pattern: '^b' } }) },
+    want: { kind: 'constraint-changed', pointer: '/name', breaksConsumers: true, breaksProviders: true },
+  },
+  {
+    rule: 'a changed default breaks no one on the wire',
+    from: { body: object({ n: { type: 'integer', default: 1 } }) },
+    to: { body: object({ n: { type: 'integer', default: 2 } }) },
+    want: { kind: 'default-changed', pointer: '/n', breaksConsumers: false, breaksProviders: false },
+  },
+  {
+    rule: 'a oneOf branch added breaks consumers, who meet a variant they do not know',
+    from: { body: object({ v: { oneOf: [STRING, { type: 'integer' }] } }) },
+    to: { body: object({ v: { oneOf: [STRING, { type: 'integer' }, { type: 'boolean' }] } }) },
+    want: { kind: 'branch-added', pointer: '/v/oneOf/2', breaksConsumers: true, breaksProviders: false },
+  },
+  {
+    rule: 'a oneOf branch removed breaks providers, who may still send it',
+    from: { body: object({ v: { oneOf: [STRING, { type: 'integer' }, { type: 'boolean' }] } }) },
+    to: { body: object({ v: { oneOf: [STRING, { type: 'boolean' }] } }) },
+    want: { kind: 'branch-removed', pointer: '/v/oneOf/1', breaksConsumers: false, breaksProviders: true },
   },
   {
     rule: 'a renamed path parameter breaks no one',
@@ -174,12 +212,66 @@ const CASES: Case[] = [
       breaksProviders: true,
     },
   },
+  // Credentials are part of the request: the consumer sends them, the provider checks them.
+  {
+    rule: 'request: a security alternative added breaks providers, who may refuse it',
+    from: { security: [{ Key: [] }] },
+    to: { security: [{ Key: [] }, { Other: [] }] },
+    want: { kind: 'security-added', pointer: '/security/1', breaksConsumers: false, breaksProviders: true },
+  },
+  {
+    rule: 'request: a security alternative removed breaks consumers who use it',
+    from: { security: [{ Key: [] }, { Other: [] }] },
+    to: { security: [{ Other: [] }] },
+    want: { kind: 'security-removed', pointer: '/security/0', breaksConsumers: true, breaksProviders: false },
+  },
+  {
+    rule: 'request: a scope added breaks consumers whose tokens lack it',
+    from: { security: [{ OAuth: [] }] },
+    to: { security: [{ OAuth: ['write'] }] },
+    want: {
+      kind: 'security-scopes-added',
+      pointer: '/security/0/OAuth',
+      breaksConsumers: true,
+      breaksProviders: false,
+    },
+  },
+  {
+    rule: 'request: a scope removed breaks providers that still demand it',
+    from: { security: [{ OAuth: ['write'] }] },
+    to: { security: [{ OAuth: [] }] },
+    want: {
+      kind: 'security-scopes-removed',
+      pointer: '/security/0/OAuth',
+      breaksConsumers: false,
+      breaksProviders: true,
+    },
+  },
+  {
+    rule: "request: a scheme's definition changed breaks both",
+    from: { security: [{ Key: [] }] },
+    to: {
+      security: [{ Key: [] }],
+      sections: { securitySchemes: { Key: { type: 'apiKey', in: 'query', name: 'k' } } },
+    },
+    want: {
+      kind: 'security-scheme-changed',
+      pointer: '/security/0/Key',
+      breaksConsumers: true,
+      breaksProviders: true,
+    },
+  },
 ];
 
 describe('drift rules, one by one', () => {
   for (const { rule, from, to, want } of CASES) {
     it(rule, () => {
-      const { changes } = compareOperations(documentWith(from), documentWith(to), { operation: OPERATION });
+      const schemes = { securitySchemes: { Key: BEARER, Other: BEARER, OAuth: BEARER } };
+      const { changes } = compareOperations(
+        documentWith({ sections: schemes, ...from }),
+        documentWith({ sections: schemes, ...to }),
+        { operation: OPERATION },
+      );
       expect(
         changes.map(({ kind, pointer, breaksConsumers, breaksProviders }) => ({
           kind,
@@ -189,7 +281,7 @@ describe('drift rules, one by one', () => {
         })),
       ).to.deep.equal([want]);
       // The message says the change, then why, in the words of the side it is on.
-      const side = want.pointer.startsWith('/parameters') ? 'request' : 'response';
+      const side = /^\/(parameters|security)/.test(want.pointer) ? 'request' : 'response';
       expect(changes[0]?.message).to.match(/^\S.*: /);
       expect(changes[0]?.message.endsWith(`: ${judge(want.kind, side).why}`)).to.equal(true);
     });
@@ -198,6 +290,13 @@ describe('drift rules, one by one', () => {
   it('every kind of change has a rule and a case above', () => {
     expect(Object.keys(RULES)).to.have.members([...CHANGE_KINDS]);
     expect(new Set(CASES.map((c) => c.want.kind))).to.have.all.keys(...CHANGE_KINDS);
+  });
+
+  it("every kind of change is in the README's kind table", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const table = readme.slice(readme.indexOf('| kind | in a response it breaks | why |'));
+    const rows = table.slice(0, table.indexOf('\n\n'));
+    for (const kind of CHANGE_KINDS) expect(rows, kind).to.include(`\`${kind}\``);
   });
 
   it('says why in the words of the side: a response breaks consumers as readers, a request providers', () => {
