@@ -3,10 +3,10 @@
 // command runs. A command's file holds all it may use, the parts it loads lazily (the reference provider,
 // the broker client, the reports) evaluated only when it does load them. One file per command instead
 // of a hundred modules, without whitespace: Node resolves, reads and compiles far less, which is most of a
-// run's start-up. Names are kept, so a stack trace still reads. fast-xml-parser is bundled; ajv and
-// js-yaml are not (they load only for a document other than the shipped ones, whose validators ajv
-// generated ahead: dist/generated/, copied from src/generated/), nor is the pact CLI (a binary), nor re2js
-// (a dependency, loaded only by pact-check).
+// run's start-up. Names are kept, so a stack trace still reads. fast-xml-parser is bundled; ajv, js-yaml
+// and re2js are not (they load only for a document other than the shipped ones, whose validators ajv
+// generated ahead: dist/generated/, copied from src/generated/; re2js only for a document's patterns and
+// pact-check's regexes), nor is the pact CLI (a binary).
 //
 // The library, `import ... from 'project-api-key-contract'` and `.../chai`, is bundled apart into dist/lib/
 // as ES modules (dist/lib/package.json says so), its two entry points sharing their code in chunks, with

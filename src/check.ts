@@ -6,7 +6,8 @@ import type { Finding } from './finding.ts';
 export const CHECK_CATEGORIES = ['contract', 'pact', 'schema', 'semantic', 'security', 'transport'] as const;
 export type CheckCategory = (typeof CHECK_CATEGORIES)[number];
 
-export const CHECK_STATUSES = ['pass', 'fail', 'warn', 'skip'] as const;
+/** `note`: a check of the document or the pact whose findings are notes about them, not about the target. */
+export const CHECK_STATUSES = ['pass', 'fail', 'warn', 'note', 'skip'] as const;
 export type CheckStatus = (typeof CHECK_STATUSES)[number];
 
 export interface CheckResult {
@@ -25,9 +26,10 @@ export interface CheckResult {
   pact?: string;
 }
 
-/** A check's status from its findings: any error fails it, warnings only warn. */
+/** A check's status from its findings: any error fails it, warnings only warn, notes only note. */
 export const statusOf = (findings: readonly Finding[]): CheckStatus => {
   if (findings.some((f) => f.severity === 'error')) return 'fail';
-  if (findings.length > 0) return 'warn';
+  if (findings.some((f) => f.severity === 'warning')) return 'warn';
+  if (findings.length > 0) return 'note';
   return 'pass';
 };

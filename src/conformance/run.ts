@@ -74,7 +74,7 @@ const matrixDocumentsOf = async (
       verdict: true,
     }),
     ...others.map((other) =>
-      matrix.matrixDocumentOf(other, validatorsFor(other.document, other.sha256), {
+      matrix.matrixDocumentOf(other, validatorsFor(other.document, other.sha256, other.path), {
         displayPath: displayPath(other.path),
         verdict: false,
       }),
@@ -98,7 +98,9 @@ const answerLine = (answer: StateAnswer): string =>
 
 const tally = (checks: readonly CheckDraft[]): string => {
   const count = (status: CheckDraft['status']) => checks.filter((c) => c.status === status).length;
-  return `${count('pass')} passed, ${count('fail')} failed, ${count('warn')} warned, ${count('skip')} skipped`;
+  // A pact's interactions may pass with notes about the pact (a header not sent): counted, so none is lost.
+  const notes = count('note') > 0 ? `, ${count('note')} with notes` : '';
+  return `${count('pass')} passed, ${count('fail')} failed, ${count('warn')} warned, ${count('skip')} skipped${notes}`;
 };
 
 /**

@@ -20,6 +20,8 @@ export interface PactInteraction {
   description: string;
   /** The first provider state's name, when it has one. */
   state: string | undefined;
+  /** The names of the headers its request carries, as the pact spells them. */
+  requestHeaders: string[];
 }
 
 export interface LoadedPact {
@@ -57,6 +59,11 @@ const stateOf = (interaction: Record<string, unknown>): string | undefined => {
   return typeof interaction.providerState === 'string' ? interaction.providerState : undefined;
 };
 
+const headerNamesOf = (interaction: Record<string, unknown>): string[] => {
+  const request = interaction.request;
+  return isJsonObject(request) && isJsonObject(request.headers) ? Object.keys(request.headers) : [];
+};
+
 /** Parses and validates one pact file's text: `interactions` must be a non-empty array of objects. */
 export const parsePact = (text: string, source: PactSource): Omit<LoadedPact, 'id'> => {
   const { path } = source;
@@ -87,6 +94,7 @@ export const parsePact = (text: string, source: PactSource): Omit<LoadedPact, 'i
       description:
         typeof interaction.description === 'string' ? interaction.description : `interaction ${index}`,
       state: stateOf(interaction),
+      requestHeaders: headerNamesOf(interaction),
     })),
   };
 };

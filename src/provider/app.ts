@@ -218,6 +218,10 @@ export const createReferenceProvider = (options: ReferenceProviderOptions): Refe
     const key =
       store.findKey(projectId, keyId) ??
       (fabricates ? store.bodyFor({ projectId, keyId, ownerType: 'user' }) : undefined);
+    if (key && fault === 'swapped-owner-types') {
+      const ownerType = key.owner.type === 'user' ? 'service_account' : 'user';
+      return keyReply(store.bodyFor({ projectId, keyId, ownerType }), projectId, req);
+    }
     if (key) return keyReply(key, projectId, req);
     if (fault === 'key-in-error-body') {
       const message = `No API key found with id '${keyId}' for the admin key ${bearerOf(req) ?? ''}.`;

@@ -4,8 +4,13 @@ import type { CheckCategory } from '../check.ts';
 // docs list them. `expect` is what a conformance run against the faulty provider must conclude.
 
 export interface FaultExpectation {
-  /** The run's verdict: `pass` only for transient faults a client that retries once gets past. */
+  /**
+   * The run's verdict: `pass` only for transient faults a client that retries once gets past, and for
+   * faults that only warn (`status: 'warn'`).
+   */
   verdict: 'pass' | 'fail';
+  /** `warn`: the check of `category` warns rather than fails, and the verdict passes. */
+  status?: 'warn';
   /** The kind of check that must report it. */
   category: CheckCategory;
   /** Where in the body the finding points, for body faults. */
@@ -80,6 +85,19 @@ export const FAULTS = [
     },
   },
   {
+    name: 'prose-redacted-value',
+    description: 'redacted_value is prose ("redacted for privacy"), not shaped like a key',
+    expect: {
+      verdict: 'pass',
+      status: 'warn',
+      category: 'security',
+      pointer: '/redacted_value',
+      keyword: 'redaction',
+      conclusion:
+        'security check warns at /redacted_value: it does not look like a redacted key; no leak, so the reports show it as it is',
+    },
+  },
+  {
     name: 'huge-id',
     description: 'id is a 5 MB string (the body stays under the size cap)',
     expect: {
@@ -112,6 +130,19 @@ export const FAULTS = [
       pointer: '/owner/user',
       conclusion:
         'semantic check fails at /owner/user: owner.type names a sub-object the body lacks (the schema alone passes)',
+    },
+  },
+  {
+    name: 'swapped-owner-types',
+    description:
+      "each seeded key is owned by the other kind of owner, as when a user's key is given as --service-account-key-id and the other way round",
+    expect: {
+      verdict: 'fail',
+      category: 'semantic',
+      pointer: '/owner/type',
+      keyword: 'ownerType',
+      conclusion:
+        "semantic check fails at /owner/type: the key's owner.type contradicts the flag its id was given with (each body is sound in itself)",
     },
   },
   {

@@ -43,7 +43,7 @@ export const REPORT_KEY_ORDER = {
     'exchanges',
     'specMatrix',
   ]),
-  summary: keyOrder<ConformanceSummary>()(['passed', 'failed', 'warnings', 'skipped']),
+  summary: keyOrder<ConformanceSummary>()(['passed', 'failed', 'warnings', 'skipped', 'notes']),
   target: keyOrder<ConformanceResult['target']>()(['baseUrl', 'reference']),
   spec: keyOrder<ConformanceResult['spec']>()(['path', 'version', 'sha256']),
   pact: keyOrder<PactRecord>()([

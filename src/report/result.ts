@@ -31,11 +31,13 @@ export interface PactPublication {
   error?: string;
 }
 
+/** Counts of checks by status. `warnings` are the target's; `notes` are about the document and the pact. */
 export interface ConformanceSummary {
   passed: number;
   failed: number;
   warnings: number;
   skipped: number;
+  notes: number;
 }
 
 export interface ConformanceResult {

@@ -1,7 +1,13 @@
 import { CHECK_CATEGORIES, type CheckCategory, type CheckResult } from '../check.ts';
 import type { Finding } from '../finding.ts';
 import { displayPointer, oneLine, plural } from '../text.ts';
-import type { ConformanceResult, PactRecord, SpecMatrixCell, SpecMatrixRow } from './result.ts';
+import type {
+  ConformanceResult,
+  ConformanceSummary,
+  PactRecord,
+  SpecMatrixCell,
+  SpecMatrixRow,
+} from './result.ts';
 
 // Small pieces every report format shares, so the four say the same thing the same way.
 
@@ -11,6 +17,20 @@ export const byCategory = (checks: readonly CheckResult[]): [CheckCategory, Chec
     category,
     checks.filter((c) => c.category === category),
   ]).filter(([, group]) => group.length > 0);
+
+/** What every report calls the findings about the document and the pact, kept apart from the target's. */
+export const NOTES_TITLE = 'Notes about the document and the pact';
+
+/** A check whose findings are all notes about the document or the pact (not the target). */
+export const isNote = (check: CheckResult): boolean => check.status === 'note';
+
+/** `15 passed, 0 failed, 0 warnings, 4 skipped; 2 notes about the document and the pact`. */
+export function countsText(summary: ConformanceSummary): string {
+  const target = `${summary.passed} passed, ${summary.failed} failed, ${plural(summary.warnings, 'warning')}, ${summary.skipped} skipped`;
+  return summary.notes > 0
+    ? `${target}; ${plural(summary.notes, 'note')} about the document and the pact`
+    : target;
+}
 
 /** The findings a person must read: every finding of a failing or warning check. */
 export const hasFindingsToShow = (check: CheckResult): boolean =>
@@ -24,10 +44,13 @@ export const passedAfterRetries = (check: CheckResult): boolean =>
 export const leadingFinding = (check: CheckResult): Finding | undefined =>
   check.findings.find((f) => f.severity === 'error') ?? check.findings[0];
 
-/** `error /owner/user/added_at required property "added_at" is missing (required)` */
+/**
+ * `error /owner/user/added_at required property "added_at" is missing (required)`: one line, whatever the
+ * pointer (a body's property name) or the keyword holds.
+ */
 export const findingLine = (finding: Finding): string =>
-  `${finding.severity} ${displayPointer(finding.pointer)} ${oneLine(finding.message)}${
-    finding.keyword ? ` (${finding.keyword})` : ''
+  `${finding.severity} ${oneLine(displayPointer(finding.pointer))} ${oneLine(finding.message)}${
+    finding.keyword ? ` (${oneLine(finding.keyword)})` : ''
   }`;
 
 /** What the spec matrix section is called in every report. */

@@ -7,6 +7,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { expect } from 'chai';
 import { runConformanceCli } from '../../src/cli/conformance.ts';
+import { PROSE_REDACTED_VALUE } from '../../src/provider/fault-bodies.ts';
 import {
   conformanceFlags,
   FAULTS,
@@ -156,22 +157,52 @@ describe('conformance runs against the reference provider', function () {
     expectSoundReports(run);
   });
 
+  // The seed documents only 200 (so the pact's 404 and 401 interactions are undocumented) and its own example
+  // is invalid: facts about the document and the pact, not the target, so notes apart from its warnings.
+  it('a clean run has no warning about the target, and the two notes about the document and the pact', async () => {
+    const run = await runFor(undefined);
+    expect(run.result.summary).to.include({ failed: 0, warnings: 0, notes: 2 });
+    expect(run.result.checks.filter((c) => c.status === 'warn')).to.deep.equal([]);
+    const notes = run.result.checks.filter((c) => c.status === 'note');
+    expect(notes.map((c) => [c.category, c.name])).to.deep.equal([
+      ['contract', 'pact interactions are documented by the spec'],
+      ['contract', "the spec's own examples validate against their schemas"],
+    ]);
+    const findings = notes.flatMap((c) => c.findings);
+    expect(findings.map((f) => f.severity)).to.deep.equal(['note', 'note', 'note', 'note']);
+    expect(findings.map((f) => f.message).join('\n'))
+      .to.match(/status 404 is not documented/)
+      .and.match(/status 401 is not documented/)
+      .and.match(/example ProjectApiKey: required property "added_at" is missing/);
+    expect(run.output).to.match(
+      /\d+ passed, 0 failed, 0 warnings, \d+ skipped; 2 notes about the document and the pact/,
+    );
+    expect(run.files[REPORT_FILES.markdown]).to.contain('### Notes about the document and the pact');
+    expect(run.files[REPORT_FILES.html]).to.match(
+      /data-count="notes about the document and the pact"><span class="n">2</,
+    );
+    expect(run.files[REPORT_FILES.junit]).to.match(
+      /<testsuites name="conformance" tests="\d+" failures="0" errors="0"/,
+    );
+  });
+
   for (const fault of FAULTS) {
     it(`${fault.name}: ${fault.expect.conclusion}`, async () => {
       const run = await runFor(fault.name as FaultName, EXTRA_ARGS[fault.name as FaultName]);
-      const { verdict, category, pointer, keyword } = fault.expect as FaultExpectation;
+      const { verdict, status, category, pointer, keyword } = fault.expect as FaultExpectation;
       expect(run.result.verdict, run.output).to.equal(verdict);
       expect(run.code).to.equal(verdict === 'pass' ? 0 : 1);
       expect(Object.keys(run.files)).to.have.members(Object.values(REPORT_FILES));
-      if (verdict === 'fail') {
-        const failing = run.result.checks.filter((c) => c.category === category && c.status === 'fail');
-        expect(failing, `a failing ${category} check`).to.not.have.length(0);
+      if (verdict === 'fail' || status === 'warn') {
+        const wanted = status ?? 'fail';
+        const reporting = run.result.checks.filter((c) => c.category === category && c.status === wanted);
+        expect(reporting, `a ${category} check that says ${wanted}`).to.not.have.length(0);
         if (pointer) {
-          const pointers = failing.flatMap((c) => c.findings.map((f) => f.pointer));
+          const pointers = reporting.flatMap((c) => c.findings.map((f) => f.pointer));
           expect(pointers).to.include(pointer);
         }
         if (keyword) {
-          const keywords = failing.flatMap((c) => c.findings.map((f) => f.keyword));
+          const keywords = reporting.flatMap((c) => c.findings.map((f) => f.keyword));
           expect(keywords, 'finding keywords').to.include(keyword);
         }
       } else {
@@ -185,6 +216,58 @@ describe('conformance runs against the reference provider', function () {
         expect(run.sawAuthorization, 'key sent to the other origin').to.equal(false);
     });
   }
+
+  it('a redacted_value that is prose is no leak: a warning, shown as it is in every report', async () => {
+    const run = await runFor('prose-redacted-value');
+    const findings = run.result.checks.flatMap((c) => c.findings).filter((f) => f.keyword === 'redaction');
+    expect(findings.map((f) => [f.severity, f.pointer])).to.deep.equal([
+      ['warning', '/redacted_value'],
+      ['warning', '/redacted_value'],
+    ]);
+    expect(findings[0]?.message).to.match(/does not look like a redacted key/);
+    for (const [name, content] of Object.entries(run.files))
+      expect(content, name).to.contain(PROSE_REDACTED_VALUE);
+    const bodies = run.result.exchanges.map((e) => e.response?.bodyExcerpt ?? '');
+    expect(bodies.filter((b) => b.includes(`"redacted_value":"${PROSE_REDACTED_VALUE}"`))).to.have.length(2);
+  });
+
+  it('a key-shaped redacted_value that shows too much stays judged, and redacted in every report', async () => {
+    const run = await runFor('unredacted-key');
+    const redaction = run.result.checks.flatMap((c) => c.findings).filter((f) => f.keyword === 'redaction');
+    expect(redaction.map((f) => f.severity)).to.deep.equal(['error', 'error']);
+    expect(redaction[0]?.message).to.match(/key characters are unmasked/);
+    const bodies = run.result.exchanges.map((e) => e.response?.bodyExcerpt ?? '');
+    expect(bodies.filter((b) => b.includes('"redacted_value":"[REDACTED]"'))).to.have.length(2);
+  });
+
+  // Both ids were given: the verdict names what came back instead of a key body, not a flag to give.
+  const noKeyBody: [FaultName, RegExp][] = [
+    ['html-200', /key owned by a user: status 200 with an HTML page \("text\/html; charset=utf-8"\)/],
+    ['empty-body', /key owned by a service account: status 200 with an empty body instead of a key body/],
+    ['same-origin-redirect', /key owned by a user: status 200 with an HTML page/],
+    ['cross-origin-redirect', /key owned by a user: status 302, a redirect that was not followed/],
+  ];
+  for (const [fault, said] of noKeyBody) {
+    it(`${fault}: the verdict says what came back instead of a key body`, async () => {
+      const run = await runFor(fault);
+      const reason = run.result.incompleteReason ?? '';
+      expect(reason)
+        .to.match(/^no key body was checked: /)
+        .and.match(said);
+      expect(reason).not.to.match(/give --user-key-id/);
+      expect(run.output).to.contain(`(${reason})`);
+    });
+  }
+
+  it('empty-body: the pact checks point at the body root and say the body is empty', async () => {
+    const run = await runFor('empty-body');
+    const keys = run.result.checks.filter((c) => c.category === 'pact' && c.status === 'fail');
+    expect(keys).to.have.length(2);
+    for (const check of keys) {
+      expect(check.findings.map((f) => f.pointer)).to.deep.equal(['']);
+      expect(check.findings[0]?.message).to.match(/^the body is empty; the pact expects one \(\d+ bytes/);
+    }
+  });
 
   it('a 5 MB id is shown cut, with its length, in every report and on the console', async () => {
     const run = await runFor('huge-id');

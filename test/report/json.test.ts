@@ -5,8 +5,9 @@ import { expect } from 'chai';
 import { CHECK_CATEGORIES, CHECK_STATUSES } from '../../src/check.ts';
 import { REPORT_KEY_ORDER, renderJson } from '../../src/report/json.ts';
 import type { ConformanceResult } from '../../src/report/result.ts';
+import { visibleText } from '../../src/text.ts';
 import { drop, type Edit, edited, repoPath } from '../helpers.ts';
-import { FIXTURES, failing } from './fixtures.ts';
+import { FIXTURES, failing, HOSTILE } from './fixtures.ts';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
@@ -16,15 +17,31 @@ addFormats(ajv);
 const validate = ajv.compile(schema);
 
 const rendered = (result: ConformanceResult): unknown => JSON.parse(renderJson(result));
+/** `result` as a report shows it: every string made visible text (the fixtures are far below the limits). */
+const shown = (result: ConformanceResult): unknown =>
+  JSON.parse(
+    JSON.stringify(result, (_key, value) => (typeof value === 'string' ? visibleText(value) : value)),
+  );
 
 describe('renderJson', () => {
   for (const [name, build] of FIXTURES) {
     it(`renders the ${name} result as given, valid against the report schema`, () => {
       const json = rendered(build());
       expect(validate(json), JSON.stringify(validate.errors)).to.equal(true);
-      expect(json).to.deep.equal(build());
+      expect(json).to.deep.equal(shown(build()));
     });
   }
+
+  it('holds a control character from a body as its code in text: a reader decoding the JSON gets no ESC', () => {
+    const json = rendered(failing()) as ConformanceResult;
+    const message = json.checks
+      .flatMap((c) => c.findings)
+      .find((f) => f.message.startsWith('expected "string"'))?.message;
+    expect(HOSTILE.message).to.include('\u001b[31m');
+    expect(message).to.equal(
+      'expected "string" but got <b>&amp;</b> | `value` \\u001b[31mred\\u0000\\u000c end \uFFFD',
+    );
+  });
 
   it('indents by two spaces and ends with a newline', () => {
     const text = renderJson(failing());

@@ -7,7 +7,7 @@ import type { ConformanceResult, PactRecord, SpecMatrix } from '../../report/res
 import type { Exchange } from '../../transport/exchange.ts';
 import {
   keyBodyWasChecked,
-  NO_KEY_BODY_REASON,
+  noKeyBodyReason,
   summarize,
   verdictOf,
   withPendingAsWarnings,
@@ -57,7 +57,10 @@ export const pactRecordOf = (pact: LoadedPact, cwd?: string): PactRecord => {
   };
 };
 
-/** Why the verdict is what it is when no single check says so: the target unreachable, or no key body. */
+/**
+ * Why the verdict is what it is when no single check says so: the target unreachable, or no key body (and
+ * what came back instead of one).
+ */
 export const reasonOf = (
   input: Pick<ResultInput, 'complete' | 'incompleteReason' | 'exchanges'>,
   checks: readonly CheckResult[],
@@ -67,7 +70,7 @@ export const reasonOf = (
   if (exchanges.length > 0 && exchanges.every((e) => !e.response)) {
     return `target could not be reached: ${exchanges[0]?.error ?? 'no response'}`;
   }
-  if (input.complete && !keyBodyWasChecked(checks)) return NO_KEY_BODY_REASON;
+  if (input.complete && !keyBodyWasChecked(checks)) return noKeyBodyReason(checks);
   return undefined;
 };
 
