@@ -79,7 +79,7 @@ describe('pact-check FILE... [--spec FILE] [--json]', () => {
     const { stdout } = run([file('hostile.json', JSON.stringify(pact))]);
     expect(stdout).not.to.match(/^::/m);
     expect(stdout).not.to.include('\u001b');
-    expect(stdout).to.include('x ::error::forged\\u001b[2J');
+    expect(stdout).to.include('x \\u003a:error::forged\\u001b[2J');
   });
 
   describe('exit 2 with one line on stderr, nothing on stdout', () => {
