@@ -305,6 +305,10 @@ export const runConformanceCli = async (
         });
         result = withPublications(result, published.publications);
         publishError = published.error;
+        if (published.internal !== undefined) {
+          internal = published.internal;
+          io.stderr(`conformance: ${internal} while publishing the verification results\n`);
+        }
       }
     }
 

@@ -6,10 +6,12 @@ import {
 import { type ConsumerVersionSelector, DEFAULT_CONSUMER_VERSION_SELECTORS } from '../broker/selectors.ts';
 import type { PactSource } from '../contract/pact.ts';
 import { CONTRACT_PATH, PROVIDER } from '../contract/pact-file.ts';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../json.ts';
 import { DEFAULT_SPEC_PATH, type DocumentVersion, isDocumentVersion } from '../openapi/default-path.ts';
 import { prepareReportDir, ReportDirError } from '../report/report-dir.ts';
 import { truncateText } from '../truncate.ts';
 import { parseFlags, UsageError } from '../usage.ts';
+import { withoutUserinfo } from '../userinfo.ts';
 
 /** The committed pact the consumer tests produce. */
 export const DEFAULT_PACT_PATH = CONTRACT_PATH;
@@ -82,7 +84,8 @@ export const RETRIES_RANGE = { min: 0, max: 10 } as const;
 /** A whole run may take up to a day; a timer cannot wait longer than 2^31-1 ms anyway. */
 export const MAX_TIME_RANGE = { min: 1, max: 86_400_000 } as const;
 
-const integerFlag = (
+/** A whole-number flag within `range`, or its fallback when not given; out of range is a UsageError. */
+export const integerFlag = (
   name: string,
   value: string | undefined,
   fallback: number,
@@ -181,7 +184,10 @@ export const httpUrlFlag = (source: string, value: string): string => {
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`${source} is not a URL: ${JSON.stringify(value)}`);
+    // Not a URL, so no parser says where its userinfo is: withoutUserinfo drops all it could be.
+    throw new UsageError(
+      `${source} is not a URL: ${JSON.stringify(truncateText(withoutUserinfo(value), 200))}`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new UsageError(`${source} must be http or https, not ${url.protocol.replace(':', '')}`);
@@ -199,6 +205,9 @@ export const selectorsFlag = (value: string): ConsumerVersionSelector[] => {
     parsed = JSON.parse(value);
   } catch (error) {
     throw new UsageError(`--consumer-version-selectors is not JSON: ${(error as Error).message}`);
+  }
+  if (nestedDeeperThan(parsed)) {
+    throw new UsageError(`--consumer-version-selectors nests more than ${MAX_JSON_DEPTH} levels deep`);
   }
   const selectors = Array.isArray(parsed) ? parsed : [parsed];
   if (selectors.length === 0) {

@@ -1,4 +1,5 @@
 import type { Finding } from '../finding.ts';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../json.ts';
 import { appendPointer, fromPactPath } from '../pointer.ts';
 import type { PactInteraction } from './pact.ts';
 
@@ -50,7 +51,13 @@ const parseList = (value: unknown): string[] | undefined => {
   }
 };
 
-const quoted = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+/** A value the verifier reports, as text: its parser reads no deeper than MAX_JSON_DEPTH, nor does this. */
+const quoted = (value: unknown) =>
+  typeof value === 'string'
+    ? value
+    : nestedDeeperThan(value)
+      ? `(a value nested more than ${MAX_JSON_DEPTH} levels deep)`
+      : JSON.stringify(value);
 
 /** Pact's words for a body that did not come: `Expected body Present(366 bytes, application/json) but was empty`. */
 const EMPTY_BODY = /^Expected body Present\((.*)\) but was empty$/;

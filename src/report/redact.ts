@@ -47,6 +47,12 @@ const scrubAndCut = (text: string, secrets: readonly string[] | null, maxChars: 
 };
 
 /**
+ * Levels of the result a report shows: its model is six deep, so only a value that does not belong in
+ * it goes deeper, and it is shown as a note rather than walked until the stack runs out.
+ */
+const MAX_RESULT_DEPTH = 32;
+
+/**
  * Every string of `value` (keys too) redacted of `secrets` (null: not redacted), made visible and cut to
  * `maxChars`.
  */
@@ -55,10 +61,13 @@ const redactValue = (
   secrets: readonly string[] | null,
   maxChars: number,
   key?: string,
+  depth = 0,
 ): unknown => {
   if (typeof value === 'string') return scrubAndCut(value, secrets, maxChars);
-  if (Array.isArray(value)) return value.map((item) => redactValue(item, secrets, maxChars));
   if (value === null || typeof value !== 'object' || isOmittedNote(value)) return value;
+  if (depth >= MAX_RESULT_DEPTH) return `(nested more than ${MAX_RESULT_DEPTH} levels deep: not shown)`;
+  if (Array.isArray(value))
+    return value.map((item) => redactValue(item, secrets, maxChars, undefined, depth + 1));
   const headers = key === 'headers';
   return Object.fromEntries(
     Object.entries(value).map(([name, item]) => [
@@ -68,7 +77,7 @@ const redactValue = (
       typeof item === 'string' &&
       CREDENTIAL_HEADERS.includes(name.toLowerCase())
         ? redactCredential(item)
-        : redactValue(item, secrets, maxChars, name),
+        : redactValue(item, secrets, maxChars, name, depth + 1),
     ]),
   );
 };
