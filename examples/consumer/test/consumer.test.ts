@@ -96,7 +96,11 @@ describe('the dashboard against the reference provider, as a stub', () => {
   });
 });
 
-describe('the dashboard and the provider, as a pact', () => {
+describe('the dashboard and the provider, as a pact', function () {
+  // pact-core's mock server books a match only after it has answered (pact-foundation/pact-reference#535):
+  // under CPU load the test can read the books first and report a request it answered as "expected but
+  // not received". Such a run is tried again; an interaction that really fails fails every time.
+  this.retries(2);
   const dir = mkdtempSync(join(tmpdir(), 'key-dashboard-pacts-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
