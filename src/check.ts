@@ -3,7 +3,10 @@ import type { Finding } from './finding.ts';
 // What a check is: its category, its status and its findings. Every layer that makes or shows checks
 // speaks of them in these words.
 
-/** `list`: the list endpoint's pages and cursor, and whether each listed key is retrieved as listed. */
+/**
+ * `probe`: generated requests (issue 15's probe stage); `list`: the list endpoint's pages and cursor, and
+ * whether each listed key is retrieved as listed.
+ */
 export const CHECK_CATEGORIES = [
   'contract',
   'pact',
@@ -11,11 +14,13 @@ export const CHECK_CATEGORIES = [
   'semantic',
   'security',
   'transport',
+  'probe',
   'list',
 ] as const;
 export type CheckCategory = (typeof CHECK_CATEGORIES)[number];
 
-export const CHECK_STATUSES = ['pass', 'fail', 'warn', 'skip'] as const;
+/** `note`: a check of the document or the pact whose findings are notes about them, not about the target. */
+export const CHECK_STATUSES = ['pass', 'fail', 'warn', 'note', 'skip'] as const;
 export type CheckStatus = (typeof CHECK_STATUSES)[number];
 
 export interface CheckResult {
@@ -50,9 +55,10 @@ export interface CheckTally {
   findings: number;
 }
 
-/** A check's status from its findings: any error fails it, warnings only warn. */
+/** A check's status from its findings: any error fails it, warnings only warn, notes only note. */
 export const statusOf = (findings: readonly Finding[]): CheckStatus => {
   if (findings.some((f) => f.severity === 'error')) return 'fail';
-  if (findings.length > 0) return 'warn';
+  if (findings.some((f) => f.severity === 'warning')) return 'warn';
+  if (findings.length > 0) return 'note';
   return 'pass';
 };

@@ -19,9 +19,11 @@ export const appendPointer = (pointer: string, token: string | number): string =
 
 /**
  * Pact reports body mismatches with JSONPath-like paths (`$.owner.user['added_at']`, `$.items[0]`);
- * findings speak JSON Pointer, so convert. `$` alone is the root, `""`.
+ * findings speak JSON Pointer, so convert. `$` alone is the root, `""`; so is `/`, Pact's path for a
+ * mismatch of the whole body (one that is empty, or should be).
  */
 export const fromPactPath = (path: string): string => {
+  if (path === '/') return '';
   const body = path.startsWith('$') ? path.slice(1) : path;
   const tokens: string[] = [];
   const pattern = /\.([^.[\]]+)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]|\["((?:[^"\\]|\\.)*)"\]/gy;

@@ -1,4 +1,5 @@
 import type { Finding } from './finding.ts';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from './json.ts';
 import { toPointer } from './pointer.ts';
 
 // The one way a provider's body is read as JSON. JSON.parse keeps the last of two equal keys; other
@@ -67,9 +68,10 @@ export const duplicateKeys = (
 };
 
 /**
- * `text` as JSON, or findings saying why it cannot be read: not JSON at all (`json`), or an object
- * with a key twice (`duplicateKey`, at the second one's pointer). Messages quote nothing from the body
- * but the duplicated key, which reports redact and cut like any provider text.
+ * `text` as JSON, or findings saying why it cannot be read: not JSON at all (`json`), nested deeper than
+ * MAX_JSON_DEPTH (`depth`: no check walks it, so none can exhaust the stack), or an object with a key
+ * twice (`duplicateKey`, at the second one's pointer). Messages quote nothing from the body but the
+ * duplicated key, which reports redact and cut like any provider text.
  */
 export const parseProviderJson = (text: string): ProviderJson => {
   let value: unknown;
@@ -84,7 +86,8 @@ export const parseProviderJson = (text: string): ProviderJson => {
   }
   if (value === null || typeof value !== 'object') return { ok: true, value };
   const duplicates = duplicateKeys(text);
-  if (duplicates.total === 0) return { ok: true, value };
+  const deep = nestedDeeperThan(value);
+  if (duplicates.total === 0 && !deep) return { ok: true, value };
   const findings: Finding[] = duplicates.found.map(({ key, pointer }) => ({
     pointer,
     keyword: 'duplicateKey',
@@ -98,6 +101,10 @@ export const parseProviderJson = (text: string): ProviderJson => {
       message: `${duplicates.total - duplicates.found.length} more duplicate keys (${duplicates.total} in all)`,
       severity: 'error',
     });
+  }
+  if (deep) {
+    const message = `body nests more than ${MAX_JSON_DEPTH} levels deep; no check reads it`;
+    findings.push({ pointer: '', keyword: 'depth', message, severity: 'error' });
   }
   return { ok: false, findings };
 };

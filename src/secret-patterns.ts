@@ -49,3 +49,27 @@ export const findSecretKeys = (text: string): { index: number; key: string }[] =
   text.includes('sk-')
     ? [...text.matchAll(secretKeyPattern())].map((match) => ({ index: match.index, key: match[0] }))
     : [];
+
+/** What a redacted key hides its middle with: `*` (the real service), `.` and `…` (`sk-abc...def`), `•`. */
+const MASK_CHARACTERS = new Set(['*', '.', '…', '•']);
+
+/**
+ * Whether a value is shaped like a key, whole or redacted, and so must be judged as one: it starts with
+ * `sk-`, holds nothing but key and mask characters, or holds a run of key characters as long as a key's
+ * body (a whole key inside prose, or one stripped of its prefix). Prose ("redacted for privacy") is none.
+ */
+export function looksLikeKey(text: string): boolean {
+  if (text.startsWith('sk-')) return true;
+  let run = 0;
+  let keyAndMaskOnly = true;
+  for (let i = 0; i < text.length; i++) {
+    if (isKeyCharacter(text.charCodeAt(i))) {
+      run += 1;
+      if (run >= MIN_KEY_BODY) return true;
+      continue;
+    }
+    run = 0;
+    if (!MASK_CHARACTERS.has(text.charAt(i))) keyAndMaskOnly = false;
+  }
+  return keyAndMaskOnly;
+}

@@ -17,6 +17,7 @@ describe('pointer', () => {
 
   const pactPaths: [string, string][] = [
     ['$', ''],
+    ['/', ''],
     ['$.owner', '/owner'],
     ['$.owner.user.added_at', '/owner/user/added_at'],
     ["$.owner['service_account'].role", '/owner/service_account/role'],

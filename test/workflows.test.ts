@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'yaml';
-import { stepNamed, stepsOf, workflow as workflowFile } from './broker/workflow-steps.ts';
+import { runStep, stepNamed, stepsOf, workflow as workflowFile } from './broker/workflow-steps.ts';
 import { repoPath } from './helpers.ts';
 
 interface Step {
@@ -116,12 +118,12 @@ describe('GitHub Actions workflows for users: the Pact Broker loop', () => {
       repository_dispatch: { types: ['contract_requiring_verification_published'] },
     });
     const checkout = stepsOf(changed).find((s) => s.uses?.startsWith('actions/checkout'));
-    expect(checkout?.with?.ref).to.equal('${{ github.event.client_payload.sha }}');
+    expect(checkout?.with?.ref).to.equal('${{ steps.payload.outputs.sha }}');
     const verify = named('pact-verify-changed.yml', 'Verify the changed pact');
     expect(verify.env).to.include({
-      PACT_URL: '${{ github.event.client_payload.pact_url }}',
-      PROVIDER_VERSION: '${{ github.event.client_payload.sha }}',
-      PROVIDER_BRANCH: '${{ github.event.client_payload.branch }}',
+      PACT_URL: '${{ steps.payload.outputs.pact_url }}',
+      PROVIDER_VERSION: '${{ steps.payload.outputs.sha }}',
+      PROVIDER_BRANCH: '${{ steps.payload.outputs.branch }}',
     });
     expect(verify.run).to.include(
       '--pact-url "$PACT_URL" --provider-version "$PROVIDER_VERSION" --publish-results',
@@ -172,4 +174,208 @@ describe('GitHub Actions workflows for users: the Pact Broker loop', () => {
       }
     });
   }
+});
+
+// The broker fills `${pactbroker.*}` into a webhook's body as they are, escaping nothing
+// (pact_broker's Webhooks::Render: a plain gsub), so a value with a quote writes JSON of its own.
+describe("GitHub Actions workflows for users: the broker webhook's payload", () => {
+  const SHA = 'a'.repeat(40);
+  const BRANCH = 'main';
+  const BROKER = 'https://broker.example.test';
+  const INJECTION = `x","branch":"attacker","sha":"${'0'.repeat(40)}","pact_url":"https://attacker.test/p","y":"`;
+  /** What a consumer chooses when it publishes: its name, version, branch, tags and labels. */
+  const CONSUMER_PARAMETERS = [
+    'consumerName',
+    'consumerVersionNumber',
+    'consumerVersionBranch',
+    'consumerVersionTags',
+    'consumerLabels',
+  ];
+  const template = () =>
+    /--data '([^']+)'/.exec(stepNamed('pact-setup.yml', 'Create the webhook').run ?? '')?.[1] ?? '';
+  /** A name in a URL path as the broker writes it (ERB::Util.url_encode: all but A-Z a-z 0-9 _ . - ~). */
+  const urlEncode = (name: string) =>
+    encodeURIComponent(name).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const pactUrlOf = (consumer: string) =>
+    `${BROKER}/pacts/provider/openai-admin-api/consumer/${urlEncode(consumer)}/pact-version/${'b'.repeat(40)}/metadata/Y3ZuPTEuMg`;
+  /** The body as the broker sends it for a pact of `consumer`, every consumer parameter set to `value`. */
+  const rendered = (consumer: string, value: string): string => {
+    const parameters: Record<string, string> = {
+      pactUrl: pactUrlOf(consumer),
+      providerVersionNumber: SHA,
+      providerVersionBranch: BRANCH,
+      providerName: 'openai-admin-api',
+      ...Object.fromEntries(CONSUMER_PARAMETERS.map((name) => [name, value])),
+      consumerName: consumer,
+    };
+    return Object.entries(parameters).reduce(
+      (body, [name, given]) => body.replaceAll(`\${pactbroker.${name}}`, given),
+      template(),
+    );
+  };
+
+  it('pact-setup.yml: no value a consumer chooses is in the body, so none can rewrite the payload', () => {
+    for (const [consumer, value] of [
+      ['web-app', '1.2.3'],
+      [INJECTION, INJECTION],
+      ['web-app', INJECTION],
+    ] as const) {
+      const body = JSON.parse(rendered(consumer, value));
+      expect(body.event_type).to.equal('contract_requiring_verification_published');
+      expect(body.client_payload, consumer).to.include({
+        pact_url: pactUrlOf(consumer),
+        sha: SHA,
+        branch: BRANCH,
+      });
+    }
+    // Whatever a consumer is called: the body holds no value of its choosing at all.
+    const used = [...template().matchAll(/\$\{pactbroker\.(\w+)\}/g)].map((m) => m[1]);
+    expect(used).to.have.members(['pactUrl', 'providerVersionNumber', 'providerVersionBranch']);
+  });
+
+  const scratch = mkdtempSync(join(tmpdir(), 'workflow-payload-'));
+  after(() => rmSync(scratch, { recursive: true, force: true }));
+  let runs = 0;
+  /** The payload check as the runner runs it, with `payload` in its environment: exit code, outputs, log. */
+  const checkPayload = async (payload: {
+    PACT_URL: string;
+    PROVIDER_VERSION: string;
+    PROVIDER_BRANCH: string;
+  }) => {
+    const outputs = join(scratch, `outputs-${runs++}`);
+    writeFileSync(outputs, '');
+    const { code, output } = await runStep('pact-verify-changed.yml', 'Check the payload', {
+      PACT_BROKER_BASE_URL: `${BROKER}/`,
+      PROVIDER: 'openai-admin-api',
+      GITHUB_OUTPUT: outputs,
+      ...payload,
+    });
+    return { code, output, outputs: readFileSync(outputs, 'utf8') };
+  };
+  const good = { PACT_URL: pactUrlOf('web-app'), PROVIDER_VERSION: SHA, PROVIDER_BRANCH: BRANCH };
+
+  it('pact-verify-changed.yml passes on a commit SHA, a branch and a pact of this provider on this broker', async () => {
+    for (const payload of [
+      good,
+      { ...good, PROVIDER_BRANCH: 'feat/x-1.2_y' },
+      { ...good, PROVIDER_BRANCH: '' },
+    ]) {
+      const { code, output, outputs } = await checkPayload(payload);
+      expect(code, output).to.equal(0);
+      expect(outputs).to.equal(
+        `sha=${payload.PROVIDER_VERSION}\nbranch=${payload.PROVIDER_BRANCH}\npact_url=${payload.PACT_URL}\n`,
+      );
+    }
+    const hostileConsumer = await checkPayload({ ...good, PACT_URL: pactUrlOf(INJECTION) });
+    expect(hostileConsumer.code, 'a consumer name as the broker encodes it').to.equal(0);
+  });
+
+  const refused: [string, Partial<typeof good>][] = [
+    ['a SHA of 39 digits', { PROVIDER_VERSION: SHA.slice(1) }],
+    ['a SHA in capitals', { PROVIDER_VERSION: SHA.toUpperCase() }],
+    ['a SHA and a line', { PROVIDER_VERSION: `${SHA}\nbranch=attacker` }],
+    ['a branch name', { PROVIDER_VERSION: 'main' }],
+    ['a branch with a quote', { PROVIDER_BRANCH: 'x"y' }],
+    ['a branch that is a flag', { PROVIDER_BRANCH: '--upload-pack=touch /tmp/x' }],
+    ['a branch with a line', { PROVIDER_BRANCH: 'main\nsha=0' }],
+    ['a branch that is a workflow command', { PROVIDER_BRANCH: '::error::x' }],
+    ['a branch with ..', { PROVIDER_BRANCH: 'a/../b' }],
+    ['a branch ending .lock', { PROVIDER_BRANCH: 'main.lock' }],
+    ['a branch with a space', { PROVIDER_BRANCH: 'fix it' }],
+    ['a pact on another host', { PACT_URL: good.PACT_URL.replace(BROKER, 'https://attacker.test') }],
+    [
+      'a pact on a host that starts like the broker',
+      { PACT_URL: good.PACT_URL.replace(BROKER, `${BROKER}.attacker.test`) },
+    ],
+    ['a pact of another provider', { PACT_URL: good.PACT_URL.replace('openai-admin-api', 'other') }],
+    ['a pact URL with a quote', { PACT_URL: `${good.PACT_URL}"` }],
+    ['a pact URL with a query', { PACT_URL: `${good.PACT_URL}?x=1` }],
+    [
+      'a pact URL that climbs',
+      { PACT_URL: `${BROKER}/pacts/provider/openai-admin-api/consumer/../../../x/pact-version/${SHA}` },
+    ],
+    ['a pact URL and a line', { PACT_URL: `${good.PACT_URL}\nsha=0` }],
+    ['no pact URL', { PACT_URL: '' }],
+  ];
+  for (const [label, bad] of refused) {
+    it(`pact-verify-changed.yml refuses ${label}, and never prints it`, async () => {
+      const { code, output, outputs } = await checkPayload({ ...good, ...bad });
+      expect(code, output).to.equal(1);
+      expect(outputs, 'no output for the later steps').to.equal('');
+      expect(output).to.match(/^client_payload\.(sha|branch|pact_url) is not .*: nothing is verified\n$/);
+      for (const value of Object.values(bad)) if (value) expect(output).not.to.include(value);
+    });
+  }
+
+  it('pact-verify-changed.yml: only the payload check reads the payload; the rest take what it passed', () => {
+    const changed = stepsOf(workflowFile('pact-verify-changed.yml'));
+    const names = changed.map((step) => step.name ?? step.uses ?? step.run);
+    const at = (name: string) => names.indexOf(name);
+    expect(at('Check the payload')).to.equal(0);
+    expect(at('actions/checkout@v4')).to.be.above(at('Check the payload'));
+    expect(at('Check the commit is on the branch')).to.be.above(at('actions/checkout@v4'));
+    expect(at('npm ci')).to.be.above(at('Check the commit is on the branch'));
+    for (const step of changed.slice(1)) {
+      expect(JSON.stringify(step), String(step.name ?? step.uses)).not.to.include('github.event');
+    }
+  });
+
+  describe('pact-verify-changed.yml: the commit is one of the branch it names, in this repository', () => {
+    const repository = join(scratch, 'repository');
+    const git = (cwd: string, ...args: string[]): string => {
+      const run = spawnSync('git', args, {
+        cwd,
+        encoding: 'utf8',
+        env: {
+          PATH: process.env.PATH,
+          GIT_CONFIG_NOSYSTEM: '1',
+          GIT_CONFIG_GLOBAL: '/dev/null',
+          GIT_AUTHOR_NAME: 'a',
+          GIT_AUTHOR_EMAIL: 'a@example.test',
+          GIT_COMMITTER_NAME: 'a',
+          GIT_COMMITTER_EMAIL: 'a@example.test',
+        },
+      });
+      if (run.status !== 0) throw new Error(`git ${args.join(' ')}: ${run.stderr}`);
+      return run.stdout.trim();
+    };
+    const commits = { onMain: '', onPullRequest: '' };
+    before(() => {
+      // An origin with a main branch and a fork's pull request (refs/pull/1/head, on no branch), cloned as
+      // actions/checkout does with fetch-depth 0, the pull request's commit fetched by its SHA.
+      const origin = join(scratch, 'origin.git');
+      const work = join(scratch, 'work');
+      git(scratch, 'init', '-q', '--bare', '-b', 'main', origin);
+      git(scratch, 'init', '-q', '-b', 'main', work);
+      git(work, 'commit', '-q', '--allow-empty', '-m', 'on main');
+      commits.onMain = git(work, 'rev-parse', 'HEAD');
+      git(work, 'push', '-q', origin, 'main');
+      git(work, 'commit', '-q', '--allow-empty', '-m', 'a fork');
+      commits.onPullRequest = git(work, 'rev-parse', 'HEAD');
+      git(work, 'push', '-q', origin, 'HEAD:refs/pull/1/head');
+      git(scratch, 'clone', '-q', origin, repository);
+      git(repository, 'fetch', '-q', 'origin', commits.onPullRequest);
+    });
+    const onBranch = (sha: string, branch: string) =>
+      runStep(
+        'pact-verify-changed.yml',
+        'Check the commit is on the branch',
+        { PROVIDER_VERSION: sha, PROVIDER_BRANCH: branch },
+        repository,
+      );
+
+    const cases: [string, () => string, string, number][] = [
+      ['a commit of main, named with main', () => commits.onMain, 'main', 0],
+      ['a commit of main, no branch named', () => commits.onMain, '', 0],
+      ["a fork's commit, named with main", () => commits.onPullRequest, 'main', 1],
+      ["a fork's commit, no branch named", () => commits.onPullRequest, '', 1],
+      ['a commit of main, named with a branch that is not there', () => commits.onMain, 'gone', 1],
+    ];
+    for (const [label, sha, branch, want] of cases) {
+      it(`${want === 0 ? 'verifies' : 'refuses'} ${label}`, async () => {
+        const { code, output } = await onBranch(sha(), branch);
+        expect(code, output).to.equal(want);
+      });
+    }
+  });
 });

@@ -1,3 +1,5 @@
+import { withoutUserinfo } from '../userinfo.ts';
+
 // Why the Pact Broker could not be used, as one line naming the broker and the cause. All of these are
 // configuration problems of the person running us (exit 2), found before any request to the target.
 
@@ -8,6 +10,10 @@ export type BrokerProblem =
   | 'not-a-broker'
   | 'unknown-provider'
   | 'rejected'
+  /** An answer over the size cap, or output over the cap from the pact CLI talking to the broker. */
+  | 'too-large'
+  /** The broker (or the pact CLI talking to it) took longer than allowed. */
+  | 'timeout'
   | 'unexpected';
 
 export class BrokerError extends Error {
@@ -18,6 +24,6 @@ export class BrokerError extends Error {
     readonly problem: BrokerProblem,
     readonly detail: string,
   ) {
-    super(`Pact Broker ${brokerUrl}: ${detail}`);
+    super(`Pact Broker ${withoutUserinfo(brokerUrl)}: ${detail}`);
   }
 }

@@ -1,5 +1,7 @@
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../json.ts';
 import { createTransport, type TransportResponse } from '../transport/transport.ts';
 import { TransportError } from '../transport/transport-error.ts';
+import { withoutUserinfo } from '../userinfo.ts';
 import { BrokerError } from './broker-error.ts';
 import { authorizationOf, type BrokerCredentials, describeCredentials, secretsOf } from './credentials.ts';
 
@@ -44,6 +46,8 @@ export interface HalClient {
 }
 
 export const DEFAULT_BROKER_TIMEOUT_MS = 10_000;
+/** A broker's answers are small (an index, a list of pacts, a pact): past this, one is not read further. */
+export const MAX_BROKER_ANSWER_BYTES = 10 * 1024 * 1024;
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json =>
@@ -65,28 +69,45 @@ export const expandTemplate = (href: string, params: Record<string, string>): st
     name in params ? encodeURIComponent(params[name] as string) : whole,
   );
 
+/** How deep a broker's error body is read for a message: its own are three levels (`{"errors": {f: [...]}}`). */
+const SAID_DEPTH = 8;
+/** What a broker said is shown in at most this many characters. */
+const SAID_CHARS = 300;
+
+/** The strings of an error body, each after the key it sits under; nothing below `SAID_DEPTH` levels. */
+function saidStrings(value: unknown, at: string, depth: number): string[] {
+  if (typeof value === 'string') return [at ? `${at}: ${value}` : value];
+  if (depth >= SAID_DEPTH || value === null || typeof value !== 'object') return [];
+  if (Array.isArray(value)) return value.flatMap((item) => saidStrings(item, at, depth + 1));
+  return Object.entries(value).flatMap(([key, item]) => saidStrings(item, key, depth + 1));
+}
+
 /** A broker error body (`{"error": ...}` or `{"errors": {field: [...]}}`) in one line. */
 export const saidBy = (json: unknown, text: string): string => {
-  const flatten = (value: unknown, at: string): string[] => {
-    if (typeof value === 'string') return [at ? `${at}: ${value}` : value];
-    if (Array.isArray(value)) return value.flatMap((item) => flatten(item, at));
-    if (isObject(value)) return Object.entries(value).flatMap(([key, item]) => flatten(item, key));
-    return [];
-  };
   const said =
     isObject(json) && (json.error !== undefined || json.errors !== undefined)
-      ? flatten(json.error ?? json.errors, '').join('; ')
+      ? saidStrings(json.error ?? json.errors, '', 0).join('; ')
       : text;
-  const line = said.replace(/\s+/g, ' ').trim();
-  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+  // Cut before the whitespace is folded: a 10 MB answer costs what a short one does.
+  const line = said
+    .slice(0, SAID_CHARS * 4)
+    .replace(/\s+/g, ' ')
+    .trim();
+  return line.length > SAID_CHARS ? `${line.slice(0, SAID_CHARS)}…` : line;
 };
 
-const connectionDetail = (error: TransportError, timeoutMs: number): string =>
-  error.kind === 'timeout'
-    ? `no answer within ${timeoutMs} ms`
-    : error.kind === 'connection'
-      ? `cannot connect (${error.message})`
-      : `unusable answer (${error.message})`;
+function connectionDetail(error: TransportError, purpose: string, timeoutMs: number): string {
+  switch (error.kind) {
+    case 'timeout':
+      return `no answer to ${purpose} within ${timeoutMs} ms`;
+    case 'connection':
+      return `cannot connect (${error.message})`;
+    case 'too-large':
+      return `answered ${purpose} with more than ${MAX_BROKER_ANSWER_BYTES} bytes, the most a broker answer may have`;
+    default:
+      return `unusable answer to ${purpose} (${error.message})`;
+  }
+}
 
 /** Opens the broker: fetches its index. Unreachable, 401/403 and "not a broker" fail here, as BrokerErrors. */
 export const openBroker = async (connection: BrokerConnection): Promise<HalClient> => {
@@ -96,13 +117,18 @@ export const openBroker = async (connection: BrokerConnection): Promise<HalClien
   // The transport's recorder keeps the credentials out of what it records; a BrokerError says what the
   // broker said, and the console and report writers redact it on the way out.
   const secrets = secretsOf(connection.credentials);
-  const transport = createTransport({ timeoutMs, retries: connection.retries ?? 2 }, { secrets });
+  const transport = createTransport(
+    { timeoutMs, retries: connection.retries ?? 2, maxBodyBytes: MAX_BROKER_ANSWER_BYTES },
+    { secrets },
+  );
   const authorization = connection.credentials && authorizationOf(connection.credentials);
   const fail = (problem: BrokerError['problem'], detail: string): never => {
     throw new BrokerError(brokerUrl, problem, detail);
   };
 
   const request: HalClient['request'] = async (method, url, purpose, body) => {
+    // The broker's own links: one that is not a URL is the broker's fault, named without its userinfo.
+    if (!URL.canParse(url)) return fail('unexpected', `links to ${withoutUserinfo(url)}, which is not a URL`);
     const headers: Record<string, string> = { accept: 'application/hal+json, application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (authorization && new URL(url).origin === origin) headers.authorization = authorization;
@@ -119,7 +145,10 @@ export const openBroker = async (connection: BrokerConnection): Promise<HalClien
       );
     } catch (error) {
       if (connection.signal?.aborted) throw error;
-      if (error instanceof TransportError) return fail('unreachable', connectionDetail(error, timeoutMs));
+      if (error instanceof TransportError) {
+        const problem = error.kind === 'too-large' || error.kind === 'timeout' ? error.kind : 'unreachable';
+        return fail(problem, connectionDetail(error, purpose, timeoutMs));
+      }
       throw error;
     }
     const text = response.body.toString('utf8');
@@ -132,7 +161,6 @@ export const openBroker = async (connection: BrokerConnection): Promise<HalClien
       }
     }
     const status = response.status;
-    const said = saidBy(json, text);
     if (status === 401) {
       fail(
         'unauthorized',
@@ -145,7 +173,14 @@ export const openBroker = async (connection: BrokerConnection): Promise<HalClien
         `answered 403 Forbidden to ${purpose}: ${describeCredentials(connection.credentials)} may not do that`,
       );
     }
-    return { status, ...(json === undefined ? {} : { json }), said };
+    // Nothing that reads a broker's answer is given JSON deep enough to exhaust the stack.
+    if (nestedDeeperThan(json)) {
+      fail(
+        'unexpected',
+        `answered ${status} to ${purpose} with JSON nested more than ${MAX_JSON_DEPTH} levels deep`,
+      );
+    }
+    return { status, ...(json === undefined ? {} : { json }), said: saidBy(json, text) };
   };
 
   let index: Record<string, HalLink>;

@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { withoutUserinfo } from '../userinfo.ts';
 import { BrokerError } from './broker-error.ts';
 import { type BrokerConnection, type HalClient, linksOf, openBroker } from './hal.ts';
 import { type ConsumerVersionSelector, DEFAULT_CONSUMER_VERSION_SELECTORS } from './selectors.ts';
@@ -149,7 +150,7 @@ const fetchPact = async (
     throw new BrokerError(
       broker.brokerUrl,
       answer.status === 404 ? 'rejected' : 'unexpected',
-      `${why} (GET ${selected.href})`,
+      `${why} (GET ${withoutUserinfo(selected.href)})`,
     );
   };
   if (answer.status !== 200) unusable(`answered ${answer.status} for a pact: ${answer.said}`);
@@ -176,7 +177,8 @@ const fetchPact = async (
     consumer: consumer as string,
     consumerVersion: consumerVersion as string,
     provider,
-    url: links.self?.href ?? selected.href,
+    // Shown in every report: whatever credentials a broker puts in its links stay out.
+    url: withoutUserinfo(links.self?.href ?? selected.href),
     pending: selected.pending,
     wip: selected.wip,
     ...(selected.selectedBecause && { selectedBecause: selected.selectedBecause }),

@@ -1,11 +1,18 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { type BrokerConnection, openBroker } from './hal.ts';
-import { type PactCliRun, runPactCli } from './pact-cli.ts';
+import { BrokerError } from './broker-error.ts';
+import { type BrokerRelay, relayedEnv, startBrokerRelay } from './broker-relay.ts';
+import { type BrokerConnection, MAX_BROKER_ANSWER_BYTES, openBroker } from './hal.ts';
+import { type PactCliRun, PactCliStoppedError, runPactCli } from './pact-cli.ts';
 
 // Publishes pact files with the official CLI (`pact broker publish`). The broker is opened first with our
 // HAL client: the CLI retries an unreachable broker for minutes and words 401/403 its own way, while this
-// fails at once with the same one-line BrokerError the conformance run gives.
+// fails at once with the same one-line BrokerError the conformance run gives. Then the CLI runs bounded:
+// in time (the whole publish), in what it may read (through the relay, broker-relay.ts) and in what it
+// may print; past any bound it is stopped, with every process it started, and a BrokerError says which.
+
+/** The whole publish, the broker check and the CLI's run, may take this long by default. */
+export const DEFAULT_PUBLISH_MAX_TIME_MS = 120_000;
 
 export interface PublishPactsOptions extends BrokerConnection {
   /** Every `*.json` in it is published. */
@@ -16,6 +23,8 @@ export interface PublishPactsOptions extends BrokerConnection {
   buildUrl?: string;
   /** The environment the CLI runs with: the broker credentials come from here. */
   env: NodeJS.ProcessEnv;
+  /** The whole publish; default DEFAULT_PUBLISH_MAX_TIME_MS. */
+  maxTimeMs?: number;
 }
 
 /** There is nothing to publish: no pact file in the folder. */
@@ -60,12 +69,45 @@ export const publishArguments = (
 ];
 
 /** Publishes every pact in `pactDir`; the CLI's output comes back as it was (the console writer redacts it). */
-export const publishPacts = async (options: PublishPactsOptions): Promise<PublishedPacts> => {
+export async function publishPacts(options: PublishPactsOptions): Promise<PublishedPacts> {
   const files = await pactFilesIn(options.pactDir);
-  (await openBroker(options)).close();
-  const run = await runPactCli(publishArguments(options, files), {
-    env: options.env,
-    ...(options.signal && { signal: options.signal }),
-  });
-  return { files, code: run.code, stdout: run.stdout, stderr: run.stderr };
-};
+  const maxTimeMs = options.maxTimeMs ?? DEFAULT_PUBLISH_MAX_TIME_MS;
+  const deadline = AbortSignal.timeout(maxTimeMs);
+  const overflow = new AbortController();
+  const signal = AbortSignal.any([deadline, overflow.signal, ...(options.signal ? [options.signal] : [])]);
+  let relay: BrokerRelay | undefined;
+  try {
+    (await openBroker({ ...options, signal })).close();
+    relay = await startBrokerRelay(MAX_BROKER_ANSWER_BYTES, () => overflow.abort());
+    // The deadline stops the CLI; its own timeout is only a second line of defence.
+    const run = await runPactCli(publishArguments(options, files), {
+      env: relayedEnv(options.env, relay),
+      signal,
+      timeoutMs: maxTimeMs,
+    });
+    return { files, code: run.code, stdout: run.stdout, stderr: run.stderr };
+  } catch (error) {
+    const broker = options.brokerUrl.replace(/\/+$/, '');
+    if (overflow.signal.aborted) {
+      throw new BrokerError(
+        broker,
+        'too-large',
+        `sent pact broker publish more than ${MAX_BROKER_ANSWER_BYTES} bytes, and it was stopped`,
+      );
+    }
+    if (error instanceof PactCliStoppedError && error.limit === 'output') {
+      throw new BrokerError(broker, 'too-large', `pact broker publish ${error.message}, and was stopped`);
+    }
+    if (options.signal?.aborted) throw error;
+    if (deadline.aborted || error instanceof PactCliStoppedError) {
+      throw new BrokerError(
+        broker,
+        'timeout',
+        `publishing did not finish within ${maxTimeMs} ms, and was stopped`,
+      );
+    }
+    throw error;
+  } finally {
+    relay?.close();
+  }
+}

@@ -1,3 +1,4 @@
+import { withoutUserinfo } from '../userinfo.ts';
 import { BrokerError } from './broker-error.ts';
 import { type BrokerConnection, linksOf, openBroker } from './hal.ts';
 import type { BrokerPact } from './pacts-for-verification.ts';
@@ -74,7 +75,7 @@ export const publishVerificationResult = async (
         `answered ${answer.status} to publishing the verification result: ${answer.said}`,
       );
     }
-    return { url: linksOf(answer.json).self?.href ?? pact.publishResultsUrl };
+    return { url: withoutUserinfo(linksOf(answer.json).self?.href ?? pact.publishResultsUrl) };
   } finally {
     broker.close();
   }

@@ -8,6 +8,7 @@ import { PactFileError } from '../contract/pact.ts';
 import { PactCliMissingError } from '../contract/pact-cli.ts';
 import { consoleWriter } from '../report/console-writer.ts';
 import type { ConformanceResult } from '../report/result.ts';
+import { oneLine } from '../text.ts';
 import { type ConsoleIO, EXIT, processIO, UsageError } from '../usage.ts';
 
 /** Exit codes of an interrupted run, as shells report a death by that signal. */
@@ -52,9 +53,10 @@ const nothingVerified = async (
   reason: string,
   complete: boolean,
 ): Promise<ConformanceResult> => {
-  const [{ loadSpec }, { nothingVerifiedResult }] = await Promise.all([
+  const [{ loadSpec }, { nothingVerifiedResult }, { noProbing }] = await Promise.all([
     import('../conformance/stages/load.ts'),
     import('../conformance/stages/result.ts'),
+    import('../conformance/run.ts'),
   ]);
   const { spec } = loadSpec(config);
   return nothingVerifiedResult({
@@ -67,6 +69,8 @@ const nothingVerified = async (
     spec: { path: spec.path, sha256: spec.sha256, version: spec.document.info.version },
     startedAt,
     finishedAt: new Date().toISOString(),
+    // Nothing was sent, but the seed the run would have used is still on record.
+    probing: noProbing(config),
   });
 };
 
@@ -81,10 +85,10 @@ export const runConformanceCli = async (
   const given = [env.OPENAI_ADMIN_KEY ?? '', ...credentialSecretsIn(env)].filter((s) => s.trim() !== '');
   let learned: () => readonly string[] = () => [];
   const secrets = (): readonly string[] => [...given, ...learned()];
-  // Every line this command prints goes out through the console writer, redacted and cut.
+  // Every line this command prints goes out through the console writer, redacted, made visible and cut.
   const io = consoleWriter(options.io ?? processIO, secrets);
   const fail = (message: string, code: number) => {
-    io.stderr(`conformance: ${message}\n`);
+    io.stderr(`conformance: ${oneLine(message)}\n`);
     return code;
   };
 
@@ -215,7 +219,7 @@ export const runConformanceCli = async (
       }
       disposePacts = fetched.dispose;
       runPacts = runPactsOf(fetched.pacts);
-      for (const line of brokerPactLines(runPacts)) io.stdout(`${line}\n`);
+      for (const line of brokerPactLines(runPacts)) io.stdout(`${oneLine(line)}\n`);
     }
 
     let run: ConformanceRun;
@@ -228,7 +232,8 @@ export const runConformanceCli = async (
         {
           ...options.environment,
           signal: controller.signal,
-          log: (line) => io.stdout(`${line}\n`),
+          // A log entry is one line, whatever name from a pact or a broker it holds.
+          log: (line) => io.stdout(`${oneLine(line)}\n`),
         },
       );
       const prepared = run;
@@ -277,7 +282,7 @@ export const runConformanceCli = async (
       const broker = config.broker;
       if (why || internal !== undefined) {
         io.stdout(
-          `verification results not published to the Pact Broker: the run did not finish (${result.incompleteReason ?? 'no reason given'})\n`,
+          `${oneLine(`verification results not published to the Pact Broker: the run did not finish (${result.incompleteReason ?? 'no reason given'})`)}\n`,
         );
       } else {
         const { buildUrlOf, publishResults, withPublications } = await import(
@@ -296,13 +301,17 @@ export const runConformanceCli = async (
           ...(buildUrl && { buildUrl }),
           onPublished: ({ source }, publication, notices) => {
             io.stdout(
-              `pact ${source.id}: verification result published to the Pact Broker: ${publication.success ? 'success' : 'failure'} (${publication.url})\n`,
+              `${oneLine(`pact ${source.id}: verification result published to the Pact Broker: ${publication.success ? 'success' : 'failure'} (${publication.url})`)}\n`,
             );
-            for (const notice of notices) io.stdout(`  ${notice}\n`);
+            for (const notice of notices) io.stdout(`  ${oneLine(notice)}\n`);
           },
         });
         result = withPublications(result, published.publications);
         publishError = published.error;
+        if (published.internal !== undefined) {
+          internal = published.internal;
+          io.stderr(`conformance: ${internal} while publishing the verification results\n`);
+        }
       }
     }
 

@@ -5,6 +5,7 @@ import { driftReport, renderDrift } from '../drift/report.ts';
 import { SchemaShapeError } from '../drift/shape.ts';
 import { loadDocument, SpecError } from '../openapi/document.ts';
 import { OperationError } from '../openapi/operation.ts';
+import { consoleWriter } from '../report/console-writer.ts';
 import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from '../usage.ts';
 
 export const DRIFT_USAGE = `usage: npm run drift -- --from FILE --to FILE [--json] [--operation METHOD:/path]
@@ -14,7 +15,9 @@ statuses, each status's response headers, and the 200 body, every keyword that c
 Exit 0 when no change breaks anyone, 1 when one does, 2 on bad usage.`;
 
 /** `drift` as a function of its arguments: prints the changes, returns the exit code. */
-export const runDriftCli = (argv: string[], io: ConsoleIO = processIO): number => {
+export const runDriftCli = (argv: string[], given: ConsoleIO = processIO): number => {
+  // Documents' titles, paths and names are outside text: printed through the console writer.
+  const io = consoleWriter(given);
   try {
     const { values } = parseFlags({
       args: argv,

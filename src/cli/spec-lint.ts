@@ -2,17 +2,20 @@ import { fileURLToPath } from 'node:url';
 import { loadDocument, SpecError } from '../openapi/document.ts';
 import { lintExamples } from '../openapi/lint.ts';
 import { validatorsFor } from '../openapi/validators.ts';
+import { consoleWriter } from '../report/console-writer.ts';
 import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from '../usage.ts';
 
 /** `npm run spec-lint -- [--spec FILE] [--json]`: every example the document embeds, checked against its schema. */
-export const runSpecLint = (argv: string[], io: ConsoleIO = processIO): number => {
+export const runSpecLint = (argv: string[], given: ConsoleIO = processIO): number => {
+  // A document's examples and pointers are outside text: printed through the console writer.
+  const io = consoleWriter(given);
   try {
     const { values } = parseFlags({
       args: argv,
       options: { spec: { type: 'string' }, json: { type: 'boolean', default: false } },
     });
     const { document, path, sha256 } = loadDocument(values.spec);
-    const lints = lintExamples(document, validatorsFor(document, sha256));
+    const lints = lintExamples(document, validatorsFor(document, sha256, path));
     if (values.json) {
       io.stdout(`${JSON.stringify(lints, null, 2)}\n`);
     } else {

@@ -5,6 +5,7 @@ import { fsReason } from '../fs-error.ts';
 import { loadDocument, SpecError } from '../openapi/document.ts';
 import { UnknownComponentError, validatorsFor } from '../openapi/validators.ts';
 import { parseProviderJson } from '../provider-json.ts';
+import { consoleWriter } from '../report/console-writer.ts';
 import { CONSOLE_LINE_CHARS, truncateText } from '../truncate.ts';
 import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from '../usage.ts';
 
@@ -25,9 +26,11 @@ const formatFinding = (f: Finding): string =>
 /** `validate` as a function of its arguments, so tests run it in-process; returns the exit code. */
 export const runValidate = (
   argv: string[],
-  io: ConsoleIO = processIO,
+  given: ConsoleIO = processIO,
   readStdin: () => string = () => readFileSync(0, 'utf8'),
 ): number => {
+  // A captured body's names and values are outside text: printed through the console writer.
+  const io = consoleWriter(given);
   try {
     const { values, positionals } = parseFlags({
       args: argv,
@@ -46,8 +49,8 @@ export const runValidate = (
     }
     if (!values.schema) throw new UsageError(`--schema is required (${USAGE})`);
     if (positionals.length !== 1) throw new UsageError(`expected one file or "-" (${USAGE})`);
-    const { document, sha256 } = loadDocument(values.spec);
-    const validators = validatorsFor(document, sha256);
+    const { document, sha256, path } = loadDocument(values.spec);
+    const validators = validatorsFor(document, sha256, path);
     if (!validators.has(values.schema)) throw new UnknownComponentError(values.schema, validators.components);
     const source = positionals[0] as string;
     const text = readBody(source, readStdin);

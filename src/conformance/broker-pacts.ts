@@ -105,6 +105,8 @@ export interface Publications {
   publications: Map<string, PactPublication>;
   /** The broker failed: the reports record it, and the run exits 2 after writing them. */
   error?: BrokerError;
+  /** Publishing failed for a reason of ours: the reports record it, and the run exits 3 after them. */
+  internal?: string;
 }
 
 /**
@@ -119,6 +121,7 @@ export const publishResults = async (
 ): Promise<Publications> => {
   const publications = new Map<string, PactPublication>();
   let error: BrokerError | undefined;
+  let internal: string | undefined;
   let stoppedBecause: string | undefined;
   for (const runPact of runPacts) {
     const { id } = runPact.source;
@@ -151,13 +154,14 @@ export const publishResults = async (
         publications.set(id, { ...base, error: stoppedBecause });
         continue;
       }
-      if (!(caught instanceof BrokerError)) throw caught;
-      error = caught;
+      // Whatever failed, what was verified and what was published so far still reach the reports.
+      if (caught instanceof BrokerError) error = caught;
+      else internal = `internal error: ${(caught as Error).message.split('\n')[0] || 'unknown'}`;
       stoppedBecause = 'publishing stopped at an earlier error';
-      publications.set(id, { ...base, error: caught.message });
+      publications.set(id, { ...base, error: error?.message ?? (internal as string) });
     }
   }
-  return { publications, ...(error && { error }) };
+  return { publications, ...(error && { error }), ...(internal !== undefined && { internal }) };
 };
 
 /** The result with each pact's publication recorded, for the reports. */

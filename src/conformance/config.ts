@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import {
   type BrokerCredentials,
   BrokerCredentialsError,
@@ -6,10 +7,12 @@ import {
 import { type ConsumerVersionSelector, DEFAULT_CONSUMER_VERSION_SELECTORS } from '../broker/selectors.ts';
 import type { PactSource } from '../contract/pact.ts';
 import { CONTRACT_PATH, PROVIDER } from '../contract/pact-file.ts';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../json.ts';
 import { DEFAULT_SPEC_PATH, type DocumentVersion, isDocumentVersion } from '../openapi/default-path.ts';
 import { prepareReportDir, ReportDirError } from '../report/report-dir.ts';
 import { truncateText } from '../truncate.ts';
 import { parseFlags, UsageError } from '../usage.ts';
+import { withoutUserinfo } from '../userinfo.ts';
 
 /** The committed pact the consumer tests produce. */
 export const DEFAULT_PACT_PATH = CONTRACT_PATH;
@@ -51,6 +54,12 @@ export interface RunConfig {
   referenceShape: DocumentVersion;
   /** Set: verify the pacts a Pact Broker selects instead of the `--pact` files. */
   broker?: BrokerSource;
+  /** How many generated requests the probe stage sends (`--probes`); 0 turns it off. */
+  probes: number;
+  /** Every generated value of the run comes from it: the probes, the unknown key id, the invalid admin key. */
+  seed: number;
+  /** `--other-project-id`: a real second project, under which no known key may be returned. */
+  otherProjectId?: string;
 }
 
 /** Where the pacts come from when they come from a Pact Broker, and what to tell it. */
@@ -75,6 +84,7 @@ export const USAGE = `usage: npm run conformance -- [--base-url URL] [--project-
   [--service-account-key-id ID] [--sweep] [--max-keys N] [--concurrency N]
   [--report-dir DIR] [--timeout MS] [--retries N] [--max-time MS]
   [--strict] [--spec FILE] [--also-spec FILE]... [--reference-shape seed|current]
+  [--probes N] [--seed S] [--other-project-id ID]
   [--pact FILE... | --broker-url URL --provider-version V [--provider-branch B] [--provider-name NAME]
   [--consumer-version-selectors JSON | --pact-url URL] [--enable-pending]
   [--include-wip-pacts-since DATE] [--publish-results]]
@@ -94,8 +104,17 @@ export const DEFAULT_MAX_KEYS = 1000;
 /** The sweep's requests in flight: enough to be quick, too few to look like an attack on a live target. */
 export const CONCURRENCY_RANGE = { min: 1, max: 32 } as const;
 export const DEFAULT_CONCURRENCY = 4;
+/** Generated requests per run: enough to find what a few hand-picked ones miss, never a load test. */
+export const PROBES_RANGE = { min: 0, max: 1000 } as const;
+export const DEFAULT_PROBES = 40;
+/** A seed is what fast-check takes: a 32-bit integer, given here unsigned. */
+export const SEED_RANGE = { min: 0, max: 4_294_967_295 } as const;
 
-const integerFlag = (
+/** A fresh seed for a run given none: printed at its start, so the run can be replayed. */
+export const randomSeed = (): number => randomInt(0, 2 ** 31);
+
+/** A whole-number flag within `range`, or its fallback when not given; out of range is a UsageError. */
+export const integerFlag = (
   name: string,
   value: string | undefined,
   fallback: number,
@@ -194,7 +213,10 @@ export const httpUrlFlag = (source: string, value: string): string => {
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`${source} is not a URL: ${JSON.stringify(value)}`);
+    // Not a URL, so no parser says where its userinfo is: withoutUserinfo drops all it could be.
+    throw new UsageError(
+      `${source} is not a URL: ${JSON.stringify(truncateText(withoutUserinfo(value), 200))}`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new UsageError(`${source} must be http or https, not ${url.protocol.replace(':', '')}`);
@@ -212,6 +234,9 @@ export const selectorsFlag = (value: string): ConsumerVersionSelector[] => {
     parsed = JSON.parse(value);
   } catch (error) {
     throw new UsageError(`--consumer-version-selectors is not JSON: ${(error as Error).message}`);
+  }
+  if (nestedDeeperThan(parsed)) {
+    throw new UsageError(`--consumer-version-selectors nests more than ${MAX_JSON_DEPTH} levels deep`);
   }
   const selectors = Array.isArray(parsed) ? parsed : [parsed];
   if (selectors.length === 0) {
@@ -360,6 +385,9 @@ export const parseRunConfig = (argv: string[], env: NodeJS.ProcessEnv): RunConfi
       'enable-pending': { type: 'boolean' },
       'include-wip-pacts-since': { type: 'string' },
       'publish-results': { type: 'boolean' },
+      probes: { type: 'string' },
+      seed: { type: 'string' },
+      'other-project-id': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -390,6 +418,10 @@ export const parseRunConfig = (argv: string[], env: NodeJS.ProcessEnv): RunConfi
   if (values.concurrency !== undefined && !values.sweep) {
     throw new UsageError("--concurrency is the sweep's: it needs --sweep");
   }
+  const otherProjectId = idOf('other-project-id', values['other-project-id']);
+  if (otherProjectId !== undefined && otherProjectId === ids.projectId) {
+    throw new UsageError('--other-project-id must name another project than --project-id');
+  }
   const reportDir = values['report-dir'] ?? DEFAULT_REPORT_DIR;
   if (reportDir === '') throw new UsageError('--report-dir is empty');
   const broker = brokerSourceOf(values, env);
@@ -416,5 +448,8 @@ export const parseRunConfig = (argv: string[], env: NodeJS.ProcessEnv): RunConfi
     alsoSpecPaths: values['also-spec'] ?? [],
     referenceShape: referenceShape ?? 'seed',
     ...(broker && { broker }),
+    probes: integerFlag('probes', values.probes, DEFAULT_PROBES, PROBES_RANGE),
+    seed: integerFlag('seed', values.seed, randomSeed(), SEED_RANGE),
+    ...(otherProjectId !== undefined && { otherProjectId }),
   };
 };

@@ -5,10 +5,16 @@ import { isJsonMediaType } from '../media-type.ts';
 import { asOpenAIError } from '../openai-error.ts';
 import type { SchemaValidators } from '../openapi/validators.ts';
 import { parseProviderJson } from '../provider-json.ts';
-import { STATE_LABELS, type StateKey } from '../provider-states.ts';
+import { STATE_LABELS } from '../provider-states.ts';
 import { isKeyCharacter } from '../secret-patterns.ts';
 import { truncationMark } from '../truncate.ts';
-import { checkIdentity, checkOwnerAgreement, checkRedaction } from './semantic.ts';
+import {
+  type AskedOwner,
+  checkIdentity,
+  checkOwnerAgreement,
+  checkOwnerAsked,
+  checkRedaction,
+} from './semantic.ts';
 
 // Checks of one live exchange with the target. Pure: what came back in, named checks out.
 
@@ -46,7 +52,18 @@ const CHECK_NAMES: Record<CheckCategory, (label: string) => string> = {
   security: (label) => `${label}: nothing secret is exposed`,
   contract: (label) => label,
   pact: (label) => label,
+  probe: (label) => label,
   list: (label) => label,
+};
+
+/** The owner each key state asks for, and the flag that gives its id. */
+const ASKED_OWNERS: Record<'userKey' | 'serviceAccountKey', AskedOwner> = {
+  userKey: { type: 'user', flag: '--user-key-id', label: STATE_LABELS.userKey },
+  serviceAccountKey: {
+    type: 'service_account',
+    flag: '--service-account-key-id',
+    label: STATE_LABELS.serviceAccountKey,
+  },
 };
 
 const UNKNOWN_KEY_CHECK = "unknown key: answered 404 with OpenAI's error body";
@@ -158,17 +175,44 @@ const crossOriginRedirect = (outcome: LiveOutcome): Finding[] => {
   ];
 };
 
-/** Why there is no key body to check, or undefined when there is one. */
-const whyNoKey = (outcome: LiveOutcome, json: unknown): string | undefined => {
-  if (outcome.kind === 'failure') return 'no response to check';
-  if (outcome.status < 200 || outcome.status >= 300) return `status ${outcome.status}: no key to check`;
-  if (json === undefined) return 'the body is not JSON';
-  return undefined;
+const NO_RESPONSE = 'no response to check';
+
+/**
+ * A check passes only if it looked at something: with no response, a check that found nothing is
+ * skipped, never passed. Every state's checks go through here, so a check added later cannot pass on nothing.
+ */
+export function unseenAsSkipped(drafts: readonly Draft[], outcome: LiveOutcome): Draft[] {
+  if (outcome.kind === 'response') return [...drafts];
+  return drafts.map((draft) =>
+    draft.status === 'pass' ? { ...draft, status: 'skip', skipReason: NO_RESPONSE } : draft,
+  );
+}
+
+/** A 2xx body that could not be read as JSON, in words: what came back instead of a key body. */
+function unreadableBody(text: string, contentType: string | undefined, findings: readonly Finding[]): string {
+  const type = contentType === undefined ? '' : ` (${JSON.stringify(contentType)})`;
+  if (!/\S/.test(text)) return 'an empty body';
+  if (findings.some((f) => f.keyword === 'duplicateKey'))
+    return 'a body that holds a key twice in one object';
+  if (/^\s*text\/html/i.test(contentType ?? '') || /^\s*</.test(text)) return `an HTML page${type}`;
+  return `a body that is not JSON${type}`;
+}
+
+/** Why there is no key body to check, naming what came back instead of one; undefined when there is one. */
+const whyNoKey = (outcome: LiveOutcome, transport: ReturnType<typeof transportOf>): string | undefined => {
+  if (outcome.kind === 'failure') return NO_RESPONSE;
+  const { status } = outcome;
+  if (status >= 300 && status < 400)
+    return `status ${status}, a redirect that was not followed, instead of a key body`;
+  if (status < 200 || status >= 300) return `status ${status} instead of a key body`;
+  if (transport.json !== undefined) return undefined;
+  const body = unreadableBody(outcome.text, outcome.headers['content-type'], transport.findings);
+  return `status ${status} with ${body} instead of a key body`;
 };
 
 /** A key that exists: 200, JSON, a ProjectApiKey, the one asked for, owned as it says, redacted. */
 export const checkRetrievedKey = (
-  state: StateKey,
+  state: keyof typeof ASKED_OWNERS,
   keyId: string,
   outcome: LiveOutcome,
   context: LiveContext,
@@ -178,7 +222,7 @@ export const checkRetrievedKey = (
     status === 200 ? undefined : `status is ${status}, expected 200 for a key that exists`,
   );
   const drafts = [check('transport', label, transport.findings, outcome)];
-  const reason = whyNoKey(outcome, transport.json);
+  const reason = whyNoKey(outcome, transport);
   if (reason) {
     const security = [...crossOriginRedirect(outcome), ...echoedSecrets(outcome)];
     drafts.push(skipped('schema', label, reason, outcome), skipped('semantic', label, reason, outcome));
@@ -200,7 +244,11 @@ export const checkRetrievedKey = (
     check(
       'semantic',
       label,
-      [...checkOwnerAgreement(body, context.ownerKinds), ...checkIdentity(body, keyId)],
+      [
+        ...checkOwnerAsked(body, context.ownerKinds, ASKED_OWNERS[state]),
+        ...checkOwnerAgreement(body, context.ownerKinds),
+        ...checkIdentity(body, keyId),
+      ],
       outcome,
     ),
     check('security', label, [...checkRedaction(body), ...echoedSecrets(outcome)], outcome),

@@ -2,12 +2,13 @@ import type { LoadedPact } from '../contract/pact.ts';
 import type { StateAnswer, VerifyProgress, VerifyTarget } from '../contract/verify.ts';
 import { DEFAULT_SPEC_PATH } from '../openapi/default-path.ts';
 import { STATE_KEYS, STATE_LABELS, type StateKey, type StateParams } from '../provider-states.ts';
-import type { ConformanceResult, KeyIdRecord } from '../report/result.ts';
+import type { ConformanceResult, KeyIdRecord, Probing } from '../report/result.ts';
 import { resolvePolicy, type TransportPolicy, worstCaseMs } from '../transport/policy.ts';
 import { ExchangeRecorder } from '../transport/recorder.ts';
 import type { Transport } from '../transport/transport.ts';
 import { CheckCollector } from './collector.ts';
 import type { RunConfig } from './config.ts';
+import { PROBE_CONCURRENCY, probeRequestBound, probeSerialBound, SHRINK_BUDGET } from './probe-bounds.ts';
 import { keyIdRecordsOf, needsDiscovery, needsList, projectKeysOf } from './project-keys.ts';
 import type { MatrixBody, MatrixDocument } from './spec-matrix.ts';
 import type { LoadedOpenApi } from './stages/compile.ts';
@@ -21,7 +22,7 @@ import { exchangeLabel, type VerifiedPact, verifyStage } from './stages/verify.t
 import { type ReferenceOptions, type RunTarget, startTarget, withIds } from './target.ts';
 
 // A conformance run as a pipeline of named stages: load → contract checks → verify → live checks →
-// result. Each stage is a function of its own (src/conformance/stages/); this file only wires them and
+// probes → result. Each stage is a function of its own (src/conformance/stages/); this file only wires them and
 // owns the run's resources (the target, the transport, the verifier started early). The verifier
 // starts before the YAML parser, the validators, the checks and the transport are even loaded: they load
 // while it starts.
@@ -80,7 +81,7 @@ const matrixDocumentsOf = async (
       verdict: true,
     }),
     ...others.map((other) =>
-      matrix.matrixDocumentOf(other, validatorsFor(other.document, other.sha256), {
+      matrix.matrixDocumentOf(other, validatorsFor(other.document, other.sha256, other.path), {
         displayPath: displayPath(other.path),
         verdict: false,
       }),
@@ -99,19 +100,33 @@ export interface ListingWorstCase {
   concurrency: number;
 }
 
-/** The worst case up front: every request timing out on every attempt, every wait at its longest. */
+/**
+ * The worst case up front: every request timing out on every attempt, every wait at its longest. The
+ * probes count too: they go a few at a time, and shrinking a failure sends up to its budget one by one;
+ * so do discovery's pages and the sweep's pages and retrieves, the sweep's --concurrency at a time.
+ */
 export const worstCaseLine = (
   requests: number,
   policy: TransportPolicy,
   maxTimeMs: number,
+  probes = 0,
   listing: ListingWorstCase = { serial: 0, sweep: 0, concurrency: 1 },
 ): string => {
   const each = worstCaseMs(policy);
-  const rounds = requests + listing.serial + Math.ceil(listing.sweep / listing.concurrency);
-  const total = requests + listing.serial + listing.sweep;
-  const sweep = listing.sweep > 0 ? `, the sweep's ${listing.concurrency} at a time` : '';
+  const total = requests + probeRequestBound(probes) + listing.serial + listing.sweep;
+  const rounds =
+    requests + probeSerialBound(probes) + listing.serial + Math.ceil(listing.sweep / listing.concurrency);
+  const parts = [
+    `${requests} for the provider states`,
+    ...(probes > 0
+      ? [`${probes} probes ${PROBE_CONCURRENCY} at a time, up to ${SHRINK_BUDGET} more to shrink failures`]
+      : []),
+    ...(listing.serial > 0 ? [`up to ${listing.serial} list pages for discovery`] : []),
+    ...(listing.sweep > 0 ? [`up to ${listing.sweep} for the sweep, ${listing.concurrency} at a time`] : []),
+  ];
+  const detail = parts.length > 1 ? ` (${parts.join(', ')})` : '';
   return (
-    `worst case ${seconds(rounds * each)}: ${total} requests of up to ${seconds(each)} each${sweep} ` +
+    `worst case ${seconds(rounds * each)}: ${total} requests${detail} of up to ${seconds(each)} each ` +
     `(--timeout ${policy.timeoutMs} ms, --retries ${policy.retries}); --max-time stops the run at ${seconds(maxTimeMs)}`
   );
 };
@@ -126,12 +141,26 @@ function listingWorstCase(config: RunConfig): ListingWorstCase {
   };
 }
 
+/** The probing a run records before (or without) its probe stage: the seed, nothing sent. */
+export const noProbing = (config: Pick<RunConfig, 'seed' | 'probes'>): Probing => ({
+  seed: config.seed,
+  probes: config.probes,
+  sent: 0,
+  answered: 0,
+  rateLimited: 0,
+  shrinkRequests: 0,
+  replay: `--seed ${config.seed} --probes ${config.probes}`,
+  failures: [],
+});
+
 const answerLine = (answer: StateAnswer): string =>
   answer.kind === 'response' ? `${answer.status}` : `no answer: ${answer.message}`;
 
 const tally = (checks: readonly CheckDraft[]): string => {
   const count = (status: CheckDraft['status']) => checks.filter((c) => c.status === status).length;
-  return `${count('pass')} passed, ${count('fail')} failed, ${count('warn')} warned, ${count('skip')} skipped`;
+  // A pact's interactions may pass with notes about the pact (a header not sent): counted, so none is lost.
+  const notes = count('note') > 0 ? `, ${count('note')} with notes` : '';
+  return `${count('pass')} passed, ${count('fail')} failed, ${count('warn')} warned, ${count('skip')} skipped${notes}`;
 };
 
 /**
@@ -210,7 +239,17 @@ export const prepareConformanceRun = async (
     firstTarget.reject(error);
     throw error;
   }
-  log(worstCaseLine(pacts.length * STATE_KEYS.length, policy, config.maxTimeMs, listingWorstCase(config)));
+  log(`seed ${config.seed}: the same seed, flags and target send the same requests (--seed ${config.seed})`);
+  log(
+    worstCaseLine(
+      pacts.length * STATE_KEYS.length,
+      policy,
+      config.maxTimeMs,
+      config.probes,
+      listingWorstCase(config),
+    ),
+  );
+  let probing = noProbing(config);
   // Discovery, --sweep and a pact's list state read the list: with --spec's list operation, or today's.
   const listSource: ListSource | undefined = needsList(config, pacts)
     ? (await import('./stages/list-source.ts')).listSourceOf(loaded)
@@ -307,7 +346,7 @@ export const prepareConformanceRun = async (
       log,
     });
     collector.add(...discovery.checks);
-    return withIds(running, discovery.ids, discovery.skipReasons);
+    return withIds(running, discovery.ids, discovery.skipReasons, config.seed);
   };
 
   /** --sweep: every listed key retrieved and checked; its checks join the result from its snapshot. */
@@ -405,7 +444,24 @@ export const prepareConformanceRun = async (
         });
         secrets.push(...leaked);
       }
-      // Stage 4b: every key the list shows, with --sweep.
+      // Stage 5: probes, after the provider states, once whatever the number of pacts.
+      if (config.probes > 0 && !signal.aborted) {
+        const { probeRun } = await import('./stages/probe-run.ts');
+        const probed = await probeRun({
+          config,
+          target: running,
+          transport: sender,
+          recorder,
+          openapi: loaded,
+          signal,
+          log,
+          policy,
+          onSecrets: (found) => secrets.push(...found),
+        });
+        addTimed(probed.checks, probed.startedMs);
+        probing = probed.probing;
+      }
+      // Stage 5b: every key the list shows, with --sweep; last, as the longest.
       if (config.sweep && listSource && !signal.aborted) await runSweep(running, sender, listSource);
     } finally {
       stop.abort(new Error('the run is over'));
@@ -434,7 +490,7 @@ export const prepareConformanceRun = async (
     });
   };
 
-  // Stage 5: the result, from whatever has been gathered when it is asked for.
+  // Stage 6: the result, from whatever has been gathered when it is asked for.
   const result = (complete: boolean, incompleteReason?: string): ConformanceResult => {
     const swept = sweep?.snapshot();
     const keys = projectKeys(swept?.record);
@@ -455,6 +511,7 @@ export const prepareConformanceRun = async (
       finishedAt: new Date().toISOString(),
       checks: [...collector.checks, ...(swept?.checks ?? [])],
       exchanges: recorder.exchanges(),
+      probing,
       ...(matrixOf && {
         specMatrix: matrixOf.specMatrix(matrixDocuments, matrixBodies, { strict: config.strict }),
       }),

@@ -2,7 +2,14 @@ import type { Finding } from '../finding.ts';
 import { isJsonObject } from '../json.ts';
 import { componentOfRef, type OpenApiDocument, type SchemaObject } from '../openapi/document.ts';
 import { appendPointer, toPointer } from '../pointer.ts';
-import { findSecretKeys, isKeyCharacter, keyPrefixOf, looksLikeSecretKey } from '../secret-patterns.ts';
+import {
+  findSecretKeys,
+  isKeyCharacter,
+  keyPrefixOf,
+  looksLikeKey,
+  looksLikeSecretKey,
+} from '../secret-patterns.ts';
+import { truncationMark } from '../truncate.ts';
 
 // What the schema cannot say about a retrieved key. Pure: a body in, findings out.
 
@@ -44,6 +51,32 @@ export const checkOwnerAgreement = (body: unknown, kinds: readonly string[]): Fi
   return findings;
 };
 
+/** The owner a key was given as: its `owner.type`, and the flag (with what it names) that gave its id. */
+export interface AskedOwner {
+  type: string;
+  flag: string;
+  label: string;
+}
+
+/**
+ * The key's `owner.type` is the owner its flag names: a user's key given as `--service-account-key-id`
+ * (the two ids swapped) is sound in itself, and only this says which flag is wrong.
+ */
+export function checkOwnerAsked(body: unknown, kinds: readonly string[], asked: AskedOwner): Finding[] {
+  if (!isJsonObject(body) || !isJsonObject(body.owner)) return [];
+  const type = body.owner.type;
+  // Another kind the document knows: an unknown one is the schema's finding.
+  if (typeof type !== 'string' || type === asked.type || !kinds.includes(type)) return [];
+  return [
+    {
+      pointer: '/owner/type',
+      keyword: 'ownerType',
+      message: `owner.type is ${JSON.stringify(type)}, but this key was given as ${asked.flag}, which names a ${asked.label}: were the ids of --user-key-id and --service-account-key-id swapped?`,
+      severity: 'error',
+    },
+  ];
+}
+
 /** The key returned is the key asked for. */
 export const checkIdentity = (body: unknown, requestedKeyId: string): Finding[] => {
   if (!isJsonObject(body) || body.id === undefined || body.id === requestedKeyId) return [];
@@ -75,11 +108,38 @@ const redactionFinding = (severity: Finding['severity'], message: string): Findi
   severity,
 });
 
+/** Characters of a value that is not a key a finding quotes: enough to recognise it. */
+const QUOTED_CHARS = 80;
+
+/** A value as JSON, its head only when long, with its length. */
+function quoted(value: string): string {
+  // Cut by the escaped form, whole escapes only: 80 control characters would otherwise quote as 480.
+  let escaped = '';
+  let taken = 0;
+  for (const character of value.slice(0, QUOTED_CHARS)) {
+    const shown = JSON.stringify(character).slice(1, -1);
+    if (escaped.length + shown.length > QUOTED_CHARS) break;
+    escaped += shown;
+    taken += character.length;
+  }
+  if (taken === value.length) return `"${escaped}"`;
+  return `"${escaped}"${truncationMark({ count: value.length, unit: 'characters' })}`;
+}
+
 /**
  * `redacted_value` is judged by how much of the key it shows, not by whether a mask character is
- * present: a whole key with `*` or `...` appended is still a whole key.
+ * present: a whole key with `*` or `...` appended is still a whole key. A value not shaped like a key
+ * at all (prose) leaks no key: it is only odd, and quoted as it is.
  */
 const checkRedactedValue = (value: string): Finding[] => {
+  if (!looksLikeKey(value)) {
+    return [
+      redactionFinding(
+        'warning',
+        `redacted_value does not look like a redacted key: ${quoted(value)} has no sk- prefix and characters no key has, so it is not judged as one`,
+      ),
+    ];
+  }
   const shown = unmaskedKeyCharacters(value);
   let masked = false;
   for (let i = 0; i < value.length && !masked; i++) masked = !isKeyCharacter(value.charCodeAt(i));

@@ -1,4 +1,5 @@
 import type { CheckResult } from '../check.ts';
+import { STATE_KEYS, STATE_LABELS } from '../provider-states.ts';
 import type { ConformanceResult, ConformanceSummary } from '../report/result.ts';
 
 // How a run's checks become its verdict: the counts, what must have been checked, pending pacts.
@@ -8,6 +9,7 @@ export const summarize = (checks: readonly CheckResult[]): ConformanceSummary =>
   failed: checks.filter((c) => c.status === 'fail').length,
   warnings: checks.filter((c) => c.status === 'warn').length,
   skipped: checks.filter((c) => c.status === 'skip').length,
+  notes: checks.filter((c) => c.status === 'note').length,
 });
 
 /**
@@ -21,6 +23,20 @@ export const keyBodyWasChecked = (checks: readonly CheckResult[]): boolean =>
 const judgedListPages = (check: CheckResult): boolean => check.tally?.unit === 'pages';
 
 export const NO_KEY_BODY_REASON = 'no key body was checked: give --user-key-id or --service-account-key-id';
+
+/**
+ * Why no key body was checked: what each key state asked for got instead (its skipped schema check says,
+ * the same under every pact), or, when none was asked for, which flags to give.
+ */
+export function noKeyBodyReason(checks: readonly CheckResult[]): string {
+  const instead = new Set<string>();
+  for (const check of checks) {
+    if (check.category !== 'schema' || check.status !== 'skip' || !check.skipReason) continue;
+    const label = STATE_KEYS.map((key) => STATE_LABELS[key]).find((l) => check.name.startsWith(`${l}:`));
+    instead.add(label ? `${label}: ${check.skipReason}` : check.skipReason);
+  }
+  return instead.size === 0 ? NO_KEY_BODY_REASON : `no key body was checked: ${[...instead].join('; ')}`;
+}
 
 /** Conformant: complete, at least one key body checked, and no check failed. */
 export const verdictOf = (checks: readonly CheckResult[], complete: boolean): 'pass' | 'fail' =>
@@ -47,7 +63,10 @@ export const withPendingAsWarnings = (
           status: 'warn',
           findings: [
             { pointer: '', keyword: 'pending', severity: 'warning', message: PENDING_REASON },
-            ...check.findings.map((f) => ({ ...f, severity: 'warning' as const })),
+            // Its errors warn; its notes stay notes about the document and the pact.
+            ...check.findings.map((f) =>
+              f.severity === 'error' ? { ...f, severity: 'warning' as const } : f,
+            ),
           ],
         }
       : check,

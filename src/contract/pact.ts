@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { BrokerPactFacts } from '../broker-facts.ts';
 import { fsReason } from '../fs-error.ts';
-import { isJsonObject } from '../json.ts';
+import { isJsonObject, MAX_JSON_DEPTH, nestedDeeperThan } from '../json.ts';
 
 // The pacts a run verifies: where each comes from (a file, perhaps fetched from a broker), read and
 // validated once. Everything later (pact ⊆ spec, the verifier, the reports) works from a LoadedPact.
@@ -20,6 +20,8 @@ export interface PactInteraction {
   description: string;
   /** The first provider state's name, when it has one. */
   state: string | undefined;
+  /** The names of the headers its request carries, as the pact spells them. */
+  requestHeaders: string[];
 }
 
 export interface LoadedPact {
@@ -57,6 +59,11 @@ const stateOf = (interaction: Record<string, unknown>): string | undefined => {
   return typeof interaction.providerState === 'string' ? interaction.providerState : undefined;
 };
 
+const headerNamesOf = (interaction: Record<string, unknown>): string[] => {
+  const request = interaction.request;
+  return isJsonObject(request) && isJsonObject(request.headers) ? Object.keys(request.headers) : [];
+};
+
 /** Parses and validates one pact file's text: `interactions` must be a non-empty array of objects. */
 export const parsePact = (text: string, source: PactSource): Omit<LoadedPact, 'id'> => {
   const { path } = source;
@@ -67,6 +74,13 @@ export const parsePact = (text: string, source: PactSource): Omit<LoadedPact, 'i
     throw new PactFileError(path, `not a pact file (${(error as Error).message.split('\n')[0]})`);
   }
   if (!isJsonObject(parsed)) throw new PactFileError(path, 'not a pact file (not a JSON object)');
+  // Refused here, so nothing that reads the pact later walks a value deep enough to exhaust the stack.
+  if (nestedDeeperThan(parsed)) {
+    throw new PactFileError(
+      path,
+      `it nests more than ${MAX_JSON_DEPTH} levels deep, deeper than the Pact verifier reads a pact`,
+    );
+  }
   const { interactions } = parsed;
   if (!Array.isArray(interactions)) throw new PactFileError(path, 'not a pact file (no interactions array)');
   if (interactions.length === 0) throw new PactFileError(path, 'it has no interactions: nothing to verify');
@@ -87,6 +101,7 @@ export const parsePact = (text: string, source: PactSource): Omit<LoadedPact, 'i
       description:
         typeof interaction.description === 'string' ? interaction.description : `interaction ${index}`,
       state: stateOf(interaction),
+      requestHeaders: headerNamesOf(interaction),
     })),
   };
 };

@@ -1,10 +1,12 @@
 import type { Finding } from '../finding.ts';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../json.ts';
 import { appendPointer, fromPactPath } from '../pointer.ts';
 import type { PactInteraction } from './pact.ts';
 
 // Pact's JSON verification result, read into one outcome per interaction with findings as data.
 
-export type OutcomeStatus = 'pass' | 'fail' | 'skip';
+/** `note`: passed, with notes about the pact (a request header it asks for was not sent). */
+export type OutcomeStatus = 'pass' | 'note' | 'fail' | 'skip';
 
 export interface InteractionOutcome {
   description: string;
@@ -49,7 +51,16 @@ const parseList = (value: unknown): string[] | undefined => {
   }
 };
 
-const quoted = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+/** A value the verifier reports, as text: its parser reads no deeper than MAX_JSON_DEPTH, nor does this. */
+const quoted = (value: unknown) =>
+  typeof value === 'string'
+    ? value
+    : nestedDeeperThan(value)
+      ? `(a value nested more than ${MAX_JSON_DEPTH} levels deep)`
+      : JSON.stringify(value);
+
+/** Pact's words for a body that did not come: `Expected body Present(366 bytes, application/json) but was empty`. */
+const EMPTY_BODY = /^Expected body Present\((.*)\) but was empty$/;
 
 /** One Pact mismatch as findings: a missing key becomes one `required` finding per key, at its pointer. */
 export const findingsOfMismatch = (mismatch: PactMismatch): Finding[] => {
@@ -57,6 +68,11 @@ export const findingsOfMismatch = (mismatch: PactMismatch): Finding[] => {
   switch (mismatch.type) {
     case 'BodyMismatch': {
       const pointer = fromPactPath(mismatch.path ?? '$');
+      const empty = EMPTY_BODY.exec(message);
+      if (empty) {
+        const expected = `the pact expects one (${empty[1]})`;
+        return [{ pointer, keyword: 'body', severity: 'error', message: `the body is empty; ${expected}` }];
+      }
       if (/missing the following keys/.test(message)) {
         const expected = parseList(mismatch.expected) ?? [];
         const actual = new Set(parseList(mismatch.actual) ?? []);
@@ -104,7 +120,7 @@ const statusFirst = (findings: Finding[]): Finding[] => [
 ];
 
 /** The errors Pact reports for an interaction: its entry names it as `… Given <state> - <description>`. */
-const errorsFor = (result: PactResult, interaction: PactInteraction): Finding[] =>
+const errorsFor = (result: PactResult, interaction: Pick<PactInteraction, 'description'>): Finding[] =>
   statusFirst(
     (result.errors ?? [])
       .filter((error) => error.interaction.endsWith(` - ${interaction.description}`))
@@ -134,7 +150,7 @@ export const NO_STATE = '';
  * were skipped or failed before Pact could compare anything: for those Pact's own verdict is ignored.
  */
 export const outcomesOf = (
-  interactions: readonly PactInteraction[],
+  interactions: readonly Pick<PactInteraction, 'description' | 'state'>[],
   result: PactResult,
   interruptions: ReadonlyMap<string, Interruption> = new Map(),
 ): InteractionOutcome[] =>
@@ -171,3 +187,22 @@ export const outcomesOf = (
     const passed = findings.length === 0 && verdict?.result === 'OK';
     return { ...base, status: passed ? 'pass' : 'fail', findings };
   });
+
+/**
+ * Notes about the pact, by interaction, added to the outcomes: a pass with one is a `note`. A skipped
+ * interaction keeps none: nothing of it was sent, so nothing was left out.
+ */
+export function withPactNotes(
+  outcomes: readonly InteractionOutcome[],
+  notes: readonly (readonly Finding[])[],
+): InteractionOutcome[] {
+  return outcomes.map((outcome, index) => {
+    const added = notes[index] ?? [];
+    if (outcome.status === 'skip' || added.length === 0) return outcome;
+    return {
+      ...outcome,
+      status: outcome.status === 'pass' ? 'note' : outcome.status,
+      findings: [...outcome.findings, ...added],
+    };
+  });
+}

@@ -10,7 +10,9 @@ import {
   generatedDocumentOf,
   type OpenApiDocument,
   type SchemaObject,
+  SpecError,
 } from './document.ts';
+import { LINEAR_PATTERN } from './pattern.ts';
 
 // ajv is loaded only to compile: a document whose validators ajv already generated at build time
 // (src/generated/validators/, found by the document's sha256) never loads it. It is CommonJS, as is its
@@ -205,7 +207,9 @@ export const ajvFor = (document: OpenApiDocument, allErrors: boolean, code?: Cod
     messages: allErrors,
     // The full instance, built first, has checked the schemas against the meta-schema already.
     validateSchema: allErrors,
-    ...(code && { code }),
+    // Every `pattern` of the document runs in time linear in the text (pattern.ts), here and in the
+    // standalone code the build generates.
+    code: { ...code, regExp: LINEAR_PATTERN },
   };
   const ajv = document.openapi.startsWith('3.1') ? new Ajv2020(options) : new Ajv(options);
   addFormats(ajv);
@@ -354,13 +358,26 @@ const generatedFor = (sha256: string | undefined): ValidateFunctions | undefined
  * early-exit ajv call settles `valid`, and findings are built when read. `sha256`, the document text's:
  * when the build generated ajv's code for that very text, that code is used and ajv is not loaded.
  */
-export const compileValidators = (document: OpenApiDocument, sha256?: string): SchemaValidators => {
+export const compileValidators = (
+  document: OpenApiDocument,
+  sha256?: string,
+  path = '<document>',
+): SchemaValidators => {
   const names = componentNames(document);
-  const functions = generatedFor(sha256) ?? compiledByAjv(document);
-  const quick = functions.quick;
-  const byName = new Map<string, ComponentValidators>(
-    names.map((name) => [name, { name, calls: 0, full: functions.full(name) }]),
-  );
+  const generated = generatedFor(sha256);
+  let functions: ValidateFunctions;
+  let byName: Map<string, ComponentValidators>;
+  try {
+    functions = generated ?? compiledByAjv(document);
+    const { full } = functions;
+    byName = new Map(names.map((name) => [name, { name, calls: 0, full: full(name) }]));
+  } catch (error) {
+    // What ajv refuses to compile (a schema the meta-schema rejects, a ref it cannot follow, a pattern
+    // RE2 cannot run) is the document's fault: exit 2 naming it. The build's own code failing is ours.
+    if (generated) throw error;
+    throw new SpecError(path, `its schemas do not compile: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const { quick } = functions;
   let last: ComponentValidators | undefined;
 
   return {
@@ -402,12 +419,16 @@ const cache = new WeakMap<OpenApiDocument, SchemaValidators>();
 /**
  * The validators of `document`, compiled on first use and kept for the life of the process. Give the
  * sha256 of the text it was parsed from (LoadedDocument's) and the build's generated code is used if
- * it was made from that text.
+ * it was made from that text. `path` names the document when ajv cannot compile it (SpecError).
  */
-export const validatorsFor = (document: OpenApiDocument, sha256?: string): SchemaValidators => {
+export const validatorsFor = (
+  document: OpenApiDocument,
+  sha256?: string,
+  path?: string,
+): SchemaValidators => {
   let validators = cache.get(document);
   if (!validators) {
-    validators = compileValidators(document, sha256);
+    validators = compileValidators(document, sha256, path);
     cache.set(document, validators);
   }
   return validators;

@@ -12,6 +12,9 @@ type JsonObject = Record<string, unknown>;
 /** The `huge-id` fault's id: 5 MB, half the transport's size cap. */
 export const HUGE_ID_CHARACTERS = 5 * 1024 * 1024;
 
+/** The `prose-redacted-value` fault's redacted_value: words, where a masked key belongs. */
+export const PROSE_REDACTED_VALUE = 'redacted for privacy';
+
 const OWNER_TYPE_ENUM = '/components/schemas/ProjectApiKey/properties/owner/properties/type/enum';
 
 /** A plausible owner type the document's enum does not list. */
@@ -51,6 +54,9 @@ export const bodyUnderFault = (
       return broken;
     case 'masked-whole-key':
       broken.redacted_value = `${randomProjectKey()}*`;
+      return broken;
+    case 'prose-redacted-value':
+      broken.redacted_value = PROSE_REDACTED_VALUE;
       return broken;
     case 'huge-id':
       broken.id = `key_${'x'.repeat(HUGE_ID_CHARACTERS - 4)}`;

@@ -4,8 +4,13 @@ import type { CheckCategory } from '../check.ts';
 // docs list them. `expect` is what a conformance run against the faulty provider must conclude.
 
 export interface FaultExpectation {
-  /** The run's verdict: `pass` only for transient faults a client that retries once gets past. */
+  /**
+   * The run's verdict: `pass` only for transient faults a client that retries once gets past, and for
+   * faults that only warn (`status: 'warn'`).
+   */
   verdict: 'pass' | 'fail';
+  /** `warn`: the check of `category` warns rather than fails, and the verdict passes. */
+  status?: 'warn';
   /** The kind of check that must report it. */
   category: CheckCategory;
   /** Where in the body the finding points, for body faults. */
@@ -82,6 +87,19 @@ export const FAULTS = [
     },
   },
   {
+    name: 'prose-redacted-value',
+    description: 'redacted_value is prose ("redacted for privacy"), not shaped like a key',
+    expect: {
+      verdict: 'pass',
+      status: 'warn',
+      category: 'security',
+      pointer: '/redacted_value',
+      keyword: 'redaction',
+      conclusion:
+        'security check warns at /redacted_value: it does not look like a redacted key; no leak, so the reports show it as it is',
+    },
+  },
+  {
     name: 'huge-id',
     description: 'id is a 5 MB string (the body stays under the size cap)',
     expect: {
@@ -114,6 +132,19 @@ export const FAULTS = [
       pointer: '/owner/user',
       conclusion:
         'semantic check fails at /owner/user: owner.type names a sub-object the body lacks (the schema alone passes)',
+    },
+  },
+  {
+    name: 'swapped-owner-types',
+    description:
+      "each seeded key is owned by the other kind of owner, as when a user's key is given as --service-account-key-id and the other way round",
+    expect: {
+      verdict: 'fail',
+      category: 'semantic',
+      pointer: '/owner/type',
+      keyword: 'ownerType',
+      conclusion:
+        "semantic check fails at /owner/type: the key's owner.type contradicts the flag its id was given with (each body is sound in itself)",
     },
   },
   {
@@ -331,6 +362,69 @@ export const FAULTS = [
         "security check fails: the run's invalid admin key is shaped like the real one and gets 200",
     },
   },
+  // Faults only generated requests find: every provider state's request is answered right.
+  {
+    name: 'non-ascii-500',
+    description: 'status 500 for a key id with a character outside ASCII',
+    expect: {
+      verdict: 'fail',
+      category: 'probe',
+      keyword: 'not-a-server-error',
+      conclusion: 'the probe rule "no 5xx" fails on a generated id with a non-ASCII character',
+    },
+  },
+  {
+    name: 'bearer-prefix',
+    description: 'accepts any bearer that starts with the admin key',
+    expect: {
+      verdict: 'fail',
+      category: 'probe',
+      keyword: 'credentials-refused',
+      conclusion: 'the probe rules fail on the admin key with a character appended: answered 200, not 401',
+    },
+  },
+  {
+    name: 'anonymous-served',
+    description: 'serves a request that has no Authorization header as if it had the admin key',
+    expect: {
+      verdict: 'fail',
+      category: 'probe',
+      keyword: 'credentials-refused',
+      conclusion: 'the probe rules fail on a request with no Authorization header: served, not 401',
+    },
+  },
+  {
+    name: 'any-project',
+    description: 'returns a key under any project id (broken object-level authorization, OWASP API1)',
+    expect: {
+      verdict: 'fail',
+      category: 'probe',
+      keyword: 'no-2xx-when-not-valid',
+      conclusion:
+        'the probe rule "no 2xx when not valid" fails on a known key requested under another project',
+    },
+  },
+  {
+    name: 'stack-trace-404',
+    description: "404 bodies carry the error's stack trace, with the server's file paths",
+    expect: {
+      verdict: 'fail',
+      category: 'probe',
+      keyword: 'internals',
+      conclusion: 'the probe rule "error bodies leak no internals" fails on the stack-trace lines of a 404',
+    },
+  },
+  {
+    name: 'case-insensitive-id',
+    description: 'looks key ids up in any case, so a case variant of a known id returns that key',
+    expect: {
+      verdict: 'fail',
+      category: 'probe',
+      keyword: 'identity',
+      conclusion:
+        'the probe rules fail on a case variant of a known id: a 200 with another id than the one requested',
+    },
+  },
   {
     name: 'list-retrieve-disagree',
     description: "the list shows the seeded service account's key under another name than its retrieve does",
@@ -378,6 +472,16 @@ export const FAULTS = [
     },
   },
 ] as const satisfies readonly Fault[];
+
+/** The faults only the probe stage finds: a run with `--probes 0` passes against each of them. */
+export const PROBE_ONLY_FAULTS = [
+  'non-ascii-500',
+  'bearer-prefix',
+  'anonymous-served',
+  'any-project',
+  'stack-trace-404',
+  'case-insensitive-id',
+] as const satisfies readonly (typeof FAULTS)[number]['name'][];
 
 export type FaultName = (typeof FAULTS)[number]['name'];
 

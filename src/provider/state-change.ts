@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { nestedDeeperThan } from '../json.ts';
 import { type StateSetup, stateKeyOf } from '../provider-states.ts';
 
 // Pact's provider-state protocol, so any Pact verifier (the standalone `pact verifier` included) can set
@@ -44,7 +45,10 @@ const readJson = async (req: IncomingMessage): Promise<StateChange | undefined> 
   }
   try {
     const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-    return parsed !== null && typeof parsed === 'object' ? (parsed as StateChange) : undefined;
+    // 64 KB still nests 30,000 levels: past the bound, answering (which quotes the action) would overflow.
+    return parsed !== null && typeof parsed === 'object' && !nestedDeeperThan(parsed)
+      ? (parsed as StateChange)
+      : undefined;
   } catch {
     return undefined;
   }

@@ -1,10 +1,13 @@
+import type { CheckResult } from '../check.ts';
 import { oneLine, plural } from '../text.ts';
 import { findingCount } from './bound.ts';
 import type { ReportPaths } from './files.ts';
 import { boundResult } from './redact.ts';
 import type { ConformanceResult } from './result.ts';
 import {
+  countsText,
   findingLine,
+  isNote,
   leadingFinding,
   MATRIX_EMPTY,
   MATRIX_TITLE,
@@ -34,14 +37,26 @@ const matrixLines = (matrix: ConformanceResult['specMatrix']): string[] => {
   ];
 };
 
+/** `  FAIL schema: key owned by a user: … — error /owner/type … (+2 more)`: a check and its first finding. */
+function checkLine(word: string, result: ConformanceResult, check: CheckResult): string {
+  const lead = leadingFinding(check);
+  const count = findingCount(check);
+  const more = count > 1 ? ` (+${count - 1} more)` : '';
+  const over = check.tally ? ` (${tallyText(check.tally)})` : '';
+  return `  ${word} ${oneLine(pactPrefix(result, check))}${check.category}: ${oneLine(check.name)}${over}${
+    lead ? ` — ${findingLine(lead)}${more}` : ''
+  }`;
+}
+
 /**
- * A few lines for the end of a run: verdict, counts, each failing check with its first finding, and
- * where the reports are. Escape sequences from a body arrive as visible text, never as terminal codes.
+ * A few lines for the end of a run: verdict, counts, each failing check with its first finding, each note
+ * about the document and the pact, and where the reports are. Escape sequences from a body arrive as
+ * visible text, never as terminal codes.
  */
 export const renderConsoleSummary = (given: ConformanceResult, paths: ReportPaths): string => {
   const result = boundResult(given);
-  const { passed, failed, warnings, skipped } = result.summary;
   const failing = result.checks.filter((c) => c.status === 'fail');
+  const notes = result.checks.filter(isNote);
   // Only checks that ran and passed (or warned): a skipped check's exchanges passed nothing.
   const retried = result.checks.filter(passedAfterRetries);
   const lines = [
@@ -52,18 +67,15 @@ export const renderConsoleSummary = (given: ConformanceResult, paths: ReportPath
           : ''
         : ` (incomplete: ${oneLine(result.incompleteReason ?? 'no reason given')})`
     }: ${oneLine(result.target.baseUrl)}`,
-    `${passed} passed, ${failed} failed, ${plural(warnings, 'warning')}, ${skipped} skipped`,
-    ...failing.slice(0, CONSOLE_FAILING_CHECKS).map((check) => {
-      const lead = leadingFinding(check);
-      const count = findingCount(check);
-      const more = count > 1 ? ` (+${count - 1} more)` : '';
-      const over = check.tally ? ` (${tallyText(check.tally)})` : '';
-      return `  FAIL ${oneLine(pactPrefix(result, check))}${check.category}: ${oneLine(check.name)}${over}${
-        lead ? ` — ${findingLine(lead)}${more}` : ''
-      }`;
-    }),
+    countsText(result.summary),
+    ...failing.slice(0, CONSOLE_FAILING_CHECKS).map((check) => checkLine('FAIL', result, check)),
     ...(failing.length > CONSOLE_FAILING_CHECKS
       ? [`  …and ${failing.length - CONSOLE_FAILING_CHECKS} more failing checks`]
+      : []),
+    // About the document and the pact, not the target: after what the target got wrong.
+    ...notes.slice(0, CONSOLE_FAILING_CHECKS).map((check) => checkLine('NOTE', result, check)),
+    ...(notes.length > CONSOLE_FAILING_CHECKS
+      ? [`  …and ${notes.length - CONSOLE_FAILING_CHECKS} more notes`]
       : []),
     ...(retried.length > 0
       ? [`  ${plural(retried.length, 'check')} passed only after retries (see the exchanges in the reports)`]

@@ -1,6 +1,6 @@
 import type { CheckResult, CheckStatus } from '../check.ts';
 import type { Finding } from '../finding.ts';
-import { displayPointer, elapsedMs, humanDuration, plural, shortSha, visibleText } from '../text.ts';
+import { displayPointer, elapsedMs, humanDuration, plural, shortSha } from '../text.ts';
 import type { Attempt, Exchange } from '../transport/exchange.ts';
 import { findingCount } from './bound.ts';
 import { boundResult } from './redact.ts';
@@ -10,6 +10,7 @@ import {
   byCategory,
   byPact,
   hasFindingsToShow,
+  isNote,
   linkableUrl,
   MATRIX_EMPTY,
   MATRIX_TITLE,
@@ -17,6 +18,7 @@ import {
   matrixRowLabel,
   PROJECT_KEYS_TITLE,
   passedAfterRetries,
+  probingText,
   projectKeysFacts,
   tallyText,
 } from './text.ts';
@@ -32,13 +34,15 @@ const ENTITIES: Record<string, string> = {
   "'": '&#39;',
 };
 
-/** Text for HTML content or a quoted attribute: markup characters as entities, controls made visible. */
-export const escapeHtml = (text: string): string =>
-  visibleText(text).replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
+/**
+ * Text for HTML content or a quoted attribute: markup characters as entities. Controls are already made
+ * visible, with every string of the result, by boundResult.
+ */
+export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
 
 // The page is built only with the `html` tag, which escapes every value it is given: a string can
 // reach the page unescaped only through `raw`, used once, for the page's own style sheet. Ten lines
-// of our own rather than a library: the escape must also make controls visible, as every report does.
+// of our own rather than a library.
 
 /** Markup that is safe to insert as it is: made by `html`, or declared so by `raw`. */
 class Markup {
@@ -62,14 +66,20 @@ const raw = (trusted: string): Markup => new Markup(trusted);
 /** Markup pieces one a line. */
 const lines = (pieces: readonly Markup[]): Markup => new Markup(pieces.map((p) => p.text).join('\n'));
 
-const STATUS_LABEL: Record<CheckStatus, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP' };
+const STATUS_LABEL: Record<CheckStatus, string> = {
+  pass: 'PASS',
+  fail: 'FAIL',
+  warn: 'WARN',
+  note: 'NOTE',
+  skip: 'SKIP',
+};
 
 const badge = (status: CheckStatus): Markup =>
   html`<span class="badge ${status}">${STATUS_LABEL[status]}</span>`;
 const code = (text: string): Markup => html`<code>${text}</code>`;
 
 const STYLE = `
-:root { --pass: #1a7f37; --fail: #cf222e; --warn: #9a6700; --skip: #57606a; --line: #d0d7de; --soft: #f6f8fa; }
+:root { --pass: #1a7f37; --fail: #cf222e; --warn: #9a6700; --note: #0969da; --skip: #57606a; --line: #d0d7de; --soft: #f6f8fa; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", sans-serif;
   color: #1f2328; background: #fff; }
@@ -96,6 +106,7 @@ dl.meta dd { margin: 0; }
 .count .n { font-size: 28px; font-weight: 700; display: block; line-height: 1.2; }
 .count.pass { border-left-color: var(--pass); } .count.fail { border-left-color: var(--fail); }
 .count.warn { border-left-color: var(--warn); } .count.skip { border-left-color: var(--skip); }
+.count.note { border-left-color: var(--note); border-style: dashed; margin-left: 12px; }
 .attention { border: 1px solid var(--fail); border-radius: 6px; padding: 8px 16px; margin-top: 20px; background: #fff8f8; }
 .attention ul { margin: 4px 0; padding-left: 20px; }
 table { border-collapse: collapse; width: 100%; }
@@ -110,13 +121,14 @@ td.name { overflow-wrap: anywhere; }
   font-size: 12px; font-weight: 700; color: #fff; }
 .badge.pass { background: var(--pass); } .badge.fail { background: var(--fail); }
 .badge.warn { background: var(--warn); } .badge.skip { background: var(--skip); }
+.badge.note { background: var(--note); }
 .retried { display: inline-block; margin-left: 8px; font-size: 12px; border: 1px solid var(--warn); color: var(--warn);
   border-radius: 12px; padding: 0 8px; }
 tr.detail td { border-bottom: 1px solid var(--line); padding-top: 0; }
 ul.findings { list-style: none; margin: 0; padding: 0 0 0 12px; border-left: 3px solid var(--line); }
 ul.findings li { padding: 2px 0; overflow-wrap: anywhere; }
 .sev { display: inline-block; min-width: 60px; font-size: 12px; font-weight: 700; text-transform: uppercase; }
-.sev.error { color: var(--fail); } .sev.warning { color: var(--warn); }
+.sev.error { color: var(--fail); } .sev.warning { color: var(--warn); } .sev.note { color: var(--note); }
 .kw { color: var(--skip); font-size: 13px; }
 .reason { color: var(--skip); font-style: italic; }
 details { margin: 8px 0; }
@@ -144,7 +156,7 @@ const checkRows = (check: CheckResult, index: number): Markup => {
   const rows = [
     html`<tr class="check ${check.status}" id="check-${index}"><td>${badge(check.status)}</td><td class="name">${check.name}${over}${retried}</td><td class="num">${findingCount(check)}</td><td class="num">${check.attempts ?? ''}</td><td class="num">${humanDuration(check.durationMs)}</td></tr>`,
   ];
-  if (hasFindingsToShow(check)) {
+  if (hasFindingsToShow(check) || isNote(check)) {
     rows.push(
       html`<tr class="detail"><td></td><td colspan="4"><ul class="findings">${check.findings.map(findingItem)}</ul></td></tr>`,
     );
@@ -163,7 +175,7 @@ const categorySections = (
 ): Markup => {
   return lines(
     byCategory(checks).map(([category, group]) => {
-      const tally = (['fail', 'warn', 'pass', 'skip'] as const)
+      const tally = (['fail', 'warn', 'note', 'pass', 'skip'] as const)
         .map((s) => [s, group.filter((c) => c.status === s).length] as const)
         .filter(([, n]) => n > 0)
         .map(([s, n]) => `${n} ${STATUS_LABEL[s].toLowerCase()}`)
@@ -266,6 +278,8 @@ const projectKeysSection = (keys: ProjectKeys): Markup => html`<h2>${PROJECT_KEY
 <dl class="meta keys">
 ${lines(projectKeysFacts(keys).map(([label, text]) => html`<dt>${label}</dt><dd>${text}</dd>`))}
 </dl>`;
+/** The notes' count box: about the document and the pact, not the target. */
+const NOTES_LABEL = 'notes about the document and the pact';
 
 /** `report.html`: verdict banner, run facts, counts, checks by category with findings, exchanges. */
 export const renderHtml = (given: ConformanceResult): string => {
@@ -286,11 +300,13 @@ export const renderHtml = (given: ConformanceResult): string => {
       : html`<div class="attention"><strong>${plural(failing.length, 'check')} failed:</strong><ul>${failing.map(
           ([c, i]) => html`<li><a href="#check-${i}">${`${c.category}: ${c.name}`}</a></li>`,
         )}</ul></div>`;
+  // The target's counts, then, set apart, the notes about the document and the pact.
   const counts: [CheckStatus, number, string][] = [
     ['pass', summary.passed, 'passed'],
     ['fail', summary.failed, 'failed'],
     ['warn', summary.warnings, 'warnings'],
     ['skip', summary.skipped, 'skipped'],
+    ...(summary.notes > 0 ? [['note', summary.notes, NOTES_LABEL] as [CheckStatus, number, string]] : []),
   ];
   return html`<!doctype html>
 <html lang="en">
@@ -321,6 +337,7 @@ ${lines(
 )}
 <dt>Started</dt><dd>${result.startedAt}</dd>
 <dt>Finished</dt><dd>${result.finishedAt}${elapsed === undefined ? '' : ` (${humanDuration(elapsed)})`}</dd>
+${result.probing ? html`<dt>Seed</dt><dd>${probingText(result.probing)}</dd>` : ''}
 </dl>
 <div class="counts">
 ${lines(counts.map(([status, n, label]) => html`<div class="count ${status}" data-count="${label}"><span class="n">${n}</span>${label}</div>`))}

@@ -1,10 +1,11 @@
 import { XMLBuilder } from 'fast-xml-parser';
 import type { CheckCategory, CheckResult } from '../check.ts';
-import { elapsedMs, oneLine, plural, seconds, visibleText } from '../text.ts';
+import { elapsedMs, oneLine, plural, seconds } from '../text.ts';
 import { boundResult } from './redact.ts';
 import type { ConformanceResult } from './result.ts';
 import {
   byCategory,
+  countsText,
   findingLine,
   groupsByPact,
   leadingFinding,
@@ -12,7 +13,9 @@ import {
   MATRIX_TITLE,
   matrixCellText,
   matrixRowLabel,
+  NOTES_TITLE,
   passedAfterRetries,
+  probingText,
   projectKeysFacts,
   publicationText,
   tallyText,
@@ -44,9 +47,12 @@ const junitTimestamp = (iso: string): string | undefined => {
   return Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 19) : undefined;
 };
 
-/** Attribute values are one line: parsers fold newlines in attributes to spaces anyway. */
+/**
+ * Attribute values are one line: parsers fold newlines in attributes to spaces anyway. Every string of the
+ * result is already visible text (boundResult): nothing XML 1.0 forbids is left in it.
+ */
 const attribute = (text: string): string => oneLine(text);
-const lines = (texts: readonly string[]): string => visibleText(texts.join('\n'));
+const lines = (texts: readonly string[]): string => texts.join('\n');
 
 const testcase = (check: CheckResult, pact?: string): XmlNode => {
   const node: XmlNode = {
@@ -65,9 +71,11 @@ const testcase = (check: CheckResult, pact?: string): XmlNode => {
       '#text': lines(check.findings.map(findingLine)),
     };
   }
+  // Warnings and notes are not failures: a passing case that says them. A note is about the document or the pact.
   const out: string[] = [];
   if (check.tally) out.push(tallyText(check.tally));
   if (check.status === 'warn') out.push(...check.findings.map(findingLine));
+  if (check.status === 'note') out.push(`${NOTES_TITLE}:`, ...check.findings.map(findingLine));
   if ((check.attempts ?? 1) > 1) {
     out.push(
       passedAfterRetries(check)
@@ -97,8 +105,7 @@ const suiteOf = (
 
 /** The run itself as one case: its verdict as given, an incomplete run as an error. */
 const runSuite = (result: ConformanceResult, timestamp?: string): XmlNode => {
-  const { passed, failed, warnings, skipped } = result.summary;
-  const counts = `${passed} passed, ${failed} failed, ${plural(warnings, 'warning')}, ${skipped} skipped`;
+  const counts = countsText(result.summary);
   const verdict: XmlNode = {
     '@_name': 'verdict',
     '@_classname': suiteName('run'),
@@ -117,6 +124,8 @@ const runSuite = (result: ConformanceResult, timestamp?: string): XmlNode => {
   const properties: [string, string | boolean][] = [
     ['verdict', result.verdict],
     ['complete', result.complete],
+    // Notes are about the document and the pact, not the target: counted here, never as failures.
+    ['notes', String(result.summary.notes)],
     ['target.baseUrl', result.target.baseUrl],
     ['target.reference', result.target.reference],
     ['spec.path', result.spec.path],
@@ -141,6 +150,12 @@ const runSuite = (result: ConformanceResult, timestamp?: string): XmlNode => {
     }),
     ['startedAt', result.startedAt],
     ['finishedAt', result.finishedAt],
+    ...(result.probing
+      ? [
+          ['seed', String(result.probing.seed)] as [string, string],
+          ['probing', probingText(result.probing)] as [string, string],
+        ]
+      : []),
     ...(result.projectKeys
       ? projectKeysFacts(result.projectKeys).map(([label, text]): [string, string] => [
           `projectKeys: ${label}`,

@@ -1,6 +1,6 @@
 import type { CheckResult, CheckStatus } from '../check.ts';
 import type { Finding } from '../finding.ts';
-import { displayPointer, elapsedMs, humanDuration, oneLine, shortSha } from '../text.ts';
+import { displayPointer, elapsedMs, humanDuration, oneLine, plural, shortSha } from '../text.ts';
 import { findingCount, type ReportLimits } from './bound.ts';
 import { boundResult } from './redact.ts';
 import type { ConformanceResult, PactRecord } from './result.ts';
@@ -9,14 +9,17 @@ import {
   byCategory,
   byPact,
   hasFindingsToShow,
+  isNote,
   linkableUrl,
   MATRIX_EMPTY,
   MATRIX_TITLE,
   matrixCellText,
   matrixRowLabel,
+  NOTES_TITLE,
   PROJECT_KEYS_TITLE,
   pactPrefix,
   passedAfterRetries,
+  probingText,
   projectKeysFacts,
   tallyText,
 } from './text.ts';
@@ -42,6 +45,7 @@ export const STATUS_WORD: Record<CheckStatus, string> = {
   pass: 'PASS',
   fail: 'FAIL',
   warn: 'WARN',
+  note: 'NOTE',
   skip: 'SKIP',
 };
 
@@ -143,13 +147,17 @@ const brokerPactLines = (pact: PactRecord): string[] => [
   '',
 ];
 
-/** `summary.md`: the verdict, the counts, every check, and what failing and warning checks found. */
+/**
+ * `summary.md`: the verdict, the counts, every check, what failing and warning checks found, and, apart,
+ * the notes about the document and the pact.
+ */
 export const renderMarkdown = (given: ConformanceResult): string => {
   const result = boundResult(given, MARKDOWN_LIMITS);
   const { summary, target, spec, pacts } = result;
   const elapsed = elapsedMs(result.startedAt, result.finishedAt);
   const withFindings = result.checks.filter(hasFindingsToShow);
   const skipped = result.checks.filter((c) => c.status === 'skip');
+  const notes = result.checks.filter(isNote);
   const lines = [
     `## Conformance: ${result.verdict === 'pass' ? 'PASS' : 'FAIL'}${result.complete ? '' : ' (incomplete)'}`,
     '',
@@ -172,6 +180,7 @@ export const renderMarkdown = (given: ConformanceResult): string => {
     `- Run: ${markdownText(result.startedAt)} to ${markdownText(result.finishedAt)}${
       elapsed === undefined ? '' : ` (${humanDuration(elapsed)})`
     }`,
+    ...(result.probing ? [`- Seed: ${markdownText(probingText(result.probing))}`] : []),
     '',
     table(
       ['Passed', 'Failed', 'Warnings', 'Skipped'],
@@ -179,6 +188,12 @@ export const renderMarkdown = (given: ConformanceResult): string => {
       [[summary.passed, summary.failed, summary.warnings, summary.skipped]],
     ),
     '',
+    ...(summary.notes > 0
+      ? [
+          `Warnings are the target's. Apart from them: ${plural(summary.notes, 'note')} about the document and the pact (below).`,
+          '',
+        ]
+      : []),
     '### Checks',
     '',
     ...(result.checks.length === 0
@@ -224,5 +239,8 @@ export const renderMarkdown = (given: ConformanceResult): string => {
       '',
     );
   }
+  // Last: facts about the document and the pact, not the target.
+  if (notes.length > 0)
+    lines.push(`### ${NOTES_TITLE}`, '', ...notes.flatMap((check) => findingsOf(result, check)));
   return capMarkdown(`${lines.join('\n').trimEnd()}\n`);
 };

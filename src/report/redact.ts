@@ -1,11 +1,13 @@
 import { CREDENTIAL_HEADERS, REDACTED, redactSecrets } from '../redact.ts';
 import { keyPrefixOf, secretKeyPattern } from '../secret-patterns.ts';
+import { visibleText } from '../text.ts';
 import { truncateText } from '../truncate.ts';
 import { capFindings, isOmittedNote, REPORT_LIMITS, type ReportLimits, withTotals } from './bound.ts';
 import type { ConformanceResult } from './result.ts';
 
 // The last line of defence before a report leaves the process: whatever the transport missed,
-// no whole-looking OpenAI key and no credential header value reaches a report file.
+// no whole-looking OpenAI key and no credential header value reaches a report file, and no string of the
+// result reaches a renderer with a character that would act rather than show (text.ts's visibleText).
 
 export { REDACTED };
 
@@ -27,28 +29,45 @@ const redactCredential = (value: string): string => {
 const LOOKAHEAD = 512;
 
 /**
- * `text` redacted, then cut to `maxChars` (saying how long it was). Only the head and a lookahead longer
- * than any secret are redacted: a secret that starts before the cut ends inside what is read, and one
- * that starts after it is cut away, so no part of either is left, and a 5 MB string costs what 2 KB does.
+ * `text` redacted, made visible (text.ts: no character in it acts on a terminal, a CI log or a parser),
+ * then cut to `maxChars` (saying how long it was). Only the head and a lookahead longer than any secret
+ * are read: a secret that starts before the cut ends inside what is read, and one that starts after it is
+ * cut away, so no part of either is left, and a 5 MB string costs what 2 KB does. Made visible before the
+ * cut, so a `\u001b` written for a control counts against the limit.
  */
 const scrubAndCut = (text: string, secrets: readonly string[] | null, maxChars: number): string => {
-  if (secrets === null) return truncateText(text, maxChars);
-  const lookahead = Math.max(LOOKAHEAD, ...secrets.map((secret) => secret.length + 16));
-  if (text.length <= maxChars + lookahead) return truncateText(scrub(text, secrets), maxChars);
-  const head = scrub(text.slice(0, maxChars + lookahead), secrets);
-  return truncateText(head, maxChars, { count: text.length, unit: 'characters' });
+  const lookahead =
+    secrets === null ? LOOKAHEAD : Math.max(LOOKAHEAD, ...secrets.map((secret) => secret.length + 16));
+  const shown = (part: string) => visibleText(secrets === null ? part : scrub(part, secrets));
+  if (text.length <= maxChars + lookahead) return truncateText(shown(text), maxChars);
+  return truncateText(shown(text.slice(0, maxChars + lookahead)), maxChars, {
+    count: text.length,
+    unit: 'characters',
+  });
 };
 
-/** Every string of `value` redacted of `secrets` (null: not redacted, only cut) and cut to `maxChars`. */
+/**
+ * Levels of the result a report shows: its model is six deep, so only a value that does not belong in
+ * it goes deeper, and it is shown as a note rather than walked until the stack runs out.
+ */
+const MAX_RESULT_DEPTH = 32;
+
+/**
+ * Every string of `value` (keys too) redacted of `secrets` (null: not redacted), made visible and cut to
+ * `maxChars`.
+ */
 const redactValue = (
   value: unknown,
   secrets: readonly string[] | null,
   maxChars: number,
   key?: string,
+  depth = 0,
 ): unknown => {
   if (typeof value === 'string') return scrubAndCut(value, secrets, maxChars);
-  if (Array.isArray(value)) return value.map((item) => redactValue(item, secrets, maxChars));
   if (value === null || typeof value !== 'object' || isOmittedNote(value)) return value;
+  if (depth >= MAX_RESULT_DEPTH) return `(nested more than ${MAX_RESULT_DEPTH} levels deep: not shown)`;
+  if (Array.isArray(value))
+    return value.map((item) => redactValue(item, secrets, maxChars, undefined, depth + 1));
   const headers = key === 'headers';
   return Object.fromEntries(
     Object.entries(value).map(([name, item]) => [
@@ -58,7 +77,7 @@ const redactValue = (
       typeof item === 'string' &&
       CREDENTIAL_HEADERS.includes(name.toLowerCase())
         ? redactCredential(item)
-        : redactValue(item, secrets, maxChars, name),
+        : redactValue(item, secrets, maxChars, name, depth + 1),
     ]),
   );
 };
@@ -70,8 +89,8 @@ const realSecrets = (secrets: readonly (string | undefined)[]): string[] =>
 /**
  * What a report shows of `result`: findings capped; whole-looking keys, credential header values and
  * each of `secrets` (e.g. the admin key from the environment) replaced by `[REDACTED]` in every string;
- * then every string cut to `limits.maxChars`, saying how long it was. Redacted before cut, so no cut
- * leaves part of a secret behind. Bounding an already bounded result changes nothing.
+ * then every string made visible (text.ts) and cut to `limits.maxChars`, saying how long it was. Redacted
+ * before cut, so no cut leaves part of a secret behind. Bounding an already bounded result changes nothing.
  */
 export const redactResult = (
   result: ConformanceResult,
@@ -88,8 +107,9 @@ export const redactResult = (
   );
 
 /**
- * `result` bounded as a report shows it (findings capped, every string cut, saying so) but not redacted:
- * what a renderer does to whatever it is given, so no input makes a huge report. Redaction is the
+ * `result` bounded as a report shows it (findings capped, every string made visible and cut, saying so) but
+ * not redacted: what a renderer does to whatever it is given, so no input makes a huge report and no
+ * string acts on what reads it. Redaction is the
  * writer's alone (redactResult, from write.ts), before this.
  */
 export const boundResult = (

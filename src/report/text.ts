@@ -1,7 +1,15 @@
 import { CHECK_CATEGORIES, type CheckCategory, type CheckResult, type CheckTally } from '../check.ts';
 import type { Finding } from '../finding.ts';
 import { displayPointer, humanDuration, oneLine, plural } from '../text.ts';
-import type { ConformanceResult, PactRecord, ProjectKeys, SpecMatrixCell, SpecMatrixRow } from './result.ts';
+import type {
+  ConformanceResult,
+  ConformanceSummary,
+  PactRecord,
+  Probing,
+  ProjectKeys,
+  SpecMatrixCell,
+  SpecMatrixRow,
+} from './result.ts';
 
 // Small pieces every report format shares, so the four say the same thing the same way.
 
@@ -11,6 +19,20 @@ export const byCategory = (checks: readonly CheckResult[]): [CheckCategory, Chec
     category,
     checks.filter((c) => c.category === category),
   ]).filter(([, group]) => group.length > 0);
+
+/** What every report calls the findings about the document and the pact, kept apart from the target's. */
+export const NOTES_TITLE = 'Notes about the document and the pact';
+
+/** A check whose findings are all notes about the document or the pact (not the target). */
+export const isNote = (check: CheckResult): boolean => check.status === 'note';
+
+/** `15 passed, 0 failed, 0 warnings, 4 skipped; 2 notes about the document and the pact`. */
+export function countsText(summary: ConformanceSummary): string {
+  const target = `${summary.passed} passed, ${summary.failed} failed, ${plural(summary.warnings, 'warning')}, ${summary.skipped} skipped`;
+  return summary.notes > 0
+    ? `${target}; ${plural(summary.notes, 'note')} about the document and the pact`
+    : target;
+}
 
 /** The findings a person must read: every finding of a failing or warning check. */
 export const hasFindingsToShow = (check: CheckResult): boolean =>
@@ -24,10 +46,13 @@ export const passedAfterRetries = (check: CheckResult): boolean =>
 export const leadingFinding = (check: CheckResult): Finding | undefined =>
   check.findings.find((f) => f.severity === 'error') ?? check.findings[0];
 
-/** `error /owner/user/added_at required property "added_at" is missing (required)` */
+/**
+ * `error /owner/user/added_at required property "added_at" is missing (required)`: one line, whatever the
+ * pointer (a body's property name) or the keyword holds.
+ */
 export const findingLine = (finding: Finding): string =>
-  `${finding.severity} ${displayPointer(finding.pointer)} ${oneLine(finding.message)}${
-    finding.keyword ? ` (${finding.keyword})` : ''
+  `${finding.severity} ${oneLine(displayPointer(finding.pointer))} ${oneLine(finding.message)}${
+    finding.keyword ? ` (${oneLine(finding.keyword)})` : ''
   }`;
 
 /** What the spec matrix section is called in every report. */
@@ -204,4 +229,11 @@ export const projectKeysFacts = (keys: ProjectKeys): [label: string, text: strin
     ]);
   }
   return facts;
+};
+
+/** The run's seed and its probes in one line: `seed 7; 40 probes: 38 sent, …; replay with --seed 7 --probes 40`. */
+export const probingText = (probing: Probing): string => {
+  if (probing.probes === 0) return `seed ${probing.seed}; probing off (--probes 0)`;
+  const limited = probing.rateLimited > 0 ? `, ${probing.rateLimited} still rate-limited after retries` : '';
+  return `seed ${probing.seed}; ${plural(probing.probes, 'probe')}: ${probing.sent} sent, ${probing.answered} answered${limited}, ${probing.shrinkRequests} more to shrink failures; replay with ${probing.replay}`;
 };

@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { expect } from 'chai';
 import { BrokerError } from '../../src/broker/broker-error.ts';
 import { runPactCli } from '../../src/broker/pact-cli.ts';
@@ -415,6 +416,71 @@ describeWithBroker('the real Pact Broker', (broker) => {
         `/matrix?q[][pacticipant]=${consumer}&q[][version]=c2&q[][pacticipant]=${provider}&q[][version]=pv1&latestby=cvpv`,
       );
       expect((matrix.summary as { success: number }).success).to.equal(1);
+    } finally {
+      await github.close();
+    }
+  });
+  it("a consumer named to rewrite the webhook's JSON does not: the payload names the provider version's own commit and branch, and passes pact-verify-changed.yml's check", async function () {
+    if (!broker.local) this.skip(); // only our broker is configured to call webhooks on loopback
+    // The name that set the branch through the old body's message: `x","branch":"attacker","y":"…`.
+    const consumer = `x","branch":"attacker","y":"${uniqueSuffix()}`;
+    const provider = `p-${uniqueSuffix()}`;
+    const commit = randomBytes(20).toString('hex');
+    const github = await startServer((_request, response) => {
+      response.writeHead(204);
+      response.end();
+    });
+    try {
+      const main = await pactCli(
+        'broker',
+        'create-or-update-version',
+        '--pacticipant',
+        provider,
+        '--version',
+        commit,
+        '--branch',
+        'main',
+      );
+      expect(main.code, main.stderr).to.equal(0);
+      const hook = await runStep('pact-setup.yml', 'Create the webhook', {
+        ...env(),
+        PROVIDER: provider,
+        DISPATCH_URL: `${github.url}/repos/owner/repo/dispatches`,
+        GITHUB_DISPATCH_TOKEN: GITHUB_TOKEN,
+      });
+      expect(hook.code, hook.output).to.equal(0);
+      await publish(consumer, provider, 'c1', 'feat-x');
+      // The broker calls its webhooks in the background: wait for the call (a guard, not a timing).
+      for (let waited = 0; github.requests.length === 0 && waited < 60_000; waited += 100) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const [dispatch] = github.requests;
+      expect(dispatch, broker.log()).not.to.equal(undefined);
+      const payload = JSON.parse(dispatch?.body ?? '{}').client_payload;
+      expect(payload).to.deep.equal({
+        pact_url: payload.pact_url,
+        sha: commit,
+        branch: 'main',
+      });
+      expect(payload.pact_url).to.match(
+        new RegExp(`^${broker.url}/pacts/provider/${provider}/consumer/x%22`),
+      );
+
+      const outputs = join(mkdtempSync(join(tmpdir(), 'broker-test-outputs-')), 'outputs');
+      dirs.push(dirname(outputs));
+      writeFileSync(outputs, '');
+      const check = await runStep('pact-verify-changed.yml', 'Check the payload', {
+        PACT_BROKER_BASE_URL: broker.url,
+        PROVIDER: provider,
+        PACT_URL: payload.pact_url,
+        PROVIDER_VERSION: payload.sha,
+        PROVIDER_BRANCH: payload.branch,
+        GITHUB_OUTPUT: outputs,
+      });
+      expect(check.code, check.output).to.equal(0);
+      expect(readFileSync(outputs, 'utf8')).to.equal(
+        `sha=${commit}\nbranch=main\npact_url=${payload.pact_url}\n`,
+      );
     } finally {
       await github.close();
     }

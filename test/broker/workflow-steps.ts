@@ -37,14 +37,19 @@ export interface StepRun {
   output: string;
 }
 
-/** Runs the step's script in the repository root with `env` only (plus PATH and HOME). */
-export const runStep = (file: string, name: string, env: Record<string, string>): Promise<StepRun> =>
+/** Runs the step's script in `cwd` (the repository root) with `env` only (plus PATH and HOME). */
+export const runStep = (
+  file: string,
+  name: string,
+  env: Record<string, string>,
+  cwd: string = repoPath('.'),
+): Promise<StepRun> =>
   new Promise((resolve, reject) => {
     const child = spawn(
       'bash',
       ['--noprofile', '--norc', '-eo', 'pipefail', '-c', stepNamed(file, name).run ?? ''],
       {
-        cwd: repoPath('.'),
+        cwd,
         env: { PATH: process.env.PATH, HOME: process.env.HOME, PACT_DO_NOT_TRACK: 'true', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       },

@@ -221,7 +221,7 @@ describe('npm run drift', () => {
       [
         'a $ref that leads nowhere',
         ['--from', brokenRef, '--to', brokenRef, '--operation', 'GET:/things/{id}'],
-        /Can't resolve \$ref at #\/components\/schemas\/Gone/,
+        /Can't resolve \$ref "#\/components\/schemas\/Gone" at \/paths\/.*\/schema\/\$ref: the document has nothing there/,
       ],
     ];
     for (const [label, argv, message] of cases) {

@@ -112,12 +112,50 @@ describe('live checks of a retrieved key', () => {
     expect(checks[0]?.findings.map((f) => f.message).join(' '))
       .to.contain('text/html')
       .and.contain('<html>oops</html>');
+    const reason = 'status 200 with an HTML page ("text/html") instead of a key body';
     expect(checks.slice(1).map((c) => [c.status, c.skipReason])).to.deep.equal([
-      ['skip', 'the body is not JSON'],
-      ['skip', 'the body is not JSON'],
-      ['skip', 'the body is not JSON'],
+      ['skip', reason],
+      ['skip', reason],
+      ['skip', reason],
     ]);
   });
+
+  // What came back instead of a key body, in the skip reason of the body checks (and so in the verdict's).
+  const instead: [string, LiveOutcome, string][] = [
+    ['an empty 200', json('', 200), 'status 200 with an empty body instead of a key body'],
+    [
+      'a 200 that is not JSON',
+      json('key: value', 200, 'text/plain'),
+      'status 200 with a body that is not JSON ("text/plain") instead of a key body',
+    ],
+    [
+      'HTML served as JSON',
+      json('<html><body>sign in</body></html>', 200),
+      'status 200 with an HTML page ("application/json") instead of a key body',
+    ],
+    [
+      'a key twice in one object',
+      json(`{"id":"key_other",${JSON.stringify(userKey).slice(1)}`),
+      'status 200 with a body that holds a key twice in one object instead of a key body',
+    ],
+    [
+      'a redirect not followed',
+      { ...json('', 302, 'text/plain'), headers: { location: 'https://sso.example/login' } },
+      'status 302, a redirect that was not followed, instead of a key body',
+    ],
+    ['a 404', json({ error: { message: 'no', type: 'x' } }, 404), 'status 404 instead of a key body'],
+    [
+      'no response',
+      { kind: 'failure', message: 'connection refused', attempts: 1, exchangeIds: [], echoes: [] },
+      'no response to check',
+    ],
+  ];
+  for (const [description, outcome, reason] of instead) {
+    it(`says what came back instead of a key body: ${description}`, () => {
+      const checks = checkRetrievedKey('userKey', 'key_user', outcome, context);
+      expect(checks.find((c) => c.category === 'schema')?.skipReason).to.equal(reason);
+    });
+  }
 
   it('quotes a long body cut short, never inside a key-shaped run, so no half of a secret survives', () => {
     const key = `sk-admin-${'Q'.repeat(48)}`;
@@ -143,6 +181,32 @@ describe('live checks of a retrieved key', () => {
     const home = checkRetrievedKey('userKey', 'key_user', redirect('/v1/elsewhere'), context);
     expect(home.find((c) => c.category === 'security')?.status).to.equal('skip');
   });
+
+  // The ids of --user-key-id and --service-account-key-id swapped: each body is sound, only the flag is wrong.
+  const swapped: [state: 'userKey' | 'serviceAccountKey', owner: string, flag: RegExp][] = [
+    ['serviceAccountKey', userKind, /given as --service-account-key-id.*owned by a service account/],
+    ['userKey', otherKind, /given as --user-key-id.*owned by a user/],
+  ];
+  for (const [state, owner, flag] of swapped) {
+    it(`fails the semantic check at /owner/type, naming the flag, when a ${state} body is owned by ${owner}`, () => {
+      const body = edited(
+        sampleOfComponent('ProjectApiKey', seed.document),
+        ['/owner/type', owner],
+        ...kinds.filter((k) => k !== owner).map((k) => [`/owner/${k}`, drop] as [string, unknown]),
+        ['/id', 'key_x'],
+        ['/redacted_value', 'sk-abc...def'],
+      );
+      const checks = checkRetrievedKey(state, 'key_x', json(body), context);
+      expect(failing(checks)).to.deep.equal([['semantic', ['/owner/type']]]);
+      const finding = checks.find((c) => c.category === 'semantic')?.findings[0];
+      expect(finding?.keyword).to.equal('ownerType');
+      expect(finding?.message)
+        .to.match(flag)
+        .and.match(/swapped/);
+      const right = state === 'userKey' ? 'serviceAccountKey' : 'userKey';
+      expect(failing(checkRetrievedKey(right, 'key_x', json(body), context))).to.deep.equal([]);
+    });
+  }
 
   it('grades undeclared properties as warnings, and errors with --strict', () => {
     const extra = json(edited(userKey, ['/last_used_at', 1]));

@@ -54,17 +54,22 @@ describe('the verdict', () => {
       check('schema', 'fail'),
       check('schema', 'warn'),
       check('transport', 'skip'),
+      check('contract', 'note'),
     ];
-    expect(summarize(checks)).to.deep.equal({ passed: 2, failed: 1, warnings: 1, skipped: 1 });
+    // Notes are about the document and the pact: counted apart, never among the target's warnings.
+    expect(summarize(checks)).to.deep.equal({ passed: 2, failed: 1, warnings: 1, skipped: 1, notes: 1 });
   });
 
   it("grades a check by its findings' severities", () => {
-    const finding = (severity: 'error' | 'warning') => ({ pointer: '', message: 'm', severity });
+    const finding = (severity: 'error' | 'warning' | 'note') => ({ pointer: '', message: 'm', severity });
     expect([
       statusOf([]),
+      statusOf([finding('note')]),
+      statusOf([finding('note'), finding('warning')]),
       statusOf([finding('warning')]),
       statusOf([finding('warning'), finding('error')]),
-    ]).to.deep.equal(['pass', 'warn', 'fail']);
+      statusOf([finding('note'), finding('error')]),
+    ]).to.deep.equal(['pass', 'note', 'warn', 'warn', 'fail', 'fail']);
   });
 });
 
@@ -85,6 +90,19 @@ describe('pending pacts', () => {
       { ...error, severity: 'warning' },
     ]);
     expect(verdictOf([...graded.slice(0, 2), check('schema', 'pass')], true)).to.equal('pass');
+  });
+
+  it("keep a pending pact's notes about the document as notes: only its errors become warnings", () => {
+    const note = {
+      pointer: '/interactions/2/response/status',
+      message: 'undocumented',
+      severity: 'note' as const,
+    };
+    const [graded] = withPendingAsWarnings(
+      [{ ...of('pending', 'contract'), findings: [error, note] }],
+      new Set(['pending']),
+    );
+    expect(graded?.findings.map((f) => f.severity)).to.deep.equal(['warning', 'warning', 'note']);
   });
 
   it('leave the live checks failing: the target still breaks the OpenAPI document', () => {

@@ -112,6 +112,53 @@ describe('semantic checks', () => {
         }
       });
     }
+
+    // Judged as a key only when shaped like one: `sk-` first, nothing but key and mask characters, or a
+    // run of key characters as long as a key's body. Anything else is no leak, only odd: a warning that
+    // quotes it as it is.
+    const shapes: { description: string; value: string; want: 'key' | 'not a key' }[] = [
+      { description: 'prose', value: 'redacted for privacy', want: 'not a key' },
+      { description: 'a bracketed placeholder', value: '[redacted]', want: 'not a key' },
+      { description: 'prose with punctuation', value: 'hidden (ask an admin)', want: 'not a key' },
+      { description: 'words and asterisks', value: 'key ******** hidden', want: 'not a key' },
+      { description: 'one word, in a key’s alphabet', value: 'redacted', want: 'key' },
+      { description: 'a hyphenated phrase, in a key’s alphabet', value: 'redacted-for-privacy', want: 'key' },
+      { description: 'prose after an sk- prefix', value: 'sk-redacted for privacy', want: 'key' },
+      { description: 'mask characters only', value: '****…****', want: 'key' },
+      {
+        description: 'prose holding a whole key',
+        value: `the key is ${wholeKey} (rotate it)`,
+        want: 'key',
+      },
+      {
+        description: 'prose holding a key body with no prefix',
+        value: `token: ${'Zq9_'.repeat(8)} (rotate it)`,
+        want: 'key',
+      },
+    ];
+    for (const { description, value, want } of shapes) {
+      it(`${description} (${JSON.stringify(value.length > 40 ? `${value.slice(0, 20)}…` : value)}): judged as ${want}`, () => {
+        const findings = checkRedaction({ redacted_value: value });
+        const notAKey = findings.filter((f) => /does not look like a redacted key/.test(f.message));
+        if (want === 'not a key') {
+          expect(findings.map((f) => [f.severity, f.pointer, f.keyword])).to.deep.equal([
+            ['warning', '/redacted_value', 'redaction'],
+          ]);
+          expect(notAKey, 'says so').to.have.length(1);
+          expect(notAKey[0]?.message, 'shows the value as it is').to.contain(JSON.stringify(value));
+        } else {
+          expect(notAKey, 'judged as a key').to.deep.equal([]);
+          for (const f of findings) expect(f.message).not.to.contain(JSON.stringify(value));
+        }
+      });
+    }
+
+    it('a long value that is not a key is quoted cut short, with its length', () => {
+      const value = `redacted for privacy ${'and more words '.repeat(40)}`;
+      const [finding] = checkRedaction({ redacted_value: value });
+      expect(finding?.message).to.contain('"redacted for privacy').and.contain(`(${value.length} characters`);
+      expect(finding?.message.length).to.be.below(300);
+    });
   });
 
   describe('key-looking secrets outside redacted_value', () => {

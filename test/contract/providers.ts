@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { VerifyTarget } from '../../src/contract/verify.ts';
 import { retrieveOperationOf } from '../../src/openapi/operation.ts';
@@ -70,8 +70,8 @@ const errorBody = (message: string, type: string, code: string | null) => ({
 
 export interface LocalProvider {
   url: string;
-  /** Paths of the requests it received, in order. */
-  seen: { path: string; authorization: string | undefined }[];
+  /** The requests it received, in order: method, path, the bearer, every header. */
+  seen: { method: string; path: string; authorization: string | undefined; headers: IncomingHttpHeaders }[];
   close: () => Promise<void>;
 }
 
@@ -91,7 +91,12 @@ export const startProvider = async (variant: ProviderVariant = {}): Promise<Loca
   const server: Server = createServer((request, response) => {
     const url = request.url ?? '';
     const path = variant.prefix && url.startsWith(variant.prefix) ? url.slice(variant.prefix.length) : url;
-    seen.push({ path: url, authorization: request.headers.authorization });
+    seen.push({
+      method: request.method ?? '',
+      path: url,
+      authorization: request.headers.authorization,
+      headers: request.headers,
+    });
     const send = (status: number, body: unknown) => {
       response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
       response.end(JSON.stringify(body));

@@ -51,6 +51,43 @@ describe('findingsOfMismatch', () => {
       ],
     },
     {
+      description:
+        'an empty body: at the body root, saying the body is empty (Pact says "/" for the whole body)',
+      mismatch: {
+        type: 'BodyMismatch',
+        path: '/',
+        expected: '{"id":"key_user_abc"}',
+        actual: null,
+        mismatch: 'Expected body Present(366 bytes, application/json) but was empty',
+      },
+      want: [
+        {
+          pointer: '',
+          keyword: 'body',
+          severity: 'error',
+          message: 'the body is empty; the pact expects one (366 bytes, application/json)',
+        },
+      ],
+    },
+    {
+      description: 'any other whole-body mismatch: at the body root, in Pact’s words',
+      mismatch: {
+        type: 'BodyMismatch',
+        path: '/',
+        expected: null,
+        actual: 'x',
+        mismatch: "Expected an empty body but received 'x'",
+      },
+      want: [
+        {
+          pointer: '',
+          keyword: 'body',
+          severity: 'error',
+          message: "Expected an empty body but received 'x'",
+        },
+      ],
+    },
+    {
       description: 'a status mismatch: the status, expected and actual',
       mismatch: { type: 'StatusMismatch', expected: 404, actual: 200, mismatch: 'expected 404 but was 200' },
       want: [{ pointer: '', keyword: 'status', severity: 'error', message: 'status: expected 404, got 200' }],

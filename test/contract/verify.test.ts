@@ -8,9 +8,17 @@ import { type LoadedPact, loadPacts } from '../../src/contract/pact.ts';
 import { PactCliMissingError, pactCliPathFor } from '../../src/contract/pact-cli.ts';
 import { CONTRACT_PATH } from '../../src/contract/pact-file.ts';
 import { runVerifier, verifierEnvironment } from '../../src/contract/verifier.ts';
-import { type InteractionOutcome, type PactVerification, verifyPact } from '../../src/contract/verify.ts';
+import {
+  forwardableHeaders,
+  type InteractionOutcome,
+  type PactVerification,
+  verifyPact,
+} from '../../src/contract/verify.ts';
+import { retrieveOperationOf } from '../../src/openapi/operation.ts';
 import { PROVIDER_STATES, type StateKey } from '../../src/provider-states.ts';
+import { seed } from '../helpers.ts';
 import { startServer, type TestServer } from '../transport/servers.ts';
+import { pactFrom, stateOfInteraction, stateOfRequest } from './pacts.ts';
 import { LOCAL_IDS, localStateSetup, localTarget, PROVIDER_ADMIN_KEY, startProvider } from './providers.ts';
 
 const committed = loadPacts([{ path: CONTRACT_PATH }])[0] as LoadedPact;
@@ -367,6 +375,222 @@ describe('verifyPact: credentials', () => {
       expect(outcomes.map((o) => o.status)).to.deep.equal(['pass', 'pass', 'pass', 'pass']);
       const bearers = provider.seen.map((s) => s.authorization);
       expect(bearers.filter((b) => b === `Bearer ${PROVIDER_ADMIN_KEY}`)).to.have.length(3);
+    } finally {
+      await provider.close();
+    }
+  });
+});
+
+describe('verifyPact: one request per provider state, however many interactions name it', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'verify-bound-'));
+  after(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it("judges a state's later interactions against the answer its one request got, not a new request", async () => {
+    // Each state twice; the user key's second copy expects a 404 the target would never give that key.
+    const pact = pactFrom(scratch, 'twice', (json) => {
+      json.interactions = json.interactions.flatMap((interaction) => {
+        const again = structuredClone(interaction);
+        again.description = `${interaction.description}, again`;
+        if (stateOfInteraction(interaction) === 'userKey') {
+          again.response.status = 404;
+          delete again.response.body;
+          delete again.response.matchingRules;
+        }
+        return [interaction, again];
+      });
+    });
+    const provider = await startProvider();
+    try {
+      const { outcomes } = await verifyPact(pact, localTarget(provider.url), { requestTimeoutMs: 5000 });
+      expect(provider.seen.map(stateOfRequest), 'one request per state').to.have.members([
+        LOCAL_IDS.userKey.keyId,
+        LOCAL_IDS.serviceAccountKey.keyId,
+        LOCAL_IDS.unknownKey.keyId,
+        'invalidAdminKey',
+      ]);
+      const wrong = outcomes.filter((o) => o.status !== 'pass');
+      expect(wrong.map((o) => o.description)).to.deep.equal([
+        `${outcomes.find((o) => o.state === PROVIDER_STATES.userKey)?.description}, again`,
+      ]);
+      expect(wrong[0]?.findings[0]?.message).to.equal('status: expected 404, got 200');
+      expect(outcomes.filter((o) => o.status === 'pass')).to.have.length(7);
+    } finally {
+      await provider.close();
+    }
+  });
+
+  it('never sends a second, different request for a state: its interactions fail, saying why', async () => {
+    // The user key's second copy asks with another bearer: a request the state's one request was not.
+    const pact = pactFrom(scratch, 'other-bearer', (json) => {
+      json.interactions = json.interactions.flatMap((interaction) => {
+        if (stateOfInteraction(interaction) !== 'userKey') return [interaction];
+        const again = structuredClone(interaction);
+        again.description = `${interaction.description}, again`;
+        again.request.headers.Authorization = ['Bearer sk-admin-OTHER-EXAMPLE'];
+        return [interaction, again];
+      });
+    });
+    const provider = await startProvider();
+    try {
+      const { outcomes } = await verifyPact(pact, localTarget(provider.url), { requestTimeoutMs: 5000 });
+      expect(provider.seen.map((s) => s.authorization)).to.not.include('Bearer sk-admin-OTHER-EXAMPLE');
+      expect(provider.seen).to.have.length(4);
+      const user = outcomes.filter((o) => o.state === PROVIDER_STATES.userKey);
+      expect(user.map((o) => [o.status, o.findings[0]?.keyword])).to.deep.equal([
+        ['fail', 'request'],
+        ['fail', 'request'],
+      ]);
+      expect(user[0]?.findings[0]?.message).to.equal(
+        `a second request for "${PROVIDER_STATES.userKey}" with other headers than its first: one request per state, not sent`,
+      );
+    } finally {
+      await provider.close();
+    }
+  });
+
+  it("never sends an interaction whose method is not the operation's, on the right path or not", async () => {
+    const methods: Partial<Record<StateKey, string>> = { userKey: 'DELETE', serviceAccountKey: 'POST' };
+    const pact = pactFrom(scratch, 'methods', (json) => {
+      for (const interaction of json.interactions) {
+        const method = methods[stateOfInteraction(interaction)];
+        if (method) interaction.request.method = method;
+      }
+    });
+    const provider = await startProvider();
+    try {
+      const { outcomes, exchanges } = await verifyPact(pact, localTarget(provider.url), {
+        requestTimeoutMs: 5000,
+      });
+      for (const [key, method] of Object.entries(methods)) {
+        const outcome = byState(outcomes, key as StateKey);
+        expect(outcome.status).to.equal('fail');
+        expect(outcome.findings).to.have.length(1);
+        expect(outcome.findings[0]).to.include({ keyword: 'request', severity: 'error' });
+        expect(outcome.findings[0]?.message).to.match(
+          new RegExp(
+            `^the pact's request \\(${method} /organization/projects/.*\\) is not the one .* not sent$`,
+          ),
+        );
+        expect(exchanges.has(key as StateKey)).to.equal(false);
+      }
+      // Only the two GET states reached the target, both as GET.
+      expect(provider.seen.map((s) => [s.method, stateOfRequest(s)])).to.have.deep.members([
+        ['GET', LOCAL_IDS.unknownKey.keyId],
+        ['GET', 'invalidAdminKey'],
+      ]);
+    } finally {
+      await provider.close();
+    }
+  });
+});
+describe('forwardableHeaders: what the gateway sends on', () => {
+  const cases: [string, string[], string[]][] = [
+    [
+      'Accept always, and what the document describes',
+      ['authorization', 'openai-organization'],
+      ['accept', 'authorization', 'openai-organization'],
+    ],
+    [
+      'never a method override, a cookie or a proxy credential, even when described',
+      ['x-http-method-override', 'x-http-method', 'x-method-override', 'cookie', 'proxy-authorization'],
+      ['accept'],
+    ],
+    [
+      'never framing, codings or the gateway header',
+      ['host', 'content-length', 'transfer-encoding', 'accept-encoding', 'x-conformance-gateway'],
+      ['accept'],
+    ],
+  ];
+  for (const [label, described, want] of cases) {
+    it(label, () => {
+      expect([...forwardableHeaders({ headers: described })].sort()).to.deep.equal(want);
+    });
+  }
+});
+
+describe('verifyPact: request headers', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'verify-headers-'));
+  after(() => rmSync(scratch, { recursive: true, force: true }));
+  /** Headers a pact may ask for that must never reach the target with the admin key; placeholder values. */
+  const HOSTILE: Record<string, string> = {
+    'X-HTTP-Method-Override': 'DELETE',
+    'OpenAI-Organization': 'org-EXAMPLE',
+    'OpenAI-Project': 'proj_EXAMPLE',
+    Cookie: 'session=EXAMPLE',
+    'Proxy-Authorization': 'Basic EXAMPLE',
+  };
+  const withHostileHeaders = () =>
+    pactFrom(scratch, 'headers', (json) => {
+      for (const interaction of json.interactions) {
+        if (stateOfInteraction(interaction) !== 'userKey') continue;
+        for (const [name, value] of Object.entries(HOSTILE)) interaction.request.headers[name] = [value];
+      }
+    });
+  const userKeyIndex = (pact: LoadedPact) =>
+    pact.interactions.findIndex((i) => i.state === PROVIDER_STATES.userKey);
+
+  it('sends only Accept and the Authorization the gateway sets; each header left out is a note at its place in the pact', async () => {
+    const pact = withHostileHeaders();
+    const provider = await startProvider();
+    try {
+      const { outcomes } = await verifyPact(pact, localTarget(provider.url), { requestTimeoutMs: 5000 });
+      const user = provider.seen.find((s) => stateOfRequest(s) === LOCAL_IDS.userKey.keyId);
+      expect(user?.headers).to.include({
+        accept: 'application/json',
+        authorization: `Bearer ${PROVIDER_ADMIN_KEY}`,
+      });
+      for (const seen of provider.seen) {
+        expect(Object.keys(seen.headers), `headers of ${seen.path}`).to.not.include.any.members(
+          Object.keys(HOSTILE).map((name) => name.toLowerCase()),
+        );
+      }
+      const outcome = byState(outcomes, 'userKey');
+      expect(outcome.status).to.equal('note');
+      const index = userKeyIndex(pact);
+      expect(outcome.findings.map((f) => [f.pointer, f.severity, f.keyword])).to.deep.equal(
+        Object.keys(HOSTILE).map((name) => [
+          `/interactions/${index}/request/headers/${name}`,
+          'note',
+          'requestHeader',
+        ]),
+      );
+      for (const [finding, name] of outcome.findings.map((f, n) => [f, Object.keys(HOSTILE)[n]] as const))
+        expect(finding.message).to.match(
+          new RegExp(`^request header ${name} is (never|not) sent to the target`),
+        );
+      expect(outcomes.filter((o) => o !== outcome).map((o) => [o.status, o.findings])).to.deep.equal(
+        Array(3).fill(['pass', []]),
+      );
+    } finally {
+      await provider.close();
+    }
+  });
+
+  it('sends a header the document describes for the operation, never a method override it describes', async () => {
+    const pact = withHostileHeaders();
+    const operation = retrieveOperationOf(seed.document);
+    const provider = await startProvider();
+    try {
+      const { outcomes } = await verifyPact(
+        pact,
+        localTarget(provider.url, {
+          operation: {
+            ...operation,
+            headers: [...operation.headers, 'openai-organization', 'x-http-method-override'],
+          },
+        }),
+        { requestTimeoutMs: 5000 },
+      );
+      const user = provider.seen.find((s) => stateOfRequest(s) === LOCAL_IDS.userKey.keyId);
+      expect(user?.headers).to.include({ 'openai-organization': 'org-EXAMPLE' });
+      expect(user?.headers).to.not.have.property('x-http-method-override');
+      const pointers = byState(outcomes, 'userKey').findings.map((f) => f.pointer.split('/').pop());
+      expect(pointers).to.deep.equal([
+        'X-HTTP-Method-Override',
+        'OpenAI-Project',
+        'Cookie',
+        'Proxy-Authorization',
+      ]);
     } finally {
       await provider.close();
     }

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Finding } from '../../src/finding.ts';
 import { validatorsFor } from '../../src/openapi/validators.ts';
 import { valueAt } from '../../src/pointer.ts';
-import { HUGE_ID_CHARACTERS } from '../../src/provider/fault-bodies.ts';
+import { HUGE_ID_CHARACTERS, PROSE_REDACTED_VALUE } from '../../src/provider/fault-bodies.ts';
 import {
   createReferenceProvider,
   FAULT_NAMES,
@@ -107,6 +107,15 @@ const PROBES: Record<FaultName, Probe> = {
       expect(strictFindings(body)).to.deep.equal([]);
     },
   },
+  'prose-redacted-value': {
+    observe: async (provider) => {
+      for (const params of [userKeyOf(provider), serviceAccountKeyOf(provider)]) {
+        const { body } = await getJson(keyUrl(provider.url, params));
+        expect(body.redacted_value).to.equal(PROSE_REDACTED_VALUE);
+        expect(strictFindings(body)).to.deep.equal([]); // a string, as the schema asks
+      }
+    },
+  },
   'huge-id': {
     observe: async (provider) => {
       const { status, body } = await getJson(keyUrl(provider.url, userKeyOf(provider)));
@@ -148,6 +157,21 @@ const PROBES: Record<FaultName, Probe> = {
         expect(body.owner).to.have.property('type', 'user');
         expect(body.owner).to.have.property('service_account');
         expect(body.owner).not.to.have.property('user');
+      }
+    },
+  },
+  'swapped-owner-types': {
+    observe: async (provider) => {
+      const owners: [ReturnType<typeof userKeyOf>, string][] = [
+        [userKeyOf(provider), 'service_account'],
+        [serviceAccountKeyOf(provider), 'user'],
+      ];
+      for (const [params, type] of owners) {
+        const { body } = await getJson(keyUrl(provider.url, params));
+        expect(strictFindings(body)).to.deep.equal([]); // sound in itself: only the flag is wrong
+        expect(body.id).to.equal(params.keyId);
+        expect(body.owner).to.have.property('type', type);
+        expect(body.owner).to.have.property(type);
       }
     },
   },
@@ -431,6 +455,50 @@ const PROBES: Record<FaultName, Probe> = {
       expect((await get(url, bearer('sk-admin-conformance-invalid-0a1b'))).status).to.equal(401);
     },
   },
+  'non-ascii-500': {
+    observe: async (provider) => {
+      const { projectId, keyId } = userKeyOf(provider);
+      expect((await get(keyUrl(provider.url, { projectId, keyId: `${keyId}é` }))).status).to.equal(500);
+      expect((await get(keyUrl(provider.url, { projectId, keyId: `${keyId}e` }))).status).to.equal(404);
+      expect((await get(keyUrl(provider.url, { projectId, keyId }))).status).to.equal(200);
+    },
+  },
+  'bearer-prefix': {
+    observe: async (provider) => {
+      const url = keyUrl(provider.url, userKeyOf(provider));
+      expect((await get(url, bearer(`${ADMIN_KEY}x`))).status).to.equal(200);
+      expect((await get(url, bearer(ADMIN_KEY.slice(0, -1)))).status).to.equal(401);
+    },
+  },
+  'anonymous-served': {
+    observe: async (provider) => {
+      const url = keyUrl(provider.url, userKeyOf(provider));
+      expect((await getJson(url, {})).body.id).to.equal(provider.seed.userKeyId);
+      expect((await get(url, bearer('sk-admin-OTHER'))).status).to.equal(401);
+    },
+  },
+  'any-project': {
+    observe: async (provider) => {
+      const keyId = provider.seed.userKeyId;
+      const { status, body } = await getJson(keyUrl(provider.url, { projectId: 'proj_someone_else', keyId }));
+      expect([status, body.id]).to.deep.equal([200, keyId]);
+    },
+  },
+  'stack-trace-404': {
+    observe: async (provider) => {
+      const missing = { projectId: provider.seed.projectId, keyId: 'key_gone' };
+      const { status, body } = await getJson(keyUrl(provider.url, missing));
+      expect(status).to.equal(404);
+      expect((body.error as { message: string }).message).to.match(/\n {4}at .*\(\/srv\/app\/.*:\d+:\d+\)/);
+    },
+  },
+  'case-insensitive-id': {
+    observe: async (provider) => {
+      const { projectId, keyId } = userKeyOf(provider);
+      const { status, body } = await getJson(keyUrl(provider.url, { projectId, keyId: keyId.toUpperCase() }));
+      expect([status, body.id]).to.deep.equal([200, keyId]);
+    },
+  },
 };
 
 describe('reference provider faults', () => {
@@ -448,9 +516,17 @@ describe('reference provider faults', () => {
     expect(isFaultName('no-such-fault')).to.equal(false);
   });
 
-  it('expect a pass only of the transient faults a single retry gets past', () => {
-    const passing = FAULTS.filter((fault) => fault.expect.verdict === 'pass').map((fault) => fault.name);
-    expect(passing.sort()).to.deep.equal(['rate-limited', 'retry-after-ms', 'transient-5xx']);
+  it('expect a pass only of the transient faults a single retry gets past, and of those that only warn', () => {
+    const passing = FAULTS.filter((fault) => fault.expect.verdict === 'pass');
+    const transient = passing.filter((fault) => !('status' in fault.expect)).map((fault) => fault.name);
+    expect(transient.sort()).to.deep.equal(['rate-limited', 'retry-after-ms', 'transient-5xx']);
+    for (const fault of passing.filter((f) => 'status' in f.expect)) {
+      expect(fault.expect, fault.name).to.include({ status: 'warn' });
+      expect(fault.expect, fault.name).to.have.property('keyword');
+    }
+    for (const fault of FAULTS.filter((f) => f.expect.verdict === 'fail')) {
+      expect(fault.expect, fault.name).not.to.have.property('status');
+    }
   });
 
   it('name the pointer a schema fault breaks, and the keyword', () => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { type CheckResult, statusOf } from '../../src/check.ts';
 import { summarize, verdictOf } from '../../src/conformance/verdict.ts';
 import type { Finding } from '../../src/finding.ts';
-import type { ConformanceResult, PactRecord } from '../../src/report/result.ts';
+import type { ConformanceResult, PactRecord, Probing } from '../../src/report/result.ts';
 import type { Exchange } from '../../src/transport/exchange.ts';
 
 // ConformanceResults for the report tests, built the way a run builds them (summary and verdict from
@@ -41,6 +41,22 @@ const warning = (pointer: string, message: string, keyword?: string): Finding =>
   severity: 'warning',
 });
 
+/** About the document or the pact, not the target: what the contract checks say of the seed. */
+export const note = (pointer: string, message: string, keyword?: string): Finding => ({
+  ...error(pointer, message, keyword),
+  severity: 'note',
+});
+
+/** The contract check every run of the seed carries: its own example is invalid. */
+const SEED_EXAMPLE_NOTE = () =>
+  check("the spec's own examples validate against their schemas", 'contract', [
+    note(
+      '/components/schemas/ProjectApiKey/x-oaiMeta/example/owner/user/added_at',
+      'example ProjectApiKey: required property "added_at" is missing',
+      'required',
+    ),
+  ]);
+
 const exchange = (
   id: string,
   checkName: string,
@@ -76,6 +92,7 @@ export const resultOf = (
     exchanges?: Exchange[];
     reference?: boolean;
     pacts?: PactRecord[];
+    probing?: Probing;
   } = {},
 ): ConformanceResult => {
   const complete = options.complete ?? true;
@@ -97,15 +114,17 @@ export const resultOf = (
     ],
     startedAt: STARTED,
     finishedAt: FINISHED,
+    ...(options.probing && { probing: options.probing }),
     checks,
     exchanges: options.exchanges ?? [],
   };
 };
 
-/** Every check passes, one only on its third attempt. */
+/** Every check passes, one only on its third attempt; the document carries a note. */
 export const passing = (): ConformanceResult =>
   resultOf(
     [
+      SEED_EXAMPLE_NOTE(),
       check('ProjectApiKey body matches the schema', 'schema', [], { exchangeIds: ['ex-1'] }),
       check('pact interaction: an existing key', 'pact'),
       check('owner.type agrees with the owner present', 'semantic'),
@@ -132,10 +151,14 @@ export const passing = (): ConformanceResult =>
     },
   );
 
-/** Failures in several categories (one of them security), a warning, a skip, a retried pass, hostile text. */
+/**
+ * Failures in several categories (one of them security), a warning, a skip, a retried pass, hostile text, and
+ * a note about the document.
+ */
 export const failing = (): ConformanceResult =>
   resultOf(
     [
+      SEED_EXAMPLE_NOTE(),
       check('ProjectApiKey body matches the schema', 'schema', [
         error('/owner/user/added_at', 'required property "added_at" is missing', 'required'),
         warning('/last_used_at', 'property is not declared in the schema', 'additionalProperties'),
@@ -268,7 +291,7 @@ export const withMatrix = (): ConformanceResult => ({
 export const severalPacts = (): ConformanceResult =>
   resultOf(
     [
-      check("the spec's own examples validate", 'contract', [warning('/x', 'example lacks added_at')]),
+      check("the spec's own examples validate", 'contract', [note('/x', 'example lacks added_at')]),
       check('a request for a key', 'pact', [], { pact: 'web' }),
       check('key owned by a user: body is a ProjectApiKey', 'schema', [], { pact: 'web' }),
       check(
@@ -349,6 +372,57 @@ export const nothingVerified = (): ConformanceResult =>
       'Pact Broker https://broker.example.test has no pact for provider matching the consumer version selectors [{"branch":"x"}]: nothing was verified',
   });
 
+/** A run whose probes found a 500: the probe checks, the seed and the smallest failing request. */
+export const PROBE_SEED = 3141592653;
+export const probed = (): ConformanceResult =>
+  resultOf(
+    [
+      check('ProjectApiKey body matches the schema', 'schema'),
+      check('probes: no 5xx for any generated request', 'probe', [
+        {
+          ...error(
+            '',
+            `smallest failing request: GET ${KEY_PATH}%C3%A9 (the admin key; headers: authorization, accept) → 500: answered status 500 (shrunk in 4 steps; replay: --seed ${PROBE_SEED} --probes 40)`,
+          ),
+          keyword: 'smallest',
+        },
+        error(
+          '',
+          `probe 2: GET ${KEY_PATH}%F0%9F%98%80 (the admin key; headers: authorization, accept) → 500: answered status 500`,
+          'not-a-server-error',
+        ),
+      ]),
+      check('probes: a HEAD answer has no body', 'probe', [], {
+        status: 'skip',
+        skipReason: 'no HEAD request was answered',
+      }),
+    ],
+    {
+      probing: {
+        seed: PROBE_SEED,
+        probes: 40,
+        sent: 38,
+        answered: 38,
+        rateLimited: 0,
+        shrinkRequests: 4,
+        replay: `--seed ${PROBE_SEED} --probes 40`,
+        failures: [
+          {
+            rule: 'not-a-server-error',
+            method: 'GET',
+            path: `${KEY_PATH}%C3%A9`,
+            headers: ['authorization', 'accept'],
+            auth: 'the admin key',
+            status: 500,
+            message: 'answered status 500',
+            probe: 2,
+            shrinks: 4,
+          },
+        ],
+      },
+    },
+  );
+
 export const FIXTURES: [name: string, build: () => ConformanceResult][] = [
   ['passing', passing],
   ['failing', failing],
@@ -358,4 +432,5 @@ export const FIXTURES: [name: string, build: () => ConformanceResult][] = [
   ['several pacts', severalPacts],
   ['one pact from a broker', oneBrokerPact],
   ['nothing verified', nothingVerified],
+  ['probed', probed],
 ];

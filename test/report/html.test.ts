@@ -83,6 +83,10 @@ describe('renderHtml in headless Chromium', function () {
         `${result.summary.failed} failed`,
         `${result.summary.warnings} warnings`,
         `${result.summary.skipped} skipped`,
+        // Apart from the target's counts, and only when there are some.
+        ...(result.summary.notes > 0
+          ? [`${result.summary.notes} notes about the document and the pact`]
+          : []),
       ]);
       expect(requests).to.deep.equal([url]);
       expect(problems).to.deep.equal([]);
@@ -144,7 +148,7 @@ describe('renderHtml in headless Chromium', function () {
     for (const check of result.checks) {
       const row = rows.find((r) => r.name === check.name);
       expect(row, check.name).to.include({ status: check.status.toUpperCase(), visible: true });
-      const shown = check.status === 'fail' || check.status === 'warn' ? check.findings : [];
+      const shown = ['fail', 'warn', 'note'].includes(check.status) ? check.findings : [];
       expect(row?.findings, check.name).to.deep.equal(
         shown.map((f) => ({
           pointer: displayPointer(f.pointer),

@@ -5,8 +5,9 @@ import { expect } from 'chai';
 import { CHECK_CATEGORIES, CHECK_STATUSES } from '../../src/check.ts';
 import { REPORT_KEY_ORDER, renderJson } from '../../src/report/json.ts';
 import type { ConformanceResult } from '../../src/report/result.ts';
+import { visibleText } from '../../src/text.ts';
 import { drop, type Edit, edited, repoPath } from '../helpers.ts';
-import { FIXTURES, failing } from './fixtures.ts';
+import { FIXTURES, failing, HOSTILE, probed } from './fixtures.ts';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
@@ -16,15 +17,31 @@ addFormats(ajv);
 const validate = ajv.compile(schema);
 
 const rendered = (result: ConformanceResult): unknown => JSON.parse(renderJson(result));
+/** `result` as a report shows it: every string made visible text (the fixtures are far below the limits). */
+const shown = (result: ConformanceResult): unknown =>
+  JSON.parse(
+    JSON.stringify(result, (_key, value) => (typeof value === 'string' ? visibleText(value) : value)),
+  );
 
 describe('renderJson', () => {
   for (const [name, build] of FIXTURES) {
     it(`renders the ${name} result as given, valid against the report schema`, () => {
       const json = rendered(build());
       expect(validate(json), JSON.stringify(validate.errors)).to.equal(true);
-      expect(json).to.deep.equal(build());
+      expect(json).to.deep.equal(shown(build()));
     });
   }
+
+  it('holds a control character from a body as its code in text: a reader decoding the JSON gets no ESC', () => {
+    const json = rendered(failing()) as ConformanceResult;
+    const message = json.checks
+      .flatMap((c) => c.findings)
+      .find((f) => f.message.startsWith('expected "string"'))?.message;
+    expect(HOSTILE.message).to.include('\u001b[31m');
+    expect(message).to.equal(
+      'expected "string" but got <b>&amp;</b> | `value` \\u001b[31mred\\u0000\\u000c end \uFFFD',
+    );
+  });
 
   it('indents by two spaces and ends with a newline', () => {
     const text = renderJson(failing());
@@ -92,6 +109,8 @@ describe('schemas/conformance-report.schema.json', () => {
       ['request', schema.$defs.exchange.properties.request],
       ['response', schema.$defs.exchange.properties.response],
       ['attempt', schema.$defs.attempt],
+      ['probing', schema.properties.probing],
+      ['probeFailure', schema.$defs.probeFailure],
     ];
     for (const [shape, node] of objects) {
       expect(Object.keys(node.properties), shape).to.deep.equal([...REPORT_KEY_ORDER[shape]]);
@@ -122,6 +141,19 @@ describe('schemas/conformance-report.schema.json', () => {
     ['a field the model does not have', [['/score', 7]], /additional/],
     ['an exchange with a status of 0', [['/exchanges/0/response/status', 0]], /status/],
   ];
+  const tamperedProbing: [string, Edit[], RegExp][] = [
+    ['a negative seed', [['/probing/seed', -1]], /\/probing\/seed/],
+    ['more than 1000 probes', [['/probing/probes', 1001]], /\/probing\/probes/],
+    ['no replay line', [['/probing/replay', drop]], /replay/],
+    ['a failure without its method', [['/probing/failures/0/method', drop]], /method/],
+  ];
+  for (const [label, edits, where] of tamperedProbing) {
+    it(`rejects a report whose probing has ${label}`, () => {
+      const json = edited(rendered(probed()), ...edits);
+      expect(validate(json)).to.equal(false);
+      expect(JSON.stringify(validate.errors)).to.match(where);
+    });
+  }
   for (const [label, edits, where] of tampered) {
     it(`rejects a report with ${label}`, () => {
       const json = edited(rendered(failing()), ...edits);

@@ -82,7 +82,7 @@ describe('renderJunit', () => {
 
   it('carries every finding of a failed check in <failure>, one per line', () => {
     const result = failing();
-    const schemaCheck = result.checks[0];
+    const schemaCheck = result.checks.find((c) => c.category === 'schema');
     const testcase = caseNamed(result, schemaCheck?.name ?? '') as { failure: Node };
     expect(testcase.failure.message).to.equal(findingLine(schemaCheck?.findings[0] ?? ({} as never)));
     expect(testcase.failure.type).to.equal('required');
@@ -116,6 +116,25 @@ describe('renderJunit', () => {
     expect(caseNamed(result, 'retries a reset connection')).to.include({
       'system-out': 'passed only after 3 attempts',
     });
+  });
+
+  it('passes a check of notes about the document and the pact, saying them in <system-out>, counted apart', () => {
+    const result = failing();
+    const notes = result.checks.filter((c) => c.status === 'note');
+    expect(notes).to.not.have.length(0);
+    for (const check of notes) {
+      const testcase = caseNamed(result, check.name);
+      expect(testcase, check.name).not.to.have.any.keys('failure', 'error', 'skipped');
+      expect(String(testcase?.['system-out']).split('\n')).to.deep.equal([
+        'Notes about the document and the pact:',
+        ...check.findings.map(findingLine),
+      ]);
+    }
+    const run = suitesOf(result).find((s) => s.name === suiteName('run')) as unknown as {
+      properties: { property: Node[] };
+    };
+    const properties = Object.fromEntries(run.properties.property.map((p) => [p.name, p.value]));
+    expect(properties).to.include({ notes: String(notes.length) });
   });
 
   it('fails the run suite for a failed verdict, errors it for an incomplete run, passes it otherwise', () => {
@@ -198,7 +217,7 @@ describe('renderJunit', () => {
     const cases = read.suites.flatMap((s) => s.cases);
     const statusOf = (name: string) => cases.find((c) => c.name === name)?.status;
     for (const check of result.checks) {
-      const want = { fail: 'FAIL', skip: 'SKIP', pass: 'PASS', warn: 'PASS' }[check.status];
+      const want = { fail: 'FAIL', skip: 'SKIP', pass: 'PASS', warn: 'PASS', note: 'PASS' }[check.status];
       expect(statusOf(check.name), check.name).to.equal(want);
     }
     expect(statusOf('verdict')).to.equal('FAIL');

@@ -150,10 +150,16 @@ describe('renderMarkdown', () => {
     expect(rows.find((r) => r[1] === 'retries a reset connection')?.[4]).to.equal('3 (retried)');
   });
 
-  it('lists the findings of failing and warning checks, pointers in code, messages as text', () => {
+  it('lists the findings of failing and warning checks, then apart the notes, pointers in code, messages as text', () => {
     const result = failing();
     const [, , ...findingTables] = tablesOf(result);
-    const shown = result.checks.filter((c) => c.status === 'fail' || c.status === 'warn');
+    const notes = result.checks.filter((c) => c.status === 'note');
+    expect(notes).to.not.have.length(0);
+    const shown = [...result.checks.filter((c) => c.status === 'fail' || c.status === 'warn'), ...notes];
+    const headings = headingTexts(result);
+    expect(headings.indexOf('Notes about the document and the pact')).to.be.above(
+      headings.indexOf('Findings'),
+    );
     expect(findingTables).to.have.length(shown.length);
     expect(headingTexts(result)).to.include.members(
       shown.map((c) => `${STATUS_WORD[c.status]} ${c.category}: ${c.name}`),

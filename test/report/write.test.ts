@@ -194,7 +194,8 @@ describe('renderConsoleSummary', () => {
       passing(),
       [
         'Conformance PASS: http://127.0.0.1:8080/v1',
-        '5 passed, 0 failed, 0 warnings, 0 skipped',
+        '5 passed, 0 failed, 0 warnings, 0 skipped; 1 note about the document and the pact',
+        '  NOTE contract: the spec\'s own examples validate against their schemas — note /components/schemas/ProjectApiKey/x-oaiMeta/example/owner/user/added_at example ProjectApiKey: required property "added_at" is missing (required)',
         '  1 check passed only after retries (see the exchanges in the reports)',
         'Reports: reports/report.html reports/summary.md reports/junit.xml reports/conformance.json',
       ],
@@ -218,7 +219,9 @@ describe('renderConsoleSummary', () => {
   it('names each failing check with its first finding', () => {
     const lines = renderConsoleSummary(failing(), paths).split('\n');
     expect(lines[0]).to.equal('Conformance FAIL: http://127.0.0.1:8080/v1');
-    expect(lines[1]).to.equal('2 passed, 5 failed, 1 warning, 1 skipped');
+    expect(lines[1]).to.equal(
+      '2 passed, 5 failed, 1 warning, 1 skipped; 1 note about the document and the pact',
+    );
     expect(lines).to.include(
       '  FAIL schema: ProjectApiKey body matches the schema — error /owner/user/added_at required property "added_at" is missing (required) (+1 more)',
     );

@@ -13,7 +13,7 @@ export interface LoadedOpenApi extends LoadedSpec {
 
 export const compileOpenApi = (loaded: LoadedSpec): LoadedOpenApi => ({
   ...loaded,
-  validators: validatorsFor(loaded.spec.document, loaded.spec.sha256),
+  validators: validatorsFor(loaded.spec.document, loaded.spec.sha256, loaded.spec.path),
   ownerKinds: ownerKinds(loaded.spec.document),
 });
 

@@ -11,10 +11,18 @@ import type { LoadedOpenApi } from './compile.ts';
 
 export type CheckDraft = Omit<CheckResult, 'durationMs'>;
 
+/**
+ * What these checks warn of is a fact about the document or the pact, not about the target: a note, kept
+ * apart from the target's warnings. Errors stay errors: a pact the document does not allow fails the run.
+ */
+function asNotes(findings: readonly Finding[]): Finding[] {
+  return findings.map((f) => (f.severity === 'warning' ? { ...f, severity: 'note' } : f));
+}
+
 /** Each pact's interactions are documented by the document: one check per pact. */
 export const checkPactsAgainstSpec = (openapi: LoadedOpenApi, pacts: readonly LoadedPact[]): CheckDraft[] =>
   pacts.map((pact) => {
-    const findings = checkPactAgainstSpec(pact.document, openapi.spec.document, openapi.validators);
+    const findings = asNotes(checkPactAgainstSpec(pact.document, openapi.spec.document, openapi.validators));
     return {
       name: 'pact interactions are documented by the spec',
       category: 'contract',
@@ -24,12 +32,12 @@ export const checkPactsAgainstSpec = (openapi: LoadedOpenApi, pacts: readonly Lo
     };
   });
 
-/** The document's own examples are its defects, not the target's: reported as warnings, never failing. */
+/** The document's own examples are its defects, not the target's: reported as notes, never failing. */
 export const lintSpecExamples = (openapi: LoadedOpenApi): CheckDraft => {
   const findings: Finding[] = lintExamples(openapi.spec.document, openapi.validators).flatMap((lint) =>
     lint.findings.map((f) => ({
       ...f,
-      severity: 'warning' as const,
+      severity: 'note' as const,
       pointer: `${lint.location}${f.pointer}`,
       message: `example ${lint.component}: ${f.message}`,
     })),

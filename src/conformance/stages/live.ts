@@ -17,6 +17,7 @@ import {
   type LiveContext,
   type LiveOutcome,
   STATE_LABELS,
+  unseenAsSkipped,
 } from '../live.ts';
 import { SKIP_REASONS } from '../target.ts';
 import type { CheckDraft } from './contract.ts';
@@ -70,9 +71,16 @@ export const checksOfState = (
   outcome: LiveOutcome,
   context: LiveContext,
 ): CheckDraft[] => {
-  if (key === 'invalidAdminKey') return checkInvalidAdminKey(outcome);
-  if (key === 'unknownKey') return checkUnknownKey(outcome);
-  return checkRetrievedKey(key, params.keyId, outcome, context);
+  // The list's state has no live checks of its own: its pact interaction, discovery and --sweep judge the list.
+  if (key === 'projectKeys') return [];
+  const checks =
+    key === 'invalidAdminKey'
+      ? checkInvalidAdminKey(outcome)
+      : key === 'unknownKey'
+        ? checkUnknownKey(outcome)
+        : checkRetrievedKey(key, params.keyId, outcome, context);
+  // Whatever the state, a check with no response to judge does not pass.
+  return unseenAsSkipped(checks, outcome);
 };
 
 /** A whole key left in `redacted_value`: the result keeps it out of every report, like the admin key. */

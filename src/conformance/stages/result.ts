@@ -3,17 +3,17 @@ import type { CheckResult } from '../../check.ts';
 import type { LoadedPact } from '../../contract/pact.ts';
 import { isPending } from '../../contract/pact.ts';
 import type { LoadedDocument } from '../../openapi/document.ts';
-import type { ConformanceResult, PactRecord, ProjectKeys, SpecMatrix } from '../../report/result.ts';
+import type { ConformanceResult, PactRecord, Probing, ProjectKeys, SpecMatrix } from '../../report/result.ts';
 import type { Exchange } from '../../transport/exchange.ts';
 import {
   keyBodyWasChecked,
-  NO_KEY_BODY_REASON,
+  noKeyBodyReason,
   summarize,
   verdictOf,
   withPendingAsWarnings,
 } from '../verdict.ts';
 
-// Stage 5, result: the one ConformanceResult every report renders. Pure: what the run gathered in, the
+// Stage 6, result: the one ConformanceResult every report renders. Pure: what the run gathered in, the
 // verdict and its reason out. Secrets are not this stage's business: the report writer redacts every
 // way out (report/write.ts), with the run's secrets (ConformanceRun.secrets).
 
@@ -32,6 +32,8 @@ export interface ResultInput {
   cwd?: string;
   /** --also-spec: which documents the live key bodies conform to; it informs, the verdict is the checks'. */
   specMatrix?: SpecMatrix;
+  /** The run's seed and what its probe stage sent. */
+  probing?: Probing;
   /** Discovery and --sweep: where the key ids came from, and what listing the project's keys found. */
   projectKeys?: ProjectKeys;
 }
@@ -59,7 +61,10 @@ export const pactRecordOf = (pact: LoadedPact, cwd?: string): PactRecord => {
   };
 };
 
-/** Why the verdict is what it is when no single check says so: the target unreachable, or no key body. */
+/**
+ * Why the verdict is what it is when no single check says so: the target unreachable, or no key body (and
+ * what came back instead of one).
+ */
 export const reasonOf = (
   input: Pick<ResultInput, 'complete' | 'incompleteReason' | 'exchanges'>,
   checks: readonly CheckResult[],
@@ -69,7 +74,7 @@ export const reasonOf = (
   if (exchanges.length > 0 && exchanges.every((e) => !e.response)) {
     return `target could not be reached: ${exchanges[0]?.error ?? 'no response'}`;
   }
-  if (input.complete && !keyBodyWasChecked(checks)) return NO_KEY_BODY_REASON;
+  if (input.complete && !keyBodyWasChecked(checks)) return noKeyBodyReason(checks);
   return undefined;
 };
 
@@ -78,7 +83,10 @@ export const reasonOf = (
  * a stop while the pacts were being fetched. Its verdict fails, with `reason`.
  */
 export const nothingVerifiedResult = (
-  input: Pick<ResultInput, 'complete' | 'target' | 'spec' | 'startedAt' | 'finishedAt' | 'cwd'> & {
+  input: Pick<
+    ResultInput,
+    'complete' | 'target' | 'spec' | 'startedAt' | 'finishedAt' | 'cwd' | 'probing'
+  > & {
     reason: string;
   },
 ): ConformanceResult => {
@@ -110,6 +118,7 @@ export const buildResult = (input: ResultInput): ConformanceResult => {
     pacts: input.pacts.map((pact) => pactRecordOf(pact, input.cwd)),
     startedAt: input.startedAt,
     finishedAt: input.finishedAt,
+    ...(input.probing && { probing: input.probing }),
     checks,
     exchanges: [...input.exchanges],
     ...(input.specMatrix && { specMatrix: input.specMatrix }),

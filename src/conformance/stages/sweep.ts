@@ -131,9 +131,11 @@ export class Sweep {
     for (const draft of drafts) {
       const tally = this.#rules[KEY_RULES.findIndex(([category]) => category === draft.category)];
       if (!tally) continue;
+      // The owner type a retrieve states against the one listed is the agreement check's, not a flag's.
+      const findings = draft.findings.filter((f) => f.keyword !== 'ownerType');
       if (draft.status === 'skip') tally.skip(draft.skipReason ?? 'nothing to judge', recorded);
-      else tally.add(subject, draft.findings, recorded);
-      failed ||= draft.status === 'fail';
+      else tally.add(subject, findings, recorded);
+      failed ||= findings.some((f) => f.severity === 'error');
     }
     const agreement = agreementOf(key, outcome);
     if (typeof agreement === 'string') this.#agreement.skip(agreement, recorded);

@@ -15,14 +15,31 @@ describe('stage 2, contract checks', () => {
       ['contract', 'project-api-key-client'],
       ['contract', 'second'],
     ]);
-    // The seed documents only 200: the 401 and 404 interactions are warnings, never failures.
-    expect(checks.map((c) => c.status)).to.deep.equal(['warn', 'warn']);
+    // The seed documents only 200: the 401 and 404 interactions are notes about the document and the
+    // pact, never failures, and not warnings about the target.
+    expect(checks.map((c) => c.status)).to.deep.equal(['note', 'note']);
+    expect(checks.flatMap((c) => c.findings.map((f) => [f.severity, f.pointer]))).to.deep.equal([
+      ['note', '/interactions/2/response/status'],
+      ['note', '/interactions/3/response/status'],
+      ['note', '/interactions/2/response/status'],
+      ['note', '/interactions/3/response/status'],
+    ]);
   });
 
-  it("lints the document's own examples as warnings that belong to no pact", () => {
+  it('keeps an error about the pact an error: a pact the document does not allow still fails', () => {
+    const [pact] = loadRunPacts({ pacts: [{ path: CONTRACT_PATH }] });
+    const document = structuredClone(pact?.document) as { interactions: { request: { method: string } }[] };
+    const first = document.interactions[0];
+    if (first) first.request.method = 'POST';
+    const [check] = checkPactsAgainstSpec(openapi, [{ ...(pact as NonNullable<typeof pact>), document }]);
+    expect(check?.status).to.equal('fail');
+    expect(check?.findings.map((f) => f.severity)).to.include.members(['error', 'note']);
+  });
+
+  it("lints the document's own examples as notes that belong to no pact", () => {
     const check = lintSpecExamples(openapi);
-    expect([check.status, check.pact]).to.deep.equal(['warn', undefined]);
+    expect([check.status, check.pact]).to.deep.equal(['note', undefined]);
     expect(check.findings.some((f) => f.pointer.endsWith('/owner/user/added_at'))).to.equal(true);
-    expect(check.findings.every((f) => f.severity === 'warning')).to.equal(true);
+    expect(check.findings.every((f) => f.severity === 'note')).to.equal(true);
   });
 });

@@ -1,12 +1,13 @@
 import { expect } from 'chai';
 import { CheckCollector } from '../../../src/conformance/collector.ts';
+import type { LiveOutcome } from '../../../src/conformance/live.ts';
 import { ownerKinds } from '../../../src/conformance/semantic.ts';
-import { liveStage } from '../../../src/conformance/stages/live.ts';
+import { checksOfState, liveStage } from '../../../src/conformance/stages/live.ts';
 import { SKIP_REASONS } from '../../../src/conformance/target.ts';
 import type { StateAnswer, StateExchange } from '../../../src/contract/verify.ts';
 import { sampleOfComponent } from '../../../src/openapi/sample.ts';
 import { validatorsFor } from '../../../src/openapi/validators.ts';
-import type { StateKey, StateParams } from '../../../src/provider-states.ts';
+import { STATE_KEYS, type StateKey, type StateParams } from '../../../src/provider-states.ts';
 import { drop, edited, seed } from '../../helpers.ts';
 
 const ids: Partial<Record<StateKey, StateParams>> = {
@@ -85,6 +86,51 @@ describe('stage 4, live checks', () => {
   it('returns a whole key left in redacted_value, so the result redacts it', () => {
     expect(leakedKeys).to.deep.equal([leaked]);
     const security = collector.checks.find((c) => c.category === 'security' && c.name.includes('user'));
+    expect(security?.status).to.equal('fail');
+  });
+});
+
+describe('checks of a state with no response', () => {
+  const context = {
+    validators: validatorsFor(seed.document),
+    ownerKinds: ownerKinds(seed.document),
+    strict: false,
+  };
+  const params = { projectId: 'proj_a', keyId: 'key_user' };
+  const outcomes: [string, LiveOutcome][] = [
+    [
+      'refused',
+      { kind: 'failure', message: 'connection refused', attempts: 3, exchangeIds: ['e1'], echoes: [] },
+    ],
+    [
+      'timed out',
+      { kind: 'failure', message: 'no response within 200 ms', attempts: 1, exchangeIds: [], echoes: [] },
+    ],
+  ];
+  for (const key of STATE_KEYS) {
+    for (const [description, outcome] of outcomes) {
+      it(`${key}, ${description}: every check is skipped (with a reason) or failed, none passed`, () => {
+        const checks = checksOfState(key, params, outcome, context);
+        expect(checks).to.not.have.length(0);
+        for (const check of checks) {
+          expect(check.status, check.name).to.be.oneOf(['skip', 'fail']);
+          if (check.status === 'skip') expect(check.skipReason, check.name).to.equal('no response to check');
+        }
+      });
+    }
+  }
+
+  it('a credential echoed on the way still fails the security check, response or not', () => {
+    const echoed: LiveOutcome = {
+      kind: 'failure',
+      message: 'no response within 200 ms',
+      attempts: 2,
+      exchangeIds: ['e1'],
+      echoes: ['header location'],
+    };
+    const security = checksOfState('unknownKey', params, echoed, context).find(
+      (c) => c.category === 'security',
+    );
     expect(security?.status).to.equal('fail');
   });
 });

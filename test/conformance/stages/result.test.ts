@@ -13,7 +13,7 @@ const pact = (id: string, source: Partial<LoadedPact['source']> = {}): LoadedPac
   consumer: id,
   provider: 'openai-admin-api',
   document: { interactions: [{}] },
-  interactions: [{ description: 'd', state: undefined }],
+  interactions: [{ description: 'd', state: undefined, requestHeaders: [] }],
 });
 const check = (
   category: CheckResult['category'],
@@ -66,6 +66,45 @@ describe('stage 5, the result', () => {
       'fail',
       true,
       NO_KEY_BODY_REASON,
+    ]);
+  });
+
+  it('says what each key state got instead of a key body when its id was given', () => {
+    const schema = (label: string, reason: string, pactId: string): CheckResult => ({
+      ...check('schema', 'skip', pactId),
+      name: `${label}: body is a ProjectApiKey`,
+      skipReason: reason,
+    });
+    const result = buildResult(
+      input({
+        pacts: [pact('web'), pact('next')],
+        checks: [
+          schema(
+            'key owned by a user',
+            'status 200 with an HTML page ("text/html") instead of a key body',
+            'web',
+          ),
+          schema(
+            'key owned by a service account',
+            'status 200 with an empty body instead of a key body',
+            'web',
+          ),
+          schema(
+            'key owned by a user',
+            'status 200 with an HTML page ("text/html") instead of a key body',
+            'next',
+          ),
+          schema(
+            'key owned by a service account',
+            'status 200 with an empty body instead of a key body',
+            'next',
+          ),
+        ],
+      }),
+    );
+    expect([result.verdict, result.incompleteReason]).to.deep.equal([
+      'fail',
+      'no key body was checked: key owned by a user: status 200 with an HTML page ("text/html") instead of a key body; key owned by a service account: status 200 with an empty body instead of a key body',
     ]);
   });
 

@@ -1,0 +1,192 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { load } from 'js-yaml';
+import { readText, repoPath } from '../helpers.ts';
+
+// Documents a user might pass with --spec, --also-spec, drift's --from/--to, validate and spec-lint that
+// once hung a run, blew its heap, or ended it with exit 3: each the seed with one hostile edit, and what
+// loading it must say instead (exit 2, one line). Shared by test/openapi/ and test/cli/.
+
+const SEED_TEXT = readText(repoPath('schemas/openapi.yaml'));
+// biome-ignore lint/suspicious/noExplicitAny: an edit reaches anywhere in its own copy
+type Json = Record<string, any>;
+
+/** The seed, parsed, with `edit` applied, as JSON text. */
+const seedWith = (edit: (document: Json, schemas: Json) => void): string => {
+  const document = load(SEED_TEXT) as Json;
+  edit(document, document.components.schemas);
+  return JSON.stringify(document, null, 1);
+};
+
+/** The seed's text with `marker` replaced (it must be there). */
+const seedTextWith = (marker: string, replacement: string): string => {
+  if (!SEED_TEXT.includes(marker)) throw new Error(`the seed has no ${JSON.stringify(marker)}`);
+  return SEED_TEXT.replace(marker, replacement);
+};
+
+const NAME = '        name:\n          type: string\n          description: The name of the API key\n';
+const OPERATION = '/organization/projects/{project_id}/api_keys/{key_id}';
+
+/** Nine anchors, each nine of the one before: 1.6 KB of YAML that stands for 9^8 strings. */
+const BOMB = [
+  '          x-a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+  ...'bcdefgh'.split('').map((name, i) => {
+    const before = 'abcdefg'[i];
+    return `          x-${name}: &${name} [${Array(9).fill(`*${before}`).join(',')}]`;
+  }),
+  '          enum: *h',
+].join('\n');
+
+export interface HostileDocument {
+  name: string;
+  /** `yaml` or `json`: what the file is called. */
+  extension: string;
+  text: string;
+  /** What the one line says, after `cannot use OpenAPI document PATH: `. */
+  message: RegExp;
+  /** Refused when the document is loaded; `compile`: when its validators are compiled (drift takes it). */
+  refusedAt: 'load' | 'compile';
+}
+
+export const HOSTILE_DOCUMENTS: readonly HostileDocument[] = [
+  {
+    name: 'a 1.6 KB YAML alias bomb in an enum',
+    extension: 'yaml',
+    text: seedTextWith(NAME, `${NAME}${BOMB}\n`),
+    message: /it expands to more than 100000 values \(YAML aliases that multiply, an alias bomb\?\)/,
+    refusedAt: 'load',
+  },
+  {
+    name: 'a cyclic YAML anchor',
+    extension: 'yaml',
+    text: seedTextWith(
+      '    ProjectUser:\n',
+      '    ProjectUser: &user\n      allOf:\n        - *user\n    Old:\n',
+    ),
+    message: /a YAML anchor holds itself \(a cycle\) at \/components\/schemas\/ProjectUser\/allOf\/0$/,
+    refusedAt: 'load',
+  },
+  {
+    name: 'YAML aliases nested 150 deep in a flat text',
+    extension: 'yaml',
+    text: seedTextWith(
+      NAME,
+      `${NAME}${Array.from({ length: 150 }, (_, i) => `          x-n${i}: &n${i} [${i === 0 ? '1' : `*n${i - 1}`}]`).join('\n')}\n`,
+    ),
+    message: /it nests deeper than 100 levels at \/components\/schemas\/ProjectApiKey\/properties\/name\/x-n/,
+    refusedAt: 'load',
+  },
+  {
+    name: 'a chain of 10,000 $refs',
+    extension: 'json',
+    text: seedWith((_, schemas) => {
+      schemas.ProjectApiKey.properties.owner.properties.user = { $ref: '#/components/schemas/Chain0' };
+      for (let i = 0; i < 10_000; i++) {
+        schemas[`Chain${i}`] =
+          i === 9_999 ? { type: 'object' } : { $ref: `#/components/schemas/Chain${i + 1}` };
+      }
+    }),
+    message:
+      /its refs nest deeper than 200 levels from "#\/components\/schemas\/Chain\d+" \(a chain of refs\?\)$/,
+    refusedAt: 'load',
+  },
+  {
+    name: 'a $ref to itself',
+    extension: 'json',
+    text: seedWith((_, schemas) => {
+      schemas.ProjectUser = { $ref: '#/components/schemas/ProjectUser' };
+    }),
+    message:
+      /\$ref cycle with nothing between: #\/components\/schemas\/ProjectUser → #\/components\/schemas\/ProjectUser$/,
+    refusedAt: 'load',
+  },
+  {
+    name: 'a $ref cycle through another component',
+    extension: 'json',
+    text: seedWith((_, schemas) => {
+      schemas.ProjectUser = { $ref: '#/components/schemas/Loop' };
+      schemas.Loop = { $ref: '#/components/schemas/ProjectUser' };
+    }),
+    message:
+      /\$ref cycle with nothing between: #\/components\/schemas\/(ProjectUser|Loop) → #\/components\/schemas\/(Loop|ProjectUser) → #\/components\/schemas\/(ProjectUser|Loop)$/,
+    refusedAt: 'load',
+  },
+  {
+    name: 'a $ref cycle through allOf',
+    extension: 'json',
+    text: seedWith((_, schemas) => {
+      schemas.ProjectUser = { allOf: [{ $ref: '#/components/schemas/ProjectUser' }] };
+    }),
+    message:
+      /\$ref cycle with nothing between: #\/components\/schemas\/ProjectUser → #\/components\/schemas\/ProjectUser$/,
+    refusedAt: 'load',
+  },
+  {
+    name: 'an external $ref to another file',
+    extension: 'json',
+    text: seedWith((_, schemas) => {
+      schemas.ProjectApiKey.properties.owner.properties.user = { $ref: 'other.yaml#/User' };
+    }),
+    message:
+      /external \$ref "other\.yaml#\/User" at \/components\/schemas\/ProjectApiKey\/properties\/owner\/properties\/user\/\$ref: only refs within the document \(#\/\.\.\.\) are followed; nothing was read or fetched$/,
+    refusedAt: 'load',
+  },
+  {
+    name: 'a response $ref to /etc/passwd',
+    extension: 'json',
+    text: seedWith((document) => {
+      document.paths[OPERATION].get.responses['200'] = { $ref: '/etc/passwd' };
+    }),
+    message:
+      /external \$ref "\/etc\/passwd" at \/paths\/~1organization~1projects~1\{project_id\}~1api_keys~1\{key_id\}\/get\/responses\/200\/\$ref: .*nothing was read or fetched$/,
+    refusedAt: 'load',
+  },
+  {
+    name: 'a local $ref to nothing',
+    extension: 'json',
+    text: seedWith((_, schemas) => {
+      schemas.ProjectApiKey.properties.owner.properties.user = { $ref: '#/components/schemas/Nobody' };
+    }),
+    message: /Can't resolve \$ref "#\/components\/schemas\/Nobody" at .*: the document has nothing there$/,
+    refusedAt: 'load',
+  },
+  {
+    name: 'a pattern only a backtracking engine runs (lookahead)',
+    extension: 'json',
+    text: seedWith((_, schemas) => {
+      schemas.ProjectApiKey.properties.id.pattern = '^(?=key_)\\w+$';
+    }),
+    message:
+      /its schemas do not compile: pattern "\^\(\?=key_\)\\\\w\+\$" cannot be run in linear time \(invalid or unsupported Perl syntax: `\(\?=`\)$/,
+    refusedAt: 'compile',
+  },
+  {
+    name: 'a schema the JSON Schema meta-schema rejects',
+    extension: 'json',
+    text: seedWith((_, schemas) => {
+      schemas.ProjectApiKey.properties.name.enum = ['a', 'a'];
+    }),
+    message: /its schemas do not compile: schema is invalid: .*enum must NOT have duplicate items/,
+    refusedAt: 'compile',
+  },
+];
+
+/** A pattern that backtracks exponentially: 2^n steps on n characters with no `!`. */
+export const CATASTROPHIC_PATTERN = '^(.|.)*!$';
+
+/** The seed with CATASTROPHIC_PATTERN on `redacted_value`, which every key body and pact example has, long. */
+export const CATASTROPHIC_DOCUMENT = seedWith((_, schemas) => {
+  schemas.ProjectApiKey.properties.redacted_value.pattern = CATASTROPHIC_PATTERN;
+});
+
+/** Each hostile document written into `dir`, by its name. */
+export const writeHostileDocuments = (dir: string): Map<string, string> => {
+  mkdirSync(dir, { recursive: true });
+  return new Map(
+    HOSTILE_DOCUMENTS.map(({ name, extension, text }, index) => {
+      const path = join(dir, `hostile-${index}.${extension}`);
+      writeFileSync(path, text);
+      return [name, path];
+    }),
+  );
+};
