@@ -1,7 +1,14 @@
 import type { LoadedPact } from '../contract/pact.ts';
 import type { StateAnswer, VerifyProgress, VerifyTarget } from '../contract/verify.ts';
 import { DEFAULT_SPEC_PATH } from '../openapi/default-path.ts';
-import { STATE_KEYS, STATE_LABELS, type StateKey, type StateParams } from '../provider-states.ts';
+import {
+  LIST_STATES,
+  STATE_KEYS,
+  STATE_LABELS,
+  type StateKey,
+  type StateParams,
+  stateKeyOf,
+} from '../provider-states.ts';
 import type { ConformanceResult, KeyIdRecord, Probing } from '../report/result.ts';
 import { resolvePolicy, type TransportPolicy, worstCaseMs } from '../transport/policy.ts';
 import { ExchangeRecorder } from '../transport/recorder.ts';
@@ -131,6 +138,21 @@ export const worstCaseLine = (
   );
 };
 
+/**
+ * The provider states' requests: per pact, one for each state it names (the gateway sends one per state)
+ * and one for each retrieve state it does not (the live checks ask those themselves).
+ */
+function stateRequests(pacts: readonly LoadedPact[]): number {
+  return pacts.reduce((sum, pact) => {
+    const states = new Set(STATE_KEYS.filter((key) => !LIST_STATES.includes(key)));
+    for (const { state } of pact.interactions) {
+      const key = state === undefined ? undefined : stateKeyOf(state);
+      if (key !== undefined) states.add(key);
+    }
+    return sum + states.size;
+  }, 0);
+}
+
 /** Discovery's and the sweep's requests at most: --max-keys entries at the largest page, pages to spare. */
 function listingWorstCase(config: RunConfig): ListingWorstCase {
   const pages = Math.ceil(config.maxKeys / Math.min(100, config.maxKeys)) + 1;
@@ -240,15 +262,7 @@ export const prepareConformanceRun = async (
     throw error;
   }
   log(`seed ${config.seed}: the same seed, flags and target send the same requests (--seed ${config.seed})`);
-  log(
-    worstCaseLine(
-      pacts.length * STATE_KEYS.length,
-      policy,
-      config.maxTimeMs,
-      config.probes,
-      listingWorstCase(config),
-    ),
-  );
+  log(worstCaseLine(stateRequests(pacts), policy, config.maxTimeMs, config.probes, listingWorstCase(config)));
   let probing = noProbing(config);
   // Discovery, --sweep and a pact's list state read the list: with --spec's list operation, or today's.
   const listSource: ListSource | undefined = needsList(config, pacts)

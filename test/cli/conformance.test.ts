@@ -152,6 +152,8 @@ describe('npm run conformance', function () {
 
   it('skips, with the reason, the states whose ids are not given, never passing them', async () => {
     const provider = await startReferenceProvider({ adminKey: canary });
+    // No service account's key to discover either: its state has no id from the flags or the list.
+    provider.store.removeKey(provider.seed.projectId, provider.seed.serviceAccountKeyId);
     const dir = join(scratch, 'skips');
     try {
       const result = await run(
@@ -176,9 +178,12 @@ describe('npm run conformance', function () {
     for (const check of skipped) expect(check.skipReason, check.name).to.match(/--service-account-key-id/);
   });
 
-  // Only --project-id: the probes run, but no key body is ever checked, so a wrong enum would go unseen.
-  for (const fault of ['wrong-enum', 'unredacted-key'] as const) {
-    it(`fails when no key body was checked, saying which flag to give (a ${fault} provider)`, async () => {
+  // Only --project-id: the key ids are discovered from the project's list, so a wrong enum is seen.
+  for (const [fault, category] of [
+    ['wrong-enum', 'schema'],
+    ['unredacted-key', 'security'],
+  ] as const) {
+    it(`with --project-id alone, discovers the keys and fails a ${fault} provider on ${category}`, async () => {
       const provider = await startReferenceProvider({ adminKey: canary, fault });
       const dir = join(scratch, `no-key-${fault}`);
       try {
@@ -187,13 +192,15 @@ describe('npm run conformance', function () {
           { OPENAI_ADMIN_KEY: canary },
         );
         expect(result.code).to.equal(1);
-        expect(result.stdout).to.include(NO_KEY_BODY_REASON);
+        expect(result.stdout).to.include(`discovered key owned by a user: ${provider.seed.userKeyId}`);
       } finally {
         await provider.close();
       }
       const report = readResult(dir);
-      expect([report.verdict, report.incompleteReason]).to.deep.equal(['fail', NO_KEY_BODY_REASON]);
-      expect(report.checks.filter((c) => c.category === 'pact' && c.status === 'pass')).to.have.length(2);
+      expect(report.incompleteReason).to.equal(undefined);
+      expect(report.projectKeys?.ids.map((record) => record.source)).to.deep.equal(['list', 'list']);
+      const failing = report.checks.filter((c) => c.status === 'fail').map((c) => c.category);
+      expect(failing).to.include(category);
     });
   }
 
@@ -265,7 +272,8 @@ describe('npm run conformance', function () {
       },
     );
     try {
-      while (!stdout.join('').includes('verifying')) await new Promise((r) => setTimeout(r, 20));
+      // --project-id alone: the run first lists the project's keys, and the hanging target holds it there.
+      while (!stdout.join('').includes('discovering key ids')) await new Promise((r) => setTimeout(r, 20));
       signals.emit('SIGTERM');
       expect(await exit).to.equal(143);
     } finally {

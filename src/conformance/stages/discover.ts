@@ -2,7 +2,7 @@ import type { CheckResult } from '../../check.ts';
 import type { ProjectApiKeyClient } from '../../client.ts';
 import { STATE_LABELS } from '../../provider-states.ts';
 import type { KeyIdRecord } from '../../report/result.ts';
-import { oneLine } from '../../text.ts';
+import { oneLine, plural } from '../../text.ts';
 import type { ExchangeRecorder } from '../../transport/recorder.ts';
 import type { TargetIds } from '../config.ts';
 import { type ListedKey, type ListSchemas, pagingFor } from '../list-page.ts';
@@ -78,10 +78,11 @@ function outcomeOf(
       ids[wanted.key] = key.id;
       records.push({ state: label, id: key.id, source: 'list', detail: `discovered: ${foundAt(key)}` });
     } else {
-      const how = `${read.keysRead} keys on ${read.pages} ${read.pages === 1 ? 'page' : 'pages'}`;
+      const how = `${plural(read.keysRead, 'key')} on ${plural(read.pages, 'page')}`;
+      const owner = `a ${wanted.ownerType.replace('_', ' ')}`;
       const reason = read.stop
-        ? `discovery found no key owned by a ${wanted.ownerType.replace('_', ' ')} before the list stopped (${how}): ${read.stop}`
-        : `the project's list (${how}) has no key owned by a ${wanted.ownerType.replace('_', ' ')}`;
+        ? `discovery found no key owned by ${owner} before the list stopped (${how}): ${read.stop}; no ${wanted.flag} given`
+        : `the project's list (${how}) has no key owned by ${owner}, and no ${wanted.flag} was given`;
       records.push({ state: label, source: 'none', detail: reason });
       skipReasons[wanted.state] = reason;
     }
