@@ -1,17 +1,20 @@
 // The layers of src/, top to bottom; a module may import only its own layer's modules and those below:
-//   cli → conformance → (contract | provider | report | broker | drift) → client → transport → openapi → leaves
-// The middle layer's five folders are peers: none imports another. Leaves are src/*.ts (not client.ts)
-// and src/generated/. `npm test` runs this (test/static.test.ts); a broken rule names the import.
+//   cli → conformance → (contract | provider | report | broker | drift) → pact → client → transport → openapi → leaves
+// The middle layer's five folders are peers: none imports another. What two of them share about Pact
+// itself (the pact binary, its environment and its error) lives below them in pact/, rather than copied
+// into each: contract/ runs the binary's verifier, broker/ its broker client. Leaves are src/*.ts (not
+// client.ts) and src/generated/. `npm test` runs this (test/static.test.ts); a broken rule names the import.
 
 const PEERS = 'contract|provider|report|broker|drift';
 const above = {
   cli: [],
   conformance: ['^src/cli/'],
   peers: ['^src/(cli|conformance)/'],
-  client: ['^src/(cli|conformance)/', `^src/(${PEERS})/`],
-  transport: ['^src/(cli|conformance)/', `^src/(${PEERS})/`, '^src/client\\.ts$'],
-  openapi: ['^src/(cli|conformance|transport)/', `^src/(${PEERS})/`, '^src/client\\.ts$'],
-  leaves: ['^src/(cli|conformance|transport|openapi)/', `^src/(${PEERS})/`, '^src/client\\.ts$'],
+  pact: ['^src/(cli|conformance)/', `^src/(${PEERS})/`],
+  client: ['^src/(cli|conformance|pact)/', `^src/(${PEERS})/`],
+  transport: ['^src/(cli|conformance|pact)/', `^src/(${PEERS})/`, '^src/client\\.ts$'],
+  openapi: ['^src/(cli|conformance|pact|transport)/', `^src/(${PEERS})/`, '^src/client\\.ts$'],
+  leaves: ['^src/(cli|conformance|pact|transport|openapi)/', `^src/(${PEERS})/`, '^src/client\\.ts$'],
 };
 
 const upward = (name, from, fromNot) => ({
@@ -47,6 +50,7 @@ module.exports = {
       from: { path: `^src/(${PEERS})/` },
       to: { path: `^src/(${PEERS})/`, pathNot: '^src/$1/' },
     },
+    upward('pact', '^src/pact/'),
     upward('client', '^src/client\\.ts$'),
     upward('transport', '^src/transport/'),
     upward('openapi', '^src/openapi/'),
