@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pactBinaryPath, pactEnvironment } from '../pact/binary.ts';
+import { pactBinaryPath, pactEnvironment, spawnGrouped } from '../pact/binary.ts';
 import type { PactResult } from './verification-result.ts';
 
 // One run of the static `pact verifier` binary against a gateway on loopback: every request it makes
@@ -18,7 +17,7 @@ export interface VerifierOptions {
   header: { name: string; value: string };
   /** The verifier's own timeout per request; the gateway answers within the transport's worst case. */
   requestTimeoutMs: number;
-  /** Stops the verifier. */
+  /** Stops the verifier, with every process it started. */
   signal?: AbortSignal;
   /** The pact binary; default the installed one (tests give a stand-in). */
   binary?: string;
@@ -85,10 +84,12 @@ export const runVerifier = async (options: VerifierOptions): Promise<PactResult>
     mkdirSync(roots.dir);
     writeFileSync(roots.file, '');
     const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-      const child = spawn(binary, verifierArguments(options, reportPath), {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: verifierEnvironment(roots),
-      });
+      // In a process group of its own, as the broker's CLI: a stop kills whatever it started too.
+      const { child, killGroup } = spawnGrouped(
+        binary,
+        verifierArguments(options, reportPath),
+        verifierEnvironment(roots),
+      );
       let output = '';
       const keep = (chunk: Buffer) => {
         if (output.length < OUTPUT_CAP) output += chunk.toString('utf8').slice(0, OUTPUT_CAP - output.length);
@@ -96,7 +97,7 @@ export const runVerifier = async (options: VerifierOptions): Promise<PactResult>
       child.stdout.on('data', keep);
       child.stderr.on('data', keep);
       const onAbort = () => {
-        child.kill('SIGKILL');
+        killGroup();
         reject(signal?.reason);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
