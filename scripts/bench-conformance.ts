@@ -1,5 +1,6 @@
 // The whole conformance command against the raw `pact verifier` binary, each as a process of its own,
-// on the same pact and the same reference provider, with 0 ms and 100 ms added to every request:
+// on the same pact and the same reference provider, with 0 ms and 100 ms added to every request; and the
+// same command with --probes 0, for what the probe stage costs:
 //   npm run bench:conformance -- [--runs 7] [--latency 0,100]
 // Timed: `node dist/cli/bin.js conformance ...` (the compiled CLI, no tsx or npm in between) and
 // `pact verifier --state-change-url ...`. A measurement, not a test: it asserts nothing.
@@ -54,12 +55,21 @@ function pactBinaryOrExit(): string {
   }
 }
 
-/** A loopback proxy that holds every request `delayMs` before passing it to `target`. */
+/**
+ * A loopback proxy that holds every request `delayMs` before passing it to `target`, headers as received
+ * (`rawHeaders`: a repeated Authorization header stays two, as the probes send it).
+ */
 const delayingProxy = async (target: URL, delayMs: number) => {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     setTimeout(() => {
       const upstream = request(
-        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+        {
+          host: target.hostname,
+          port: target.port,
+          method: req.method,
+          path: req.url,
+          headers: req.rawHeaders,
+        },
         (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
@@ -111,21 +121,20 @@ try {
   for (const latency of latencies) {
     const proxy = latency > 0 ? await delayingProxy(new URL(provider.url), latency) : undefined;
     const target = new URL(proxy?.url ?? provider.url);
+    const conformanceArgs = [
+      BIN,
+      'conformance',
+      ...conformanceFlags({ ...provider, url: target.href.replace(/\/$/, '') }),
+      '--report-dir',
+      reports,
+      // One seed for every run: each sends the same probes.
+      '--seed',
+      '1',
+    ];
     // The raw verifier in the environment the suite gives it (../src/pact/binary.ts), less the empty trust
     // store: as a person runs it, but with no stray PACT_* variable changing what it verifies.
     const contenders: [string, string, string[], NodeJS.ProcessEnv][] = [
-      [
-        'conformance',
-        process.execPath,
-        [
-          BIN,
-          'conformance',
-          ...conformanceFlags({ ...provider, url: target.href.replace(/\/$/, '') }),
-          '--report-dir',
-          reports,
-        ],
-        env,
-      ],
+      ['conformance', process.execPath, conformanceArgs, env],
       [
         'pact verifier',
         pact,
@@ -143,6 +152,8 @@ try {
         ],
         pactEnvironment('verifier', shell),
       ],
+      // What the probe stage costs: the same run without it.
+      ['conformance --probes 0', process.execPath, [...conformanceArgs, '--probes', '0'], env],
     ];
     const times: number[][] = contenders.map(() => []);
     // One untimed run each first (disk cache, the provider's JIT), then turns, so load hits both alike.
@@ -157,13 +168,14 @@ try {
       }
     }
     await proxy?.close();
-    const [ours, raw] = times.map(median) as [number, number];
+    const [ours, raw, unprobed] = times.map(median) as [number, number, number];
     const target_ = TARGETS[latency];
     const verdict =
       target_ === undefined ? '' : ` (target ≤ ${target_}×: ${ours / raw <= target_ ? 'met' : 'NOT met'})`;
     lines.push(
       `+${latency} ms per request: conformance ${ours.toFixed(0)} ms, pact verifier ${raw.toFixed(0)} ms, ` +
-        `ratio ${(ours / raw).toFixed(2)}×${verdict}`,
+        `ratio ${(ours / raw).toFixed(2)}×${verdict}; with --probes 0 ${unprobed.toFixed(0)} ms ` +
+        `(ratio ${(unprobed / raw).toFixed(2)}×${target_ === undefined ? '' : `, target ${unprobed / raw <= target_ ? 'met' : 'NOT met'}`}): the default 40 probes cost ${(ours - unprobed).toFixed(0)} ms`,
     );
   }
 } finally {

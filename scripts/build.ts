@@ -3,13 +3,19 @@
 // command runs. A command's file holds all it may use, the parts it loads lazily (the reference provider,
 // the broker client, the reports) evaluated only when it does load them. One file per command instead
 // of a hundred modules, without whitespace: Node resolves, reads and compiles far less, which is most of a
-// run's start-up. Names are kept, so a stack trace still reads. fast-xml-parser is bundled; ajv, js-yaml
-// and re2js are not (they load only for a document other than the shipped ones, whose validators ajv
-// generated ahead: dist/generated/, copied from src/generated/; re2js only for a document's patterns),
-// nor is the pact CLI (a binary).
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// run's start-up. Names are kept, so a stack trace still reads. fast-xml-parser and fast-check are bundled;
+// ajv, js-yaml and re2js are not (they load only for a document other than the shipped ones, whose
+// validators ajv generated ahead: dist/generated/, copied from src/generated/; re2js only for a document's
+// patterns and pact-check's regexes), nor is the pact CLI (a binary).
+//
+// The library, `import ... from 'project-api-key-contract'` and `.../chai`, is bundled apart into dist/lib/
+// as ES modules (dist/lib/package.json says so), its two entry points sharing their code in chunks, with
+// the `.d.ts` TypeScript emits from their sources in dist/lib/types/ (scripts/library-declarations.ts).
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
+import { libraryDeclarations } from './library-declarations.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist`;
@@ -37,6 +43,42 @@ const commandsApart: Plugin = {
   },
 };
 
+/** Dependencies loaded from node_modules, not bundled: see the header. */
+const EXTERNAL = ['ajv', 'ajv-formats', 'js-yaml', 're2js', '@pact-foundation/*'];
+
+/** The library's entry points, as package.json `exports` names them. */
+const LIBRARY = { index: 'src/lib/index.ts', chai: 'src/lib/chai.ts' };
+
+/** dist/lib/: the entry points and their shared chunks as ES modules, and their declarations. */
+async function buildLibrary(): Promise<Metafile> {
+  const result = await build({
+    absWorkingDir: root,
+    // Two folders below the package root, like the bin's files and the sources: the same relative URLs work.
+    entryPoints: Object.fromEntries(Object.entries(LIBRARY).map(([name, path]) => [`lib/${name}`, path])),
+    outdir,
+    bundle: true,
+    splitting: true,
+    chunkNames: 'lib/chunk-[hash]',
+    format: 'esm',
+    platform: 'node',
+    target: 'node20.19',
+    external: EXTERNAL,
+    minifyWhitespace: true,
+    minifySyntax: true,
+    metafile: true,
+    logLevel: 'warning',
+  });
+  writeFileSync(`${outdir}/lib/package.json`, '{ "type": "module" }\n');
+  for (const [path, text] of libraryDeclarations(
+    `${root}src`,
+    Object.values(LIBRARY).map((p) => root + p),
+  )) {
+    mkdirSync(dirname(`${outdir}/lib/types/${path}`), { recursive: true });
+    writeFileSync(`${outdir}/lib/types/${path}`, text);
+  }
+  return result.metafile;
+}
+
 // From clean: nothing of an earlier build can be left to be packed.
 rmSync(outdir, { recursive: true, force: true });
 const { metafile } = await build({
@@ -54,7 +96,7 @@ const { metafile } = await build({
   supported: { 'dynamic-import': false },
   platform: 'node',
   target: 'node20.19',
-  external: ['ajv', 'ajv-formats', 'js-yaml', 're2js', '@pact-foundation/*'],
+  external: EXTERNAL,
   plugins: [commandsApart],
   minifyWhitespace: true,
   minifySyntax: true,
@@ -64,7 +106,8 @@ const { metafile } = await build({
 writeFileSync(`${outdir}/package.json`, '{ "type": "commonjs" }\n');
 // Loaded by path at run time (src/openapi/validators.ts): the same place relative to the bundle as to src/.
 cpSync(`${root}src/generated/validators`, `${outdir}/generated/validators`, { recursive: true });
-const outputs = Object.entries(metafile.outputs).map(
+const library = await buildLibrary();
+const outputs = Object.entries({ ...metafile.outputs, ...library.outputs }).map(
   ([path, { bytes }]) => `${path} (${Math.round(bytes / 1024)} KB)`,
 );
 process.stdout.write(`build: ${outputs.join(', ')}\n`);

@@ -3,7 +3,15 @@ import type { Finding } from './finding.ts';
 // What a check is: its category, its status and its findings. Every layer that makes or shows checks
 // speaks of them in these words.
 
-export const CHECK_CATEGORIES = ['contract', 'pact', 'schema', 'semantic', 'security', 'transport'] as const;
+export const CHECK_CATEGORIES = [
+  'contract',
+  'pact',
+  'schema',
+  'semantic',
+  'security',
+  'transport',
+  'probe',
+] as const;
 export type CheckCategory = (typeof CHECK_CATEGORIES)[number];
 
 /** `note`: a check of the document or the pact whose findings are notes about them, not about the target. */

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -39,8 +40,12 @@ interface PackageJson {
   version: string;
   dependencies?: Record<string, string>;
   optionalDependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, unknown>;
   bin?: Record<string, string>;
   engines?: Record<string, string>;
+  exports?: Record<string, unknown>;
 }
 
 /** Where Node finds `name` from the package at `from` (a lockfile path, '' for the root). */
@@ -55,15 +60,28 @@ const resolveIn = (entries: Lockfile['packages'], from: string, name: string): s
 };
 
 /**
- * A lockfile for a folder that depends only on the tarball: the tarball's entry, then every package its
- * dependencies reach, copied with their paths from this repository's lockfile (where the package's
- * dependencies sit at the same top level they will in the folder).
+ * A lockfile for a folder that depends on the tarball (as `spec`) and on `others` of this repository's
+ * own packages (a consumer project's test tools): the tarball's entry, then every package the
+ * dependencies reach, copied with their paths from this repository's lockfile (where they sit at the same
+ * top level they will in the folder).
  */
-const lockfileForTarball = (repoLock: Lockfile, pkg: PackageJson, tarball: string): Lockfile => {
-  const spec = `file:${tarball}`;
+const lockfileForTarball = (
+  repoLock: Lockfile,
+  pkg: PackageJson,
+  tarball: string,
+  root: { name: string; spec: string; devDependencies?: Record<string, string> } = {
+    name: 'installed-elsewhere',
+    spec: `file:${tarball}`,
+  },
+): Lockfile => {
+  const { spec } = root;
   const integrity = `sha512-${createHash('sha512').update(readFileSync(tarball)).digest('base64')}`;
   const packages: Lockfile['packages'] = {
-    '': { name: 'installed-elsewhere', dependencies: { [pkg.name]: spec } },
+    '': {
+      name: root.name,
+      dependencies: { [pkg.name]: spec },
+      ...(root.devDependencies && { devDependencies: root.devDependencies }),
+    },
     [`node_modules/${pkg.name}`]: {
       version: pkg.version,
       resolved: spec,
@@ -72,10 +90,12 @@ const lockfileForTarball = (repoLock: Lockfile, pkg: PackageJson, tarball: strin
       optionalDependencies: pkg.optionalDependencies,
       bin: pkg.bin,
       engines: pkg.engines,
+      peerDependencies: pkg.peerDependencies,
+      peerDependenciesMeta: pkg.peerDependenciesMeta,
     },
   };
   const queue: [string, Record<string, string> | undefined][] = [
-    ['', { ...pkg.dependencies, ...pkg.optionalDependencies }],
+    ['', { ...pkg.dependencies, ...pkg.optionalDependencies, ...root.devDependencies }],
   ];
   for (let next = queue.pop(); next; next = queue.pop()) {
     const [from, dependencies] = next;
@@ -87,7 +107,7 @@ const lockfileForTarball = (repoLock: Lockfile, pkg: PackageJson, tarball: strin
       queue.push([path, { ...entry.dependencies, ...entry.optionalDependencies }]);
     }
   }
-  return { name: 'installed-elsewhere', lockfileVersion: 3, requires: true, packages } as Lockfile;
+  return { name: root.name, lockfileVersion: 3, requires: true, packages } as Lockfile;
 };
 
 /**
@@ -96,6 +116,8 @@ const lockfileForTarball = (repoLock: Lockfile, pkg: PackageJson, tarball: strin
  */
 const cleanEnv = (): NodeJS.ProcessEnv => ({
   npm_config_update_notifier: 'false',
+  // pact-js (examples/consumer's) reports usage over the network unless told not to.
+  PACT_DO_NOT_TRACK: 'true',
   ...Object.fromEntries(
     Object.entries(process.env).filter(
       ([name]) =>
@@ -127,38 +149,66 @@ const BIN = 'project-api-key-contract';
 // The table as built: the four this package started with, and any registered since.
 const COMMANDS = Object.keys(TABLE);
 
+/** `npm ci --offline` in `folder`, from the lockfile written for it: every tarball from the npm cache. */
+const installOffline = async (folder: string, lock: Lockfile, manifest: Record<string, unknown>) => {
+  writeFileSync(join(folder, 'package.json'), JSON.stringify(manifest));
+  writeFileSync(join(folder, 'package-lock.json'), JSON.stringify(lock));
+  ok(
+    await run('npm', ['ci', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], folder),
+    `npm ci --offline from the npm cache in ${folder}`,
+  );
+};
+
 describe('the packed package, installed into an empty folder', function () {
   this.timeout(180_000);
   const scratch = mkdtempSync(join(tmpdir(), 'package-'));
   const folder = join(scratch, 'elsewhere');
+  // The tarball where `npm pack` leaves it, at the root of a copy of the repository's layout, so
+  // examples/consumer's `file:../../<tarball>` finds it as it would in a checkout.
+  const packRoot = join(scratch, 'checkout');
+  const consumer = join(packRoot, 'examples', 'consumer');
   let packed: { filename: string; files: { path: string }[] };
-  after(() => rmSync(scratch, { recursive: true, force: true }));
+  let consumerInstalled: Promise<void> | undefined;
+  after(async () => {
+    await consumerInstalled?.catch(() => undefined);
+    rmSync(scratch, { recursive: true, force: true });
+  });
 
   before(async () => {
     ok(await run('npm', ['run', 'build'], repoPath('.')), 'npm run build');
+    mkdirSync(packRoot);
     const pack = ok(
-      await run('npm', ['pack', '--json', '--pack-destination', scratch], repoPath('.')),
+      await run('npm', ['pack', '--json', '--pack-destination', packRoot], repoPath('.')),
       'npm pack',
     );
     [packed] = JSON.parse(pack.stdout);
-    const tarball = join(scratch, packed.filename);
+    const tarball = join(packRoot, packed.filename);
     const pkg = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as PackageJson;
     const repoLock = JSON.parse(readFileSync(repoPath('package-lock.json'), 'utf8')) as Lockfile;
     const lock = lockfileForTarball(repoLock, pkg, tarball);
-    mkdirSync(folder);
     const root = lock.packages[''] as LockEntry;
-    writeFileSync(
-      join(folder, 'package.json'),
-      JSON.stringify({ name: root.name, private: true, dependencies: root.dependencies }),
+    mkdirSync(folder);
+    cpSync(repoPath('examples/consumer'), consumer, {
+      recursive: true,
+      filter: (source) => !/[\\/](node_modules|build)$/.test(source),
+    });
+    const example = JSON.parse(readFileSync(join(consumer, 'package.json'), 'utf8')) as PackageJson;
+    // The example's install is started here and awaited by its own test: the other tests need only the
+    // folder's, and the two overlap (each is mostly waiting on the disk).
+    consumerInstalled = installOffline(
+      consumer,
+      lockfileForTarball(repoLock, pkg, tarball, {
+        name: example.name,
+        spec: example.dependencies?.[pkg.name] ?? '',
+        devDependencies: example.devDependencies,
+      }),
+      example as unknown as Record<string, unknown>,
     );
-    writeFileSync(join(folder, 'package-lock.json'), JSON.stringify(lock));
-    ok(
-      await run('npm', ['ci', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], folder),
-      'npm ci --offline from the npm cache',
-    );
+    consumerInstalled.catch(() => undefined); // awaited, and reported, by the example's test
+    await installOffline(folder, lock, { name: root.name, private: true, dependencies: root.dependencies });
   });
 
-  it('ships the bundled CLI, the document, the report schema and the pact; no TypeScript, no tests', () => {
+  it('ships the bundled CLI and library, the document, the report schema and the pact; no TypeScript but the declarations, no tests', () => {
     const files = packed.files.map((f) => f.path);
     expect(files).to.include.members([
       'package.json',
@@ -168,7 +218,8 @@ describe('the packed package, installed into an empty folder', function () {
       'schemas/conformance-report.schema.json',
       'contracts/project-api-key-client-openai-admin-api.json',
     ]);
-    expect(files.filter((f) => /\.[cm]?ts$/.test(f))).to.deep.equal([]);
+    const declarations = files.filter((f) => /^dist\/lib\/types\/.+\.d\.ts$/.test(f));
+    expect(files.filter((f) => /\.[cm]?ts$/.test(f) && !declarations.includes(f))).to.deep.equal([]);
     expect(files.filter((f) => /^(src|test|scripts)\//.test(f))).to.deep.equal([]);
     // dist/ is the bundle and nothing else: the bin and a file per command it loads, every one reachable,
     // the shipped documents' generated validators, which the bundle loads by name, and the package.json
@@ -184,8 +235,10 @@ describe('the packed package, installed into an empty folder', function () {
       ['full', 'quick'].map((variant) => `dist/generated/validators/${validators}.${variant}.cjs`),
     );
     expect(dist).to.include.members(generated);
-    const bundle = dist.filter((f) => !generated.includes(f));
-    expect(bundle.filter((f) => !/^dist\/cli\/[\w-]+\.js$/.test(f))).to.deep.equal([]);
+    const bundle = dist.filter(
+      (f) => !generated.includes(f) && !declarations.includes(f) && f !== 'dist/lib/package.json',
+    );
+    expect(bundle.filter((f) => !/^dist\/(cli|lib)\/[\w-]+\.js$/.test(f))).to.deep.equal([]);
     const reached = new Set<string>();
     const follow = (file: string) => {
       if (reached.has(file)) return;
@@ -195,8 +248,26 @@ describe('the packed package, installed into an empty folder', function () {
         follow(join(dirname(file), target as string));
       }
     };
+    // Every file of the bundle is reached from the bin or from an entry point of package.json `exports`,
+    // each of which names its ESM file and the declarations TypeScript generated for it.
     follow('dist/cli/bin.js');
+    const pkg = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as PackageJson;
+    const entries = Object.entries(pkg.exports ?? {}).filter(([name]) => name !== './package.json');
+    expect(entries.map(([name]) => name)).to.deep.equal(['.', './chai']);
+    for (const [, entry] of entries) {
+      const { types, import: module } = entry as { types: string; import: string };
+      follow(module.slice(2));
+      expect(declarations).to.include(types.slice(2));
+      expect(readFileSync(join(folder, 'node_modules', BIN, types), 'utf8')).to.match(
+        /^export declare function /m,
+      );
+    }
     expect([...reached].sort()).to.deep.equal([...bundle].sort());
+    expect(
+      JSON.parse(readFileSync(join(folder, 'node_modules', BIN, 'dist/lib/package.json'), 'utf8')),
+    ).to.deep.equal({
+      type: 'module',
+    });
   });
 
   it('installs what a run needs: no TypeScript tooling, and neither what is bundled nor pact-js', () => {
@@ -216,8 +287,8 @@ describe('the packed package, installed into an empty folder', function () {
     ]) {
       expect(existsSync(join(modules, tool)), tool).to.equal(false);
     }
-    // js-yaml and ajv parse and compile a document other than the shipped ones, re2js runs its patterns;
-    // the pact CLI verifies.
+    // js-yaml and ajv parse and compile a document other than the shipped ones, re2js runs its patterns
+    // and pact-check's regexes; the pact CLI verifies.
     for (const needed of ['js-yaml', 'ajv', 'ajv-formats', 're2js', '@pact-foundation/pact-cli']) {
       expect(existsSync(join(modules, needed)), needed).to.equal(true);
     }
@@ -274,5 +345,17 @@ describe('the packed package, installed into an empty folder', function () {
     expect(compiled.stdout).to.equal(invalid.stdout);
     expect(lint.code, lint.stderr).to.equal(1); // the seed's own example lacks owner.user.added_at
     expect(lint.stdout).to.match(/1 of \d+ examples invalid/);
+  });
+
+  it('examples/consumer passes its own npm test from the tarball: tsc --strict, then mocha + chai + pact-js', async function () {
+    this.timeout(240_000);
+    await consumerInstalled;
+    expect(JSON.parse(readFileSync(join(consumer, 'package.json'), 'utf8')).dependencies).to.deep.equal({
+      [BIN]: `file:../../${packed.filename}`,
+    });
+    const ran = await run('npm', ['test'], consumer);
+    expect(ran.code, ran.stdout + ran.stderr).to.equal(0);
+    expect(ran.stdout).to.match(/\b5 passing\b/);
+    expect(ran.stdout).not.to.match(/failing|pending/);
   });
 });

@@ -61,6 +61,8 @@ describe('the layers of src/ (.dependency-cruiser.cjs)', function () {
         'src/transport/send.ts': "import '../conformance/run.ts';\n",
         'src/report/write.ts': "import '../provider/app.ts';\n",
         'src/provider/app.ts': 'export const app = 1;\n',
+        'src/lib/index.ts': "import '../cli/bin.ts';\n",
+        'src/drift/compare.ts': "import '../lib/index.ts';\n",
         'src/text.ts': "import './client.ts';\n",
         'src/client.ts': "import './text.ts';\n",
         // pact/ is below the peers that share it: they may import it, it may not import them, nor may
@@ -87,6 +89,9 @@ describe('the layers of src/ (.dependency-cruiser.cjs)', function () {
       expect(output).to.match(/peers-stay-apart: src\/report\/write\.ts → src\/provider\/app\.ts/);
       expect(output).to.match(/leaves-imports-only-downward: src\/text\.ts → src\/client\.ts/);
       expect(output).to.match(/no-circular: src\/(text|client)\.ts/);
+      // The two entries at the top: nothing imports the library, and it does not import the bin.
+      expect(output).to.match(/nothing-imports-lib: src\/drift\/compare\.ts → src\/lib\/index\.ts/);
+      expect(output).to.match(/nothing-imports-cli: src\/lib\/index\.ts → src\/cli\/bin\.ts/);
       expect(output).to.match(
         /pact-imports-only-downward: src\/pact\/binary\.ts → src\/broker\/credentials\.ts/,
       );

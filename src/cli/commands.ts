@@ -34,6 +34,10 @@ export const COMMANDS: Record<string, Command> = {
     summary: 'serve the reference provider, optionally with a fault',
     load: () => import('./provider.ts'),
   },
+  'pact-check': {
+    summary: "check any consumer's pact against the document before a provider runs it",
+    load: () => import('./pact-check.ts'),
+  },
   drift: {
     summary: 'what changed between two versions of the document, and whom it breaks',
     load: () => import('./drift.ts'),

@@ -53,9 +53,10 @@ const nothingVerified = async (
   reason: string,
   complete: boolean,
 ): Promise<ConformanceResult> => {
-  const [{ loadSpec }, { nothingVerifiedResult }] = await Promise.all([
+  const [{ loadSpec }, { nothingVerifiedResult }, { noProbing }] = await Promise.all([
     import('../conformance/stages/load.ts'),
     import('../conformance/stages/result.ts'),
+    import('../conformance/run.ts'),
   ]);
   const { spec } = loadSpec(config);
   return nothingVerifiedResult({
@@ -68,6 +69,8 @@ const nothingVerified = async (
     spec: { path: spec.path, sha256: spec.sha256, version: spec.document.info.version },
     startedAt,
     finishedAt: new Date().toISOString(),
+    // Nothing was sent, but the seed the run would have used is still on record.
+    probing: noProbing(config),
   });
 };
 

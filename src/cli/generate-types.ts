@@ -1,15 +1,20 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { GENERATED_TYPES_PATH, generateTypesSource } from '../openapi/types-source.ts';
+import { relative } from 'node:path';
+import { GENERATED_TYPES, generateTypesSource } from '../openapi/types-source.ts';
 
-// `npm run types` rewrites src/generated/openapi.ts; `-- --check` only says whether it is current.
-const source = await generateTypesSource();
-if (process.argv.includes('--check')) {
-  const current = readFileSync(GENERATED_TYPES_PATH, 'utf8');
-  if (current !== source) {
-    console.error('src/generated/openapi.ts is stale: run `npm run types`');
-    process.exit(1);
+// `npm run types` rewrites src/generated/openapi.ts (the seed's types) and the types of today's document
+// beside it; `-- --check` only says whether they are current.
+let stale = false;
+for (const { spec, path } of GENERATED_TYPES) {
+  const source = await generateTypesSource(spec);
+  if (process.argv.includes('--check')) {
+    if (readFileSync(path, 'utf8') !== source) {
+      console.error(`${relative(process.cwd(), path)} is stale: run \`npm run types\``);
+      stale = true;
+    }
+  } else {
+    writeFileSync(path, source);
+    console.log(`wrote ${path}`);
   }
-} else {
-  writeFileSync(GENERATED_TYPES_PATH, source);
-  console.log(`wrote ${GENERATED_TYPES_PATH}`);
 }
+if (stale) process.exit(1);

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import {
   type BrokerCredentials,
   BrokerCredentialsError,
@@ -47,6 +48,12 @@ export interface RunConfig {
   referenceShape: DocumentVersion;
   /** Set: verify the pacts a Pact Broker selects instead of the `--pact` files. */
   broker?: BrokerSource;
+  /** How many generated requests the probe stage sends (`--probes`); 0 turns it off. */
+  probes: number;
+  /** Every generated value of the run comes from it: the probes, the unknown key id, the invalid admin key. */
+  seed: number;
+  /** `--other-project-id`: a real second project, under which no known key may be returned. */
+  otherProjectId?: string;
 }
 
 /** Where the pacts come from when they come from a Pact Broker, and what to tell it. */
@@ -70,6 +77,7 @@ export interface BrokerSource {
 export const USAGE = `usage: npm run conformance -- [--base-url URL] [--project-id ID] [--user-key-id ID]
   [--service-account-key-id ID] [--report-dir DIR] [--timeout MS] [--retries N] [--max-time MS]
   [--strict] [--spec FILE] [--also-spec FILE]... [--reference-shape seed|current]
+  [--probes N] [--seed S] [--other-project-id ID]
   [--pact FILE... | --broker-url URL --provider-version V [--provider-branch B] [--provider-name NAME]
   [--consumer-version-selectors JSON | --pact-url URL] [--enable-pending]
   [--include-wip-pacts-since DATE] [--publish-results]]
@@ -83,6 +91,14 @@ export const TIMEOUT_RANGE = { min: 1, max: 600_000 } as const;
 export const RETRIES_RANGE = { min: 0, max: 10 } as const;
 /** A whole run may take up to a day; a timer cannot wait longer than 2^31-1 ms anyway. */
 export const MAX_TIME_RANGE = { min: 1, max: 86_400_000 } as const;
+/** Generated requests per run: enough to find what a few hand-picked ones miss, never a load test. */
+export const PROBES_RANGE = { min: 0, max: 1000 } as const;
+export const DEFAULT_PROBES = 40;
+/** A seed is what fast-check takes: a 32-bit integer, given here unsigned. */
+export const SEED_RANGE = { min: 0, max: 4_294_967_295 } as const;
+
+/** A fresh seed for a run given none: printed at its start, so the run can be replayed. */
+export const randomSeed = (): number => randomInt(0, 2 ** 31);
 
 /** A whole-number flag within `range`, or its fallback when not given; out of range is a UsageError. */
 export const integerFlag = (
@@ -353,6 +369,9 @@ export const parseRunConfig = (argv: string[], env: NodeJS.ProcessEnv): RunConfi
       'enable-pending': { type: 'boolean' },
       'include-wip-pacts-since': { type: 'string' },
       'publish-results': { type: 'boolean' },
+      probes: { type: 'string' },
+      seed: { type: 'string' },
+      'other-project-id': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -377,6 +396,10 @@ export const parseRunConfig = (argv: string[], env: NodeJS.ProcessEnv): RunConfi
     userKeyId: idOf('user-key-id', values['user-key-id']),
     serviceAccountKeyId: idOf('service-account-key-id', values['service-account-key-id']),
   };
+  const otherProjectId = idOf('other-project-id', values['other-project-id']);
+  if (otherProjectId !== undefined && otherProjectId === ids.projectId) {
+    throw new UsageError('--other-project-id must name another project than --project-id');
+  }
   const reportDir = values['report-dir'] ?? DEFAULT_REPORT_DIR;
   if (reportDir === '') throw new UsageError('--report-dir is empty');
   const broker = brokerSourceOf(values, env);
@@ -400,5 +423,8 @@ export const parseRunConfig = (argv: string[], env: NodeJS.ProcessEnv): RunConfi
     alsoSpecPaths: values['also-spec'] ?? [],
     referenceShape: referenceShape ?? 'seed',
     ...(broker && { broker }),
+    probes: integerFlag('probes', values.probes, DEFAULT_PROBES, PROBES_RANGE),
+    seed: integerFlag('seed', values.seed, randomSeed(), SEED_RANGE),
+    ...(otherProjectId !== undefined && { otherProjectId }),
   };
 };

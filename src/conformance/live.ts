@@ -52,6 +52,7 @@ const CHECK_NAMES: Record<CheckCategory, (label: string) => string> = {
   security: (label) => `${label}: nothing secret is exposed`,
   contract: (label) => label,
   pact: (label) => label,
+  probe: (label) => label,
 };
 
 /** The owner each key state asks for, and the flag that gives its id. */

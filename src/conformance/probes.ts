@@ -1,11 +1,20 @@
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 
 // The run's probes: a key id that does not exist and an admin key that is not valid. A provider must not
-// be able to tell them from real ones, so each is random, fresh per run, and shaped like what it imitates:
-// the same prefix, length and alphabet.
+// be able to tell them from real ones, so each is random, fresh per run (drawn from the run's seed), and
+// shaped like what it imitates: the same prefix, length and alphabet.
 
 /** Picks an index in [0, n): crypto-random by default, injectable for tests. */
 export type RandomIndex = (n: number) => number;
+
+/**
+ * Indexes drawn from `seed`: the same seed and label give the same sequence, so `--seed` replays a run's
+ * ids and keys. SHA-256 of a counter: a provider cannot predict the next without the seed.
+ */
+export function seededIndex(seed: number, label: string): RandomIndex {
+  let counter = 0;
+  return (n) => createHash('sha256').update(`${seed}:${label}:${counter++}`).digest().readUInt32BE(0) % n;
+}
 
 const CLASSES = ['abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', '0123456789'];
 const ALPHANUMERIC = CLASSES.join('');

@@ -2,12 +2,13 @@ import type { LoadedPact } from '../contract/pact.ts';
 import type { StateAnswer, VerifyProgress, VerifyTarget } from '../contract/verify.ts';
 import { DEFAULT_SPEC_PATH } from '../openapi/default-path.ts';
 import { STATE_KEYS, STATE_LABELS, type StateKey, type StateParams } from '../provider-states.ts';
-import type { ConformanceResult } from '../report/result.ts';
+import type { ConformanceResult, Probing } from '../report/result.ts';
 import { resolvePolicy, type TransportPolicy, worstCaseMs } from '../transport/policy.ts';
 import { ExchangeRecorder } from '../transport/recorder.ts';
 import type { Transport } from '../transport/transport.ts';
 import { CheckCollector } from './collector.ts';
 import type { RunConfig } from './config.ts';
+import { PROBE_CONCURRENCY, probeRequestBound, probeSerialBound, SHRINK_BUDGET } from './probe-bounds.ts';
 import type { MatrixBody, MatrixDocument } from './spec-matrix.ts';
 import type { LoadedOpenApi } from './stages/compile.ts';
 import type { CheckDraft } from './stages/contract.ts';
@@ -17,7 +18,7 @@ import { exchangeLabel, type VerifiedPact, verifyStage } from './stages/verify.t
 import { type ReferenceOptions, type RunTarget, startTarget } from './target.ts';
 
 // A conformance run as a pipeline of named stages: load → contract checks → verify → live checks →
-// result. Each stage is a function of its own (src/conformance/stages/); this file only wires them and
+// probes → result. Each stage is a function of its own (src/conformance/stages/); this file only wires them and
 // owns the run's resources (the target, the transport, the verifier started early). The verifier
 // starts before the YAML parser, the validators, the checks and the transport are even loaded: they load
 // while it starts.
@@ -84,14 +85,39 @@ const matrixDocumentsOf = async (
 
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
-/** The worst case up front: every request timing out on every attempt, every wait at its longest. */
-export const worstCaseLine = (requests: number, policy: TransportPolicy, maxTimeMs: number): string => {
+/**
+ * The worst case up front: every request timing out on every attempt, every wait at its longest. The
+ * probes count too: they go a few at a time, and shrinking a failure sends up to its budget one by one.
+ */
+export const worstCaseLine = (
+  requests: number,
+  policy: TransportPolicy,
+  maxTimeMs: number,
+  probes = 0,
+): string => {
   const each = worstCaseMs(policy);
+  const total = requests + probeRequestBound(probes);
+  const probing =
+    probes > 0
+      ? ` (${requests} for the provider states, ${probes} probes ${PROBE_CONCURRENCY} at a time, up to ${SHRINK_BUDGET} more to shrink failures)`
+      : '';
   return (
-    `worst case ${seconds(requests * each)}: ${requests} requests of up to ${seconds(each)} each ` +
+    `worst case ${seconds((requests + probeSerialBound(probes)) * each)}: ${total} requests${probing} of up to ${seconds(each)} each ` +
     `(--timeout ${policy.timeoutMs} ms, --retries ${policy.retries}); --max-time stops the run at ${seconds(maxTimeMs)}`
   );
 };
+
+/** The probing a run records before (or without) its probe stage: the seed, nothing sent. */
+export const noProbing = (config: Pick<RunConfig, 'seed' | 'probes'>): Probing => ({
+  seed: config.seed,
+  probes: config.probes,
+  sent: 0,
+  answered: 0,
+  rateLimited: 0,
+  shrinkRequests: 0,
+  replay: `--seed ${config.seed} --probes ${config.probes}`,
+  failures: [],
+});
 
 const answerLine = (answer: StateAnswer): string =>
   answer.kind === 'response' ? `${answer.status}` : `no answer: ${answer.message}`;
@@ -179,7 +205,9 @@ export const prepareConformanceRun = async (
     firstTarget.reject(error);
     throw error;
   }
-  log(worstCaseLine(pacts.length * STATE_KEYS.length, policy, config.maxTimeMs));
+  log(`seed ${config.seed}: the same seed, flags and target send the same requests (--seed ${config.seed})`);
+  log(worstCaseLine(pacts.length * STATE_KEYS.length, policy, config.maxTimeMs, config.probes));
+  let probing = noProbing(config);
 
   let target: RunTarget | undefined;
 
@@ -289,6 +317,23 @@ export const prepareConformanceRun = async (
         });
         secrets.push(...leaked);
       }
+      // Stage 5: probes, after the provider states, once whatever the number of pacts.
+      if (config.probes > 0 && !signal.aborted) {
+        const { probeRun } = await import('./stages/probe-run.ts');
+        const probed = await probeRun({
+          config,
+          target: running,
+          transport: sender,
+          recorder,
+          openapi: loaded,
+          signal,
+          log,
+          policy,
+          onSecrets: (found) => secrets.push(...found),
+        });
+        addTimed(probed.checks, probed.startedMs);
+        probing = probed.probing;
+      }
     } finally {
       stop.abort(new Error('the run is over'));
       firstTarget.reject(new Error('the run is over'));
@@ -297,7 +342,7 @@ export const prepareConformanceRun = async (
     }
   };
 
-  // Stage 5: the result, from whatever has been gathered when it is asked for.
+  // Stage 6: the result, from whatever has been gathered when it is asked for.
   const result = (complete: boolean, incompleteReason?: string): ConformanceResult =>
     buildResult({
       complete,
@@ -316,6 +361,7 @@ export const prepareConformanceRun = async (
       finishedAt: new Date().toISOString(),
       checks: collector.checks,
       exchanges: recorder.exchanges(),
+      probing,
       ...(matrixOf && {
         specMatrix: matrixOf.specMatrix(matrixDocuments, matrixBodies, { strict: config.strict }),
       }),

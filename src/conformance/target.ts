@@ -1,12 +1,12 @@
 import type { ReferenceProviderOptions } from '../provider/index.ts';
 import type { StateKey, StateParams, StateSetup } from '../provider-states.ts';
 import type { RunConfig, TargetIds } from './config.ts';
-import { invalidAdminKeyLike, referenceAdminKey, unknownKeyIdLike } from './probes.ts';
+import { invalidAdminKeyLike, referenceAdminKey, seededIndex, unknownKeyIdLike } from './probes.ts';
 
 // What a run verifies: a deployment given by flags, or the bundled reference provider started for the
 // run (loaded only then). Either way the same ids, probes and state mapping.
 
-/** The run's probes: fresh per run, shaped like real ids and keys. */
+/** The run's probes: fresh per seed, shaped like real ids and keys. */
 export interface Probes {
   unknownKeyId: string;
   invalidAdminKey: string;
@@ -23,9 +23,12 @@ export interface RunTarget {
   close(): Promise<void>;
 }
 
-export const probesFor = (ids: TargetIds, adminKey: string): Probes => ({
-  unknownKeyId: unknownKeyIdLike([ids.userKeyId, ids.serviceAccountKeyId].filter((id) => id !== undefined)),
-  invalidAdminKey: invalidAdminKeyLike(adminKey),
+export const probesFor = (ids: TargetIds, adminKey: string, seed: number): Probes => ({
+  unknownKeyId: unknownKeyIdLike(
+    [ids.userKeyId, ids.serviceAccountKeyId].filter((id) => id !== undefined),
+    seededIndex(seed, 'unknown key id'),
+  ),
+  invalidAdminKey: invalidAdminKeyLike(adminKey, seededIndex(seed, 'invalid admin key')),
 });
 
 /** Maps each provider state to ids on a deployment we do not control; missing ids skip the state. */
@@ -65,7 +68,7 @@ export const startTarget = async (
 ): Promise<RunTarget> => {
   if (config.baseUrl) {
     const adminKey = config.adminKey ?? '';
-    const probes = probesFor(config.ids, adminKey);
+    const probes = probesFor(config.ids, adminKey, config.seed);
     return {
       baseUrl: config.baseUrl,
       reference: false,
@@ -77,10 +80,11 @@ export const startTarget = async (
     };
   }
   const { startReferenceProvider } = await import('../provider/index.ts');
-  const adminKey = referenceAdminKey();
+  // From the seed too: the probes derived from the admin key are then the same on a replay.
+  const adminKey = referenceAdminKey(seededIndex(config.seed, 'reference admin key'));
   const provider = await startReferenceProvider({ adminKey, ...reference });
   const ids = { ...provider.seed };
-  const probes = probesFor(ids, adminKey);
+  const probes = probesFor(ids, adminKey, config.seed);
   return {
     baseUrl: provider.url,
     reference: true,

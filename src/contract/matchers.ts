@@ -1,14 +1,27 @@
-import { MatchersV3 } from '@pact-foundation/pact';
 import { isJsonObject } from '../json.ts';
 import { componentOfRef, type OpenApiDocument, type SchemaObject } from '../openapi/document.ts';
 import { appendPointer } from '../pointer.ts';
 import { escapeRegExp } from '../regexp.ts';
+import {
+  eachLikeMatcher,
+  equalityMatcher,
+  integerMatcher,
+  nullMatcher,
+  numberMatcher,
+  type PactTemplate,
+  regexMatcher,
+  typeMatcher,
+} from './matcher-json.ts';
 
 // Pact body matchers read from the document, so the contract tightens and loosens with the schema:
-// enums become regexes of their members, constants equality, everything else a type match.
+// enums become regexes of their members, constants equality, everything else a type match. They are
+// Pact's matcher JSON (./matcher-json.ts), which pact-js takes as it takes its own: no pact-js here.
 
-/** An example body that cannot become a matcher: it breaks its own schema, or the schema is unsupported. */
-export class MatcherBuildError extends Error {
+/**
+ * An example body that cannot become a matcher: it breaks its own schema, or the schema is unsupported.
+ * A TypeError: the caller passed a value the function cannot take.
+ */
+export class MatcherBuildError extends TypeError {
   override readonly name = 'MatcherBuildError';
   constructor(
     readonly component: string,
@@ -33,7 +46,7 @@ export const isConstant = (schema: SchemaObject): boolean =>
  * component. Throws MatcherBuildError when the example lacks a required property, carries one the schema
  * does not declare, or has a value its schema forbids: a contract must not promise what the spec does not.
  */
-export const bodyMatcher = (document: OpenApiDocument, component: string, example: unknown): unknown => {
+export const bodyMatcher = (document: OpenApiDocument, component: string, example: unknown): PactTemplate => {
   const fail = (pointer: string, reason: string): never => {
     throw new MatcherBuildError(component, pointer, reason);
   };
@@ -54,7 +67,7 @@ export const bodyMatcher = (document: OpenApiDocument, component: string, exampl
         ? [schema.type]
         : [];
 
-  const build = (given: SchemaObject, value: unknown, pointer: string): unknown => {
+  const build = (given: SchemaObject, value: unknown, pointer: string): PactTemplate => {
     const schema = resolve(given, pointer);
     // Nullable in 3.0 (`nullable`), 3.1 (`type: [X, 'null']`) and as `anyOf: [X, {type: 'null'}]`.
     const branches = (schema.anyOf ?? schema.oneOf) as SchemaObject[] | undefined;
@@ -63,7 +76,7 @@ export const bodyMatcher = (document: OpenApiDocument, component: string, exampl
       schema.nullable === true ||
       typesOf(schema).includes('null') ||
       (nonNull?.length ?? 0) < (branches?.length ?? 0);
-    if (value === null) return nullable ? MatchersV3.nullValue() : fail(pointer, 'null is not allowed here');
+    if (value === null) return nullable ? nullMatcher() : fail(pointer, 'null is not allowed here');
     if (branches) {
       if (nonNull?.length !== 1) return fail(pointer, 'anyOf/oneOf other than "X or null" is not supported');
       return build(nonNull[0] as SchemaObject, value, pointer);
@@ -73,11 +86,11 @@ export const bodyMatcher = (document: OpenApiDocument, component: string, exampl
       if (!schema.enum.includes(value)) {
         return fail(pointer, `${JSON.stringify(value)} is not one of ${JSON.stringify(schema.enum)}`);
       }
-      if (isConstant(schema)) return MatchersV3.equal(value);
+      if (isConstant(schema)) return equalityMatcher(value);
       if (!schema.enum.every((member) => typeof member === 'string')) {
         return fail(pointer, 'only string enums are supported');
       }
-      return MatchersV3.regex(enumPattern(schema.enum as string[]), value as string);
+      return regexMatcher(enumPattern(schema.enum as string[]), value as string);
     }
 
     const type = typesOf(schema).find((t) => t !== 'null') ?? (schema.properties ? 'object' : undefined);
@@ -100,19 +113,19 @@ export const bodyMatcher = (document: OpenApiDocument, component: string, exampl
       case 'array': {
         if (!Array.isArray(value) || value.length === 0) return fail(pointer, 'must be a non-empty array');
         const items = (schema.items ?? {}) as SchemaObject;
-        return MatchersV3.eachLike(build(items, value[0], appendPointer(pointer, 0)), 1);
+        return eachLikeMatcher(build(items, value[0], appendPointer(pointer, 0)), 1);
       }
       case 'integer':
         // Pact's integer matcher rejects 1.5 where a type match would accept it.
         return Number.isInteger(value)
-          ? MatchersV3.integer(value as number)
+          ? integerMatcher(value as number)
           : fail(pointer, 'must be an integer');
       case 'number':
-        return typeof value === 'number' ? MatchersV3.number(value) : fail(pointer, 'must be a number');
+        return typeof value === 'number' ? numberMatcher(value) : fail(pointer, 'must be a number');
       case 'string':
-        return typeof value === 'string' ? MatchersV3.string(value) : fail(pointer, 'must be a string');
+        return typeof value === 'string' ? typeMatcher(value) : fail(pointer, 'must be a string');
       case 'boolean':
-        return typeof value === 'boolean' ? MatchersV3.boolean(value) : fail(pointer, 'must be a boolean');
+        return typeof value === 'boolean' ? typeMatcher(value) : fail(pointer, 'must be a boolean');
       default:
         return fail(pointer, `schema without a supported type (${JSON.stringify(schema.type)})`);
     }

@@ -42,7 +42,7 @@ export const matchingTemplates = (document: OpenApiDocument, path: string): stri
     .sort((a, b) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0));
 
 /** The response key that documents a status: exact, then its range (`4XX`), then `default`. */
-const documentedKey = (operation: OperationObject, status: number): string | undefined => {
+export const documentedKey = (operation: OperationObject, status: number): string | undefined => {
   const responses = operation.responses ?? {};
   const keys = Object.keys(responses);
   return (
@@ -53,7 +53,7 @@ const documentedKey = (operation: OperationObject, status: number): string | und
 };
 
 /** Where a pact keeps a response body: V4 wraps it as `{ content, contentType, encoded }`. */
-const bodyOf = (response: Json, isV4: boolean, at: (string | number)[]) => {
+export const bodyOf = (response: Json, isV4: boolean, at: (string | number)[]) => {
   if (!('body' in response) || response.body === undefined || response.body === null) return undefined;
   if (!isV4) return { content: response.body, contentType: undefined, encoded: false, at: [...at, 'body'] };
   const body = response.body as Json;

@@ -83,6 +83,19 @@ const endlessHead = (json: string): string => {
   return at >= 0 ? json.slice(0, at + OPEN_VALUE.length) : `${json.slice(0, -1)},${OPEN_VALUE}`;
 };
 
+/** A 404's message with the stack of the error behind it, and the server's file paths in it. */
+const STACK_TRACE = [
+  'NotFoundError: api key not found',
+  '    at ApiKeyRepository.findOne (/srv/app/dist/repositories/api-keys.js:88:19)',
+  '    at async retrieveProjectApiKey (/srv/app/dist/routes/projects.js:214:17)',
+].join('\n');
+
+const withStackTrace = (reply: Extract<Reply, { kind: 'send' }>): Reply => {
+  const body = JSON.parse(reply.text) as { error: { message: string } };
+  body.error.message = `${body.error.message}\n${STACK_TRACE}`;
+  return jsonReply(reply.status, body, reply.headers);
+};
+
 export const createReferenceProvider = (options: ReferenceProviderOptions): ReferenceProvider => {
   if (!options.adminKey) throw new TypeError('createReferenceProvider: adminKey is required');
   const fault = options.fault;
@@ -107,11 +120,12 @@ export const createReferenceProvider = (options: ReferenceProviderOptions): Refe
   const store = createStore(fault === 'live-shape' ? servedDocument({ shape: 'current' }) : document);
   const seed = store.reset();
   const adminKeyDigest = digest(options.adminKey);
-  // Transient faults fail the odd-numbered attempts of each (method, path, authorization): one retry succeeds.
+  // Transient faults fail the odd-numbered attempts of each (method, path, accept, authorization): one retry succeeds.
   const attempts = new Map<string, number>();
 
   const isFirstAttempt = (req: IncomingMessage): boolean => {
-    const key = `${req.method} ${req.url} ${digest(req.headers.authorization ?? '').toString('hex')}`;
+    // Accept too: requests that differ only there (a conformance run's probes) each get their own retry.
+    const key = `${req.method} ${req.url} ${req.headers.accept ?? ''} ${digest(req.headers.authorization ?? '').toString('hex')}`;
     const count = (attempts.get(key) ?? 0) + 1;
     attempts.set(key, count);
     return count % 2 === 1;
@@ -125,10 +139,13 @@ export const createReferenceProvider = (options: ReferenceProviderOptions): Refe
     bearer.length === options.adminKey.length && /^sk-admin-[A-Za-z0-9_-]+$/.test(bearer);
 
   const authFailure = (req: IncomingMessage): Reply | undefined => {
-    if (!req.headers.authorization) return ERRORS.missingKey();
+    if (!req.headers.authorization) return fault === 'anonymous-served' ? undefined : ERRORS.missingKey();
+    // node keeps the first of two Authorization headers: which one counts must not be a guess.
+    if ((req.headersDistinct.authorization?.length ?? 0) > 1) return ERRORS.twoKeys();
     const bearer = bearerOf(req);
     if (bearer && timingSafeEqual(digest(bearer), adminKeyDigest)) return undefined;
     if (bearer && fault === 'admin-shaped-bearer' && adminShaped(bearer)) return undefined;
+    if (bearer && fault === 'bearer-prefix' && bearer.startsWith(options.adminKey)) return undefined;
     if (fault === 'key-in-error-body') {
       return jsonReply(
         401,
@@ -193,7 +210,8 @@ export const createReferenceProvider = (options: ReferenceProviderOptions): Refe
     }
     const params = match(url.pathname);
     if (!params) return ERRORS.unknownPath(method, url.pathname);
-    if (method !== 'GET') return ERRORS.wrongMethod(method, url.pathname);
+    // HEAD is GET without the body (node leaves it out): RFC 9110 asks every GET resource to answer it.
+    if (method !== 'GET' && method !== 'HEAD') return ERRORS.wrongMethod(method, url.pathname);
     if (fault === 'hang') return { kind: 'hang' };
     if (fault === 'reset') return { kind: 'reset' };
     if (fault && TRANSIENT_FAULTS.includes(fault) && isFirstAttempt(req)) return transientFailure();
@@ -213,23 +231,44 @@ export const createReferenceProvider = (options: ReferenceProviderOptions): Refe
       return redirectTo(`${url.pathname}?session=${encodeURIComponent(session)}`, 307);
     }
     const { projectId, keyId } = params;
-    const fabricates =
-      fault === 'not-found-not-enforced' || (fault === 'plausible-unknown-key' && seededShape.test(keyId));
-    const key =
-      store.findKey(projectId, keyId) ??
-      (fabricates ? store.bodyFor({ projectId, keyId, ownerType: 'user' }) : undefined);
+    // `non-ascii-500`: an id the lookup cannot encode takes the server down.
+    if (fault === 'non-ascii-500' && [...keyId].some((c) => c.charCodeAt(0) > 0x7f))
+      return ERRORS.serverError();
+    const key = findUnderFault(projectId, keyId);
     if (key && fault === 'swapped-owner-types') {
       const ownerType = key.owner.type === 'user' ? 'service_account' : 'user';
       return keyReply(store.bodyFor({ projectId, keyId, ownerType }), projectId, req);
     }
     if (key) return keyReply(key, projectId, req);
+    return notFound(projectId, keyId, req);
+  };
+
+  /** The key a request names, as the fault mode finds it: fabricated, by id alone, by id in any case. */
+  const findUnderFault = (projectId: string, keyId: string): ProjectApiKey | undefined => {
+    const fabricates =
+      fault === 'not-found-not-enforced' || (fault === 'plausible-unknown-key' && seededShape.test(keyId));
+    if (fabricates)
+      return store.findKey(projectId, keyId) ?? store.bodyFor({ projectId, keyId, ownerType: 'user' });
+    // `any-project`: the key is looked up by its id alone, whichever project the path names.
+    if (fault === 'any-project')
+      return store.findKey(seed.projectId, keyId) ?? store.findKey(projectId, keyId);
+    if (fault === 'case-insensitive-id') {
+      const same = store.keyIds(projectId).find((id) => id.toLowerCase() === keyId.toLowerCase());
+      return same === undefined ? undefined : store.findKey(projectId, same);
+    }
+    return store.findKey(projectId, keyId);
+  };
+
+  const notFound = (projectId: string, keyId: string, req: IncomingMessage): Reply => {
     if (fault === 'key-in-error-body') {
       const message = `No API key found with id '${keyId}' for the admin key ${bearerOf(req) ?? ''}.`;
       return jsonReply(404, errorBody(message, 'invalid_request_error'));
     }
-    return store.hasProject(projectId)
+    const reply = store.hasProject(projectId)
       ? ERRORS.unknownKey(projectId, keyId)
       : ERRORS.unknownProject(projectId);
+    // `stack-trace-404`: the error's stack, as a framework in debug mode appends it.
+    return fault === 'stack-trace-404' && reply.kind === 'send' ? withStackTrace(reply) : reply;
   };
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {

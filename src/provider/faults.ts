@@ -360,7 +360,80 @@ export const FAULTS = [
         "security check fails: the run's invalid admin key is shaped like the real one and gets 200",
     },
   },
+  // Faults only generated requests find: every provider state's request is answered right.
+  {
+    name: 'non-ascii-500',
+    description: 'status 500 for a key id with a character outside ASCII',
+    expect: {
+      verdict: 'fail',
+      category: 'probe',
+      keyword: 'not-a-server-error',
+      conclusion: 'the probe rule "no 5xx" fails on a generated id with a non-ASCII character',
+    },
+  },
+  {
+    name: 'bearer-prefix',
+    description: 'accepts any bearer that starts with the admin key',
+    expect: {
+      verdict: 'fail',
+      category: 'probe',
+      keyword: 'credentials-refused',
+      conclusion: 'the probe rules fail on the admin key with a character appended: answered 200, not 401',
+    },
+  },
+  {
+    name: 'anonymous-served',
+    description: 'serves a request that has no Authorization header as if it had the admin key',
+    expect: {
+      verdict: 'fail',
+      category: 'probe',
+      keyword: 'credentials-refused',
+      conclusion: 'the probe rules fail on a request with no Authorization header: served, not 401',
+    },
+  },
+  {
+    name: 'any-project',
+    description: 'returns a key under any project id (broken object-level authorization, OWASP API1)',
+    expect: {
+      verdict: 'fail',
+      category: 'probe',
+      keyword: 'no-2xx-when-not-valid',
+      conclusion:
+        'the probe rule "no 2xx when not valid" fails on a known key requested under another project',
+    },
+  },
+  {
+    name: 'stack-trace-404',
+    description: "404 bodies carry the error's stack trace, with the server's file paths",
+    expect: {
+      verdict: 'fail',
+      category: 'probe',
+      keyword: 'internals',
+      conclusion: 'the probe rule "error bodies leak no internals" fails on the stack-trace lines of a 404',
+    },
+  },
+  {
+    name: 'case-insensitive-id',
+    description: 'looks key ids up in any case, so a case variant of a known id returns that key',
+    expect: {
+      verdict: 'fail',
+      category: 'probe',
+      keyword: 'identity',
+      conclusion:
+        'the probe rules fail on a case variant of a known id: a 200 with another id than the one requested',
+    },
+  },
 ] as const satisfies readonly Fault[];
+
+/** The faults only the probe stage finds: a run with `--probes 0` passes against each of them. */
+export const PROBE_ONLY_FAULTS = [
+  'non-ascii-500',
+  'bearer-prefix',
+  'anonymous-served',
+  'any-project',
+  'stack-trace-404',
+  'case-insensitive-id',
+] as const satisfies readonly (typeof FAULTS)[number]['name'][];
 
 export type FaultName = (typeof FAULTS)[number]['name'];
 

@@ -127,8 +127,17 @@ export const ERRORS = {
     jsonReply(404, errorBody(`Invalid URL (${method} ${pathname})`, 'invalid_request_error')),
   wrongMethod: (method: string, pathname: string): Reply =>
     jsonReply(405, errorBody(`Invalid method for URL (${method} ${pathname})`, 'invalid_request_error'), {
-      allow: 'GET',
+      allow: 'GET, HEAD',
     }),
+  twoKeys: (): Reply =>
+    jsonReply(
+      401,
+      errorBody(
+        'More than one Authorization header: send your admin key in one.',
+        'invalid_request_error',
+        'invalid_api_key',
+      ),
+    ),
   rateLimited: (headers: OutgoingHttpHeaders): Reply =>
     jsonReply(
       429,

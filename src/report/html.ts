@@ -17,6 +17,7 @@ import {
   matrixCellParts,
   matrixRowLabel,
   passedAfterRetries,
+  probingText,
 } from './text.ts';
 
 // report.html: one self-contained page a person reads at a glance. No script, no external asset;
@@ -327,6 +328,7 @@ ${lines(
 )}
 <dt>Started</dt><dd>${result.startedAt}</dd>
 <dt>Finished</dt><dd>${result.finishedAt}${elapsed === undefined ? '' : ` (${humanDuration(elapsed)})`}</dd>
+${result.probing ? html`<dt>Seed</dt><dd>${probingText(result.probing)}</dd>` : ''}
 </dl>
 <div class="counts">
 ${lines(counts.map(([status, n, label]) => html`<div class="count ${status}" data-count="${label}"><span class="n">${n}</span>${label}</div>`))}

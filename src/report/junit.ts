@@ -15,6 +15,7 @@ import {
   matrixRowLabel,
   NOTES_TITLE,
   passedAfterRetries,
+  probingText,
   publicationText,
 } from './text.ts';
 
@@ -146,6 +147,12 @@ const runSuite = (result: ConformanceResult, timestamp?: string): XmlNode => {
     }),
     ['startedAt', result.startedAt],
     ['finishedAt', result.finishedAt],
+    ...(result.probing
+      ? [
+          ['seed', String(result.probing.seed)] as [string, string],
+          ['probing', probingText(result.probing)] as [string, string],
+        ]
+      : []),
     // Document × key, informing only: a document the target does not serve is no failure of the run.
     ...(result.specMatrix?.rows.flatMap((row) =>
       row.cells.map((cell): [string, string] => [

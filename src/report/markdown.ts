@@ -18,6 +18,7 @@ import {
   NOTES_TITLE,
   pactPrefix,
   passedAfterRetries,
+  probingText,
 } from './text.ts';
 
 // summary.md: GitHub-flavoured Markdown for a pull request comment or $GITHUB_STEP_SUMMARY.
@@ -176,6 +177,7 @@ export const renderMarkdown = (given: ConformanceResult): string => {
     `- Run: ${markdownText(result.startedAt)} to ${markdownText(result.finishedAt)}${
       elapsed === undefined ? '' : ` (${humanDuration(elapsed)})`
     }`,
+    ...(result.probing ? [`- Seed: ${markdownText(probingText(result.probing))}`] : []),
     '',
     table(
       ['Passed', 'Failed', 'Warnings', 'Skipped'],

@@ -57,6 +57,46 @@ export interface ConformanceResult {
   exchanges: Exchange[];
   /** With --also-spec: each live 2xx key body against each document; informs, never decides the verdict. */
   specMatrix?: SpecMatrix;
+  /** The run's seed and what its probe stage sent: the same seed, flags and target send the same requests. */
+  probing?: Probing;
+}
+
+/** The probe stage of a run: its seed (which also drew the unknown key id and invalid admin key), what it sent. */
+export interface Probing {
+  seed: number;
+  /** Generated requests asked for (`--probes`); 0: the stage was off. */
+  probes: number;
+  /** Generated requests sent, and how many got an answer. */
+  sent: number;
+  answered: number;
+  /** Answers that stayed 429 after the retries: honoured, never judged. */
+  rateLimited: number;
+  /** Further requests sent to shrink failures to their smallest case. */
+  shrinkRequests: number;
+  /** The flags that send the same requests again. */
+  replay: string;
+  /** Each failing rule's smallest failing request. */
+  failures: ProbeFailure[];
+}
+
+/** The smallest request found that still breaks a rule, as a person replays it. */
+export interface ProbeFailure {
+  /** The rule's id (its check is `probes: <rule name>`). */
+  rule: string;
+  method: string;
+  /** Path and query as sent, percent-encoded. */
+  path: string;
+  /** The request's header names, in lower case, repeated as sent. */
+  headers: string[];
+  /** Which auth variant, in words (never the token). */
+  auth: string;
+  /** Undefined when the request got no answer. */
+  status?: number;
+  /** What the rule found. */
+  message: string;
+  /** The generated probe it was shrunk from (1-based) and the shrink steps taken. */
+  probe: number;
+  shrinks: number;
 }
 
 /** A document as the matrix names it. */

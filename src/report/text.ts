@@ -5,6 +5,7 @@ import type {
   ConformanceResult,
   ConformanceSummary,
   PactRecord,
+  Probing,
   SpecMatrixCell,
   SpecMatrixRow,
 } from './result.ts';
@@ -181,4 +182,11 @@ export const brokerPactFacts = (pact: PactRecord): [label: string, text: string]
       ? [['Verification result', publicationText(pact.publication)] as [string, string]]
       : []),
   ];
+};
+
+/** The run's seed and its probes in one line: `seed 7; 40 probes: 38 sent, …; replay with --seed 7 --probes 40`. */
+export const probingText = (probing: Probing): string => {
+  if (probing.probes === 0) return `seed ${probing.seed}; probing off (--probes 0)`;
+  const limited = probing.rateLimited > 0 ? `, ${probing.rateLimited} still rate-limited after retries` : '';
+  return `seed ${probing.seed}; ${plural(probing.probes, 'probe')}: ${probing.sent} sent, ${probing.answered} answered${limited}, ${probing.shrinkRequests} more to shrink failures; replay with ${probing.replay}`;
 };

@@ -161,7 +161,13 @@ export const createTransport = (
       const values = headers[name];
       for (const value of typeof values === 'string' ? [values] : (values ?? [])) {
         const token = value.replace(/^\s*(?:bearer|basic)\s+/i, '').trim();
-        if (token.length >= MIN_LEARNED_SECRET) redactor.add(token);
+        // One holding a known secret is redacted where that secret is: another pattern would only cost.
+        if (
+          token.length >= MIN_LEARNED_SECRET &&
+          !redactor.secrets.some((secret) => token.includes(secret))
+        ) {
+          redactor.add(token);
+        }
       }
     }
   };

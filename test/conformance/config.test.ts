@@ -182,6 +182,34 @@ describe('conformance configuration', () => {
       /--user-key-id is not valid Unicode/,
     ],
     ['an empty report dir', ['--report-dir', ''], {}, /--report-dir is empty/],
+    // Probing: how many, from which seed, under which other project.
+    [
+      'more than 1000 probes',
+      ['--probes', '1001'],
+      {},
+      /--probes must be a whole number from 0 to 1000, not "1001"/,
+    ],
+    ['negative probes', ['--probes=-1'], {}, /--probes must be a whole number from 0 to 1000, not "-1"/],
+    ['probes that are not a number', ['--probes', 'many'], {}, /--probes must be a whole number/],
+    [
+      'a seed that is not an integer',
+      ['--seed', '1.5'],
+      {},
+      /--seed must be a whole number from 0 to 4294967295/,
+    ],
+    [
+      'a seed past 32 bits',
+      ['--seed', '4294967296'],
+      {},
+      /--seed must be a whole number from 0 to 4294967295/,
+    ],
+    ['an empty other project id', ['--other-project-id', ' '], {}, /--other-project-id is empty/],
+    [
+      'the run’s own project as the other project',
+      ['--project-id', 'proj_a', '--other-project-id', 'proj_a'],
+      {},
+      /--other-project-id must name another project than --project-id/,
+    ],
   ];
   for (const [label, argv, env, message] of bad) {
     it(`refuses ${label}`, () => {
@@ -201,7 +229,18 @@ describe('conformance configuration', () => {
     ['no retries', ['--retries', '0'], { retries: 0 }],
     ['the most retries', ['--retries', '10'], { retries: 10 }],
     ['ids with dots, slashes and spaces, kept as given', ['--user-key-id', 'key_a.b/../c d'], {}],
+    ['no probes', ['--probes', '0'], { probes: 0 }],
+    ['the most probes', ['--probes', '1000'], { probes: 1000 }],
+    ['a seed of 0', ['--seed', '0'], { seed: 0 }],
+    ['the largest seed', ['--seed', '4294967295'], { seed: 4_294_967_295 }],
+    ['another project', ['--other-project-id', 'proj_other'], { otherProjectId: 'proj_other' }],
   ];
+  it('probes 40 times by default, from a fresh seed each run', () => {
+    const seeds = new Set(Array.from({ length: 20 }, () => parse([]).seed));
+    expect(parse([]).probes).to.equal(40);
+    expect(seeds.size).to.be.greaterThan(15);
+    expect(parse([])).not.to.have.property('otherProjectId');
+  });
   for (const [label, argv, want] of good) {
     it(`accepts ${label}`, () => {
       const config = parse(argv, ADMIN);

@@ -8,6 +8,7 @@ import addFormatsModule from 'ajv-formats';
 import { expect } from 'chai';
 import { runConformanceCli } from '../../src/cli/conformance.ts';
 import { PROSE_REDACTED_VALUE } from '../../src/provider/fault-bodies.ts';
+import { PROBE_ONLY_FAULTS } from '../../src/provider/faults.ts';
 import {
   conformanceFlags,
   FAULTS,
@@ -100,6 +101,33 @@ const EXTRA_ARGS: Partial<Record<FaultName, string[]>> = {
   // Said outright: the test below counts attempts against it (it is also the default).
   'permanent-5xx': ['--retries', '2'],
 };
+// The clean run must see every one of its 44 requests answered: a loaded machine gets 5 s per attempt.
+const CLEAN_ARGS = ['--timeout', '5000'];
+const isProbeOnly = (fault: string) => (PROBE_ONLY_FAULTS as readonly string[]).includes(fault);
+/** Faults of the wire, the credentials and echoed keys: the probe stage must hold up against them too. */
+const PROBED_TOO: readonly FaultName[] = [
+  'hang',
+  'reset',
+  'huge-body',
+  'rate-limited',
+  'retry-after-ms',
+  'permanent-5xx',
+  'auth-not-enforced',
+  'cross-origin-redirect',
+  'key-in-header',
+  'key-in-error-body',
+  'key-in-location',
+  'admin-shaped-bearer',
+];
+/**
+ * The flags of a fault's run. The faults only probing finds are probed as by default; those of the wire,
+ * the credentials and echoed keys once per kind of probe (20); a key body's shape, which the provider
+ * states show and probes would only fetch again, not at all.
+ */
+const argsFor = (fault: FaultName): string[] => [
+  ...(EXTRA_ARGS[fault] ?? []),
+  ...(isProbeOnly(fault) ? [] : ['--probes', PROBED_TOO.includes(fault) ? '20' : '0']),
+];
 
 // The runs are independent (each its own provider, port and report dir) and mostly wait: on the
 // verifier, on timeouts, on Retry-After. So they all start at once, a few at a time, and each test
@@ -134,12 +162,13 @@ describe('conformance runs against the reference provider', function () {
 
   before(() => {
     // Start every run now, in the order the tests below will want them.
-    runFor(undefined);
-    for (const fault of FAULTS) runFor(fault.name as FaultName, EXTRA_ARGS[fault.name as FaultName]);
+    runFor(undefined, CLEAN_ARGS);
+    for (const fault of FAULTS) runFor(fault.name as FaultName, argsFor(fault.name as FaultName));
+    for (const fault of PROBE_ONLY_FAULTS) runFor(fault, ['--probes', '0']);
   });
 
   it('passes with no fault, writes all four reports and exits 0', async () => {
-    const run = await runFor(undefined);
+    const run = await runFor(undefined, CLEAN_ARGS);
     expect(run.code, run.output).to.equal(0);
     expect(run.result.verdict).to.equal('pass');
     expect(run.result.complete).to.equal(true);
@@ -152,15 +181,22 @@ describe('conformance runs against the reference provider', function () {
       'semantic',
       'security',
       'transport',
+      'probe',
     ]);
     expect(run.result.checks.filter((c) => c.category === 'pact' && c.status === 'pass')).to.have.length(4);
+    // Probing on by default, every rule judged something (HEAD included) and none failed.
+    const probes = run.result.checks.filter((c) => c.category === 'probe');
+    expect(probes.map((c) => `${c.status} ${c.name}`)).to.have.length(9);
+    for (const probe of probes) expect(probe.status, probe.name).to.equal('pass');
+    expect(run.result.probing?.probes).to.equal(40);
+    expect(run.result.probing?.sent).to.be.at.least(30);
     expectSoundReports(run);
   });
 
   // The seed documents only 200 (so the pact's 404 and 401 interactions are undocumented) and its own example
   // is invalid: facts about the document and the pact, not the target, so notes apart from its warnings.
   it('a clean run has no warning about the target, and the two notes about the document and the pact', async () => {
-    const run = await runFor(undefined);
+    const run = await runFor(undefined, CLEAN_ARGS);
     expect(run.result.summary).to.include({ failed: 0, warnings: 0, notes: 2 });
     expect(run.result.checks.filter((c) => c.status === 'warn')).to.deep.equal([]);
     const notes = run.result.checks.filter((c) => c.status === 'note');
@@ -188,7 +224,7 @@ describe('conformance runs against the reference provider', function () {
 
   for (const fault of FAULTS) {
     it(`${fault.name}: ${fault.expect.conclusion}`, async () => {
-      const run = await runFor(fault.name as FaultName, EXTRA_ARGS[fault.name as FaultName]);
+      const run = await runFor(fault.name as FaultName, argsFor(fault.name as FaultName));
       const { verdict, status, category, pointer, keyword } = fault.expect as FaultExpectation;
       expect(run.result.verdict, run.output).to.equal(verdict);
       expect(run.code).to.equal(verdict === 'pass' ? 0 : 1);
@@ -217,8 +253,24 @@ describe('conformance runs against the reference provider', function () {
     });
   }
 
+  for (const fault of PROBE_ONLY_FAULTS) {
+    it(`${fault}: only the probes find it: with --probes 0 the same provider passes`, async () => {
+      const run = await runFor(fault, ['--probes', '0']);
+      expect(run.result.verdict, run.output).to.equal('pass');
+      expect(run.result.checks.filter((c) => c.category === 'probe')).to.deep.equal([]);
+      expect(run.result.probing).to.include({ probes: 0, sent: 0 });
+      const probed = await runFor(fault, argsFor(fault));
+      // The smallest failing request, with the flags that replay it.
+      const failure = probed.result.probing?.failures[0];
+      expect(failure, probed.output).to.not.equal(undefined);
+      expect(failure?.path).to.match(/^\/organization\/projects\/[^/]+\/api_keys\/[^/]+/);
+      const smallest = probed.result.checks.flatMap((c) => c.findings).find((f) => f.keyword === 'smallest');
+      expect(smallest?.message).to.include(`replay: --seed ${probed.result.probing?.seed} --probes 40`);
+    });
+  }
+
   it('a redacted_value that is prose is no leak: a warning, shown as it is in every report', async () => {
-    const run = await runFor('prose-redacted-value');
+    const run = await runFor('prose-redacted-value', argsFor('prose-redacted-value'));
     const findings = run.result.checks.flatMap((c) => c.findings).filter((f) => f.keyword === 'redaction');
     expect(findings.map((f) => [f.severity, f.pointer])).to.deep.equal([
       ['warning', '/redacted_value'],
@@ -232,7 +284,7 @@ describe('conformance runs against the reference provider', function () {
   });
 
   it('a key-shaped redacted_value that shows too much stays judged, and redacted in every report', async () => {
-    const run = await runFor('unredacted-key');
+    const run = await runFor('unredacted-key', argsFor('unredacted-key'));
     const redaction = run.result.checks.flatMap((c) => c.findings).filter((f) => f.keyword === 'redaction');
     expect(redaction.map((f) => f.severity)).to.deep.equal(['error', 'error']);
     expect(redaction[0]?.message).to.match(/key characters are unmasked/);
@@ -249,7 +301,7 @@ describe('conformance runs against the reference provider', function () {
   ];
   for (const [fault, said] of noKeyBody) {
     it(`${fault}: the verdict says what came back instead of a key body`, async () => {
-      const run = await runFor(fault);
+      const run = await runFor(fault, argsFor(fault));
       const reason = run.result.incompleteReason ?? '';
       expect(reason)
         .to.match(/^no key body was checked: /)
@@ -260,7 +312,7 @@ describe('conformance runs against the reference provider', function () {
   }
 
   it('empty-body: the pact checks point at the body root and say the body is empty', async () => {
-    const run = await runFor('empty-body');
+    const run = await runFor('empty-body', argsFor('empty-body'));
     const keys = run.result.checks.filter((c) => c.category === 'pact' && c.status === 'fail');
     expect(keys).to.have.length(2);
     for (const check of keys) {
@@ -270,7 +322,7 @@ describe('conformance runs against the reference provider', function () {
   });
 
   it('a 5 MB id is shown cut, with its length, in every report and on the console', async () => {
-    const run = await runFor('huge-id');
+    const run = await runFor('huge-id', argsFor('huge-id'));
     const identity = run.result.checks.flatMap((c) => c.findings).find((f) => f.keyword === 'identity');
     expect(identity?.message).to.match(/^id is "key_x+… \(\d+ characters, truncated\)$/);
     for (const [name, content] of Object.entries(run.files)) {
@@ -286,8 +338,9 @@ describe('conformance runs against the reference provider', function () {
   ];
   for (const [fault, said] of oneAnswer) {
     it(`${fault}: the pact check and the live checks judge the same one answer per state, and agree`, async () => {
-      const run = await runFor(fault);
-      const { checks, exchanges } = run.result;
+      const run = await runFor(fault, argsFor(fault));
+      const { checks } = run.result;
+      const exchanges = run.result.exchanges.filter((e) => !e.check?.startsWith('probe'));
       expect(exchanges, 'one exchange per provider state').to.have.length(4);
       const pactChecks = checks.filter((c) => c.category === 'pact');
       expect(pactChecks).to.have.length(4);
@@ -312,7 +365,7 @@ describe('conformance runs against the reference provider', function () {
   }
 
   it("today's live shape fails at /owner/user/object and /owner/user/added_at, with its extra fields as warnings", async () => {
-    const run = await runFor('live-shape');
+    const run = await runFor('live-shape', argsFor('live-shape'));
     const schema = run.result.checks.filter((c) => c.category === 'schema' && c.name.includes('user'));
     const findings = schema.flatMap((c) => c.findings.map((f) => `${f.severity} ${f.pointer}`));
     expect(findings).to.include.members([
@@ -325,13 +378,13 @@ describe('conformance runs against the reference provider', function () {
   });
 
   it('honours Retry-After on 429, and says so in the recorded attempts', async () => {
-    const run = await runFor('rate-limited');
+    const run = await runFor('rate-limited', argsFor('rate-limited'));
     const waits = run.result.exchanges.flatMap((e) => e.attempts.map((a) => a.error ?? ''));
     expect(waits.some((w) => /Retry-After: 1/.test(w))).to.equal(true);
   });
 
   it('gives up on a permanent 5xx after the retry budget: retries + 1 attempts', async () => {
-    const run = await runFor('permanent-5xx', ['--retries', '2']);
+    const run = await runFor('permanent-5xx', argsFor('permanent-5xx'));
     const attempts = run.result.exchanges.map((e) => e.attempts.length);
     expect(attempts.length).to.be.greaterThan(0);
     for (const count of attempts) expect(count).to.equal(3);

@@ -1,6 +1,10 @@
 import { expect } from 'chai';
 import { loadDocument, parseDocument, SpecError } from '../../src/openapi/document.ts';
-import { GENERATED_TYPES_PATH, generateTypesSource } from '../../src/openapi/types-source.ts';
+import {
+  GENERATED_TYPES,
+  GENERATED_TYPES_PATH,
+  generateTypesSource,
+} from '../../src/openapi/types-source.ts';
 import { NEWER_SPEC_PATH, readText, repoPath, SEED_PAGE_PATH, seed } from '../helpers.ts';
 
 describe('the document', () => {
@@ -45,7 +49,10 @@ describe('the document', () => {
     );
   });
 
-  it('src/generated/openapi.ts is current with the document', async () => {
-    expect(readText(GENERATED_TYPES_PATH), 'run `npm run types`').to.equal(await generateTypesSource());
+  it("src/generated/'s types are current with the shipped documents, the seed's and today's", async () => {
+    expect(GENERATED_TYPES.map(({ path }) => path)).to.include(GENERATED_TYPES_PATH);
+    for (const { spec, path } of GENERATED_TYPES) {
+      expect(readText(path), `${path}: run \`npm run types\``).to.equal(await generateTypesSource(spec));
+    }
   });
 });

@@ -126,7 +126,7 @@ describe('reference provider', () => {
         expect(response.headers.get('content-type')).to.equal('application/json');
         expect(body.error).to.include({ type: 'invalid_request_error', param: null, code: null });
         expect(body.error.message).to.match(message);
-        if (status === 405) expect(response.headers.get('allow')).to.equal('GET');
+        if (status === 405) expect(response.headers.get('allow')).to.equal('GET, HEAD');
       });
     }
   });

@@ -413,6 +413,50 @@ const PROBES: Record<FaultName, Probe> = {
       expect((await get(url, bearer('sk-admin-conformance-invalid-0a1b'))).status).to.equal(401);
     },
   },
+  'non-ascii-500': {
+    observe: async (provider) => {
+      const { projectId, keyId } = userKeyOf(provider);
+      expect((await get(keyUrl(provider.url, { projectId, keyId: `${keyId}é` }))).status).to.equal(500);
+      expect((await get(keyUrl(provider.url, { projectId, keyId: `${keyId}e` }))).status).to.equal(404);
+      expect((await get(keyUrl(provider.url, { projectId, keyId }))).status).to.equal(200);
+    },
+  },
+  'bearer-prefix': {
+    observe: async (provider) => {
+      const url = keyUrl(provider.url, userKeyOf(provider));
+      expect((await get(url, bearer(`${ADMIN_KEY}x`))).status).to.equal(200);
+      expect((await get(url, bearer(ADMIN_KEY.slice(0, -1)))).status).to.equal(401);
+    },
+  },
+  'anonymous-served': {
+    observe: async (provider) => {
+      const url = keyUrl(provider.url, userKeyOf(provider));
+      expect((await getJson(url, {})).body.id).to.equal(provider.seed.userKeyId);
+      expect((await get(url, bearer('sk-admin-OTHER'))).status).to.equal(401);
+    },
+  },
+  'any-project': {
+    observe: async (provider) => {
+      const keyId = provider.seed.userKeyId;
+      const { status, body } = await getJson(keyUrl(provider.url, { projectId: 'proj_someone_else', keyId }));
+      expect([status, body.id]).to.deep.equal([200, keyId]);
+    },
+  },
+  'stack-trace-404': {
+    observe: async (provider) => {
+      const missing = { projectId: provider.seed.projectId, keyId: 'key_gone' };
+      const { status, body } = await getJson(keyUrl(provider.url, missing));
+      expect(status).to.equal(404);
+      expect((body.error as { message: string }).message).to.match(/\n {4}at .*\(\/srv\/app\/.*:\d+:\d+\)/);
+    },
+  },
+  'case-insensitive-id': {
+    observe: async (provider) => {
+      const { projectId, keyId } = userKeyOf(provider);
+      const { status, body } = await getJson(keyUrl(provider.url, { projectId, keyId: keyId.toUpperCase() }));
+      expect([status, body.id]).to.deep.equal([200, keyId]);
+    },
+  },
 };
 
 describe('reference provider faults', () => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { type CheckResult, statusOf } from '../../src/check.ts';
 import { summarize, verdictOf } from '../../src/conformance/verdict.ts';
 import type { Finding } from '../../src/finding.ts';
-import type { ConformanceResult, PactRecord } from '../../src/report/result.ts';
+import type { ConformanceResult, PactRecord, Probing } from '../../src/report/result.ts';
 import type { Exchange } from '../../src/transport/exchange.ts';
 
 // ConformanceResults for the report tests, built the way a run builds them (summary and verdict from
@@ -92,6 +92,7 @@ export const resultOf = (
     exchanges?: Exchange[];
     reference?: boolean;
     pacts?: PactRecord[];
+    probing?: Probing;
   } = {},
 ): ConformanceResult => {
   const complete = options.complete ?? true;
@@ -113,6 +114,7 @@ export const resultOf = (
     ],
     startedAt: STARTED,
     finishedAt: FINISHED,
+    ...(options.probing && { probing: options.probing }),
     checks,
     exchanges: options.exchanges ?? [],
   };
@@ -370,6 +372,57 @@ export const nothingVerified = (): ConformanceResult =>
       'Pact Broker https://broker.example.test has no pact for provider matching the consumer version selectors [{"branch":"x"}]: nothing was verified',
   });
 
+/** A run whose probes found a 500: the probe checks, the seed and the smallest failing request. */
+export const PROBE_SEED = 3141592653;
+export const probed = (): ConformanceResult =>
+  resultOf(
+    [
+      check('ProjectApiKey body matches the schema', 'schema'),
+      check('probes: no 5xx for any generated request', 'probe', [
+        {
+          ...error(
+            '',
+            `smallest failing request: GET ${KEY_PATH}%C3%A9 (the admin key; headers: authorization, accept) → 500: answered status 500 (shrunk in 4 steps; replay: --seed ${PROBE_SEED} --probes 40)`,
+          ),
+          keyword: 'smallest',
+        },
+        error(
+          '',
+          `probe 2: GET ${KEY_PATH}%F0%9F%98%80 (the admin key; headers: authorization, accept) → 500: answered status 500`,
+          'not-a-server-error',
+        ),
+      ]),
+      check('probes: a HEAD answer has no body', 'probe', [], {
+        status: 'skip',
+        skipReason: 'no HEAD request was answered',
+      }),
+    ],
+    {
+      probing: {
+        seed: PROBE_SEED,
+        probes: 40,
+        sent: 38,
+        answered: 38,
+        rateLimited: 0,
+        shrinkRequests: 4,
+        replay: `--seed ${PROBE_SEED} --probes 40`,
+        failures: [
+          {
+            rule: 'not-a-server-error',
+            method: 'GET',
+            path: `${KEY_PATH}%C3%A9`,
+            headers: ['authorization', 'accept'],
+            auth: 'the admin key',
+            status: 500,
+            message: 'answered status 500',
+            probe: 2,
+            shrinks: 4,
+          },
+        ],
+      },
+    },
+  );
+
 export const FIXTURES: [name: string, build: () => ConformanceResult][] = [
   ['passing', passing],
   ['failing', failing],
@@ -379,4 +432,5 @@ export const FIXTURES: [name: string, build: () => ConformanceResult][] = [
   ['several pacts', severalPacts],
   ['one pact from a broker', oneBrokerPact],
   ['nothing verified', nothingVerified],
+  ['probed', probed],
 ];

@@ -7,7 +7,7 @@ import { REPORT_KEY_ORDER, renderJson } from '../../src/report/json.ts';
 import type { ConformanceResult } from '../../src/report/result.ts';
 import { visibleText } from '../../src/text.ts';
 import { drop, type Edit, edited, repoPath } from '../helpers.ts';
-import { FIXTURES, failing, HOSTILE } from './fixtures.ts';
+import { FIXTURES, failing, HOSTILE, probed } from './fixtures.ts';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
@@ -109,6 +109,8 @@ describe('schemas/conformance-report.schema.json', () => {
       ['request', schema.$defs.exchange.properties.request],
       ['response', schema.$defs.exchange.properties.response],
       ['attempt', schema.$defs.attempt],
+      ['probing', schema.properties.probing],
+      ['probeFailure', schema.$defs.probeFailure],
     ];
     for (const [shape, node] of objects) {
       expect(Object.keys(node.properties), shape).to.deep.equal([...REPORT_KEY_ORDER[shape]]);
@@ -139,6 +141,19 @@ describe('schemas/conformance-report.schema.json', () => {
     ['a field the model does not have', [['/score', 7]], /additional/],
     ['an exchange with a status of 0', [['/exchanges/0/response/status', 0]], /status/],
   ];
+  const tamperedProbing: [string, Edit[], RegExp][] = [
+    ['a negative seed', [['/probing/seed', -1]], /\/probing\/seed/],
+    ['more than 1000 probes', [['/probing/probes', 1001]], /\/probing\/probes/],
+    ['no replay line', [['/probing/replay', drop]], /replay/],
+    ['a failure without its method', [['/probing/failures/0/method', drop]], /method/],
+  ];
+  for (const [label, edits, where] of tamperedProbing) {
+    it(`rejects a report whose probing has ${label}`, () => {
+      const json = edited(rendered(probed()), ...edits);
+      expect(validate(json)).to.equal(false);
+      expect(JSON.stringify(validate.errors)).to.match(where);
+    });
+  }
   for (const [label, edits, where] of tampered) {
     it(`rejects a report with ${label}`, () => {
       const json = edited(rendered(failing()), ...edits);

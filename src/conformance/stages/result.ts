@@ -3,7 +3,7 @@ import type { CheckResult } from '../../check.ts';
 import type { LoadedPact } from '../../contract/pact.ts';
 import { isPending } from '../../contract/pact.ts';
 import type { LoadedDocument } from '../../openapi/document.ts';
-import type { ConformanceResult, PactRecord, SpecMatrix } from '../../report/result.ts';
+import type { ConformanceResult, PactRecord, Probing, SpecMatrix } from '../../report/result.ts';
 import type { Exchange } from '../../transport/exchange.ts';
 import {
   keyBodyWasChecked,
@@ -13,7 +13,7 @@ import {
   withPendingAsWarnings,
 } from '../verdict.ts';
 
-// Stage 5, result: the one ConformanceResult every report renders. Pure: what the run gathered in, the
+// Stage 6, result: the one ConformanceResult every report renders. Pure: what the run gathered in, the
 // verdict and its reason out. Secrets are not this stage's business: the report writer redacts every
 // way out (report/write.ts), with the run's secrets (ConformanceRun.secrets).
 
@@ -32,6 +32,8 @@ export interface ResultInput {
   cwd?: string;
   /** --also-spec: which documents the live key bodies conform to; it informs, the verdict is the checks'. */
   specMatrix?: SpecMatrix;
+  /** The run's seed and what its probe stage sent. */
+  probing?: Probing;
 }
 
 /** Paths in reports are relative to where the run started, so reports read the same on every machine. */
@@ -79,7 +81,10 @@ export const reasonOf = (
  * a stop while the pacts were being fetched. Its verdict fails, with `reason`.
  */
 export const nothingVerifiedResult = (
-  input: Pick<ResultInput, 'complete' | 'target' | 'spec' | 'startedAt' | 'finishedAt' | 'cwd'> & {
+  input: Pick<
+    ResultInput,
+    'complete' | 'target' | 'spec' | 'startedAt' | 'finishedAt' | 'cwd' | 'probing'
+  > & {
     reason: string;
   },
 ): ConformanceResult => {
@@ -111,6 +116,7 @@ export const buildResult = (input: ResultInput): ConformanceResult => {
     pacts: input.pacts.map((pact) => pactRecordOf(pact, input.cwd)),
     startedAt: input.startedAt,
     finishedAt: input.finishedAt,
+    ...(input.probing && { probing: input.probing }),
     checks,
     exchanges: [...input.exchanges],
     ...(input.specMatrix && { specMatrix: input.specMatrix }),
