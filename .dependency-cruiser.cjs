@@ -1,19 +1,22 @@
 // The layers of src/, top to bottom; a module may import only its own layer's modules and those below:
-//   (cli | lib) → conformance → (contract | provider | report | broker | drift) → client → transport → openapi → leaves
+//   (cli | lib) → conformance → (contract | provider | report | broker | drift) → pact → client → transport → openapi → leaves
 // The top has two entries, side by side: cli (the bin's commands) and lib (the package's import entry
 // points, `project-api-key-contract` and `/chai`); nothing imports either, and neither imports the other.
-// The middle layer's five folders are peers: none imports another. Leaves are src/*.ts (not client.ts)
-// and src/generated/. `npm test` runs this (test/static.test.ts); a broken rule names the import.
+// The middle layer's five folders are peers: none imports another. What two of them share about Pact
+// itself (the pact binary, its environment and its error) lives below them in pact/, rather than copied
+// into each: contract/ runs the binary's verifier, broker/ its broker client. Leaves are src/*.ts (not
+// client.ts) and src/generated/. `npm test` runs this (test/static.test.ts); a broken rule names the import.
 
 const PEERS = 'contract|provider|report|broker|drift';
 const TOP = 'cli|lib';
 const above = {
   conformance: [`^src/(${TOP})/`],
   peers: [`^src/(${TOP}|conformance)/`],
-  client: [`^src/(${TOP}|conformance)/`, `^src/(${PEERS})/`],
-  transport: [`^src/(${TOP}|conformance)/`, `^src/(${PEERS})/`, '^src/client\\.ts$'],
-  openapi: [`^src/(${TOP}|conformance|transport)/`, `^src/(${PEERS})/`, '^src/client\\.ts$'],
-  leaves: [`^src/(${TOP}|conformance|transport|openapi)/`, `^src/(${PEERS})/`, '^src/client\\.ts$'],
+  pact: [`^src/(${TOP}|conformance)/`, `^src/(${PEERS})/`],
+  client: [`^src/(${TOP}|conformance|pact)/`, `^src/(${PEERS})/`],
+  transport: [`^src/(${TOP}|conformance|pact)/`, `^src/(${PEERS})/`, '^src/client\\.ts$'],
+  openapi: [`^src/(${TOP}|conformance|pact|transport)/`, `^src/(${PEERS})/`, '^src/client\\.ts$'],
+  leaves: [`^src/(${TOP}|conformance|pact|transport|openapi)/`, `^src/(${PEERS})/`, '^src/client\\.ts$'],
 };
 
 const upward = (name, from, fromNot) => ({
@@ -56,6 +59,7 @@ module.exports = {
       from: { path: `^src/(${PEERS})/` },
       to: { path: `^src/(${PEERS})/`, pathNot: '^src/$1/' },
     },
+    upward('pact', '^src/pact/'),
     upward('client', '^src/client\\.ts$'),
     upward('transport', '^src/transport/'),
     upward('openapi', '^src/openapi/'),

@@ -19,9 +19,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CONTRACT_PATH } from '../src/contract/pact-file.ts';
+import { PactBinaryMissingError, pactBinaryPath, pactEnvironment } from '../src/pact/binary.ts';
 import { conformanceFlags, startReferenceProvider } from '../src/provider/index.ts';
 import { EXAMPLE_ADMIN_KEY } from '../src/provider-states.ts';
-import { pactBinary } from './pact-binary.ts';
 
 const TARGETS: Record<number, number> = { 0: 2, 100: 1.2 };
 const STATE_CHANGE_PATH = '/_pact/state';
@@ -41,6 +41,18 @@ if (!Number.isInteger(runs) || runs < 1 || latencies.some((ms) => !Number.isInte
 if (!existsSync(BIN)) {
   process.stderr.write('bench:conformance: no dist/cli/bin.js: run `npm run build` first\n');
   process.exit(2);
+}
+const pact = pactBinaryOrExit();
+
+/** The pact binary, or the one line every command gives when it is missing, and exit 2. */
+function pactBinaryOrExit(): string {
+  try {
+    return pactBinaryPath();
+  } catch (error) {
+    if (!(error instanceof PactBinaryMissingError)) throw error;
+    process.stderr.write(`bench:conformance: ${error.message}\n`);
+    process.exit(2);
+  }
 }
 
 /**
@@ -119,11 +131,13 @@ try {
       '--seed',
       '1',
     ];
-    const contenders: [string, string, string[]][] = [
-      ['conformance', process.execPath, conformanceArgs],
+    // The raw verifier in the environment the suite gives it (../src/pact/binary.ts), less the empty trust
+    // store: as a person runs it, but with no stray PACT_* variable changing what it verifies.
+    const contenders: [string, string, string[], NodeJS.ProcessEnv][] = [
+      ['conformance', process.execPath, conformanceArgs, env],
       [
         'pact verifier',
-        pactBinary(),
+        pact,
         [
           'verifier',
           '--file',
@@ -136,15 +150,16 @@ try {
           stateChangeUrl,
           '--no-colour',
         ],
+        pactEnvironment('verifier', shell),
       ],
       // What the probe stage costs: the same run without it.
-      ['conformance --probes 0', process.execPath, [...conformanceArgs, '--probes', '0']],
+      ['conformance --probes 0', process.execPath, [...conformanceArgs, '--probes', '0'], env],
     ];
     const times: number[][] = contenders.map(() => []);
     // One untimed run each first (disk cache, the provider's JIT), then turns, so load hits both alike.
     for (let run = 0; run <= runs; run++) {
-      for (const [index, [name, command, args]] of contenders.entries()) {
-        const { ms, code, output } = await timed(command, args, env);
+      for (const [index, [name, command, args, contenderEnv]] of contenders.entries()) {
+        const { ms, code, output } = await timed(command, args, contenderEnv);
         if (code !== 0) {
           process.stderr.write(`bench:conformance: ${name} exited ${code} at ${latency} ms:\n${output}\n`);
           process.exit(1);

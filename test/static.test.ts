@@ -65,6 +65,13 @@ describe('the layers of src/ (.dependency-cruiser.cjs)', function () {
         'src/drift/compare.ts': "import '../lib/index.ts';\n",
         'src/text.ts': "import './client.ts';\n",
         'src/client.ts': "import './text.ts';\n",
+        // pact/ is below the peers that share it: they may import it, it may not import them, nor may
+        // anything below it import it.
+        'src/contract/verifier.ts': "import '../pact/binary.ts';\n",
+        'src/broker/pact-cli.ts': "import '../pact/binary.ts';\n",
+        'src/pact/binary.ts': "import '../broker/credentials.ts';\n",
+        'src/broker/credentials.ts': 'export const names = 1;\n',
+        'src/transport/policy.ts': "import '../pact/binary.ts';\n",
       };
       for (const [name, text] of Object.entries(files)) {
         mkdirSync(join(dir, name, '..'), { recursive: true });
@@ -85,6 +92,14 @@ describe('the layers of src/ (.dependency-cruiser.cjs)', function () {
       // The two entries at the top: nothing imports the library, and it does not import the bin.
       expect(output).to.match(/nothing-imports-lib: src\/drift\/compare\.ts → src\/lib\/index\.ts/);
       expect(output).to.match(/nothing-imports-cli: src\/lib\/index\.ts → src\/cli\/bin\.ts/);
+      expect(output).to.match(
+        /pact-imports-only-downward: src\/pact\/binary\.ts → src\/broker\/credentials\.ts/,
+      );
+      expect(output).to.match(
+        /transport-imports-only-downward: src\/transport\/policy\.ts → src\/pact\/binary\.ts/,
+      );
+      // The peers' own imports of pact/ break no rule.
+      expect(output).not.to.match(/src\/(contract\/verifier|broker\/pact-cli)\.ts → src\/pact\//);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,6 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import net, { type AddressInfo, type Socket } from 'node:net';
 import type { Duplex, Readable, Writable } from 'node:stream';
+import { PROXY_VARIABLES } from '../pact/binary.ts';
 
 // The official pact CLI reads a broker's answers whole, however big: an endless answer grew it to 23 GB
 // in a minute. It honours the proxy variables, so it is pointed at this relay on loopback, which passes
@@ -44,10 +45,7 @@ const bareHost = (hostname: string): string => hostname.replace(/^\[(.*)\]$/, '$
 export function relayedEnv(env: NodeJS.ProcessEnv, relay: Pick<BrokerRelay, 'url'>): NodeJS.ProcessEnv {
   const relayed: NodeJS.ProcessEnv = { ...env };
   for (const name of ['NO_PROXY', 'no_proxy']) delete relayed[name];
-  for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY']) {
-    relayed[name] = relay.url;
-    relayed[name.toLowerCase()] = relay.url;
-  }
+  for (const name of PROXY_VARIABLES) relayed[name] = relay.url;
   return relayed;
 }
 

@@ -4,12 +4,6 @@
 // output; the username is not (redacting a common word like "admin" would mangle reports), but nothing
 // here ever prints it.
 
-export const BROKER_CREDENTIAL_VARIABLES = [
-  'PACT_BROKER_TOKEN',
-  'PACT_BROKER_USERNAME',
-  'PACT_BROKER_PASSWORD',
-] as const;
-
 export type BrokerCredentials =
   | { kind: 'token'; token: string }
   | { kind: 'basic'; username: string; password: string };

@@ -1,47 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { BROKER_CREDENTIAL_VARIABLES } from './credentials.ts';
+import { pactBinaryPath, pactEnvironment, spawnGrouped } from '../pact/binary.ts';
 
-// The official static `pact` CLI (@pact-foundation/pact-cli, pinned in package.json), run directly from its
-// platform package, not through the npm wrapper script.
-
-/** The platform package's name for this machine, e.g. `@pact-foundation/pact-cli-linux-x64`. */
-export const pactCliPackage = (platform: string = process.platform, arch: string = process.arch): string =>
-  `@pact-foundation/pact-cli-${platform === 'win32' ? 'windows' : platform}-${arch}`;
-
-/** The CLI's absolute path; throws with the package to install when this platform has none. */
-export const pactCliPath = (): string => {
-  const name = pactCliPackage();
-  let root: string;
-  try {
-    root = dirname(createRequire(import.meta.url).resolve(`${name}/package.json`));
-  } catch {
-    throw new Error(
-      `the pact CLI for ${process.platform}-${process.arch} is not installed (${name}): run npm ci`,
-    );
-  }
-  const path = join(root, 'standalone', process.platform === 'win32' ? 'pact.exe' : 'pact');
-  if (!existsSync(path)) throw new Error(`the pact CLI is missing from ${name} (expected ${path})`);
-  return path;
-};
-
-/**
- * The environment for a CLI run: ours without any other PACT_* variable (the CLI would read
- * PACT_BROKER_BASE_URL, PACT_PROVIDER_*, PACT_VERIFIER_* ... as options: a `pact verifier -f` run with
- * PACT_BROKER_BASE_URL set also fetches and verifies the broker's pacts, seen with 18.1.2), the broker
- * credentials kept, tracking off.
- */
-export const pactCliEnv = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => {
-  const kept: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(env)) {
-    if (!name.startsWith('PACT_') || (BROKER_CREDENTIAL_VARIABLES as readonly string[]).includes(name)) {
-      kept[name] = value;
-    }
-  }
-  return { ...kept, PACT_DO_NOT_TRACK: 'true' };
-};
+// The official static `pact` CLI's broker commands, run bounded: in time, in output, and with everything
+// it starts. The binary, its environment and its process group are ../pact/binary.ts's.
 
 export interface PactCliRun {
   code: number;
@@ -78,9 +38,17 @@ export class PactCliStoppedError extends Error {
   }
 }
 
-/** Runs `pact ...args` to the end and collects its output (which the caller redacts before showing). */
-export function runPactCli(args: readonly string[], limits: PactCliLimits = {}): Promise<PactCliRun> {
-  return runBounded(pactCliPath(), args, { ...limits, env: pactCliEnv(limits.env ?? process.env) });
+/**
+ * Runs `pact ...args` to the end and collects its output (which the caller redacts before showing), in a
+ * broker command's environment made from `limits.env`. `binary` is located first by a caller that must
+ * know it is there before it does anything else (publish); tests give a stand-in.
+ */
+export function runPactCli(
+  args: readonly string[],
+  limits: PactCliLimits = {},
+  binary: string = pactBinaryPath(),
+): Promise<PactCliRun> {
+  return runBounded(binary, args, { ...limits, env: pactEnvironment('broker', limits.env ?? process.env) });
 }
 
 /** Output kept up to a cap, counted as it streams: nothing past the cap is ever held. */
@@ -104,20 +72,6 @@ class CappedOutput {
 }
 
 /**
- * Kills the child and every process it started. On POSIX the child leads a process group of its own
- * (spawned detached), so one signal reaches them all; Windows has no groups to signal.
- */
-function killGroup(child: ChildProcess): void {
-  if (child.pid === undefined) return;
-  try {
-    if (process.platform === 'win32') child.kill('SIGKILL');
-    else process.kill(-child.pid, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
-}
-
-/**
  * Runs `command` within the limits: its process group is killed at the timeout, when either output
  * stream passes its cap, when the signal aborts, and when this process exits first. Exported for tests,
  * which run a shell in its place.
@@ -134,11 +88,7 @@ export function runBounded(
       reject(limits.signal.reason);
       return;
     }
-    const child = spawn(command, args, {
-      env: limits.env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: process.platform !== 'win32',
-    });
+    const { child, killGroup } = spawnGrouped(command, args, limits.env ?? process.env);
     const stdout = new CappedOutput(cap);
     const stderr = new CappedOutput(cap);
     const output = (): PactCliRun => ({
@@ -149,15 +99,13 @@ export function runBounded(
     let stopped: Error | undefined;
     const stop = (why: Error): void => {
       stopped ??= why;
-      killGroup(child);
+      killGroup();
     };
-    const onExit = (): void => killGroup(child);
     const onAbort = (): void => stop(limits.signal?.reason as Error);
     const timer = setTimeout(
       () => stop(new PactCliStoppedError('time', `did not finish within ${timeoutMs} ms`, output())),
       timeoutMs,
     );
-    process.once('exit', onExit);
     limits.signal?.addEventListener('abort', onAbort, { once: true });
     const overflowed = (name: string) =>
       stop(new PactCliStoppedError('output', `printed more than ${cap} bytes to ${name}`, output()));
@@ -166,7 +114,6 @@ export function runBounded(
     child.on('error', (error) => stop(error));
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      process.removeListener('exit', onExit);
       limits.signal?.removeEventListener('abort', onAbort);
       if (stopped) reject(stopped);
       else resolve({ code: code ?? (signal ? 128 : 1), stdout: stdout.text(), stderr: stderr.text() });

@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { pactBinaryPath } from '../pact/binary.ts';
 import { BrokerError } from './broker-error.ts';
 import { type BrokerRelay, relayedEnv, startBrokerRelay } from './broker-relay.ts';
 import { type BrokerConnection, MAX_BROKER_ANSWER_BYTES, openBroker } from './hal.ts';
@@ -68,9 +69,13 @@ export const publishArguments = (
   ...(options.buildUrl ? ['--build-url', options.buildUrl] : []),
 ];
 
-/** Publishes every pact in `pactDir`; the CLI's output comes back as it was (the console writer redacts it). */
+/**
+ * Publishes every pact in `pactDir`; the CLI's output comes back as it was (the console writer redacts
+ * it). No pact files, or no pact CLI (a PactBinaryMissingError), is known before the broker is opened.
+ */
 export async function publishPacts(options: PublishPactsOptions): Promise<PublishedPacts> {
   const files = await pactFilesIn(options.pactDir);
+  const binary = pactBinaryPath();
   const maxTimeMs = options.maxTimeMs ?? DEFAULT_PUBLISH_MAX_TIME_MS;
   const deadline = AbortSignal.timeout(maxTimeMs);
   const overflow = new AbortController();
@@ -80,11 +85,11 @@ export async function publishPacts(options: PublishPactsOptions): Promise<Publis
     (await openBroker({ ...options, signal })).close();
     relay = await startBrokerRelay(MAX_BROKER_ANSWER_BYTES, () => overflow.abort());
     // The deadline stops the CLI; its own timeout is only a second line of defence.
-    const run = await runPactCli(publishArguments(options, files), {
-      env: relayedEnv(options.env, relay),
-      signal,
-      timeoutMs: maxTimeMs,
-    });
+    const run = await runPactCli(
+      publishArguments(options, files),
+      { env: relayedEnv(options.env, relay), signal, timeoutMs: maxTimeMs },
+      binary,
+    );
     return { files, code: run.code, stdout: run.stdout, stderr: run.stderr };
   } catch (error) {
     const broker = options.brokerUrl.replace(/\/+$/, '');

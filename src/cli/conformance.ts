@@ -5,7 +5,7 @@ import type { RunPact } from '../conformance/broker-pacts.ts';
 import { checkReportDir, parseRunConfig, type RunConfig, USAGE } from '../conformance/config.ts';
 import type { ConformanceRun, RunEnvironment } from '../conformance/run.ts';
 import { PactFileError } from '../contract/pact.ts';
-import { PactCliMissingError } from '../contract/pact-cli.ts';
+import { PactBinaryMissingError } from '../pact/binary.ts';
 import { consoleWriter } from '../report/console-writer.ts';
 import type { ConformanceResult } from '../report/result.ts';
 import { oneLine } from '../text.ts';
@@ -168,7 +168,9 @@ export const runConformanceCli = async (
         const fromBroker = runPacts.find((p) => p.source.path === error.path);
         return fromBroker ? `cannot use pact ${fromBroker.source.url}: ${error.reason}` : error.message;
       }
-      return error instanceof SpecError || error instanceof PactCliMissingError ? error.message : undefined;
+      return error instanceof SpecError || error instanceof PactBinaryMissingError
+        ? error.message
+        : undefined;
     };
 
     // A Pact Broker's pacts, fetched before the run is prepared: a broker that cannot be used is exit 2

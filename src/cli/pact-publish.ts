@@ -10,6 +10,7 @@ import {
 } from '../broker/publish-pacts.ts';
 import { httpUrlFlag, integerFlag, MAX_TIME_RANGE } from '../conformance/config.ts';
 import { CONTRACT_PATH } from '../contract/pact-file.ts';
+import { PactBinaryMissingError } from '../pact/binary.ts';
 import { consoleWriter } from '../report/console-writer.ts';
 import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from '../usage.ts';
 
@@ -132,7 +133,8 @@ export const runPactPublish = async (
       error instanceof UsageError ||
       error instanceof BrokerError ||
       error instanceof BrokerCredentialsError ||
-      error instanceof NoPactsError
+      error instanceof NoPactsError ||
+      error instanceof PactBinaryMissingError
     ) {
       return fail(error.message, EXIT.usage);
     }

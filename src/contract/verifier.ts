@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pactCliEnvironment, pactCliPath } from './pact-cli.ts';
+import { pactBinaryPath, pactEnvironment, spawnGrouped } from '../pact/binary.ts';
 import type { PactResult } from './verification-result.ts';
 
 // One run of the static `pact verifier` binary against a gateway on loopback: every request it makes
@@ -18,8 +17,10 @@ export interface VerifierOptions {
   header: { name: string; value: string };
   /** The verifier's own timeout per request; the gateway answers within the transport's worst case. */
   requestTimeoutMs: number;
-  /** Stops the verifier. */
+  /** Stops the verifier, with every process it started. */
   signal?: AbortSignal;
+  /** The pact binary; default the installed one (tests give a stand-in). */
+  binary?: string;
   /** Called once the verifier's process is spawned. */
   onStarted?(): void;
 }
@@ -60,22 +61,20 @@ export const verifierArguments = (options: VerifierOptions, reportPath: string):
 ];
 
 /**
- * The verifier's environment: the pact CLI's, with a trust store that holds nothing. It speaks plain HTTP
- * to the gateway on 127.0.0.1 and nothing else, so it needs no CA certificate, and without one it cannot
- * reach a TLS server on its own. It also spares it reading and parsing the system's CA bundle for every
- * HTTP client it makes (one per request: most of its time on a machine with a full bundle).
+ * The verifier's environment: a verifier run's (../pact/binary.ts), with a trust store that holds
+ * nothing. It speaks plain HTTP to the gateway on 127.0.0.1 and nothing else, so it needs no CA
+ * certificate, and without one it cannot reach a TLS server on its own. It also spares it reading and
+ * parsing the system's CA bundle for every HTTP client it makes (one per request: most of its time on a
+ * machine with a full bundle).
  */
-export const verifierEnvironment = (emptyRoots: { file: string; dir: string }): NodeJS.ProcessEnv => ({
-  ...pactCliEnvironment(),
-  SSL_CERT_FILE: emptyRoots.file,
-  SSL_CERT_DIR: emptyRoots.dir,
-});
+export const verifierEnvironment = (emptyRoots: { file: string; dir: string }): NodeJS.ProcessEnv =>
+  pactEnvironment('verifier', process.env, { SSL_CERT_FILE: emptyRoots.file, SSL_CERT_DIR: emptyRoots.dir });
 
 /** Runs the verifier to its end and reads its JSON report. Exit 1 (interactions failed) still has one. */
 export const runVerifier = async (options: VerifierOptions): Promise<PactResult> => {
   const { pactPath, signal } = options;
   signal?.throwIfAborted();
-  const binary = pactCliPath();
+  const binary = options.binary ?? pactBinaryPath();
   // Synchronous up to the spawn: no turn of the event loop in which a stop could come unheard (the
   // abort listener is added with the spawn), and no round trips before the verifier starts.
   const dir = mkdtempSync(join(tmpdir(), 'pact-verifier-'));
@@ -85,10 +84,12 @@ export const runVerifier = async (options: VerifierOptions): Promise<PactResult>
     mkdirSync(roots.dir);
     writeFileSync(roots.file, '');
     const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-      const child = spawn(binary, verifierArguments(options, reportPath), {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: verifierEnvironment(roots),
-      });
+      // In a process group of its own, as the broker's CLI: a stop kills whatever it started too.
+      const { child, killGroup } = spawnGrouped(
+        binary,
+        verifierArguments(options, reportPath),
+        verifierEnvironment(roots),
+      );
       let output = '';
       const keep = (chunk: Buffer) => {
         if (output.length < OUTPUT_CAP) output += chunk.toString('utf8').slice(0, OUTPUT_CAP - output.length);
@@ -96,7 +97,7 @@ export const runVerifier = async (options: VerifierOptions): Promise<PactResult>
       child.stdout.on('data', keep);
       child.stderr.on('data', keep);
       const onAbort = () => {
-        child.kill('SIGKILL');
+        killGroup();
         reject(signal?.reason);
       };
       signal?.addEventListener('abort', onAbort, { once: true });

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { expect } from 'chai';
-import { pactBinary } from '../../scripts/pact-binary.ts';
 import { CONTRACT_PATH } from '../../src/contract/pact-file.ts';
+import { pactBinaryPath, pactEnvironment } from '../../src/pact/binary.ts';
 import { type FaultName, startReferenceProvider } from '../../src/provider/index.ts';
 import { answerStateChange, type StateChange } from '../../src/provider/state-change.ts';
 import { stateSetupFor } from '../../src/provider/state-setup.ts';
@@ -83,7 +83,7 @@ describe("the reference provider's state-change endpoint (Pact's provider-state 
       try {
         return await new Promise<{ code: number; output: string }>((resolve) => {
           execFile(
-            pactBinary(),
+            pactBinaryPath(),
             [
               'verifier',
               '--file',
@@ -96,7 +96,7 @@ describe("the reference provider's state-change endpoint (Pact's provider-state 
               `${new URL('/_pact/state', provider.url)}`,
               '--no-colour',
             ],
-            { env: { ...process.env, PACT_DO_NOT_TRACK: 'true' } },
+            { env: pactEnvironment('verifier') },
             (error, stdout, stderr) =>
               resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
           );
