@@ -359,6 +359,33 @@ describe('npm run conformance', function () {
       expect(generated).to.deep.equal(['openapi.full.cjs']);
     });
 
+    it('--sweep on the seed reads the list with today’s generated validators, loading neither ajv nor js-yaml', () => {
+      const dir = join(scratch, 'modules-sweep');
+      const code = [
+        "import { createRequire } from 'node:module';",
+        `const { runConformanceCli } = await import(${JSON.stringify(repoPath('src/cli/conformance.ts'))});`,
+        `const code = await runConformanceCli(['--sweep', '--probes', '0', '--report-dir', ${JSON.stringify(dir)}], { io: { stdout() {}, stderr() {} } });`,
+        'const loaded = Object.keys(createRequire(import.meta.url).cache);',
+        'const packages = loaded.flatMap((p) => p.match(/node_modules\\/((?:@[^/]+\\/)?[^/]+)/)?.[1] ?? []);',
+        "const generated = loaded.filter((p) => p.includes('/src/generated/validators/')).map((p) => p.slice(p.lastIndexOf('/') + 1));",
+        'console.log(JSON.stringify({ code, packages: [...new Set(packages)], generated }));',
+        'process.exit(0);',
+      ].join('\n');
+      const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+        env: { ...process.env, GITHUB_STEP_SUMMARY: '' },
+        encoding: 'utf8',
+      });
+      const { code: exit, packages, generated } = JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}');
+      expect(exit, child.stderr).to.equal(0);
+      expect(packages, 'the check sees CommonJS packages that were loaded').to.include('tsx');
+      expect(
+        packages.filter((p: string) => p.startsWith('ajv') || p === 'js-yaml' || p === 're2js'),
+      ).to.deep.equal([]);
+      // The seed's validators for the keys, today's for the list's ProjectApiKeyListResponse.
+      expect(generated).to.have.members(['openapi.full.cjs', 'openai-openapi-f85dbe2.full.cjs']);
+      expect(readResult(dir).projectKeys?.list.document).to.equal('schemas/openai-openapi-f85dbe2.yaml');
+    });
+
     it('keeps its memory well under 500 MB against a 300 MB body', async () => {
       provider = await startReferenceProvider({
         adminKey: canary,
