@@ -66,6 +66,9 @@ describe('a sweep’s memory, measured by the sweeping process', function () {
         String(KEYS),
         '--concurrency',
         '16',
+        // The sweep's memory, not the probes'.
+        '--probes',
+        '0',
         '--report-dir',
         dir,
       ]);
