@@ -3,6 +3,10 @@ import type { Finding } from './finding.ts';
 // What a check is: its category, its status and its findings. Every layer that makes or shows checks
 // speaks of them in these words.
 
+/**
+ * `probe`: generated requests (issue 15's probe stage); `list`: the list endpoint's pages and cursor, and
+ * whether each listed key is retrieved as listed.
+ */
 export const CHECK_CATEGORIES = [
   'contract',
   'pact',
@@ -11,6 +15,7 @@ export const CHECK_CATEGORIES = [
   'security',
   'transport',
   'probe',
+  'list',
 ] as const;
 export type CheckCategory = (typeof CHECK_CATEGORIES)[number];
 
@@ -32,6 +37,22 @@ export interface CheckResult {
   exchangeIds?: string[];
   /** The id (in `ConformanceResult.pacts`) of the pact the check belongs to; none for the spec's own. */
   pact?: string;
+  /** A check of one rule over many subjects (a sweep's keys, a list's pages): what it judged, in counts. */
+  tally?: CheckTally;
+}
+
+/** How many subjects a check over many judged, and how they fared; `findings` counts those not kept too. */
+export interface CheckTally {
+  /** What the subjects are, plural: `keys`, `pages`. */
+  unit: string;
+  /** Subjects judged (skipped ones not counted). */
+  judged: number;
+  failed: number;
+  warned: number;
+  /** Subjects there was nothing to judge of (no response, no body). */
+  skipped: number;
+  /** Findings in all, kept or not: the check keeps the first ones. */
+  findings: number;
 }
 
 /** A check's status from its findings: any error fails it, warnings only warn, notes only note. */

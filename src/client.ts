@@ -2,10 +2,12 @@ import type { Finding } from './finding.ts';
 import { isJsonMediaType } from './media-type.ts';
 import { asOpenAIError, type OpenAIErrorBody } from './openai-error.ts';
 import { loadDocument, type OpenApiDocument } from './openapi/document.ts';
+import { type ListOperation, listOperationOf } from './openapi/list-operation.ts';
 import { retrieveOperationOf } from './openapi/operation.ts';
 import { type SchemaValidators, validatorsFor } from './openapi/validators.ts';
 import type { PathTemplate } from './path-template.ts';
 import { parseProviderJson } from './provider-json.ts';
+import type { Transport } from './transport/transport.ts';
 import type { ProjectApiKey } from './types.ts';
 
 // The consumer: a typed client for "Retrieve project API key". The code under test in the consumer
@@ -20,6 +22,12 @@ export interface ProjectApiKeyClientOptions {
   adminKey: string;
   /** Any fetch-compatible function: the conformance run passes one with its transport policy. */
   fetch?: Fetch;
+  /**
+   * The transport policy's own `send`, instead of `fetch`: the same request and the same policy without a
+   * Request, a Response and a stream per request, for callers that send thousands (a sweep). Its attempts
+   * are bounded by the policy; `timeoutMs` is not added on top.
+   */
+  send?: Transport['send'];
   /** Abort a request (headers and body) after this long. */
   timeoutMs?: number;
   /** The document a 2xx body must conform to: the seed's by default; a client of today's shape passes that one. */
@@ -28,6 +36,29 @@ export interface ProjectApiKeyClientOptions {
   signal?: AbortSignal;
   /** The operation's path template, when the caller read it from its own document. */
   path?: PathTemplate;
+  /**
+   * The list operation, when the caller read it from a document other than `document` (a run on the seed's
+   * document lists with today's). Default: `document`'s own, if it has one.
+   */
+  list?: Pick<ListOperation, 'path' | 'component'>;
+}
+
+/** A page of "List project API keys": `data`, the ids at its ends, and whether more follow. */
+export interface ProjectApiKeyList {
+  object: 'list';
+  data: ProjectApiKey[];
+  first_id?: string | null;
+  last_id?: string | null;
+  has_more: boolean;
+}
+
+/** Which page of the list to ask for; each left out is left to the server (its default limit, the first page). */
+export interface ListQuery {
+  /** Keys per page, 1 to 100 in today's document. */
+  limit?: number;
+  /** The id of the last key of the page before (a cursor). */
+  after?: string;
+  ownerProjectAccess?: 'active' | 'inactive' | 'any';
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -76,7 +107,7 @@ export class UnauthorizedError extends ProjectApiKeyClientError {
   }
 }
 
-/** A 2xx whose body is not JSON, is not labelled JSON, or is not a valid ProjectApiKey. */
+/** A 2xx whose body is not JSON, is not labelled JSON, or is not a valid ProjectApiKey (or list of them). */
 export class NonConformingResponseError extends ProjectApiKeyClientError {
   override readonly name = 'NonConformingResponseError';
   constructor(
@@ -85,11 +116,12 @@ export class NonConformingResponseError extends ProjectApiKeyClientError {
     readonly findings: Finding[],
     /** The parsed body, or the text when it is not JSON. */
     readonly body: unknown,
+    component = 'ProjectApiKey',
   ) {
     const errors = findings.filter((f) => f.severity === 'error');
     const first = errors[0];
     super(
-      `response from ${url} does not conform to ProjectApiKey: ${errors.length} error(s)` +
+      `response from ${url} does not conform to ${component}: ${errors.length} error(s)` +
         (first ? `, first at ${first.pointer || '(root)'}: ${first.message}` : ''),
       url,
     );
@@ -142,10 +174,12 @@ export class ProjectApiKeyClient {
   readonly #base: URL;
   readonly #adminKey: string;
   readonly #fetch: Fetch;
+  readonly #send: Transport['send'] | undefined;
   readonly #timeoutMs: number;
   readonly #validators: () => SchemaValidators;
   readonly #signal: AbortSignal | undefined;
   readonly #path: PathTemplate;
+  readonly #list: Pick<ListOperation, 'path' | 'component'> | undefined;
 
   constructor(options: ProjectApiKeyClientOptions) {
     if (!URL.canParse(options.baseUrl)) throw new TypeError(`baseUrl is not a URL: ${options.baseUrl}`);
@@ -153,11 +187,13 @@ export class ProjectApiKeyClient {
     this.#base = new URL(options.baseUrl);
     this.#adminKey = options.adminKey;
     this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#send = options.send;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const document = options.document;
     this.#validators = document ? () => validatorsFor(document) : seedValidators;
     this.#signal = options.signal;
     this.#path = options.path ?? (document ? retrieveOperationOf(document).path : seedPath());
+    this.#list = options.list ?? (document ? listOperationOf(document) : undefined);
   }
 
   /**
@@ -170,9 +206,40 @@ export class ProjectApiKeyClient {
     return `${this.#base.origin}${prefix}${this.#path.expand([projectId, keyId])}`;
   }
 
+  /** `baseUrl` + the list operation's path for the project, with the query's parameters in a fixed order. */
+  listUrlOf(projectId: string, query: ListQuery = {}): string {
+    if (!this.#list) throw new TypeError('the client has no list operation: give a document that has one');
+    const prefix = this.#base.pathname.replace(/(?<!\/)\/+$/, '');
+    const search = new URLSearchParams();
+    if (query.limit !== undefined) search.set('limit', String(query.limit));
+    if (query.after !== undefined) search.set('after', query.after);
+    if (query.ownerProjectAccess !== undefined) search.set('owner_project_access', query.ownerProjectAccess);
+    const rest = search.size > 0 ? `?${search}` : '';
+    return `${this.#base.origin}${prefix}${this.#list.path.expand([projectId])}${rest}`;
+  }
+
+  /** One page of the project's keys, valid against the document's list response, or a client error. */
+  async listProjectApiKeys(projectId: string, query: ListQuery = {}): Promise<ProjectApiKeyList> {
+    const { url, status, headers, text } = await this.listExchange(projectId, query);
+    const component = (this.#list as Pick<ListOperation, 'component'>).component;
+    return this.#interpret(
+      url,
+      status,
+      headers['content-type'] ?? null,
+      text,
+      component,
+    ) as ProjectApiKeyList;
+  }
+
+  /** The list request as `listProjectApiKeys` sends it and the answer as it came; throws only NoResponseError. */
+  listExchange(projectId: string, query: ListQuery = {}): Promise<RawResponse> {
+    if (!projectId) throw new TypeError('projectId must be non-empty');
+    return this.#get(this.listUrlOf(projectId, query));
+  }
+
   async retrieveProjectApiKey(projectId: string, keyId: string): Promise<ProjectApiKey> {
     const { url, status, headers, text } = await this.exchange(projectId, keyId);
-    return this.#interpret(url, status, headers['content-type'] ?? null, text);
+    return this.#interpret(url, status, headers['content-type'] ?? null, text) as ProjectApiKey;
   }
 
   /**
@@ -181,11 +248,17 @@ export class ProjectApiKeyClient {
    */
   async exchange(projectId: string, keyId: string): Promise<RawResponse> {
     if (!projectId || !keyId) throw new TypeError('projectId and keyId must be non-empty');
-    const url = this.urlOf(projectId, keyId);
+    return this.#get(this.urlOf(projectId, keyId));
+  }
+
+  /** A GET with the admin key, read whole; throws only a NoResponseError. */
+  async #get(url: string): Promise<RawResponse> {
+    const headers = { Authorization: `Bearer ${this.#adminKey}`, Accept: 'application/json' };
+    if (this.#send) return this.#sent(this.#send, url, headers);
     try {
       const response = await this.#fetch(url, {
         method: 'GET',
-        headers: { Authorization: `Bearer ${this.#adminKey}`, Accept: 'application/json' },
+        headers,
         signal: this.#signal
           ? AbortSignal.any([this.#signal, AbortSignal.timeout(this.#timeoutMs)])
           : AbortSignal.timeout(this.#timeoutMs),
@@ -203,7 +276,36 @@ export class ProjectApiKeyClient {
     }
   }
 
-  #interpret(url: string, status: number, contentType: string | null, text: string): ProjectApiKey {
+  async #sent(send: Transport['send'], url: string, headers: Record<string, string>): Promise<RawResponse> {
+    try {
+      const response = await send(
+        { method: 'GET', url, headers },
+        this.#signal ? { signal: this.#signal } : {},
+      );
+      const joined: Record<string, string> = {};
+      for (const [rawName, value] of response.headerPairs) {
+        const name = rawName.toLowerCase();
+        joined[name] = name in joined ? `${joined[name]}, ${value}` : value;
+      }
+      return {
+        url,
+        status: response.status,
+        statusText: response.statusText,
+        headers: joined,
+        text: response.body.toString('utf8'),
+      };
+    } catch (error) {
+      throw new NoResponseError(url, causeOf(error, this.#timeoutMs));
+    }
+  }
+
+  #interpret(
+    url: string,
+    status: number,
+    contentType: string | null,
+    text: string,
+    component = 'ProjectApiKey',
+  ): unknown {
     const parsed = parseProviderJson(text);
     if (status >= 200 && status < 300) {
       if (!isJsonMediaType(contentType)) {
@@ -219,15 +321,16 @@ export class ProjectApiKeyClient {
             },
           ],
           parsed.ok ? parsed.value : text,
+          component,
         );
       }
       // Not JSON, or JSON whose meaning depends on the parser (a key twice): not a ProjectApiKey.
-      if (!parsed.ok) throw new NonConformingResponseError(url, status, parsed.findings, text);
-      const result = this.#validators().validate('ProjectApiKey', parsed.value);
+      if (!parsed.ok) throw new NonConformingResponseError(url, status, parsed.findings, text, component);
+      const result = this.#validators().validate(component, parsed.value);
       if (!result.valid) {
-        throw new NonConformingResponseError(url, status, result.findings, parsed.value);
+        throw new NonConformingResponseError(url, status, result.findings, parsed.value, component);
       }
-      return parsed.value as ProjectApiKey;
+      return parsed.value;
     }
     const errorBody = parsed.ok ? asOpenAIError(parsed.value) : undefined;
     if (status === 404) throw new ProjectApiKeyNotFoundError(url, errorBody);

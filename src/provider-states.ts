@@ -12,6 +12,7 @@ export const PROVIDER_STATES = {
   serviceAccountKey: 'a project API key owned by a service account exists',
   unknownKey: 'no project API key with the requested id exists',
   invalidAdminKey: 'the admin key sent is not valid',
+  projectKeys: 'a project with API keys exists',
 } as const;
 
 export type StateKey = keyof typeof PROVIDER_STATES;
@@ -25,6 +26,7 @@ export const STATE_LABELS: Record<StateKey, string> = {
   serviceAccountKey: 'key owned by a service account',
   unknownKey: 'unknown key',
   invalidAdminKey: 'invalid admin key',
+  projectKeys: "project's keys",
 };
 export type StateDescription = (typeof PROVIDER_STATES)[StateKey];
 
@@ -34,7 +36,12 @@ export const EXAMPLE_PARAMS: Record<StateKey, StateParams> = {
   serviceAccountKey: { projectId: 'proj_abc', keyId: 'key_svc_abc' },
   unknownKey: { projectId: 'proj_abc', keyId: 'key_does_not_exist' },
   invalidAdminKey: { projectId: 'proj_abc', keyId: 'key_user_abc' },
+  // The list's state names the project; the key is one it holds, so a provider can make the state true.
+  projectKeys: { projectId: 'proj_abc', keyId: 'key_user_abc' },
 };
+
+/** The states whose request is the list operation's (by project), not the retrieve operation's. */
+export const LIST_STATES: readonly StateKey[] = ['projectKeys'];
 
 /** The admin key the pact shows: an obvious placeholder, replaced at verification time, never real. */
 export const EXAMPLE_ADMIN_KEY = 'sk-admin-EXAMPLE';

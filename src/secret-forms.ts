@@ -21,7 +21,19 @@ const characterForms = (character: string): string => {
  * The base64 characters that depend only on the secret's own bytes, for each of the three byte offsets
  * it can start at inside a longer encoded value, in the standard and the URL-safe alphabet.
  */
-export const base64Cores = (secret: string): string[] => {
+export const base64Cores = (secret: string): readonly string[] => {
+  let cores = coresOf.get(secret);
+  if (cores === undefined) {
+    cores = coresOfBytes(secret);
+    // The run's few secrets, asked of every response: worked out once each.
+    if (coresOf.size >= 64) coresOf.clear();
+    coresOf.set(secret, cores);
+  }
+  return cores;
+};
+const coresOf = new Map<string, readonly string[]>();
+
+const coresOfBytes = (secret: string): string[] => {
   const bytes = Buffer.from(secret, 'utf8');
   const cores = new Set<string>();
   for (const offset of [0, 1, 2]) {

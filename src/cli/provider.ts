@@ -6,10 +6,11 @@ import { DOCUMENT_VERSIONS, type DocumentVersion, isDocumentVersion } from '../o
 import { FAULT_NAMES, FAULTS, faultNamed, isFaultName } from '../provider/faults.ts';
 import { normalizePathPrefix, RouteError } from '../provider/route.ts';
 import { conformanceFlags, DEFAULT_HOST, startReferenceProvider } from '../provider/server.ts';
+import { MAX_SEEDED_KEYS } from '../provider/store.ts';
 import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from '../usage.ts';
 
 const USAGE =
-  'usage: OPENAI_ADMIN_KEY=... npm run provider -- [--port N] [--host H] [--shape seed|current] [--fault NAME] [--prefix /v1] [--state-change-path /_pact/state] | --list-faults';
+  'usage: OPENAI_ADMIN_KEY=... npm run provider -- [--port N] [--host H] [--shape seed|current] [--fault NAME] [--keys N] [--prefix /v1] [--state-change-path /_pact/state] | --list-faults';
 
 /** A path as the person would type it from here. */
 const typed = (path: string): string => {
@@ -26,6 +27,15 @@ export interface ProviderRunContext {
   /** Aborted on SIGINT/SIGTERM by the entry point; the provider then closes and the run resolves. */
   stop: AbortSignal;
 }
+
+/** `--keys`: how many keys the seeded project holds, both owner types in turn. */
+const keysOf = (text: string): number => {
+  const keys = /^\d{1,6}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(keys >= 2 && keys <= MAX_SEEDED_KEYS)) {
+    throw new UsageError(`--keys must be a whole number from 2 to ${MAX_SEEDED_KEYS}, got "${text}"`);
+  }
+  return keys;
+};
 
 const portOf = (text: string, source: string): number => {
   const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
@@ -64,6 +74,7 @@ export const runProvider = async (
         host: { type: 'string' },
         fault: { type: 'string' },
         shape: { type: 'string', default: 'seed' },
+        keys: { type: 'string' },
         prefix: { type: 'string' },
         'state-change-path': { type: 'string' },
         'list-faults': { type: 'boolean', default: false },
@@ -87,6 +98,7 @@ export const runProvider = async (
     if (values.port !== undefined) port = portOf(values.port, '--port');
     else if (context.env.PORT) port = portOf(context.env.PORT, 'PORT');
     host = values.host ?? host;
+    const keys = values.keys === undefined ? undefined : keysOf(values.keys);
     const pathPrefix = normalizePathPrefix(values.prefix);
     const adminKey = context.env.OPENAI_ADMIN_KEY;
     if (!adminKey)
@@ -105,6 +117,7 @@ export const runProvider = async (
       host,
       port,
       shape,
+      ...(keys !== undefined && { keys }),
       ...(stateChangePath !== undefined && { stateChangePath }),
     });
     const { seed } = provider;
@@ -114,6 +127,7 @@ export const runProvider = async (
         `  project_id                 ${seed.projectId}`,
         `  key_id (owned by a user)   ${seed.userKeyId}`,
         `  key_id (service account)   ${seed.serviceAccountKeyId}`,
+        `  keys in the project        ${keys ?? 2} (listed at GET ${provider.url}/organization/projects/${seed.projectId}/api_keys)`,
         `  shape                      ${shape} (${typed(DOCUMENT_VERSIONS[shape])})`,
         `  fault                      ${fault ? `${fault}: ${faultNamed(fault).description}` : 'none'}`,
         ...(provider.otherOrigin ? [`  other origin               ${provider.otherOrigin.url}`] : []),

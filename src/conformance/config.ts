@@ -40,6 +40,12 @@ export interface RunConfig {
   specPath: string;
   /** The pacts to verify, each in its own verifier run, in this order (a broker's replace them). */
   pacts: PactSource[];
+  /** --sweep: every listed key of the project retrieved and checked, besides the provider states. */
+  sweep: boolean;
+  /** --max-keys: list entries discovery and the sweep read at most. */
+  maxKeys: number;
+  /** --concurrency: the sweep's requests in flight. */
+  concurrency: number;
   /** The whole run's deadline: past it the run stops, writes what it gathered and exits 1. */
   maxTimeMs: number;
   /** More documents every live 2xx key body is validated against, for the reports' matrix; no verdict. */
@@ -75,7 +81,8 @@ export interface BrokerSource {
 }
 
 export const USAGE = `usage: npm run conformance -- [--base-url URL] [--project-id ID] [--user-key-id ID]
-  [--service-account-key-id ID] [--report-dir DIR] [--timeout MS] [--retries N] [--max-time MS]
+  [--service-account-key-id ID] [--sweep] [--max-keys N] [--concurrency N]
+  [--report-dir DIR] [--timeout MS] [--retries N] [--max-time MS]
   [--strict] [--spec FILE] [--also-spec FILE]... [--reference-shape seed|current]
   [--probes N] [--seed S] [--other-project-id ID]
   [--pact FILE... | --broker-url URL --provider-version V [--provider-branch B] [--provider-name NAME]
@@ -91,6 +98,12 @@ export const TIMEOUT_RANGE = { min: 1, max: 600_000 } as const;
 export const RETRIES_RANGE = { min: 0, max: 10 } as const;
 /** A whole run may take up to a day; a timer cannot wait longer than 2^31-1 ms anyway. */
 export const MAX_TIME_RANGE = { min: 1, max: 86_400_000 } as const;
+/** List entries discovery and the sweep read at most. */
+export const MAX_KEYS_RANGE = { min: 1, max: 100_000 } as const;
+export const DEFAULT_MAX_KEYS = 1000;
+/** The sweep's requests in flight: enough to be quick, too few to look like an attack on a live target. */
+export const CONCURRENCY_RANGE = { min: 1, max: 32 } as const;
+export const DEFAULT_CONCURRENCY = 4;
 /** Generated requests per run: enough to find what a few hand-picked ones miss, never a load test. */
 export const PROBES_RANGE = { min: 0, max: 1000 } as const;
 export const DEFAULT_PROBES = 40;
@@ -355,6 +368,9 @@ export const parseRunConfig = (argv: string[], env: NodeJS.ProcessEnv): RunConfi
       timeout: { type: 'string' },
       retries: { type: 'string' },
       'max-time': { type: 'string' },
+      sweep: { type: 'boolean', default: false },
+      'max-keys': { type: 'string' },
+      concurrency: { type: 'string' },
       strict: { type: 'boolean', default: false },
       spec: { type: 'string' },
       pact: { type: 'string', multiple: true },
@@ -396,6 +412,12 @@ export const parseRunConfig = (argv: string[], env: NodeJS.ProcessEnv): RunConfi
     userKeyId: idOf('user-key-id', values['user-key-id']),
     serviceAccountKeyId: idOf('service-account-key-id', values['service-account-key-id']),
   };
+  if (values.sweep && baseUrl && ids.projectId === undefined) {
+    throw new UsageError('--sweep needs --project-id: the project whose keys are listed and retrieved');
+  }
+  if (values.concurrency !== undefined && !values.sweep) {
+    throw new UsageError("--concurrency is the sweep's: it needs --sweep");
+  }
   const otherProjectId = idOf('other-project-id', values['other-project-id']);
   if (otherProjectId !== undefined && otherProjectId === ids.projectId) {
     throw new UsageError('--other-project-id must name another project than --project-id');
@@ -410,6 +432,9 @@ export const parseRunConfig = (argv: string[], env: NodeJS.ProcessEnv): RunConfi
     reportDir,
     timeoutMs: integerFlag('timeout', values.timeout, 10_000, TIMEOUT_RANGE, ' of milliseconds'),
     retries: integerFlag('retries', values.retries, 2, RETRIES_RANGE),
+    sweep: values.sweep,
+    maxKeys: integerFlag('max-keys', values['max-keys'], DEFAULT_MAX_KEYS, MAX_KEYS_RANGE),
+    concurrency: integerFlag('concurrency', values.concurrency, DEFAULT_CONCURRENCY, CONCURRENCY_RANGE),
     strict: values.strict,
     specPath: values.spec ?? DEFAULT_SPEC_PATH,
     pacts: (values.pact ?? [DEFAULT_PACT_PATH]).map((path) => ({ path })),

@@ -5,7 +5,7 @@ import { isJsonMediaType } from '../media-type.ts';
 import { asOpenAIError } from '../openai-error.ts';
 import type { SchemaValidators } from '../openapi/validators.ts';
 import { parseProviderJson } from '../provider-json.ts';
-import { STATE_LABELS, type StateKey } from '../provider-states.ts';
+import { STATE_LABELS } from '../provider-states.ts';
 import { isKeyCharacter } from '../secret-patterns.ts';
 import { truncationMark } from '../truncate.ts';
 import {
@@ -53,10 +53,11 @@ const CHECK_NAMES: Record<CheckCategory, (label: string) => string> = {
   contract: (label) => label,
   pact: (label) => label,
   probe: (label) => label,
+  list: (label) => label,
 };
 
 /** The owner each key state asks for, and the flag that gives its id. */
-const ASKED_OWNERS: Record<Exclude<StateKey, 'unknownKey' | 'invalidAdminKey'>, AskedOwner> = {
+const ASKED_OWNERS: Record<'userKey' | 'serviceAccountKey', AskedOwner> = {
   userKey: { type: 'user', flag: '--user-key-id', label: STATE_LABELS.userKey },
   serviceAccountKey: {
     type: 'service_account',
@@ -118,7 +119,7 @@ const skipped = (category: CheckCategory, label: string, reason: string, outcome
 });
 
 /** Status and content type, and the body parsed as JSON when there is one. */
-const transportOf = (outcome: LiveOutcome, expected: (status: number) => string | undefined) => {
+export const transportOf = (outcome: LiveOutcome, expected: (status: number) => string | undefined) => {
   if (outcome.kind === 'failure')
     return { findings: [error('', 'transport', outcome.message)], json: undefined };
   const findings: Finding[] = [];
@@ -147,7 +148,7 @@ const transportOf = (outcome: LiveOutcome, expected: (status: number) => string 
 };
 
 /** A credential the request carried came back, anywhere in any response of its exchanges, in any form. */
-const echoedSecrets = (outcome: LiveOutcome): Finding[] =>
+export const echoedSecrets = (outcome: LiveOutcome): Finding[] =>
   outcome.echoes.length === 0
     ? []
     : [

@@ -1,21 +1,32 @@
 import type { LoadedPact } from '../contract/pact.ts';
 import type { StateAnswer, VerifyProgress, VerifyTarget } from '../contract/verify.ts';
 import { DEFAULT_SPEC_PATH } from '../openapi/default-path.ts';
-import { STATE_KEYS, STATE_LABELS, type StateKey, type StateParams } from '../provider-states.ts';
-import type { ConformanceResult, Probing } from '../report/result.ts';
+import {
+  LIST_STATES,
+  STATE_KEYS,
+  STATE_LABELS,
+  type StateKey,
+  type StateParams,
+  stateKeyOf,
+} from '../provider-states.ts';
+import type { ConformanceResult, KeyIdRecord, Probing } from '../report/result.ts';
 import { resolvePolicy, type TransportPolicy, worstCaseMs } from '../transport/policy.ts';
 import { ExchangeRecorder } from '../transport/recorder.ts';
 import type { Transport } from '../transport/transport.ts';
 import { CheckCollector } from './collector.ts';
 import type { RunConfig } from './config.ts';
 import { PROBE_CONCURRENCY, probeRequestBound, probeSerialBound, SHRINK_BUDGET } from './probe-bounds.ts';
+import { keyIdRecordsOf, needsDiscovery, needsList, projectKeysOf } from './project-keys.ts';
 import type { MatrixBody, MatrixDocument } from './spec-matrix.ts';
 import type { LoadedOpenApi } from './stages/compile.ts';
 import type { CheckDraft } from './stages/contract.ts';
+import type { Discovery } from './stages/discover.ts';
+import type { ListSource } from './stages/list-source.ts';
 import { loadRunPacts } from './stages/pacts.ts';
 import { buildResult, displayPath } from './stages/result.ts';
+import type { Sweep } from './stages/sweep.ts';
 import { exchangeLabel, type VerifiedPact, verifyStage } from './stages/verify.ts';
-import { type ReferenceOptions, type RunTarget, startTarget } from './target.ts';
+import { type ReferenceOptions, type RunTarget, startTarget, withIds } from './target.ts';
 
 // A conformance run as a pipeline of named stages: load → contract checks → verify → live checks →
 // probes → result. Each stage is a function of its own (src/conformance/stages/); this file only wires them and
@@ -33,6 +44,8 @@ export interface RunEnvironment {
   reference?: ReferenceOptions;
   /** Transport policy beyond --timeout and --retries: backoff, Retry-After cap, body size cap. */
   policy?: Partial<Omit<TransportPolicy, 'timeoutMs' | 'retries'>>;
+  /** How often a long sweep says how far it is (default every 5 s). */
+  sweepProgressEveryMs?: number;
 }
 
 export interface ConformanceRun {
@@ -85,27 +98,70 @@ const matrixDocumentsOf = async (
 
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
+/** What discovery and --sweep may add to a run: list pages and retrieves, and how many at a time. */
+export interface ListingWorstCase {
+  /** Requests one after another (discovery's pages). */
+  serial: number;
+  /** The sweep's list pages and retrieves, `concurrency` at a time. */
+  sweep: number;
+  concurrency: number;
+}
+
 /**
  * The worst case up front: every request timing out on every attempt, every wait at its longest. The
- * probes count too: they go a few at a time, and shrinking a failure sends up to its budget one by one.
+ * probes count too: they go a few at a time, and shrinking a failure sends up to its budget one by one;
+ * so do discovery's pages and the sweep's pages and retrieves, the sweep's --concurrency at a time.
  */
 export const worstCaseLine = (
   requests: number,
   policy: TransportPolicy,
   maxTimeMs: number,
   probes = 0,
+  listing: ListingWorstCase = { serial: 0, sweep: 0, concurrency: 1 },
 ): string => {
   const each = worstCaseMs(policy);
-  const total = requests + probeRequestBound(probes);
-  const probing =
-    probes > 0
-      ? ` (${requests} for the provider states, ${probes} probes ${PROBE_CONCURRENCY} at a time, up to ${SHRINK_BUDGET} more to shrink failures)`
-      : '';
+  const total = requests + probeRequestBound(probes) + listing.serial + listing.sweep;
+  const rounds =
+    requests + probeSerialBound(probes) + listing.serial + Math.ceil(listing.sweep / listing.concurrency);
+  const parts = [
+    `${requests} for the provider states`,
+    ...(probes > 0
+      ? [`${probes} probes ${PROBE_CONCURRENCY} at a time, up to ${SHRINK_BUDGET} more to shrink failures`]
+      : []),
+    ...(listing.serial > 0 ? [`up to ${listing.serial} list pages for discovery`] : []),
+    ...(listing.sweep > 0 ? [`up to ${listing.sweep} for the sweep, ${listing.concurrency} at a time`] : []),
+  ];
+  const detail = parts.length > 1 ? ` (${parts.join(', ')})` : '';
   return (
-    `worst case ${seconds((requests + probeSerialBound(probes)) * each)}: ${total} requests${probing} of up to ${seconds(each)} each ` +
+    `worst case ${seconds(rounds * each)}: ${total} requests${detail} of up to ${seconds(each)} each ` +
     `(--timeout ${policy.timeoutMs} ms, --retries ${policy.retries}); --max-time stops the run at ${seconds(maxTimeMs)}`
   );
 };
+
+/**
+ * The provider states' requests: per pact, one for each state it names (the gateway sends one per state)
+ * and one for each retrieve state it does not (the live checks ask those themselves).
+ */
+function stateRequests(pacts: readonly LoadedPact[]): number {
+  return pacts.reduce((sum, pact) => {
+    const states = new Set(STATE_KEYS.filter((key) => !LIST_STATES.includes(key)));
+    for (const { state } of pact.interactions) {
+      const key = state === undefined ? undefined : stateKeyOf(state);
+      if (key !== undefined) states.add(key);
+    }
+    return sum + states.size;
+  }, 0);
+}
+
+/** Discovery's and the sweep's requests at most: --max-keys entries at the largest page, pages to spare. */
+function listingWorstCase(config: RunConfig): ListingWorstCase {
+  const pages = Math.ceil(config.maxKeys / Math.min(100, config.maxKeys)) + 1;
+  return {
+    serial: needsDiscovery(config) ? pages : 0,
+    sweep: config.sweep ? pages + config.maxKeys : 0,
+    concurrency: config.concurrency,
+  };
+}
 
 /** The probing a run records before (or without) its probe stage: the seed, nothing sent. */
 export const noProbing = (config: Pick<RunConfig, 'seed' | 'probes'>): Probing => ({
@@ -206,10 +262,16 @@ export const prepareConformanceRun = async (
     throw error;
   }
   log(`seed ${config.seed}: the same seed, flags and target send the same requests (--seed ${config.seed})`);
-  log(worstCaseLine(pacts.length * STATE_KEYS.length, policy, config.maxTimeMs, config.probes));
+  log(worstCaseLine(stateRequests(pacts), policy, config.maxTimeMs, config.probes, listingWorstCase(config)));
   let probing = noProbing(config);
+  // Discovery, --sweep and a pact's list state read the list: with --spec's list operation, or today's.
+  const listSource: ListSource | undefined = needsList(config, pacts)
+    ? (await import('./stages/list-source.ts')).listSourceOf(loaded)
+    : undefined;
 
   let target: RunTarget | undefined;
+  let discovery: Discovery | undefined;
+  let sweep: Sweep | undefined;
 
   const progress = (event: VerifyProgress) => {
     const label = STATE_LABELS[event.state];
@@ -220,6 +282,7 @@ export const prepareConformanceRun = async (
   const verifyTargetFor = (pact: LoadedPact, running: RunTarget, transport: Transport): VerifyTarget => ({
     baseUrl: running.baseUrl,
     operation: loaded.operation,
+    ...(listSource && { listPath: listSource.operation.path }),
     stateSetup: running.stateSetup,
     transport,
     adminKey: running.adminKey,
@@ -253,6 +316,81 @@ export const prepareConformanceRun = async (
       }
     };
 
+  /** The client the list's readers use: the run's transport, the document's paths, the list's operation. */
+  const listClient = async (running: RunTarget, transport: Transport, source: ListSource) => {
+    const { ProjectApiKeyClient } = await import('../client.ts');
+    return new ProjectApiKeyClient({
+      baseUrl: running.baseUrl,
+      adminKey: running.adminKey,
+      // The policy's send, not its fetch: a sweep sends thousands, each without a Request and a Response.
+      send: transport.send,
+      timeoutMs: requestTimeoutMs,
+      signal,
+      path: loaded.operation.path,
+      list: source.operation,
+    });
+  };
+
+  const listSchemas = (source: ListSource) => ({
+    list: source.validators,
+    component: source.operation.component,
+    entries: loaded.validators,
+    strict: config.strict,
+  });
+
+  /** Discovery: the key ids the flags lack, from the project's list; the target then uses them. */
+  const discover = async (
+    running: RunTarget,
+    transport: Transport,
+    source: ListSource,
+  ): Promise<RunTarget> => {
+    const projectId = running.ids.projectId as string;
+    log(`discovering key ids: listing the keys of project ${projectId} (${source.record.operation})`);
+    const { discoverStage } = await import('./stages/discover.ts');
+    discovery = await discoverStage({
+      client: await listClient(running, transport, source),
+      projectId,
+      given: running.ids,
+      maxKeys: config.maxKeys,
+      limit: source.operation.limit,
+      schemas: listSchemas(source),
+      listComponent: source.operation.component,
+      recorder,
+      signal,
+      log,
+    });
+    collector.add(...discovery.checks);
+    return withIds(running, discovery.ids, discovery.skipReasons, config.seed);
+  };
+
+  /** --sweep: every listed key retrieved and checked; its checks join the result from its snapshot. */
+  const runSweep = async (running: RunTarget, transport: Transport, source: ListSource): Promise<void> => {
+    const projectId = running.ids.projectId as string;
+    log(
+      `sweeping project ${projectId}: every listed key retrieved (--max-keys ${config.maxKeys}, --concurrency ${config.concurrency})`,
+    );
+    const { Sweep } = await import('./stages/sweep.ts');
+    const started = new Sweep({
+      client: await listClient(running, transport, source),
+      projectId,
+      maxKeys: config.maxKeys,
+      concurrency: config.concurrency,
+      limit: source.operation.limit,
+      schemas: listSchemas(source),
+      listComponent: source.operation.component,
+      context: { validators: loaded.validators, ownerKinds: loaded.ownerKinds, strict: config.strict },
+      recorder,
+      signal,
+      log,
+      ...(environment.sweepProgressEveryMs !== undefined && {
+        progressEveryMs: environment.sweepProgressEveryMs,
+      }),
+    });
+    sweep = started;
+    await started.run();
+    secrets.push(...started.leaked);
+  };
+
   const addTimed = (drafts: readonly CheckDraft[], startedMs: number) => {
     const durationMs = Math.round((performance.now() - startedMs) / Math.max(1, drafts.length));
     collector.add(...drafts.map((draft) => ({ ...draft, durationMs })));
@@ -270,12 +408,13 @@ export const prepareConformanceRun = async (
       });
       if (target.reference) log(`started the reference provider at ${target.baseUrl}`);
       secrets.push(target.adminKey, target.probes.invalidAdminKey);
-      const running = target;
       const sender = createTransport(policy, {
         recorder,
-        secrets: [running.adminKey, running.probes.invalidAdminKey],
+        secrets: [target.adminKey, target.probes.invalidAdminKey],
       });
       transport = sender;
+      if (listSource && needsDiscovery(config)) target = await discover(target, sender, listSource);
+      const running = target;
       firstTarget.resolve(verifyTargetFor(first, running, sender));
 
       for (const pact of pacts) {
@@ -290,6 +429,7 @@ export const prepareConformanceRun = async (
             : await verifyStage(pact, {
                 target: verifyTargetFor(pact, running, sender),
                 recorder,
+                skipReasons: () => running.skipReasons,
                 requestTimeoutMs,
                 signal,
               });
@@ -301,6 +441,7 @@ export const prepareConformanceRun = async (
           pact,
           exchanges: verified.exchanges,
           stateSetup: running.stateSetup,
+          skipReasons: running.skipReasons,
           request: clientRequest(running, sender),
           recorder,
           context: { validators: loaded.validators, ownerKinds: loaded.ownerKinds, strict: config.strict },
@@ -334,6 +475,8 @@ export const prepareConformanceRun = async (
         addTimed(probed.checks, probed.startedMs);
         probing = probed.probing;
       }
+      // Stage 5b: every key the list shows, with --sweep; last, as the longest.
+      if (config.sweep && listSource && !signal.aborted) await runSweep(running, sender, listSource);
     } finally {
       stop.abort(new Error('the run is over'));
       firstTarget.reject(new Error('the run is over'));
@@ -342,9 +485,30 @@ export const prepareConformanceRun = async (
     }
   };
 
+  /** What the reports say of the project's keys, when discovery or the sweep ran. */
+  const projectKeys = (sweepRecord: ReturnType<Sweep['snapshot']>['record'] | undefined) => {
+    if (!listSource || !target || (!discovery && !sweepRecord)) return undefined;
+    const running = target;
+    const records: KeyIdRecord[] =
+      discovery?.records ??
+      keyIdRecordsOf(running.ids, running.reference, (flag) =>
+        running.ids.projectId ? `no ${flag} given` : 'no --project-id given',
+      );
+    return projectKeysOf({
+      projectId: running.ids.projectId ?? '',
+      source: listSource,
+      records,
+      ...(discovery && { discovery }),
+      ...(sweepRecord && { sweep: sweepRecord }),
+      omitted: recorder.omitted(),
+    });
+  };
+
   // Stage 6: the result, from whatever has been gathered when it is asked for.
-  const result = (complete: boolean, incompleteReason?: string): ConformanceResult =>
-    buildResult({
+  const result = (complete: boolean, incompleteReason?: string): ConformanceResult => {
+    const swept = sweep?.snapshot();
+    const keys = projectKeys(swept?.record);
+    return buildResult({
       complete,
       ...(incompleteReason === undefined ? {} : { incompleteReason }),
       target: {
@@ -359,13 +523,15 @@ export const prepareConformanceRun = async (
       pacts,
       startedAt,
       finishedAt: new Date().toISOString(),
-      checks: collector.checks,
+      checks: [...collector.checks, ...(swept?.checks ?? [])],
       exchanges: recorder.exchanges(),
       probing,
       ...(matrixOf && {
         specMatrix: matrixOf.specMatrix(matrixDocuments, matrixBodies, { strict: config.strict }),
       }),
+      ...(keys && { projectKeys: keys }),
     });
+  };
 
   return { execute, result, secrets: () => [...secrets] };
 };

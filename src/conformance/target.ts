@@ -20,6 +20,8 @@ export interface RunTarget {
   ids: TargetIds;
   probes: Probes;
   stateSetup: StateSetup;
+  /** Why each state is skipped when it has no ids: the flag to give, or what discovery found. */
+  skipReasons: Record<StateKey, string>;
   close(): Promise<void>;
 }
 
@@ -44,10 +46,36 @@ export const targetStateSetup = (ids: TargetIds, probes: Pick<Probes, 'unknownKe
       case 'unknownKey':
         return { projectId: project, keyId: probes.unknownKeyId };
       case 'invalidAdminKey':
+      case 'projectKeys':
         return { projectId: project, keyId: ids.userKeyId ?? ids.serviceAccountKeyId ?? probes.unknownKeyId };
     }
   };
 };
+
+/**
+ * The target with key ids found after it started (discovery): the states use them, the unknown key is
+ * shaped like them (drawn from `seed`), and a state still without one is skipped with `skipReasons`' words.
+ */
+export function withIds(
+  target: RunTarget,
+  ids: TargetIds,
+  skipReasons: Partial<Record<StateKey, string>>,
+  seed: number,
+): RunTarget {
+  const known = [ids.userKeyId, ids.serviceAccountKeyId].filter((id) => id !== undefined);
+  // From the seed, as at the start: the same seed and target give the same unknown id.
+  const probes = {
+    ...target.probes,
+    unknownKeyId: unknownKeyIdLike(known, seededIndex(seed, 'unknown key id')),
+  };
+  return {
+    ...target,
+    ids,
+    probes,
+    stateSetup: targetStateSetup(ids, probes),
+    skipReasons: { ...target.skipReasons, ...skipReasons },
+  };
+}
 
 /** Why a state is skipped on a target: the flag that would have given its ids. */
 export const SKIP_REASONS: Record<StateKey, string> = {
@@ -56,6 +84,7 @@ export const SKIP_REASONS: Record<StateKey, string> = {
     'no --project-id and --service-account-key-id given for a key owned by a service account',
   unknownKey: 'no --project-id given',
   invalidAdminKey: 'no --project-id given',
+  projectKeys: 'no --project-id given',
 };
 
 /** Options for the reference provider a run starts when no --base-url is given. */
@@ -76,6 +105,7 @@ export const startTarget = async (
       ids: config.ids,
       probes,
       stateSetup: targetStateSetup(config.ids, probes),
+      skipReasons: { ...SKIP_REASONS },
       close: async () => {},
     };
   }
@@ -92,6 +122,7 @@ export const startTarget = async (
     ids,
     probes,
     stateSetup: targetStateSetup(ids, probes),
+    skipReasons: { ...SKIP_REASONS },
     close: () => provider.close(),
   };
 };

@@ -17,7 +17,10 @@ export const summarize = (checks: readonly CheckResult[]): ConformanceSummary =>
  * (was not skipped) had such a body: the live checks run those three on each key body together.
  */
 export const keyBodyWasChecked = (checks: readonly CheckResult[]): boolean =>
-  checks.some((c) => c.category === 'schema' && c.status !== 'skip');
+  checks.some((c) => c.category === 'schema' && c.status !== 'skip' && !judgedListPages(c));
+
+/** A check of the list's pages (discovery's, the sweep's): it judged pages, not a retrieved key body. */
+const judgedListPages = (check: CheckResult): boolean => check.tally?.unit === 'pages';
 
 export const NO_KEY_BODY_REASON = 'no key body was checked: give --user-key-id or --service-account-key-id';
 

@@ -1,10 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Finding } from '../finding.ts';
 import type { RetrieveOperation } from '../openapi/operation.ts';
+import type { PathTemplate } from '../path-template.ts';
 import { toPointer } from '../pointer.ts';
 import {
   EXAMPLE_ADMIN_KEY,
   EXAMPLE_PARAMS,
+  LIST_STATES,
   type StateKey,
   type StateParams,
   type StateSetup,
@@ -64,6 +66,8 @@ export interface VerifyTarget {
   baseUrl: string;
   /** The operation's method, the document's path template and the request headers it describes. */
   operation: Pick<RetrieveOperation, 'method' | 'path' | 'headers'>;
+  /** The list operation's path template: the request of the list's state (`projectKeys`) is a list request. */
+  listPath?: PathTemplate;
   stateSetup: StateSetup;
   /** The one transport policy: every request to the target goes through it. */
   transport: Transport;
@@ -188,6 +192,20 @@ const paramsOf = (value: unknown): StateParams | undefined => {
   return typeof projectId === 'string' && typeof keyId === 'string' ? { projectId, keyId } : undefined;
 };
 
+/**
+ * The path a state's request asks for: the list's state lists the project's keys, every other state
+ * retrieves a key. Throws (a setup failure) for ids no path can carry, or a list state with no list path.
+ */
+export function statePath(
+  ready: Pick<VerifyTarget, 'operation' | 'listPath'>,
+  key: StateKey,
+  ids: StateParams,
+): string {
+  if (!LIST_STATES.includes(key)) return ready.operation.path.expand([ids.projectId, ids.keyId]);
+  if (!ready.listPath) throw new Error('the document has no list operation');
+  return ready.listPath.expand([ids.projectId]);
+}
+
 /** A provider state as this pact's verification set it up: once, however many interactions name it. */
 interface PreparedState {
   name: string;
@@ -229,7 +247,7 @@ async function prepare(session: Session, state: string, params: unknown): Promis
       session.interruptions.set(state, { kind: 'skip', reason: `the provider cannot set up "${state}"` });
       return undefined;
     }
-    const path = ready.operation.path.expand([ids.projectId, ids.keyId]);
+    const path = statePath(ready, key, ids);
     return { name: state, key, params: ids, path };
   } catch (error) {
     // A throwing setup, or ids no path can carry (an empty id, `.`, `..`): the request is not sent.
@@ -316,8 +334,8 @@ async function send(
   state: PreparedState,
   headers: Record<string, string | string[]>,
 ): Promise<GatewayReply> {
-  const { method, path } = ready.operation;
-  const url = `${ready.baseUrl.replace(/\/+$/, '')}${path.expand([state.params.projectId, state.params.keyId])}`;
+  const { method } = ready.operation;
+  const url = `${ready.baseUrl.replace(/\/+$/, '')}${statePath(ready, state.key, state.params)}`;
   ready.onProgress?.({ kind: 'request', state: state.key, method, url });
   const started = performance.now();
   const record = (answer: StateAnswer) => {

@@ -7,6 +7,7 @@ import type { StateSetup } from '../provider-states.ts';
 import type { ProjectApiKey } from '../types.ts';
 import { bodyUnderFault } from './fault-bodies.ts';
 import { type FaultName, TRANSIENT_FAULTS } from './faults.ts';
+import { listReply, servedListOperation } from './list.ts';
 import { ERRORS, JSON_TYPE, jsonReply, type Reply, textReply, writeReply } from './responses.ts';
 import { normalizePathPrefix, routeFor } from './route.ts';
 import { stateSetupFor } from './state-setup.ts';
@@ -39,6 +40,8 @@ export interface ReferenceProviderOptions {
   shape?: DocumentVersion;
   /** The OpenAPI document bodies are built from, when not one of the shipped ones; overrides `shape`. */
   document?: OpenApiDocument;
+  /** Keys in the seeded project, of both owner types in turn: 2 (the default) to 100000. */
+  keys?: number;
 }
 
 /** The document the provider serves: the one given, else the shipped one `shape` names. */
@@ -118,7 +121,13 @@ export const createReferenceProvider = (options: ReferenceProviderOptions): Refe
   const match = routeFor(document, pathPrefix);
   // `live-shape` is today's real service answering a run that expects the seed: bodies of the current shape.
   const store = createStore(fault === 'live-shape' ? servedDocument({ shape: 'current' }) : document);
-  const seed = store.reset();
+  const seed = store.reset(options.keys);
+  const list = {
+    store,
+    operation: servedListOperation(document),
+    serviceAccountKeyId: seed.serviceAccountKeyId,
+    fault,
+  };
   const adminKeyDigest = digest(options.adminKey);
   // Transient faults fail the odd-numbered attempts of each (method, path, accept, authorization): one retry succeeds.
   const attempts = new Map<string, number>();
@@ -209,7 +218,8 @@ export const createReferenceProvider = (options: ReferenceProviderOptions): Refe
       return textReply(200, 'text/html; charset=utf-8', HTML_PAGE);
     }
     const params = match(url.pathname);
-    if (!params) return ERRORS.unknownPath(method, url.pathname);
+    const listed = params ? undefined : list.operation.path.match(url.pathname, pathPrefix)?.[0];
+    if (!params && listed === undefined) return ERRORS.unknownPath(method, url.pathname);
     // HEAD is GET without the body (node leaves it out): RFC 9110 asks every GET resource to answer it.
     if (method !== 'GET' && method !== 'HEAD') return ERRORS.wrongMethod(method, url.pathname);
     if (fault === 'hang') return { kind: 'hang' };
@@ -218,6 +228,7 @@ export const createReferenceProvider = (options: ReferenceProviderOptions): Refe
     if (fault === 'permanent-5xx') return ERRORS.serverError();
     const denied = fault === 'auth-not-enforced' ? undefined : authFailure(req);
     if (denied) return denied;
+    if (!params) return listReply(list, listed as string, url.searchParams);
     const redirectTo = (location: string, status = 302) =>
       textReply(status, 'text/plain; charset=utf-8', `Found. Redirecting to ${location}`, { location });
     if (fault === 'cross-origin-redirect') {

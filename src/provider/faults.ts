@@ -25,6 +25,8 @@ export interface Fault {
   name: string;
   description: string;
   expect: FaultExpectation;
+  /** What a conformance run needs beyond the usual flags to meet the fault (`--sweep` for the list's). */
+  flags?: readonly string[];
 }
 
 export const FAULTS = [
@@ -423,6 +425,52 @@ export const FAULTS = [
         'the probe rules fail on a case variant of a known id: a 200 with another id than the one requested',
     },
   },
+  {
+    name: 'list-retrieve-disagree',
+    description: "the list shows the seeded service account's key under another name than its retrieve does",
+    flags: ['--sweep'],
+    expect: {
+      verdict: 'fail',
+      category: 'list',
+      pointer: '/name',
+      keyword: 'listAgreement',
+      conclusion: 'the sweep fails on that key at /name: the retrieved body is not its list entry',
+    },
+  },
+  {
+    name: 'listed-key-404',
+    description: 'the list shows one key more than exists: its retrieve answers 404',
+    flags: ['--sweep'],
+    expect: {
+      verdict: 'fail',
+      category: 'list',
+      keyword: 'listedNotFound',
+      conclusion: 'the sweep fails on the listed key whose retrieve answers 404, naming it',
+    },
+  },
+  {
+    name: 'list-cursor-restarts',
+    description: 'every page says has_more; a request with an after cursor gets the first page again',
+    flags: ['--sweep'],
+    expect: {
+      verdict: 'fail',
+      category: 'list',
+      keyword: 'cursor',
+      conclusion:
+        'the list check fails on the repeated page; the sweep stops paging and checks what it listed',
+    },
+  },
+  {
+    name: 'list-has-more-forever',
+    description: 'has_more is true on every page; past the last key come empty pages',
+    flags: ['--sweep'],
+    expect: {
+      verdict: 'fail',
+      category: 'list',
+      keyword: 'emptyPage',
+      conclusion: 'the list check fails on an empty page that says has_more; the sweep checks what it listed',
+    },
+  },
 ] as const satisfies readonly Fault[];
 
 /** The faults only the probe stage finds: a run with `--probes 0` passes against each of them. */
@@ -443,6 +491,9 @@ export const isFaultName = (name: string): name is FaultName =>
   (FAULT_NAMES as readonly string[]).includes(name);
 
 export const faultNamed = (name: FaultName): Fault => FAULTS.find((fault) => fault.name === name) as Fault;
+
+/** The run flags a fault needs to be met (the list's need `--sweep`). */
+export const faultFlags = (fault: Fault): readonly string[] => fault.flags ?? [];
 
 /** Faults that fail the first attempt of each request and answer the retry. */
 export const TRANSIENT_FAULTS: readonly FaultName[] = ['rate-limited', 'retry-after-ms', 'transient-5xx'];

@@ -17,6 +17,10 @@ export const stateSetupFor =
         store.seedProject(projectId);
         store.removeKey(projectId, keyId);
         return params;
+      case 'projectKeys':
+        // A project with keys: at least the one named.
+        if (!store.findKey(projectId, keyId)) store.seedKey({ projectId, keyId, ownerType: 'user' });
+        return params;
       case 'invalidAdminKey':
         // The key exists, so a provider that skips auth answers 200 here rather than a telling 404.
         if (!store.findKey(projectId, keyId)) store.seedKey({ projectId, keyId, ownerType: 'user' });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { OpenApiDocument } from '../openapi/document.ts';
 import type { ProjectApiKey } from '../types.ts';
 import { type KeyFacts, type OwnerFacts, type OwnerType, projectApiKeyBody } from './bodies.ts';
@@ -55,11 +56,17 @@ export interface ProjectApiKeyStore {
   /** The key as the endpoint serves it, or undefined. */
   findKey(projectId: string, keyId: string): ProjectApiKey | undefined;
   hasProject(projectId: string): boolean;
-  keyIds(projectId: string): string[];
+  /** Whether the key's owner has access to the project, whatever shape the bodies take; undefined for no key. */
+  ownerProjectAccess(projectId: string, keyId: string): KeyFacts['ownerProjectAccess'] | undefined;
+  /** The project's key ids in the order they were added: the order the list endpoint pages through. */
+  keyIds(projectId: string): readonly string[];
   /** Forgets every project and key. */
   clear(): void;
-  /** Clears, then seeds the reference project with a user-owned and a service-account-owned key. */
-  reset(): ReferenceSeed;
+  /**
+   * Clears, then seeds the reference project with `keys` keys (default 2, the fewest): a user-owned and a
+   * service-account-owned one, then more of each in turn.
+   */
+  reset(keys?: number): ReferenceSeed;
   /** The body for any ids, stored or not: what a provider that fabricates keys would serve. */
   bodyFor(input: SeedKeyInput): ProjectApiKey;
 }
@@ -71,6 +78,17 @@ const KEY_NAMES: Record<OwnerType, string> = {
 const SEEDED_AT = 1711471533;
 /** Seeded keys were last used a day after they were made. */
 const LAST_USED_AFTER = 86_400;
+
+/** The most keys `reset` seeds: enough for a sweep's benchmark, few enough to hold in memory. */
+export const MAX_SEEDED_KEYS = 100_000;
+
+/** The `n`th extra key's id (n from 0): `key_` and 16 letters and digits, like the seeded ids, and stable. */
+export const seededKeyId = (n: number): string =>
+  `key_${createHash('sha256')
+    .update(`reference key ${n}`)
+    .digest('base64')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, 16)}`;
 
 export const createStore = (document: OpenApiDocument): ProjectApiKeyStore => {
   const projects = new Map<string, Map<string, KeyFacts>>();
@@ -93,27 +111,64 @@ export const createStore = (document: OpenApiDocument): ProjectApiKeyStore => {
     }
     return keys;
   };
+  // The list endpoint pages through a project's ids on every request: kept as an array until a key changes.
+  const ordered = new Map<string, readonly string[]>();
+
+  const seedExtraKeys = (projectId: string, count: number): void => {
+    const keys = keysOf(projectId);
+    for (let n = 0; n < count; n++) {
+      const input: SeedKeyInput = {
+        projectId,
+        keyId: seededKeyId(n),
+        ownerType: n % 2 === 0 ? 'user' : 'service_account',
+        name: `Key ${n + 3}`,
+        createdAt: SEEDED_AT + 60 * (n + 1),
+      };
+      keys.set(input.keyId, factsOf(input));
+    }
+    ordered.delete(projectId);
+  };
 
   const store: ProjectApiKeyStore = {
     seedKey(input) {
       const keys = keysOf(input.projectId);
       const existing = keys.get(input.keyId);
-      if (existing?.owner.type !== input.ownerType) keys.set(input.keyId, factsOf(input));
+      if (existing?.owner.type !== input.ownerType) {
+        keys.set(input.keyId, factsOf(input));
+        ordered.delete(input.projectId);
+      }
       return store.findKey(input.projectId, input.keyId) as ProjectApiKey;
     },
     seedProject(projectId) {
       keysOf(projectId);
     },
-    removeKey: (projectId, keyId) => projects.get(projectId)?.delete(keyId) ?? false,
+    removeKey: (projectId, keyId) => {
+      ordered.delete(projectId);
+      return projects.get(projectId)?.delete(keyId) ?? false;
+    },
     findKey(projectId, keyId) {
       const facts = projects.get(projectId)?.get(keyId);
       return facts && projectApiKeyBody(document, facts);
     },
     hasProject: (projectId) => projects.has(projectId),
-    keyIds: (projectId) => [...(projects.get(projectId)?.keys() ?? [])],
-    clear: () => projects.clear(),
-    reset() {
+    ownerProjectAccess: (projectId, keyId) => projects.get(projectId)?.get(keyId)?.ownerProjectAccess,
+    keyIds: (projectId) => {
+      let ids = ordered.get(projectId);
+      if (!ids) {
+        ids = [...(projects.get(projectId)?.keys() ?? [])];
+        ordered.set(projectId, ids);
+      }
+      return ids;
+    },
+    clear: () => {
       projects.clear();
+      ordered.clear();
+    },
+    reset(keys = 2) {
+      if (!(Number.isSafeInteger(keys) && keys >= 2 && keys <= MAX_SEEDED_KEYS)) {
+        throw new RangeError(`keys must be a whole number from 2 to ${MAX_SEEDED_KEYS}, got ${keys}`);
+      }
+      store.clear();
       const seed = REFERENCE_SEED;
       store.seedKey({ projectId: seed.projectId, keyId: seed.userKeyId, ownerType: 'user' });
       store.seedKey({
@@ -121,6 +176,7 @@ export const createStore = (document: OpenApiDocument): ProjectApiKeyStore => {
         keyId: seed.serviceAccountKeyId,
         ownerType: 'service_account',
       });
+      seedExtraKeys(seed.projectId, keys - 2);
       return { ...seed };
     },
     bodyFor: (input) => projectApiKeyBody(document, factsOf(input)),

@@ -23,8 +23,9 @@ export const REPORT_LIMITS: Readonly<ReportLimits> = Object.freeze({
 /** How many findings a check had before a cap, for the counts reports show. */
 const totals = new WeakMap<CheckResult, number>();
 
-/** A check's number of findings, counting those a capped copy leaves out. */
-export const findingCount = (check: CheckResult): number => totals.get(check) ?? check.findings.length;
+/** A check's number of findings, counting those a capped copy (or a check over many, its tally) leaves out. */
+export const findingCount = (check: CheckResult): number =>
+  totals.get(check) ?? Math.max(check.findings.length, check.tally?.findings ?? 0);
 
 /** `to` (a copy of `from`, check for check) with the finding counts of `from`'s checks. */
 export const withTotals = (from: ConformanceResult, to: ConformanceResult): ConformanceResult => {

@@ -13,8 +13,11 @@ import {
   MATRIX_TITLE,
   matrixCellText,
   matrixRowLabel,
+  PROJECT_KEYS_TITLE,
   pactPrefix,
   passedAfterRetries,
+  projectKeysFacts,
+  tallyText,
 } from './text.ts';
 
 /** Failing checks named on the console; the reports list the rest. */
@@ -39,7 +42,8 @@ function checkLine(word: string, result: ConformanceResult, check: CheckResult):
   const lead = leadingFinding(check);
   const count = findingCount(check);
   const more = count > 1 ? ` (+${count - 1} more)` : '';
-  return `  ${word} ${oneLine(pactPrefix(result, check))}${check.category}: ${oneLine(check.name)}${
+  const over = check.tally ? ` (${tallyText(check.tally)})` : '';
+  return `  ${word} ${oneLine(pactPrefix(result, check))}${check.category}: ${oneLine(check.name)}${over}${
     lead ? ` — ${findingLine(lead)}${more}` : ''
   }`;
 }
@@ -77,6 +81,14 @@ export const renderConsoleSummary = (given: ConformanceResult, paths: ReportPath
       ? [`  ${plural(retried.length, 'check')} passed only after retries (see the exchanges in the reports)`]
       : []),
     ...matrixLines(result.specMatrix),
+    ...(result.projectKeys
+      ? [
+          `${PROJECT_KEYS_TITLE}:`,
+          ...projectKeysFacts(result.projectKeys).map(
+            ([label, text]) => `  ${oneLine(label)}: ${oneLine(text)}`,
+          ),
+        ]
+      : []),
     `Reports: ${paths.html} ${paths.markdown} ${paths.junit} ${paths.json}`,
   ];
   return `${lines.join('\n')}\n`;

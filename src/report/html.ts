@@ -4,7 +4,7 @@ import { displayPointer, elapsedMs, humanDuration, plural, shortSha } from '../t
 import type { Attempt, Exchange } from '../transport/exchange.ts';
 import { findingCount } from './bound.ts';
 import { boundResult } from './redact.ts';
-import type { ConformanceResult, PactRecord, SpecMatrixCell } from './result.ts';
+import type { ConformanceResult, PactRecord, ProjectKeys, SpecMatrixCell } from './result.ts';
 import {
   brokerPactFacts,
   byCategory,
@@ -16,8 +16,11 @@ import {
   MATRIX_TITLE,
   matrixCellParts,
   matrixRowLabel,
+  PROJECT_KEYS_TITLE,
   passedAfterRetries,
   probingText,
+  projectKeysFacts,
+  tallyText,
 } from './text.ts';
 
 // report.html: one self-contained page a person reads at a glance. No script, no external asset;
@@ -149,8 +152,9 @@ const checkRows = (check: CheckResult, index: number): Markup => {
   const retried = passedAfterRetries(check)
     ? html`<span class="retried">passed after ${plural(check.attempts ?? 1, 'attempt')}</span>`
     : '';
+  const over = check.tally ? html` <span class="muted">(${tallyText(check.tally)})</span>` : '';
   const rows = [
-    html`<tr class="check ${check.status}" id="check-${index}"><td>${badge(check.status)}</td><td class="name">${check.name}${retried}</td><td class="num">${findingCount(check)}</td><td class="num">${check.attempts ?? ''}</td><td class="num">${humanDuration(check.durationMs)}</td></tr>`,
+    html`<tr class="check ${check.status}" id="check-${index}"><td>${badge(check.status)}</td><td class="name">${check.name}${over}${retried}</td><td class="num">${findingCount(check)}</td><td class="num">${check.attempts ?? ''}</td><td class="num">${humanDuration(check.durationMs)}</td></tr>`,
   ];
   if (hasFindingsToShow(check) || isNote(check)) {
     rows.push(
@@ -269,6 +273,11 @@ const brokerPactFactsOf = (pact: PactRecord): Markup =>
 ${lines(brokerPactFacts(pact).map(([label, text]) => html`<dt>${label}</dt><dd>${text}</dd>`))}
 </dl>`;
 
+/** Where the key ids came from and what listing the project's keys found. */
+const projectKeysSection = (keys: ProjectKeys): Markup => html`<h2>${PROJECT_KEYS_TITLE}</h2>
+<dl class="meta keys">
+${lines(projectKeysFacts(keys).map(([label, text]) => html`<dt>${label}</dt><dd>${text}</dd>`))}
+</dl>`;
 /** The notes' count box: about the document and the pact, not the target. */
 const NOTES_LABEL = 'notes about the document and the pact';
 
@@ -335,6 +344,7 @@ ${lines(counts.map(([status, n, label]) => html`<div class="count ${status}" dat
 </div>
 ${attention}
 ${result.specMatrix ? matrixSection(result.specMatrix) : ''}
+${result.projectKeys ? projectKeysSection(result.projectKeys) : ''}
 ${
   result.checks.length === 0
     ? html`<h2>Checks</h2>\n<p class="muted">No check ran.</p>`

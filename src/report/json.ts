@@ -1,17 +1,20 @@
-import type { CheckResult } from '../check.ts';
+import type { CheckResult, CheckTally } from '../check.ts';
 import type { Finding } from '../finding.ts';
 import type { Attempt, Exchange } from '../transport/exchange.ts';
 import { boundResult } from './redact.ts';
 import type {
   ConformanceResult,
   ConformanceSummary,
+  KeyIdRecord,
   PactPublication,
   PactRecord,
   ProbeFailure,
   Probing,
+  ProjectKeys,
   SpecMatrix,
   SpecMatrixCell,
   SpecMatrixRow,
+  SweepRecord,
 } from './result.ts';
 
 /**
@@ -45,6 +48,7 @@ export const REPORT_KEY_ORDER = {
     'checks',
     'exchanges',
     'specMatrix',
+    'projectKeys',
   ]),
   probing: keyOrder<Probing>()([
     'seed',
@@ -102,7 +106,9 @@ export const REPORT_KEY_ORDER = {
     'attempts',
     'exchangeIds',
     'pact',
+    'tally',
   ]),
+  tally: keyOrder<CheckTally>()(['unit', 'judged', 'failed', 'warned', 'skipped', 'findings']),
   finding: keyOrder<Finding>()(['pointer', 'message', 'severity', 'keyword']),
   exchange: keyOrder<Exchange>()([
     'id',
@@ -122,6 +128,22 @@ export const REPORT_KEY_ORDER = {
   matrixRow: keyOrder<SpecMatrixRow>()(['spec', 'verdict', 'cells']),
   matrixSpec: keyOrder<SpecMatrixRow['spec']>()(['path', 'openapi', 'version', 'sha256']),
   matrixCell: keyOrder<SpecMatrixCell>()(['key', 'conforms', 'errors', 'warnings', 'pointers']),
+  projectKeys: keyOrder<ProjectKeys>()(['projectId', 'list', 'ids', 'discovery', 'sweep']),
+  keyList: keyOrder<ProjectKeys['list']>()(['operation', 'document', 'note']),
+  keyId: keyOrder<KeyIdRecord>()(['state', 'id', 'source', 'detail']),
+  discovery: keyOrder<NonNullable<ProjectKeys['discovery']>>()(['pages', 'keysRead']),
+  sweep: keyOrder<SweepRecord>()([
+    'maxKeys',
+    'concurrency',
+    'pages',
+    'listed',
+    'retrieved',
+    'failedKeys',
+    'durationMs',
+    'keysPerSecond',
+    'stoppedBecause',
+    'exchangesNotKept',
+  ]),
 } as const;
 
 type Shape = keyof typeof REPORT_KEY_ORDER | 'headers';
@@ -137,12 +159,14 @@ const NESTED: Partial<Record<Shape, Record<string, Shape>>> = {
     exchanges: 'exchange',
     specMatrix: 'specMatrix',
     probing: 'probing',
+    projectKeys: 'projectKeys',
   },
   probing: { failures: 'probeFailure' },
+  projectKeys: { list: 'keyList', ids: 'keyId', discovery: 'discovery', sweep: 'sweep' },
   pact: { publication: 'publication' },
   specMatrix: { rows: 'matrixRow' },
   matrixRow: { spec: 'matrixSpec', cells: 'matrixCell' },
-  check: { findings: 'finding' },
+  check: { findings: 'finding', tally: 'tally' },
   exchange: { request: 'request', response: 'response', attempts: 'attempt' },
   request: { headers: 'headers' },
   response: { headers: 'headers' },

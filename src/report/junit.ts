@@ -16,7 +16,9 @@ import {
   NOTES_TITLE,
   passedAfterRetries,
   probingText,
+  projectKeysFacts,
   publicationText,
+  tallyText,
 } from './text.ts';
 
 // junit.xml, as CI servers read it (Jenkins, GitLab, GitHub test reporters): a suite per check
@@ -71,6 +73,7 @@ const testcase = (check: CheckResult, pact?: string): XmlNode => {
   }
   // Warnings and notes are not failures: a passing case that says them. A note is about the document or the pact.
   const out: string[] = [];
+  if (check.tally) out.push(tallyText(check.tally));
   if (check.status === 'warn') out.push(...check.findings.map(findingLine));
   if (check.status === 'note') out.push(`${NOTES_TITLE}:`, ...check.findings.map(findingLine));
   if ((check.attempts ?? 1) > 1) {
@@ -152,6 +155,12 @@ const runSuite = (result: ConformanceResult, timestamp?: string): XmlNode => {
           ['seed', String(result.probing.seed)] as [string, string],
           ['probing', probingText(result.probing)] as [string, string],
         ]
+      : []),
+    ...(result.projectKeys
+      ? projectKeysFacts(result.projectKeys).map(([label, text]): [string, string] => [
+          `projectKeys: ${label}`,
+          text,
+        ])
       : []),
     // Document × key, informing only: a document the target does not serve is no failure of the run.
     ...(result.specMatrix?.rows.flatMap((row) =>

@@ -16,9 +16,12 @@ import {
   matrixCellText,
   matrixRowLabel,
   NOTES_TITLE,
+  PROJECT_KEYS_TITLE,
   pactPrefix,
   passedAfterRetries,
   probingText,
+  projectKeysFacts,
+  tallyText,
 } from './text.ts';
 
 // summary.md: GitHub-flavoured Markdown for a pull request comment or $GITHUB_STEP_SUMMARY.
@@ -205,7 +208,7 @@ export const renderMarkdown = (given: ConformanceResult): string => {
               .flatMap(([, checks]) => checks)
               .map((c) => [
                 c.category,
-                markdownText(c.name),
+                markdownText(c.tally ? `${c.name} (${tallyText(c.tally)})` : c.name),
                 STATUS_WORD[c.status],
                 findingCount(c),
                 attemptsCell(c),
@@ -216,6 +219,16 @@ export const renderMarkdown = (given: ConformanceResult): string => {
         ])),
   ];
   if (result.specMatrix) lines.push(...matrixSection(result.specMatrix));
+  if (result.projectKeys) {
+    lines.push(
+      `### ${PROJECT_KEYS_TITLE}`,
+      '',
+      ...projectKeysFacts(result.projectKeys).map(
+        ([label, text]) => `- ${markdownText(label)}: ${markdownText(text)}`,
+      ),
+      '',
+    );
+  }
   if (withFindings.length > 0)
     lines.push('### Findings', '', ...withFindings.flatMap((check) => findingsOf(result, check)));
   if (skipped.length > 0) {

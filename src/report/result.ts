@@ -59,6 +59,8 @@ export interface ConformanceResult {
   specMatrix?: SpecMatrix;
   /** The run's seed and what its probe stage sent: the same seed, flags and target send the same requests. */
   probing?: Probing;
+  /** With discovery or --sweep: where the key ids came from, and what listing the project's keys found. */
+  projectKeys?: ProjectKeys;
 }
 
 /** The probe stage of a run: its seed (which also drew the unknown key id and invalid admin key), what it sent. */
@@ -97,6 +99,50 @@ export interface ProbeFailure {
   /** The generated probe it was shrunk from (1-based) and the shrink steps taken. */
   probe: number;
   shrinks: number;
+}
+
+/** Where a key state's id came from. */
+export type KeyIdSource = 'flag' | 'list' | 'reference provider' | 'none';
+
+/** The id a key state used (or why it has none), and where it came from. */
+export interface KeyIdRecord {
+  /** The state, as checks name it: `key owned by a user`. */
+  state: string;
+  id?: string;
+  source: KeyIdSource;
+  /** Where exactly, in words: `--user-key-id`, `page 1, entry 3 of the list`, why there is none. */
+  detail: string;
+}
+
+/** A run's sweep (`--sweep`): every listed key retrieved, in counts. */
+export interface SweepRecord {
+  maxKeys: number;
+  concurrency: number;
+  /** List pages read. */
+  pages: number;
+  /** Keys the list showed (at most maxKeys were read). */
+  listed: number;
+  /** Keys whose retrieve was answered or failed: listed keys a stop left unrequested are not counted. */
+  retrieved: number;
+  /** Keys with at least one error finding, in any of the sweep's checks. */
+  failedKeys: number;
+  durationMs: number;
+  keysPerSecond: number;
+  /** Why listing stopped before the list's end, when it did: --max-keys, a pagination fault, a stop. */
+  stoppedBecause?: string;
+  /** Exchanges left out of `exchanges` (the first ones and those of failing keys are kept). */
+  exchangesNotKept: number;
+}
+
+/** Discovery and --sweep: the list operation read, the ids the key states used, what listing found. */
+export interface ProjectKeys {
+  projectId: string;
+  /** The list operation (`GET /organization/projects/{project_id}/api_keys`) and the document it is from. */
+  list: { operation: string; document: string; note?: string };
+  ids: KeyIdRecord[];
+  /** Discovery: list pages and keys read to find one key of each owner type. */
+  discovery?: { pages: number; keysRead: number };
+  sweep?: SweepRecord;
 }
 
 /** A document as the matrix names it. */

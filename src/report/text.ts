@@ -1,11 +1,12 @@
-import { CHECK_CATEGORIES, type CheckCategory, type CheckResult } from '../check.ts';
+import { CHECK_CATEGORIES, type CheckCategory, type CheckResult, type CheckTally } from '../check.ts';
 import type { Finding } from '../finding.ts';
-import { displayPointer, oneLine, plural } from '../text.ts';
+import { displayPointer, humanDuration, oneLine, plural } from '../text.ts';
 import type {
   ConformanceResult,
   ConformanceSummary,
   PactRecord,
   Probing,
+  ProjectKeys,
   SpecMatrixCell,
   SpecMatrixRow,
 } from './result.ts';
@@ -182,6 +183,52 @@ export const brokerPactFacts = (pact: PactRecord): [label: string, text: string]
       ? [['Verification result', publicationText(pact.publication)] as [string, string]]
       : []),
   ];
+};
+
+/** A check over many subjects in words: `2000 keys: 3 failed, 1 warned, 2 with nothing to judge`. */
+export const tallyText = (tally: CheckTally): string => {
+  const parts = [
+    tally.failed > 0 ? `${tally.failed} failed` : '',
+    tally.warned > 0 ? `${tally.warned} warned` : '',
+    tally.skipped > 0 ? `${tally.skipped} with nothing to judge` : '',
+  ].filter(Boolean);
+  return `${tally.judged} ${tally.unit} judged${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`;
+};
+
+/** What the reports call the section on the project's keys. */
+export const PROJECT_KEYS_TITLE = "The project's keys";
+
+/** The section on the project's keys as label and text, one per line, for every report. */
+export const projectKeysFacts = (keys: ProjectKeys): [label: string, text: string][] => {
+  const facts: [string, string][] = [
+    ['Project', keys.projectId],
+    [
+      'List',
+      `${keys.list.operation} of ${keys.list.document}${keys.list.note ? ` (${keys.list.note})` : ''}`,
+    ],
+    ...keys.ids.map((record): [string, string] => [
+      record.state,
+      record.id === undefined ? `none: ${record.detail}` : `${record.id}: ${record.detail}`,
+    ]),
+  ];
+  if (keys.discovery) {
+    facts.push([
+      'Discovery',
+      `${plural(keys.discovery.pages, 'page')} and ${plural(keys.discovery.keysRead, 'key')} read to find the key ids`,
+    ]);
+  }
+  const sweep = keys.sweep;
+  if (sweep) {
+    const kept =
+      sweep.exchangesNotKept > 0
+        ? `; ${plural(sweep.exchangesNotKept, 'exchange')} not kept in the report`
+        : '';
+    facts.push([
+      'Sweep',
+      `${plural(sweep.listed, 'key')} listed on ${plural(sweep.pages, 'page')}, ${sweep.retrieved} retrieved in ${humanDuration(sweep.durationMs)} (${sweep.keysPerSecond} keys/s, ${sweep.concurrency} at a time, --max-keys ${sweep.maxKeys}), ${sweep.failedKeys} failing${sweep.stoppedBecause ? `; stopped: ${sweep.stoppedBecause}` : ''}${kept}`,
+    ]);
+  }
+  return facts;
 };
 
 /** The run's seed and its probes in one line: `seed 7; 40 probes: 38 sent, …; replay with --seed 7 --probes 40`. */

@@ -152,6 +152,8 @@ describe('npm run conformance', function () {
 
   it('skips, with the reason, the states whose ids are not given, never passing them', async () => {
     const provider = await startReferenceProvider({ adminKey: canary });
+    // No service account's key to discover either: its state has no id from the flags or the list.
+    provider.store.removeKey(provider.seed.projectId, provider.seed.serviceAccountKeyId);
     const dir = join(scratch, 'skips');
     try {
       const result = await run(
@@ -176,9 +178,12 @@ describe('npm run conformance', function () {
     for (const check of skipped) expect(check.skipReason, check.name).to.match(/--service-account-key-id/);
   });
 
-  // Only --project-id: the probes run, but no key body is ever checked, so a wrong enum would go unseen.
-  for (const fault of ['wrong-enum', 'unredacted-key'] as const) {
-    it(`fails when no key body was checked, saying which flag to give (a ${fault} provider)`, async () => {
+  // Only --project-id: the key ids are discovered from the project's list, so a wrong enum is seen.
+  for (const [fault, category] of [
+    ['wrong-enum', 'schema'],
+    ['unredacted-key', 'security'],
+  ] as const) {
+    it(`with --project-id alone, discovers the keys and fails a ${fault} provider on ${category}`, async () => {
       const provider = await startReferenceProvider({ adminKey: canary, fault });
       const dir = join(scratch, `no-key-${fault}`);
       try {
@@ -187,13 +192,15 @@ describe('npm run conformance', function () {
           { OPENAI_ADMIN_KEY: canary },
         );
         expect(result.code).to.equal(1);
-        expect(result.stdout).to.include(NO_KEY_BODY_REASON);
+        expect(result.stdout).to.include(`discovered key owned by a user: ${provider.seed.userKeyId}`);
       } finally {
         await provider.close();
       }
       const report = readResult(dir);
-      expect([report.verdict, report.incompleteReason]).to.deep.equal(['fail', NO_KEY_BODY_REASON]);
-      expect(report.checks.filter((c) => c.category === 'pact' && c.status === 'pass')).to.have.length(2);
+      expect(report.incompleteReason).to.equal(undefined);
+      expect(report.projectKeys?.ids.map((record) => record.source)).to.deep.equal(['list', 'list']);
+      const failing = report.checks.filter((c) => c.status === 'fail').map((c) => c.category);
+      expect(failing).to.include(category);
     });
   }
 
@@ -265,7 +272,8 @@ describe('npm run conformance', function () {
       },
     );
     try {
-      while (!stdout.join('').includes('verifying')) await new Promise((r) => setTimeout(r, 20));
+      // --project-id alone: the run first lists the project's keys, and the hanging target holds it there.
+      while (!stdout.join('').includes('discovering key ids')) await new Promise((r) => setTimeout(r, 20));
       signals.emit('SIGTERM');
       expect(await exit).to.equal(143);
     } finally {
@@ -349,6 +357,33 @@ describe('npm run conformance', function () {
       // Of what the build generated, only the seed's validators that name every finding: the quick ones
       // wait for many bodies of one component, today's document for a run on it.
       expect(generated).to.deep.equal(['openapi.full.cjs']);
+    });
+
+    it('--sweep on the seed reads the list with today’s generated validators, loading neither ajv nor js-yaml', () => {
+      const dir = join(scratch, 'modules-sweep');
+      const code = [
+        "import { createRequire } from 'node:module';",
+        `const { runConformanceCli } = await import(${JSON.stringify(repoPath('src/cli/conformance.ts'))});`,
+        `const code = await runConformanceCli(['--sweep', '--probes', '0', '--report-dir', ${JSON.stringify(dir)}], { io: { stdout() {}, stderr() {} } });`,
+        'const loaded = Object.keys(createRequire(import.meta.url).cache);',
+        'const packages = loaded.flatMap((p) => p.match(/node_modules\\/((?:@[^/]+\\/)?[^/]+)/)?.[1] ?? []);',
+        "const generated = loaded.filter((p) => p.includes('/src/generated/validators/')).map((p) => p.slice(p.lastIndexOf('/') + 1));",
+        'console.log(JSON.stringify({ code, packages: [...new Set(packages)], generated }));',
+        'process.exit(0);',
+      ].join('\n');
+      const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+        env: { ...process.env, GITHUB_STEP_SUMMARY: '' },
+        encoding: 'utf8',
+      });
+      const { code: exit, packages, generated } = JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}');
+      expect(exit, child.stderr).to.equal(0);
+      expect(packages, 'the check sees CommonJS packages that were loaded').to.include('tsx');
+      expect(
+        packages.filter((p: string) => p.startsWith('ajv') || p === 'js-yaml' || p === 're2js'),
+      ).to.deep.equal([]);
+      // The seed's validators for the keys, today's for the list's ProjectApiKeyListResponse.
+      expect(generated).to.have.members(['openapi.full.cjs', 'openai-openapi-f85dbe2.full.cjs']);
+      expect(readResult(dir).projectKeys?.list.document).to.equal('schemas/openai-openapi-f85dbe2.yaml');
     });
 
     it('keeps its memory well under 500 MB against a 300 MB body', async () => {

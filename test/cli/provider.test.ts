@@ -75,6 +75,17 @@ describe('npm run provider', () => {
         stderr: /--shape must be seed or current, not "tomorrow"/,
       },
       {
+        description: 'one key',
+        argv: ['--keys', '1'],
+        stderr: /--keys must be a whole number from 2 to 100000, got "1"/,
+      },
+      { description: 'too many keys', argv: ['--keys', '100001'], stderr: /--keys must be a whole number/ },
+      {
+        description: 'keys that are not a number',
+        argv: ['--keys', 'many'],
+        stderr: /--keys must be a whole number/,
+      },
+      {
         description: 'a prefix that is not a path',
         argv: ['--prefix', '/v1?x=1'],
         stderr: /not a plain path/,
@@ -118,6 +129,31 @@ describe('npm run provider', () => {
         .to.match(new RegExp(`^${fault.name}\\s+`))
         .and.include(fault.description);
     });
+  });
+
+  it('--keys N seeds N keys in the project and says where they are listed', async () => {
+    const stop = new AbortController();
+    const { captured, done } = runIn(['--keys', '150'], { OPENAI_ADMIN_KEY: CANARY, PORT: '0' }, stop.signal);
+    let listed: number[];
+    try {
+      while (!URL_LINE.test(captured.stdout) && captured.stderr === '') await new Promise(setImmediate);
+      expect(captured.stdout).to.match(/keys in the project\s+150 \(listed at GET http:\/\/\S+\/api_keys\)/);
+      const list = /listed at GET (\S+)\)/.exec(captured.stdout)?.[1] as string;
+      const first = (await (await fetch(`${list}?limit=100`, { headers: bearer(CANARY) })).json()) as {
+        data: unknown[];
+        last_id: string;
+      };
+      const second = (await (
+        await fetch(`${list}?limit=100&after=${first.last_id}`, { headers: bearer(CANARY) })
+      ).json()) as {
+        data: unknown[];
+      };
+      listed = [first.data.length, second.data.length];
+    } finally {
+      stop.abort();
+    }
+    expect(listed).to.deep.equal([100, 50]);
+    expect(await done).to.equal(0);
   });
 
   it('serves until stopped, printing its URL and seeded ids but never the admin key', async () => {

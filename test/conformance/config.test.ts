@@ -210,6 +210,44 @@ describe('conformance configuration', () => {
       {},
       /--other-project-id must name another project than --project-id/,
     ],
+    // The sweep's flags: in range, and only where they mean something.
+    [
+      'no keys at all',
+      ['--max-keys', '0'],
+      {},
+      /--max-keys must be a whole number from 1 to 100000, not "0"/,
+    ],
+    [
+      'more keys than the bound',
+      ['--max-keys', '100001'],
+      {},
+      /--max-keys must be a whole number from 1 to 100000/,
+    ],
+    ['a fraction of a key', ['--max-keys', '1.5'], {}, /--max-keys must be a whole number/],
+    [
+      'no concurrency',
+      ['--sweep', '--concurrency', '0'],
+      {},
+      /--concurrency must be a whole number from 1 to 32, not "0"/,
+    ],
+    [
+      'too much concurrency',
+      ['--sweep', '--concurrency', '33'],
+      {},
+      /--concurrency must be a whole number from 1 to 32/,
+    ],
+    [
+      '--concurrency without --sweep',
+      ['--concurrency', '8'],
+      {},
+      /--concurrency is the sweep's: it needs --sweep/,
+    ],
+    [
+      '--sweep of a live target without --project-id',
+      ['--base-url', 'https://api.example.com/v1', '--sweep'],
+      ADMIN,
+      /--sweep needs --project-id/,
+    ],
   ];
   for (const [label, argv, env, message] of bad) {
     it(`refuses ${label}`, () => {
@@ -234,6 +272,14 @@ describe('conformance configuration', () => {
     ['a seed of 0', ['--seed', '0'], { seed: 0 }],
     ['the largest seed', ['--seed', '4294967295'], { seed: 4_294_967_295 }],
     ['another project', ['--other-project-id', 'proj_other'], { otherProjectId: 'proj_other' }],
+    ['no sweep by default, 1000 keys and 4 at a time', [], { sweep: false, maxKeys: 1000, concurrency: 4 }],
+    ['--sweep of the reference provider', ['--sweep'], { sweep: true }],
+    [
+      'the most keys and the most concurrency',
+      ['--sweep', '--max-keys', '100000', '--concurrency', '32'],
+      { maxKeys: 100_000, concurrency: 32 },
+    ],
+    ['--max-keys for discovery alone', ['--max-keys', '1'], { sweep: false, maxKeys: 1 }],
   ];
   it('probes 40 times by default, from a fresh seed each run', () => {
     const seeds = new Set(Array.from({ length: 20 }, () => parse([]).seed));

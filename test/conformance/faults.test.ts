@@ -8,7 +8,7 @@ import addFormatsModule from 'ajv-formats';
 import { expect } from 'chai';
 import { runConformanceCli } from '../../src/cli/conformance.ts';
 import { PROSE_REDACTED_VALUE } from '../../src/provider/fault-bodies.ts';
-import { PROBE_ONLY_FAULTS } from '../../src/provider/faults.ts';
+import { faultFlags, faultNamed, PROBE_ONLY_FAULTS } from '../../src/provider/faults.ts';
 import {
   conformanceFlags,
   FAULTS,
@@ -127,6 +127,8 @@ const PROBED_TOO: readonly FaultName[] = [
 const argsFor = (fault: FaultName): string[] => [
   ...(EXTRA_ARGS[fault] ?? []),
   ...(isProbeOnly(fault) ? [] : ['--probes', PROBED_TOO.includes(fault) ? '20' : '0']),
+  // What the fault itself needs to be met: `--sweep` for the list's.
+  ...faultFlags(faultNamed(fault)),
 ];
 
 // The runs are independent (each its own provider, port and report dir) and mostly wait: on the

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { CHECK_CATEGORIES, type CheckResult } from '../../src/check.ts';
 import { runConformanceCli } from '../../src/cli/conformance.ts';
+import { LIVE_STATES } from '../../src/conformance/stages/live.ts';
 import { conformanceFlags, REFERENCE_SEED, startReferenceProvider } from '../../src/provider/index.ts';
-import { STATE_KEYS, STATE_LABELS } from '../../src/provider-states.ts';
+import { STATE_LABELS } from '../../src/provider-states.ts';
 import { REPORT_FILES } from '../../src/report/files.ts';
 import type { ConformanceResult } from '../../src/report/result.ts';
 
@@ -82,7 +83,8 @@ describe('a target that never answers', function () {
   before(async () => {
     const provider = await startReferenceProvider({ adminKey: ADMIN_KEY });
     try {
-      reference = await run([...conformanceFlags(provider), '--timeout', '2000']);
+      // With --sweep: the list's and the sweep's checks are walked too.
+      reference = await run([...conformanceFlags(provider), '--sweep', '--timeout', '2000']);
     } finally {
       await provider.close();
     }
@@ -96,11 +98,13 @@ describe('a target that never answers', function () {
     expect([...new Set(reference.result.checks.map((c) => c.category))]).to.have.members([
       ...CHECK_CATEGORIES,
     ]);
-    for (const key of STATE_KEYS) {
+    // Every retrieve state; the list's state is the current pact's, and the sweep's checks judge the list.
+    for (const key of LIVE_STATES) {
       const live = reference.result.checks.filter((c) => c.name.startsWith(`${STATE_LABELS[key]}:`));
       expect(live, STATE_LABELS[key]).to.not.have.length(0);
     }
-    expect(reference.result.checks.filter((c) => c.category === 'pact')).to.have.length(STATE_KEYS.length);
+    expect(reference.result.checks.filter((c) => c.category === 'pact')).to.have.length(LIVE_STATES.length);
+    expect(reference.result.checks.filter((c) => c.name.startsWith('sweep: '))).to.have.length(9);
   });
 
   const targets: [string, () => Promise<{ url: string; close(): Promise<void> }>][] = [
@@ -113,7 +117,7 @@ describe('a target that never answers', function () {
       let silent: Run;
       try {
         const flags = conformanceFlags({ url: target.url, seed: REFERENCE_SEED });
-        silent = await run([...flags, '--timeout', '200', '--retries', '1']);
+        silent = await run([...flags, '--sweep', '--timeout', '200', '--retries', '1']);
       } finally {
         await target.close();
       }

@@ -12,6 +12,7 @@ import {
   type DocumentVersion,
 } from '../../src/openapi/default-path.ts';
 import { loadDocument, type OpenApiDocument } from '../../src/openapi/document.ts';
+import { listOperationOf } from '../../src/openapi/list-operation.ts';
 import { sampleOfComponent } from '../../src/openapi/sample.ts';
 import { validatorsFor } from '../../src/openapi/validators.ts';
 import {
@@ -38,6 +39,7 @@ const DESCRIPTIONS: Record<StateKey, string> = {
   serviceAccountKey: 'a request for a project API key owned by a service account',
   unknownKey: 'a request for a project API key that does not exist',
   invalidAdminKey: 'a request for a project API key with an admin key that is not valid',
+  projectKeys: "a request for the first page of a project's API keys",
 };
 
 /** The real format: first 8 characters and the last 4 kept, the middle masked at the key's length. */
@@ -227,6 +229,54 @@ for (const version of DOCUMENT_VERSION_NAMES) {
             });
           });
       });
+
+      // Only a document with the list operation (today's) has a list interaction; the seed's pact stays as it was.
+      const list = listOperationOf(document);
+      if (list) {
+        it(`${PROVIDER_STATES.projectKeys}: the client lists the first page, valid against the document`, async () => {
+          const { projectId, keyId } = EXAMPLE_PARAMS.projectKeys;
+          // What the client uses of a listed key: its id and owner type, for each key of either owner.
+          const entry = edited(BODIES.userKey as unknown as Record<string, unknown>, [
+            '/owner',
+            { type: 'user' },
+          ]);
+          const page = {
+            object: 'list',
+            data: [entry],
+            first_id: entry.id,
+            last_id: entry.id,
+            has_more: false,
+          };
+          await pact
+            .addInteraction()
+            .given(PROVIDER_STATES.projectKeys, { projectId, keyId })
+            .uponReceiving(DESCRIPTIONS.projectKeys)
+            .withRequest(
+              'GET',
+              fromProviderState(
+                '/organization/projects/${projectId}/api_keys',
+                `/organization/projects/${projectId}/api_keys`,
+              ),
+              (request) =>
+                request.headers({
+                  Authorization: regex('^Bearer \\S+$', `Bearer ${EXAMPLE_ADMIN_KEY}`),
+                  Accept: regex('^application/json', 'application/json'),
+                }),
+            )
+            .willRespondWith(200, (response) =>
+              response
+                .headers({ 'Content-Type': JSON_CONTENT_TYPE })
+                .jsonBody(bodyMatcher(document, list.component, page)),
+            )
+            .executeTest(async (server) => {
+              const received = await clientFor(server.url).listProjectApiKeys(projectId);
+              expect(received).to.deep.equal(page);
+              expect(validators.validate(list.component, received, { strict: true }).findings).to.deep.equal(
+                [],
+              );
+            });
+        });
+      }
 
       it(`${PROVIDER_STATES.invalidAdminKey}: the client throws unauthorised with status 401`, async () => {
         await interaction('invalidAdminKey', INVALID_ADMIN_KEY)

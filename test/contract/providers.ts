@@ -25,6 +25,7 @@ export const LOCAL_IDS: Record<StateKey, StateParams> = {
   serviceAccountKey: { projectId: 'proj_local', keyId: 'key_local_svc' },
   unknownKey: { projectId: 'proj_local', keyId: 'key_local_missing' },
   invalidAdminKey: { projectId: 'proj_local', keyId: 'key_local_user' },
+  projectKeys: { projectId: 'proj_local', keyId: 'key_local_user' },
 };
 
 /** Every state can be set up on the local provider: its ids are fixed. */

@@ -65,6 +65,7 @@ describe('verifyPact: the static verifier behind a gateway', () => {
       serviceAccountKey: 'key_?admin=1',
       unknownKey: 'key_#frag',
       invalidAdminKey: 'key_x%2F..%2Fadmin',
+      projectKeys: 'key_x/../list',
     };
     const prefixedTarget = localTarget(`${prefixed.url}/v1/`);
     const verifications = {

@@ -12,6 +12,12 @@ export const AUTHORIZED = bearer(ADMIN_KEY);
 export const keyUrl = (baseUrl: string, { projectId, keyId }: StateParams): string =>
   `${baseUrl}/organization/projects/${encodeURIComponent(projectId)}/api_keys/${encodeURIComponent(keyId)}`;
 
+/** The list endpoint's URL for a project, with a query (limit, after, owner_project_access) when given. */
+export const listUrl = (baseUrl: string, projectId: string, query: Record<string, string> = {}): string => {
+  const search = new URLSearchParams(query).toString();
+  return `${baseUrl}/organization/projects/${encodeURIComponent(projectId)}/api_keys${search ? `?${search}` : ''}`;
+};
+
 export const userKeyOf = (provider: { seed: ReferenceSeed }): StateParams => ({
   projectId: provider.seed.projectId,
   keyId: provider.seed.userKeyId,

@@ -14,6 +14,7 @@ import {
   type RunningReferenceProvider,
   startReferenceProvider,
 } from '../../src/provider/index.ts';
+import { PHANTOM_KEY_ID } from '../../src/provider/list.ts';
 import { listen } from '../../src/provider/listen.ts';
 import { seed } from '../helpers.ts';
 import {
@@ -23,6 +24,7 @@ import {
   get,
   getJson,
   keyUrl,
+  listUrl,
   rawGet,
   serviceAccountKeyOf,
   userKeyOf,
@@ -402,6 +404,46 @@ const PROBES: Record<FaultName, Probe> = {
       const odd = { projectId: provider.seed.projectId, keyId: 'key_conformance_absent_0a1b2c3d4e5f' };
       expect((await getJson(keyUrl(provider.url, shaped))).status).to.equal(200);
       expect((await getJson(keyUrl(provider.url, odd))).status).to.equal(404);
+    },
+  },
+  'list-retrieve-disagree': {
+    observe: async (provider) => {
+      const { body } = await getJson(listUrl(provider.url, provider.seed.projectId));
+      const listed = (body.data as Record<string, unknown>[]).find(
+        (key) => key.id === provider.seed.serviceAccountKeyId,
+      );
+      const retrieved = await getJson(keyUrl(provider.url, serviceAccountKeyOf(provider)));
+      expect(listed?.name).to.equal(`${String(retrieved.body.name)} (renamed)`);
+      expect({ ...listed, name: retrieved.body.name }).to.deep.equal(retrieved.body);
+    },
+  },
+  'listed-key-404': {
+    observe: async (provider) => {
+      const { body } = await getJson(listUrl(provider.url, provider.seed.projectId));
+      const ids = (body.data as { id: string }[]).map((key) => key.id);
+      expect(ids).to.deep.equal([provider.seed.userKeyId, provider.seed.serviceAccountKeyId, PHANTOM_KEY_ID]);
+      const phantom = { projectId: provider.seed.projectId, keyId: PHANTOM_KEY_ID };
+      expect((await getJson(keyUrl(provider.url, phantom))).status).to.equal(404);
+    },
+  },
+  'list-cursor-restarts': {
+    observe: async (provider) => {
+      const first = await getJson(listUrl(provider.url, provider.seed.projectId, { limit: '1' }));
+      expect(first.body.has_more).to.equal(true);
+      const second = await getJson(
+        listUrl(provider.url, provider.seed.projectId, { limit: '1', after: String(first.body.last_id) }),
+      );
+      expect(second.body).to.deep.equal(first.body);
+    },
+  },
+  'list-has-more-forever': {
+    observe: async (provider) => {
+      const all = await getJson(listUrl(provider.url, provider.seed.projectId));
+      expect([(all.body.data as unknown[]).length, all.body.has_more]).to.deep.equal([2, true]);
+      const past = await getJson(
+        listUrl(provider.url, provider.seed.projectId, { after: String(all.body.last_id) }),
+      );
+      expect(past.body).to.deep.include({ data: [], first_id: null, last_id: null, has_more: true });
     },
   },
   'admin-shaped-bearer': {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { type CheckResult, statusOf } from '../../src/check.ts';
 import { summarize, verdictOf } from '../../src/conformance/verdict.ts';
 import type { Finding } from '../../src/finding.ts';
-import type { ConformanceResult, PactRecord, Probing } from '../../src/report/result.ts';
+import type { ConformanceResult, PactRecord, Probing, ProjectKeys } from '../../src/report/result.ts';
 import type { Exchange } from '../../src/transport/exchange.ts';
 
 // ConformanceResults for the report tests, built the way a run builds them (summary and verdict from
@@ -93,6 +93,7 @@ export const resultOf = (
     reference?: boolean;
     pacts?: PactRecord[];
     probing?: Probing;
+    projectKeys?: ProjectKeys;
   } = {},
 ): ConformanceResult => {
   const complete = options.complete ?? true;
@@ -117,6 +118,7 @@ export const resultOf = (
     ...(options.probing && { probing: options.probing }),
     checks,
     exchanges: options.exchanges ?? [],
+    ...(options.projectKeys && { projectKeys: options.projectKeys }),
   };
 };
 
@@ -423,6 +425,60 @@ export const probed = (): ConformanceResult =>
     },
   );
 
+/** A run that discovered its key ids and swept 20,000 keys: checks over many, one key failing, a hostile id. */
+export const swept = (): ConformanceResult =>
+  resultOf(
+    [
+      check('ProjectApiKey body matches the schema', 'schema'),
+      check("sweep: the project's list: its cursor and has_more hold", 'list', [], {
+        tally: { unit: 'pages', judged: 200, failed: 0, warned: 0, skipped: 0, findings: 0 },
+      }),
+      check(
+        'sweep: every listed key is retrieved as listed',
+        'list',
+        [
+          error(
+            '/name',
+            `key_${HOSTILE.message}: retrieved "Deploy", the list shows "Deploy (renamed)"`,
+            'listAgreement',
+          ),
+        ],
+        { tally: { unit: 'keys', judged: 20_000, failed: 1, warned: 0, skipped: 2, findings: 1 } },
+      ),
+    ],
+    {
+      projectKeys: {
+        projectId: 'proj_abc',
+        list: {
+          operation: 'GET /organization/projects/{project_id}/api_keys',
+          document: 'schemas/openai-openapi-f85dbe2.yaml',
+          note: 'the --spec document schemas/openapi.yaml has no list operation',
+        },
+        ids: [
+          {
+            state: 'key owned by a user',
+            id: 'key_user',
+            source: 'list',
+            detail: 'discovered: page 1, entry 1 of the list',
+          },
+          { state: 'key owned by a service account', source: 'none', detail: `no key: ${HOSTILE.message}` },
+        ],
+        discovery: { pages: 1, keysRead: 100 },
+        sweep: {
+          maxKeys: 20_000,
+          concurrency: 4,
+          pages: 200,
+          listed: 20_000,
+          retrieved: 20_000,
+          failedKeys: 1,
+          durationMs: 25_000,
+          keysPerSecond: 800,
+          exchangesNotKept: 19_979,
+        },
+      },
+    },
+  );
+
 export const FIXTURES: [name: string, build: () => ConformanceResult][] = [
   ['passing', passing],
   ['failing', failing],
@@ -433,4 +489,5 @@ export const FIXTURES: [name: string, build: () => ConformanceResult][] = [
   ['one pact from a broker', oneBrokerPact],
   ['nothing verified', nothingVerified],
   ['probed', probed],
+  ['swept', swept],
 ];

@@ -8,6 +8,7 @@ import {
   STATUS_WORD,
 } from '../../src/report/markdown.ts';
 import type { ConformanceResult } from '../../src/report/result.ts';
+import { tallyText } from '../../src/report/text.ts';
 import { displayPointer, oneLine } from '../../src/text.ts';
 import {
   check,
@@ -81,7 +82,9 @@ describe('renderMarkdown', () => {
       const rows = checks?.rows.map((r) => r.map(plain)) ?? [];
       expect(rows).to.have.length(result.checks.length);
       for (const c of result.checks) {
-        const found = rows.find((r) => r[1] === c.name);
+        // A check over many subjects says its counts after its name.
+        const shown = c.tally ? `${c.name} (${tallyText(c.tally)})` : c.name;
+        const found = rows.find((r) => r[1] === shown);
         expect(found, c.name).to.deep.include.members([
           c.category,
           STATUS_WORD[c.status],

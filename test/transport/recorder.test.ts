@@ -48,4 +48,37 @@ describe('ExchangeRecorder', () => {
     (recorder.exchanges() as Exchange[]).pop();
     expect(recorder.exchanges()).to.have.length(1);
   });
+
+  it('keeps a group in part: its first exchanges, then only those retained, ids unique and in order', async () => {
+    const recorder = new ExchangeRecorder();
+    recorder.keepInPart('sweep: ', 2, 1);
+    const handed: Exchange[] = [];
+    await recorder.withCheck(
+      'sweep: key k1',
+      async () => {
+        recorder.record(draft('/k1'));
+      },
+      handed,
+    );
+    recorder.record(draft('/k2', 'sweep: key k2'));
+    const third = recorder.record(draft('/k3', 'sweep: key k3'));
+    const fourth = recorder.record(draft('/k4', 'sweep: key k4'));
+    recorder.record(draft('/other', 'pact: userKey'));
+    // The sink gets an exchange whether or not the group keeps it.
+    expect(handed.map((e) => e.id)).to.deep.equal(['ex-1']);
+    expect(recorder.exchanges().map((e) => e.id)).to.deep.equal(['ex-1', 'ex-2', 'ex-5']);
+    expect(recorder.omitted()).to.deep.equal([{ prefix: 'sweep: ', omitted: 2 }]);
+    expect(recorder.retain(fourth)).to.equal(true);
+    expect(recorder.retain(third), 'past the room for retained ones').to.equal(false);
+    expect(recorder.exchanges().map((e) => e.id)).to.deep.equal(['ex-1', 'ex-2', 'ex-4', 'ex-5']);
+    expect(recorder.omitted()).to.deep.equal([{ prefix: 'sweep: ', omitted: 1 }]);
+  });
+
+  it('holds a flat number of exchanges however many a group records', () => {
+    const recorder = new ExchangeRecorder();
+    recorder.keepInPart('sweep: ', 20, 100);
+    for (let i = 0; i < 20_000; i++) recorder.record(draft(`/k${i}`, `sweep: key k${i}`));
+    expect(recorder.exchanges()).to.have.length(20);
+    expect(recorder.omitted()[0]?.omitted).to.equal(19_980);
+  });
 });

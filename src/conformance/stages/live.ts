@@ -2,6 +2,7 @@ import type { LoadedPact } from '../../contract/pact.ts';
 import type { StateAnswer, StateExchange } from '../../contract/verify.ts';
 import {
   EXAMPLE_PARAMS,
+  LIST_STATES,
   STATE_KEYS,
   type StateKey,
   type StateParams,
@@ -26,14 +27,19 @@ import { exchangeLabel, recordedOf } from './verify.ts';
 // The answer is the one the gateway recorded when the verifier sent that state's request, so the pact
 // and the live checks judge the same bytes; a state no interaction exercised is requested by the client.
 
-/** Every provider state gets its live checks, whether or not a pact interaction exercised it. */
-export const LIVE_STATES: readonly StateKey[] = STATE_KEYS;
+/**
+ * Every retrieve state gets its live checks, whether or not a pact interaction exercised it. The list's
+ * state is judged by its pact interaction; discovery and --sweep check the list itself.
+ */
+export const LIVE_STATES: readonly StateKey[] = STATE_KEYS.filter((key) => !LIST_STATES.includes(key));
 
 export interface LiveStageOptions {
   pact: Pick<LoadedPact, 'id'>;
   /** What the verifier's requests got, by state. */
   exchanges: ReadonlyMap<StateKey, StateExchange>;
   stateSetup: StateSetup;
+  /** Why a state the target has no ids for is skipped: the flag to give, or what discovery found. */
+  skipReasons?: Readonly<Record<StateKey, string>>;
   /** Sends a state's request with the client (labelled `label`) for a state no interaction exercised. */
   request(key: StateKey, params: StateParams, label: string): Promise<StateAnswer>;
   recorder: Pick<ExchangeRecorder, 'exchangesOf'>;
@@ -65,6 +71,8 @@ export const checksOfState = (
   outcome: LiveOutcome,
   context: LiveContext,
 ): CheckDraft[] => {
+  // The list's state has no live checks of its own: its pact interaction, discovery and --sweep judge the list.
+  if (key === 'projectKeys') return [];
   const checks =
     key === 'invalidAdminKey'
       ? checkInvalidAdminKey(outcome)
@@ -102,7 +110,7 @@ export const liveStage = async (options: LiveStageOptions): Promise<string[]> =>
         status: 'skip',
         findings: [],
         durationMs: 0,
-        skipReason: SKIP_REASONS[key],
+        skipReason: (options.skipReasons ?? SKIP_REASONS)[key],
         pact: pact.id,
       });
       continue;

@@ -3,7 +3,7 @@ import type { CheckResult } from '../../check.ts';
 import type { LoadedPact } from '../../contract/pact.ts';
 import { isPending } from '../../contract/pact.ts';
 import type { LoadedDocument } from '../../openapi/document.ts';
-import type { ConformanceResult, PactRecord, Probing, SpecMatrix } from '../../report/result.ts';
+import type { ConformanceResult, PactRecord, Probing, ProjectKeys, SpecMatrix } from '../../report/result.ts';
 import type { Exchange } from '../../transport/exchange.ts';
 import {
   keyBodyWasChecked,
@@ -34,6 +34,8 @@ export interface ResultInput {
   specMatrix?: SpecMatrix;
   /** The run's seed and what its probe stage sent. */
   probing?: Probing;
+  /** Discovery and --sweep: where the key ids came from, and what listing the project's keys found. */
+  projectKeys?: ProjectKeys;
 }
 
 /** Paths in reports are relative to where the run started, so reports read the same on every machine. */
@@ -120,6 +122,7 @@ export const buildResult = (input: ResultInput): ConformanceResult => {
     checks,
     exchanges: [...input.exchanges],
     ...(input.specMatrix && { specMatrix: input.specMatrix }),
+    ...(input.projectKeys && { projectKeys: input.projectKeys }),
   };
   return result;
 };

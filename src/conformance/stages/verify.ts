@@ -35,6 +35,7 @@ export const pactChecksOf = (
   pact: Pick<LoadedPact, 'id'>,
   verification: Pick<PactVerification, 'outcomes'>,
   recorder: Pick<ExchangeRecorder, 'exchangesOf'>,
+  skipReasons: Readonly<Record<StateKey, string>> = SKIP_REASONS,
 ): CheckDraft[] =>
   verification.outcomes.map((outcome) => {
     const key = outcome.state === undefined ? undefined : stateKeyOf(outcome.state);
@@ -48,9 +49,7 @@ export const pactChecksOf = (
       findings: outcome.findings,
       ...(outcome.status === 'skip'
         ? {
-            skipReason: key
-              ? SKIP_REASONS[key]
-              : (outcome.reason ?? 'the provider state could not be set up'),
+            skipReason: key ? skipReasons[key] : (outcome.reason ?? 'the provider state could not be set up'),
           }
         : {}),
       attempts,
@@ -63,6 +62,8 @@ export interface VerifyStageOptions {
   /** The target, once the run has it: the verifier may start before. */
   target: VerifyTarget | Promise<VerifyTarget>;
   recorder: Pick<ExchangeRecorder, 'exchangesOf'>;
+  /** Why a state the target has no ids for is skipped; the flags to give, by default. */
+  skipReasons?(): Readonly<Record<StateKey, string>>;
   requestTimeoutMs: number;
   signal?: AbortSignal;
   /** Called once the verifier's process is spawned. */
@@ -75,5 +76,8 @@ export const verifyStage = async (pact: LoadedPact, options: VerifyStageOptions)
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onStarted ? { onStarted: options.onStarted } : {}),
   });
-  return { checks: pactChecksOf(pact, verification, options.recorder), exchanges: verification.exchanges };
+  return {
+    checks: pactChecksOf(pact, verification, options.recorder, options.skipReasons?.()),
+    exchanges: verification.exchanges,
+  };
 };
