@@ -1,7 +1,7 @@
-import { MAX_JSON_DEPTH, nestedDeeperThan } from '../json.ts';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../core/json.ts';
+import { withoutUserinfo } from '../secrets/userinfo.ts';
 import { createTransport, type TransportResponse } from '../transport/transport.ts';
 import { TransportError } from '../transport/transport-error.ts';
-import { withoutUserinfo } from '../userinfo.ts';
 import { BrokerError } from './broker-error.ts';
 import { authorizationOf, type BrokerCredentials, describeCredentials, secretsOf } from './credentials.ts';
 

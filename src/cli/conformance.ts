@@ -5,11 +5,11 @@ import type { RunPact } from '../conformance/broker-pacts.ts';
 import { checkReportDir, parseRunConfig, type RunConfig, USAGE } from '../conformance/config.ts';
 import type { ConformanceRun, RunEnvironment } from '../conformance/run.ts';
 import { PactFileError } from '../contract/pact.ts';
+import { oneLine } from '../core/text.ts';
+import { type ConsoleIO, EXIT, processIO, UsageError } from '../core/usage.ts';
 import { PactBinaryMissingError } from '../pact/binary.ts';
+import type { ConformanceResult } from '../report/conformance-result.ts';
 import { consoleWriter } from '../report/console-writer.ts';
-import type { ConformanceResult } from '../report/result.ts';
-import { oneLine } from '../text.ts';
-import { type ConsoleIO, EXIT, processIO, UsageError } from '../usage.ts';
 
 /** Exit codes of an interrupted run, as shells report a death by that signal. */
 const SIGNAL_EXIT: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };

@@ -2,12 +2,12 @@ import { once } from 'node:events';
 import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONTRACTS } from '../contract/pact-file.ts';
+import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from '../core/usage.ts';
 import { DOCUMENT_VERSIONS, type DocumentVersion, isDocumentVersion } from '../openapi/default-path.ts';
 import { FAULT_NAMES, FAULTS, faultNamed, isFaultName } from '../provider/faults.ts';
 import { normalizePathPrefix, RouteError } from '../provider/route.ts';
 import { conformanceFlags, DEFAULT_HOST, startReferenceProvider } from '../provider/server.ts';
 import { MAX_SEEDED_KEYS } from '../provider/store.ts';
-import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from '../usage.ts';
 
 const USAGE =
   'usage: OPENAI_ADMIN_KEY=... npm run provider -- [--port N] [--host H] [--shape seed|current] [--fault NAME] [--keys N] [--prefix /v1] [--state-change-path /_pact/state] | --list-faults';

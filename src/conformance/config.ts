@@ -7,12 +7,12 @@ import {
 import { type ConsumerVersionSelector, DEFAULT_CONSUMER_VERSION_SELECTORS } from '../broker/selectors.ts';
 import type { PactSource } from '../contract/pact.ts';
 import { CONTRACT_PATH, PROVIDER } from '../contract/pact-file.ts';
-import { MAX_JSON_DEPTH, nestedDeeperThan } from '../json.ts';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../core/json.ts';
+import { truncateText } from '../core/truncate.ts';
+import { parseFlags, UsageError } from '../core/usage.ts';
 import { DEFAULT_SPEC_PATH, type DocumentVersion, isDocumentVersion } from '../openapi/default-path.ts';
 import { prepareReportDir, ReportDirError } from '../report/report-dir.ts';
-import { truncateText } from '../truncate.ts';
-import { parseFlags, UsageError } from '../usage.ts';
-import { withoutUserinfo } from '../userinfo.ts';
+import { withoutUserinfo } from '../secrets/userinfo.ts';
 
 /** The committed pact the consumer tests produce. */
 export const DEFAULT_PACT_PATH = CONTRACT_PATH;

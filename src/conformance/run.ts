@@ -1,5 +1,5 @@
 import type { LoadedPact } from '../contract/pact.ts';
-import type { StateAnswer, VerifyProgress, VerifyTarget } from '../contract/verify.ts';
+import type { StateAnswer, VerifyProgress, VerifyTarget } from '../contract/verify-pact.ts';
 import { DEFAULT_SPEC_PATH } from '../openapi/default-path.ts';
 import {
   LIST_STATES,
@@ -8,8 +8,8 @@ import {
   type StateKey,
   type StateParams,
   stateKeyOf,
-} from '../provider-states.ts';
-import type { ConformanceResult, KeyIdRecord, Probing } from '../report/result.ts';
+} from '../pact/provider-states.ts';
+import type { ConformanceResult, KeyIdRecord, Probing } from '../report/conformance-result.ts';
 import { resolvePolicy, type TransportPolicy, worstCaseMs } from '../transport/policy.ts';
 import { ExchangeRecorder } from '../transport/recorder.ts';
 import type { Transport } from '../transport/transport.ts';
@@ -295,7 +295,7 @@ export const prepareConformanceRun = async (
   const clientRequest =
     (running: RunTarget, transport: Transport) =>
     async (key: StateKey, params: StateParams, label: string): Promise<StateAnswer> => {
-      const { ProjectApiKeyClient, NoResponseError } = await import('../client.ts');
+      const { ProjectApiKeyClient, NoResponseError } = await import('../client/client.ts');
       const client = new ProjectApiKeyClient({
         baseUrl: running.baseUrl,
         adminKey: key === 'invalidAdminKey' ? running.probes.invalidAdminKey : running.adminKey,
@@ -318,7 +318,7 @@ export const prepareConformanceRun = async (
 
   /** The client the list's readers use: the run's transport, the document's paths, the list's operation. */
   const listClient = async (running: RunTarget, transport: Transport, source: ListSource) => {
-    const { ProjectApiKeyClient } = await import('../client.ts');
+    const { ProjectApiKeyClient } = await import('../client/client.ts');
     return new ProjectApiKeyClient({
       baseUrl: running.baseUrl,
       adminKey: running.adminKey,

@@ -1,7 +1,7 @@
-import { isJsonObject } from '../json.ts';
+import { isJsonObject } from '../core/json.ts';
+import { appendPointer } from '../core/pointer.ts';
+import { escapeRegExp } from '../core/regexp.ts';
 import { componentOfRef, type OpenApiDocument, type SchemaObject } from '../openapi/document.ts';
-import { appendPointer } from '../pointer.ts';
-import { escapeRegExp } from '../regexp.ts';
 import {
   eachLikeMatcher,
   equalityMatcher,

@@ -1,7 +1,9 @@
-import type { Finding } from '../finding.ts';
-import { isJsonObject } from '../json.ts';
-import { isJsonMediaType } from '../media-type.ts';
-import { asOpenAIError, ERROR_RESPONSE_STATUSES } from '../openai-error.ts';
+import type { Finding } from '../core/finding.ts';
+import { isJsonObject } from '../core/json.ts';
+import { isJsonMediaType } from '../core/media-type.ts';
+import { asOpenAIError, ERROR_RESPONSE_STATUSES } from '../core/openai-error.ts';
+import { pathTemplate } from '../core/path-template.ts';
+import { toPointer } from '../core/pointer.ts';
 import {
   componentOfRef,
   type OpenApiDocument,
@@ -9,8 +11,6 @@ import {
   type SchemaObject,
 } from '../openapi/document.ts';
 import type { SchemaValidators } from '../openapi/validators.ts';
-import { pathTemplate } from '../path-template.ts';
-import { toPointer } from '../pointer.ts';
 
 // Pact ⊆ spec: every interaction the consumer relies on is one the document promises. Pure: the pact
 // and the document in, findings with pointers into the pact file out.

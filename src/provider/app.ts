@@ -1,10 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { errorBody } from '../openai-error.ts';
+import { errorBody } from '../core/openai-error.ts';
+import type { ProjectApiKey } from '../core/types.ts';
 import { DOCUMENT_VERSIONS, type DocumentVersion, isDocumentVersion } from '../openapi/default-path.ts';
 import { loadDocument, type OpenApiDocument } from '../openapi/document.ts';
-import type { StateSetup } from '../provider-states.ts';
-import type { ProjectApiKey } from '../types.ts';
+import type { StateSetup } from '../pact/provider-states.ts';
 import { bodyUnderFault } from './fault-bodies.ts';
 import { type FaultName, TRANSIENT_FAULTS } from './faults.ts';
 import { listReply, servedListOperation } from './list.ts';

@@ -1,4 +1,4 @@
-import type { CheckCategory } from '../check.ts';
+import type { CheckCategory } from '../core/check.ts';
 
 // The reference provider's fault modes, as data: tests iterate them to prove the suite finds each one,
 // docs list them. `expect` is what a conformance run against the faulty provider must conclude.

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { ProjectApiKey } from '../core/types.ts';
 import type { OpenApiDocument } from '../openapi/document.ts';
-import type { ProjectApiKey } from '../types.ts';
 import { type KeyFacts, type OwnerFacts, type OwnerType, projectApiKeyBody } from './bodies.ts';
 import { fakeProjectKeyFor, redactedValueOf } from './redaction.ts';
 

@@ -1,10 +1,8 @@
-import type { CheckResult, CheckStatus } from '../check.ts';
-import type { Finding } from '../finding.ts';
-import { displayPointer, elapsedMs, humanDuration, plural, shortSha } from '../text.ts';
+import type { CheckResult, CheckStatus } from '../core/check.ts';
+import type { Finding } from '../core/finding.ts';
+import { displayPointer, elapsedMs, humanDuration, plural, shortSha } from '../core/text.ts';
 import type { Attempt, Exchange } from '../transport/exchange.ts';
 import { findingCount } from './bound.ts';
-import { boundResult } from './redact.ts';
-import type { ConformanceResult, PactRecord, ProjectKeys, SpecMatrixCell } from './result.ts';
 import {
   brokerPactFacts,
   byCategory,
@@ -21,7 +19,9 @@ import {
   probingText,
   projectKeysFacts,
   tallyText,
-} from './text.ts';
+} from './common.ts';
+import type { ConformanceResult, PactRecord, ProjectKeys, SpecMatrixCell } from './conformance-result.ts';
+import { boundResult } from './redact-result.ts';
 
 // report.html: one self-contained page a person reads at a glance. No script, no external asset;
 // the Content-Security-Policy forbids both, so even a mistake in escaping could not run or fetch.

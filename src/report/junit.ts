@@ -1,8 +1,6 @@
 import { XMLBuilder } from 'fast-xml-parser';
-import type { CheckCategory, CheckResult } from '../check.ts';
-import { elapsedMs, oneLine, plural, seconds } from '../text.ts';
-import { boundResult } from './redact.ts';
-import type { ConformanceResult } from './result.ts';
+import type { CheckCategory, CheckResult } from '../core/check.ts';
+import { elapsedMs, oneLine, plural, seconds } from '../core/text.ts';
 import {
   byCategory,
   countsText,
@@ -19,7 +17,9 @@ import {
   projectKeysFacts,
   publicationText,
   tallyText,
-} from './text.ts';
+} from './common.ts';
+import type { ConformanceResult } from './conformance-result.ts';
+import { boundResult } from './redact-result.ts';
 
 // junit.xml, as CI servers read it (Jenkins, GitLab, GitHub test reporters): a suite per check
 // category, a case per check, plus a `conformance.run` suite that carries the run's own verdict, so

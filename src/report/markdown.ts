@@ -1,9 +1,7 @@
-import type { CheckResult, CheckStatus } from '../check.ts';
-import type { Finding } from '../finding.ts';
-import { displayPointer, elapsedMs, humanDuration, oneLine, plural, shortSha } from '../text.ts';
+import type { CheckResult, CheckStatus } from '../core/check.ts';
+import type { Finding } from '../core/finding.ts';
+import { displayPointer, elapsedMs, humanDuration, oneLine, plural, shortSha } from '../core/text.ts';
 import { findingCount, type ReportLimits } from './bound.ts';
-import { boundResult } from './redact.ts';
-import type { ConformanceResult, PactRecord } from './result.ts';
 import {
   brokerPactFacts,
   byCategory,
@@ -22,7 +20,9 @@ import {
   probingText,
   projectKeysFacts,
   tallyText,
-} from './text.ts';
+} from './common.ts';
+import type { ConformanceResult, PactRecord } from './conformance-result.ts';
+import { boundResult } from './redact-result.ts';
 
 // summary.md: GitHub-flavoured Markdown for a pull request comment or $GITHUB_STEP_SUMMARY.
 // Everything from a body is escaped: a finding must not turn into a link, a tag or a broken table.

@@ -1,8 +1,8 @@
 import http, { type IncomingHttpHeaders } from 'node:http';
 import type https from 'node:https';
-import { Redactor } from '../redact.ts';
-import { containsSecret } from '../secret-forms.ts';
-import { truncateText } from '../truncate.ts';
+import { truncateText } from '../core/truncate.ts';
+import { containsSecret } from '../secrets/forms.ts';
+import { Redactor } from '../secrets/redact.ts';
 import { type AttemptRequest, type AttemptResult, performAttempt, type ReceivedResponse } from './attempt.ts';
 import { bodyExcerpt } from './excerpt.ts';
 import type { Attempt, Exchange } from './exchange.ts';

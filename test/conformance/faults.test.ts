@@ -16,9 +16,9 @@ import {
   type FaultName,
   startReferenceProvider,
 } from '../../src/provider/index.ts';
+import type { ConformanceResult } from '../../src/report/conformance-result.ts';
 import { REPORT_FILES } from '../../src/report/files.ts';
-import type { ConformanceResult } from '../../src/report/result.ts';
-import { containsSecret } from '../../src/secret-forms.ts';
+import { containsSecret } from '../../src/secrets/forms.ts';
 import { repoPath } from '../helpers.ts';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import type { Finding } from '../../src/finding.ts';
+import type { Finding } from '../../src/core/finding.ts';
+import { valueAt } from '../../src/core/pointer.ts';
 import { validatorsFor } from '../../src/openapi/validators.ts';
-import { valueAt } from '../../src/pointer.ts';
 import { HUGE_ID_CHARACTERS, PROSE_REDACTED_VALUE } from '../../src/provider/fault-bodies.ts';
 import {
   createReferenceProvider,
