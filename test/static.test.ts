@@ -158,9 +158,9 @@ describe('the layout of src/', () => {
       'src/a/text.ts': '// plain text',
       'src/b/text.ts': '// text reports',
     };
-    const files = ['json.ts', 'a/index.ts', 'b/index.ts', 'a/text.ts', 'b/text.ts'];
+    const files = ['loose.ts', 'a/index.ts', 'b/index.ts', 'a/text.ts', 'b/text.ts'];
     expect(layoutFaults(files, (path) => headers[path] ?? '')).to.deep.equal([
-      'src/json.ts lies loose in src/: put it in a folder',
+      'src/loose.ts lies loose in src/: put it in a folder',
       'src/a/text.ts shares the name text.ts with src/b/text.ts',
       'src/b/text.ts shares the name text.ts with src/a/text.ts',
     ]);

@@ -12,7 +12,6 @@ export {
   FAULT_NAMES,
   FAULTS,
   type Fault,
-  type FaultExpectation,
   type FaultName,
   faultNamed,
   isFaultName,
