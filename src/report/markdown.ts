@@ -147,18 +147,11 @@ const brokerPactLines = (pact: PactRecord): string[] => [
   '',
 ];
 
-/**
- * `summary.md`: the verdict, the counts, every check, what failing and warning checks found, and, apart,
- * the notes about the document and the pact.
- */
-export const renderMarkdown = (given: ConformanceResult): string => {
-  const result = boundResult(given, MARKDOWN_LIMITS);
+/** The verdict, what was run against what, and the counts. */
+function headLines(result: ConformanceResult): string[] {
   const { summary, target, spec, pacts } = result;
   const elapsed = elapsedMs(result.startedAt, result.finishedAt);
-  const withFindings = result.checks.filter(hasFindingsToShow);
-  const skipped = result.checks.filter((c) => c.status === 'skip');
-  const notes = result.checks.filter(isNote);
-  const lines = [
+  return [
     `## Conformance: ${result.verdict === 'pass' ? 'PASS' : 'FAIL'}${result.complete ? '' : ' (incomplete)'}`,
     '',
     `**Verdict: ${result.verdict.toUpperCase()}**${
@@ -194,6 +187,12 @@ export const renderMarkdown = (given: ConformanceResult): string => {
           '',
         ]
       : []),
+  ];
+}
+
+/** Every check in a table, one table per pact when there are several. */
+function checksLines(result: ConformanceResult): string[] {
+  return [
     '### Checks',
     '',
     ...(result.checks.length === 0
@@ -218,6 +217,18 @@ export const renderMarkdown = (given: ConformanceResult): string => {
           '',
         ])),
   ];
+}
+
+/**
+ * `summary.md`: the verdict, the counts, every check, what failing and warning checks found, and, apart,
+ * the notes about the document and the pact.
+ */
+export function renderMarkdown(given: ConformanceResult): string {
+  const result = boundResult(given, MARKDOWN_LIMITS);
+  const withFindings = result.checks.filter(hasFindingsToShow);
+  const skipped = result.checks.filter((c) => c.status === 'skip');
+  const notes = result.checks.filter(isNote);
+  const lines = [...headLines(result), ...checksLines(result)];
   if (result.specMatrix) lines.push(...matrixSection(result.specMatrix));
   if (result.projectKeys) {
     lines.push(
@@ -243,4 +254,4 @@ export const renderMarkdown = (given: ConformanceResult): string => {
   if (notes.length > 0)
     lines.push(`### ${NOTES_TITLE}`, '', ...notes.flatMap((check) => findingsOf(result, check)));
   return capMarkdown(`${lines.join('\n').trimEnd()}\n`);
-};
+}
