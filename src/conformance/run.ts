@@ -29,10 +29,11 @@ import { exchangeLabel, type VerifiedPact, verifyStage } from './stages/verify.t
 import { type ReferenceOptions, type RunTarget, startTarget, withIds } from './target.ts';
 
 // A conformance run as a pipeline of named stages: load → contract checks → verify → live checks →
-// probes → result. Each stage is a function of its own (src/conformance/stages/); this file only wires them and
+// probes → sweep → result. Each stage is a function of its own (src/conformance/stages/); this file only wires them and
 // owns the run's resources (the target, the transport, the verifier started early). The verifier
 // starts before the YAML parser, the validators, the checks and the transport are even loaded: they load
-// while it starts.
+// while it starts. Read it from prepareConformanceRun down: one function per step, each given the
+// PreparedRun record it works on, in the order the run takes them.
 
 /** What the run needs from its surroundings, so tests can drive it in-process. */
 export interface RunEnvironment {
