@@ -46,6 +46,14 @@ const brokerPactLines = (runPacts: readonly RunPact[]): string[] =>
     ];
   });
 
+/**
+ * Resolves after a whole turn of the event loop, its poll for I/O included: a signal this process was
+ * sent before has been heard by then (Node reads signals in the poll, after the I/O of the turn it is in).
+ */
+function signalsHeard(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+}
+
 /** The result of a run that verified nothing (no pact from the broker, or stopped while asking it). */
 const nothingVerified = async (
   config: RunConfig,
@@ -123,6 +131,7 @@ export const runConformanceCli = async (
       io.stdout(`${USAGE}\n`);
       return EXIT.ok;
     }
+    const startedAt = new Date().toISOString();
     // Before any traffic: a run whose reports could not be written would be lost.
     checkReportDir(config.reportDir);
     deadline = setTimeout(
@@ -172,12 +181,24 @@ export const runConformanceCli = async (
         ? error.message
         : undefined;
     };
+    /** A run that verified nothing: its reports, and its exit code (the stop's, when `why` stopped it). */
+    const reportNothing = async (reason: string, why: Stop | undefined): Promise<number> => {
+      let result: ConformanceResult;
+      try {
+        result = await nothingVerified(config, startedAt, reason, why === undefined);
+      } catch (error) {
+        const problem = await specProblem(error);
+        if (problem !== undefined) return fail(problem, EXIT.usage);
+        throw error;
+      }
+      if (!(await report(result))) return EXIT.usage;
+      return why?.code ?? EXIT.failed;
+    };
 
     // A Pact Broker's pacts, fetched before the run is prepared: a broker that cannot be used is exit 2
     // with nothing sent to the target; one with nothing to verify is exit 1, and the reports say so.
     if (config.broker) {
       const broker = config.broker;
-      const startedAt = new Date().toISOString();
       const [{ fetchPactsForVerification }, { BrokerError }, { runPactsOf }] = await Promise.all([
         import('../broker/pacts-for-verification.ts'),
         import('../broker/broker-error.ts'),
@@ -206,19 +227,7 @@ export const runConformanceCli = async (
           reason: `${(stopped as Stop).reason} while the pacts were fetched from the Pact Broker ${broker.brokerUrl}: nothing was verified`,
         };
       }
-      if (fetched.outcome === 'none') {
-        const why = stopped as Stop | undefined;
-        let result: ConformanceResult;
-        try {
-          result = await nothingVerified(config, startedAt, fetched.reason, why === undefined);
-        } catch (error) {
-          const problem = await specProblem(error);
-          if (problem !== undefined) return fail(problem, EXIT.usage);
-          throw error;
-        }
-        if (!(await report(result))) return EXIT.usage;
-        return why?.code ?? EXIT.failed;
-      }
+      if (fetched.outcome === 'none') return await reportNothing(fetched.reason, stopped);
       disposePacts = fetched.dispose;
       runPacts = runPactsOf(fetched.pacts);
       for (const line of brokerPactLines(runPacts)) io.stdout(`${oneLine(line)}\n`);
@@ -244,6 +253,11 @@ export const runConformanceCli = async (
       // Loaded by the run by now: the document module is only asked which error this is.
       const problem = await specProblem(error);
       if (problem !== undefined) return fail(problem, EXIT.usage);
+      // A stop before the verifier started (while the run's modules loaded, or as it was set up) ends
+      // its setup: a stop, not an internal error, with reports that say nothing was verified.
+      const why = stopped as Stop | undefined;
+      if (why)
+        return await reportNothing(`${why.reason} while the run was set up: nothing was verified`, why);
       throw error;
     }
 
@@ -267,6 +281,9 @@ export const runConformanceCli = async (
     await Promise.race([executed, aborted]);
     clearTimeout(grace);
     clearTimeout(deadline);
+    // A stop that came while the last stage ended makes this run a stopped one, not a complete one that
+    // exits with a signal's code.
+    await signalsHeard();
 
     // One result, one writer: whichever way the run ended.
     const why = stopped as Stop | undefined;

@@ -413,7 +413,9 @@ export const prepareConformanceRun = async (
         secrets: [target.adminKey, target.probes.invalidAdminKey],
       });
       transport = sender;
-      if (listSource && needsDiscovery(config)) target = await discover(target, sender, listSource);
+      // A stage starts only if the run was not stopped before it.
+      if (listSource && needsDiscovery(config) && !signal.aborted)
+        target = await discover(target, sender, listSource);
       const running = target;
       firstTarget.resolve(verifyTargetFor(first, running, sender));
 
