@@ -166,13 +166,14 @@ describe('conformance: a stop at any point of the run ends it as a stop, reports
     broker = await startBroker();
     target = await startReferenceProvider({ adminKey: ADMIN_KEY });
     const [url, running] = [broker.url, target];
-    // Three at a time, each row after the one three before it: each is a process with a verifier of its own.
-    const lanes: Promise<unknown>[] = [Promise.resolve(), Promise.resolve(), Promise.resolve()];
+    // Two at a time, each row after the one two before it: each is a process with a verifier of its own, and
+    // the suite runs other files beside this one.
+    const lanes: Promise<unknown>[] = [Promise.resolve(), Promise.resolve()];
     ROWS.forEach((row, index) => {
-      const run = (lanes[index % 3] as Promise<unknown>).then(() =>
+      const run = (lanes[index % lanes.length] as Promise<unknown>).then(() =>
         runRow(row, join(scratch, `row-${index}`), url, running),
       );
-      lanes[index % 3] = run;
+      lanes[index % lanes.length] = run;
       ended.set(row, run);
     });
   });
