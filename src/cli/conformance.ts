@@ -52,6 +52,14 @@ const brokerPactLines = (runPacts: readonly RunPact[]): string[] =>
     ];
   });
 
+/**
+ * Resolves after a whole turn of the event loop, its poll for I/O included: a signal this process was
+ * sent before has been heard by then (Node reads signals in the poll, after the I/O of the turn it is in).
+ */
+function signalsHeard(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+}
+
 /** The result of a run that verified nothing (no pact from the broker, or stopped while asking it). */
 const nothingVerified = async (
   config: RunConfig,
@@ -125,6 +133,8 @@ class ConformanceCommand {
   #disposePacts: (() => Promise<void>) | undefined;
   #runPacts: RunPact[] = [];
   #reporting: Promise<ReportingModules> | undefined;
+  /** When the flags were read: a run that verified nothing started then. */
+  #startedAt = new Date().toISOString();
 
   constructor(options: ConformanceCliOptions) {
     this.#env = options.env ?? process.env;
@@ -146,6 +156,7 @@ class ConformanceCommand {
         this.#io.stdout(`${USAGE}\n`);
         return EXIT.ok;
       }
+      this.#startedAt = new Date().toISOString();
       // Before any traffic: a run whose reports could not be written would be lost.
       checkReportDir(config.reportDir);
       this.#startDeadline(config.maxTimeMs);
@@ -243,7 +254,6 @@ class ConformanceCommand {
    * Returns the exit code when the command ends here.
    */
   async #fetchBrokerPacts(config: RunConfig, broker: BrokerSource): Promise<number | undefined> {
-    const startedAt = new Date().toISOString();
     const [{ fetchPactsForVerification }, { BrokerError }, { runPactsOf }] = await Promise.all([
       import('../broker/pacts-for-verification.ts'),
       import('../broker/broker-error.ts'),
@@ -274,7 +284,7 @@ class ConformanceCommand {
         reason: `${this.#stopped.reason} while the pacts were fetched from the Pact Broker ${broker.brokerUrl}: nothing was verified`,
       };
     }
-    if (fetched.outcome === 'none') return this.#reportNothingVerified(config, startedAt, fetched.reason);
+    if (fetched.outcome === 'none') return this.#reportNothingVerified(config, fetched.reason);
     this.#disposePacts = fetched.dispose;
     this.#runPacts = runPactsOf(fetched.pacts);
     for (const line of brokerPactLines(this.#runPacts)) this.#io.stdout(`${oneLine(line)}\n`);
@@ -282,11 +292,11 @@ class ConformanceCommand {
   }
 
   /** No pact to verify (or stopped while asking the broker): the reports say so; exit 1 or the stop's code. */
-  async #reportNothingVerified(config: RunConfig, startedAt: string, reason: string): Promise<number> {
+  async #reportNothingVerified(config: RunConfig, reason: string): Promise<number> {
     const why = this.#stopped;
     let result: ConformanceResult;
     try {
-      result = await nothingVerified(config, startedAt, reason, why === undefined);
+      result = await nothingVerified(config, this.#startedAt, reason, why === undefined);
     } catch (error) {
       const problem = await this.#specProblem(error);
       if (problem !== undefined) return this.#fail(problem, EXIT.usage);
@@ -317,6 +327,14 @@ class ConformanceCommand {
       // Loaded by the run by now: the document module is only asked which error this is.
       const problem = await this.#specProblem(error);
       if (problem !== undefined) return this.#fail(problem, EXIT.usage);
+      // A stop before the verifier started (while the run's modules loaded, or as it was set up) ends
+      // its setup: a stop, not an internal error, with reports that say nothing was verified.
+      const why = this.#stopped;
+      if (why)
+        return await this.#reportNothingVerified(
+          config,
+          `${why.reason} while the run was set up: nothing was verified`,
+        );
       throw error;
     }
   }
@@ -368,6 +386,9 @@ class ConformanceCommand {
     await Promise.race([executed, aborted]);
     clearTimeout(grace);
     clearTimeout(this.#deadline);
+    // A stop that came while the last stage ended makes this run a stopped one, not a complete one that
+    // exits with a signal's code.
+    await signalsHeard();
     return { why: this.#stopped, internal };
   }
 

@@ -399,7 +399,8 @@ async function executeRun(run: PreparedRun): Promise<void> {
       secrets: [gathered.target.adminKey, gathered.target.probes.invalidAdminKey],
     });
     transport = sender;
-    if (listSource && needsDiscovery(config))
+    // A stage starts only if the run was not stopped before it.
+    if (listSource && needsDiscovery(config) && !signal.aborted)
       gathered.target = await discover(run, gathered.target, sender, listSource);
     const running = gathered.target;
     run.first.target.resolve(verifyTargetFor(run, run.first.pact, running, sender));

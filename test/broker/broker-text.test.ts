@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { runConformanceCli } from '../../src/cli/conformance.ts';
+import { runPactPublish } from '../../src/cli/pact-publish.ts';
 import { CONTRACT_PATH, PROVIDER } from '../../src/contract/pact-file.ts';
 import { oneLine, visibleText } from '../../src/core/text.ts';
 import type { ConformanceResult } from '../../src/report/conformance-result.ts';
@@ -165,5 +166,85 @@ describe('a hostile Pact Broker: its names, notices and errors shown as text on 
     expect(result.pacts[0]?.publication?.published).to.equal(false);
     expectInert(report('json'), 'json');
     await expectJunitXml(report('junit'), 'junit.xml');
+  });
+});
+
+// pact:publish prints what the official pact CLI printed, and that CLI prints the broker's notices and
+// errors as they came: the same way out, through the console writer.
+describe('a hostile Pact Broker: what it says to pact:publish is printed as text', function () {
+  this.timeout(60_000);
+  let broker: TestServer | undefined;
+  afterEach(async () => {
+    await broker?.close();
+    broker = undefined;
+  });
+
+  /** A broker whose answer to the publication (`status`) says HOSTILE_NAME in every notice, log and error. */
+  const publishingBroker = (status: number): Handler => {
+    let url = '';
+    return (request, response) => {
+      url ||= `http://${request.headers.host}`;
+      if (request.method === 'GET' && request.url === '/') {
+        return json(response, 200, {
+          _links: {
+            'pb:provider-pacts-for-verification': { href: `${url}/for-verification`, templated: true },
+            'pb:publish-contracts': { href: `${url}/contracts/publish` },
+          },
+        });
+      }
+      if (request.method !== 'POST' || request.url !== '/contracts/publish') return json(response, 404, {});
+      if (status !== 200) return json(response, status, { errors: { contracts: [HOSTILE_NAME] } });
+      const self = (name: string) => ({ title: name, name, href: `${url}/${name}` });
+      // The shape the real broker answers with (pact_broker 2.113), every text of it the hostile name.
+      json(response, 200, {
+        logs: ['debug', 'success'].map((level) => ({
+          level,
+          message: HOSTILE_NAME,
+          deprecationWarning: 'Replaced by notices',
+        })),
+        notices: ['debug', 'success', 'prompt', 'info', 'warning', 'error'].map((type) => ({
+          type,
+          text: HOSTILE_NAME,
+        })),
+        _embedded: {
+          pacticipant: { name: 'c', _links: { self: self('c') } },
+          version: { number: 'v1', _links: { self: self('v1') } },
+        },
+        _links: {
+          'pb:pacticipant': self('c'),
+          'pb:pacticipant-version': self('v1'),
+          'pb:pacticipant-version-tags': [],
+          'pb:contracts': [self('pact')],
+        },
+      });
+    };
+  };
+
+  const publish = async (status: number) => {
+    broker = await startServer(publishingBroker(status));
+    const out: string[] = [];
+    const code = await runPactPublish(
+      ['--broker-url', broker.url, '--consumer-version', 'v1'],
+      { stdout: (t) => out.push(t), stderr: (t) => out.push(t) },
+      { PATH: process.env.PATH },
+      undefined,
+      new EventEmitter(),
+    );
+    return { code, console: out.join('') };
+  };
+
+  it("the broker's notices of a publication it took: exit 0, each shown, none acting", async () => {
+    const { code, console } = await publish(200);
+    expect(code, console).to.equal(0);
+    expectInert(console, 'console');
+    // Six notices for each of the two pacts: each printed, as text.
+    expect(console.split('evil\\u001b[2J')).to.have.length.above(12);
+  });
+
+  it('the error of a publication it refused: exit 1, shown, not acting', async () => {
+    const { code, console } = await publish(400);
+    expect(code, console).to.equal(1);
+    // The CLI quotes the error as Rust writes a string (ESC as \u{1b}): still the name's words, as text.
+    expectInert(console, 'console', ['evil', '2J', 'title=owned', 'add-mask', 'gnp.exe']);
   });
 });

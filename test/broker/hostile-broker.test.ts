@@ -298,6 +298,46 @@ describe('a hostile Pact Broker', function () {
       server = await fakeBroker({ 'for-verification': hugeNotice(200 * 1024 * 1024) });
       expectOneLine(await conformance('notice', server), 'conformance', server.url, tooLarge);
     });
+
+    // The other two exchanges of a run: fetching a pact, and publishing its result after the reports' run.
+    const exchanges: [label: string, route: Route, purpose: string][] = [
+      ['the pact', 'pact', 'a request for a pact'],
+      ['publishing the result', 'results', 'publishing a verification result'],
+    ];
+    for (const [label, route, purpose] of exchanges) {
+      // An endless answer gets a timeout it cannot reach first, however loaded the machine: the cap ends it.
+      for (const [how, handler, timeout, detail] of [
+        ['never comes', hangs, '500', `no answer to ${purpose} within 500 ms`],
+        [
+          'never ends',
+          streams('{"a":"', Number.POSITIVE_INFINITY),
+          '60000',
+          `answered ${purpose} with more than ${MAX_BROKER_ANSWER_BYTES} bytes, the most a broker answer may have`,
+        ],
+      ] as const) {
+        it(`stops at its bound when ${label} ${how}: exit 2 with one line`, async () => {
+          server = await fakeBroker({ [route]: handler });
+          const printed = await conformance(`${route}-${how.replace(' ', '-')}`, server, [
+            '--timeout',
+            timeout,
+            '--retries',
+            '0',
+            '--publish-results',
+          ]);
+          expect(printed.code, printed.stderr).to.equal(2);
+          expect(printed.stderr.split('\n').filter(Boolean)).to.deep.equal([
+            `conformance: Pact Broker ${server.url}: ${detail}`,
+          ]);
+          // A result to publish was a finished verification: its reports are kept, and say it was not published.
+          if (route === 'results') {
+            const result = JSON.parse(
+              readFileSync(join(printed.dir, REPORT_FILES.json), 'utf8'),
+            ) as ConformanceResult;
+            expect([result.complete, result.pacts[0]?.publication?.published]).to.deep.equal([true, false]);
+          }
+        });
+      }
+    }
   });
 
   describe('JSON nested 100,000 levels deep', () => {

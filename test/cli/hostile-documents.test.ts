@@ -113,6 +113,8 @@ describe('hostile documents through the commands', function () {
   describe('every command that loads a document: exit 2, one line naming it', () => {
     const loadTime = 'a response $ref to /etc/passwd';
     const compileTime = 'a pattern only a backtracking engine runs (lookahead)';
+    // What hung drift (the alias bomb) or ended it with exit 3 (a cyclic anchor), on either side.
+    const drift = [loadTime, 'a 1.6 KB YAML alias bomb in an enum', 'a cyclic YAML anchor'];
     const reports = join(scratch, 'unused');
     const cases: [label: string, argv: (path: string) => string[], documents: string[]][] = [
       [
@@ -120,8 +122,8 @@ describe('hostile documents through the commands', function () {
         (path) => ['--also-spec', path, '--report-dir', reports],
         [loadTime, compileTime],
       ],
-      ['drift --to', (path) => ['--from', DEFAULT_SPEC_PATH, '--to', path], [loadTime]],
-      ['drift --from', (path) => ['--from', path, '--to', DEFAULT_SPEC_PATH], [loadTime]],
+      ['drift --to', (path) => ['--from', DEFAULT_SPEC_PATH, '--to', path], drift],
+      ['drift --from', (path) => ['--from', path, '--to', DEFAULT_SPEC_PATH], drift],
       [
         'validate --spec',
         (path) => ['--spec', path, '--schema', 'ProjectApiKey', keyBody],
@@ -139,6 +141,33 @@ describe('hostile documents through the commands', function () {
           expectRefusal(result.stderr, command, path, messageOf(name));
         });
       }
+    }
+  });
+
+  it('drift --to: a response $ref to a URL is refused, naming it, and nothing is fetched', async () => {
+    const fetched: string[] = [];
+    const server = createServer((request, response) => {
+      fetched.push(request.url ?? '');
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"description":"fetched"}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const ref = `http://127.0.0.1:${(server.address() as AddressInfo).port}/response.json`;
+      const document = JSON.parse(readFileSync(pathOf('a response $ref to /etc/passwd'), 'utf8'));
+      document.paths['/organization/projects/{project_id}/api_keys/{key_id}'].get.responses['200'].$ref = ref;
+      const path = join(scratch, 'response-ref-url.json');
+      writeFileSync(path, JSON.stringify(document));
+      const result = await runIn('drift', ['--from', DEFAULT_SPEC_PATH, '--to', path]);
+      expect(result.code).to.equal(2);
+      expectRefusal(
+        result.stderr,
+        'drift',
+        path,
+        new RegExp(`external \\$ref "${escapeRegExp(ref)}" at .*nothing was read or fetched$`),
+      );
+      expect(fetched, 'requests to the ref').to.deep.equal([]);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 
