@@ -39,7 +39,9 @@ function endToEnd(raw: readonly string[]): string[] {
 }
 
 /** `[::1]` as node's connect wants it: `::1`. */
-const bareHost = (hostname: string): string => hostname.replace(/^\[(.*)\]$/, '$1');
+function bareHost(hostname: string): string {
+  return hostname.replace(/^\[(.*)\]$/, '$1');
+}
 
 /** What the proxy variables hold for a CLI that must go through `relay`, and no exemption from it. */
 export function relayedEnv(env: NodeJS.ProcessEnv, relay: Pick<BrokerRelay, 'url'>): NodeJS.ProcessEnv {

@@ -50,24 +50,26 @@ export const DEFAULT_BROKER_TIMEOUT_MS = 10_000;
 export const MAX_BROKER_ANSWER_BYTES = 10 * 1024 * 1024;
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 /** The `_links` of a HAL document, keeping only well-formed single links. */
-export const linksOf = (document: unknown): Record<string, HalLink> => {
+export function linksOf(document: unknown): Record<string, HalLink> {
   const links = isObject(document) && isObject(document._links) ? document._links : {};
   return Object.fromEntries(
     Object.entries(links).filter(
       (entry): entry is [string, HalLink] => isObject(entry[1]) && typeof entry[1].href === 'string',
     ),
   );
-};
+}
 
 /** `{name}` placeholders filled with URI-encoded values (the broker's templates use no other form). */
-export const expandTemplate = (href: string, params: Record<string, string>): string =>
-  href.replace(/\{(\w+)\}/g, (whole, name: string) =>
+export function expandTemplate(href: string, params: Record<string, string>): string {
+  return href.replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in params ? encodeURIComponent(params[name] as string) : whole,
   );
+}
 
 /** How deep a broker's error body is read for a message: its own are three levels (`{"errors": {f: [...]}}`). */
 const SAID_DEPTH = 8;
@@ -83,7 +85,7 @@ function saidStrings(value: unknown, at: string, depth: number): string[] {
 }
 
 /** A broker error body (`{"error": ...}` or `{"errors": {field: [...]}}`) in one line. */
-export const saidBy = (json: unknown, text: string): string => {
+export function saidBy(json: unknown, text: string): string {
   const said =
     isObject(json) && (json.error !== undefined || json.errors !== undefined)
       ? saidStrings(json.error ?? json.errors, '', 0).join('; ')
@@ -94,7 +96,7 @@ export const saidBy = (json: unknown, text: string): string => {
     .replace(/\s+/g, ' ')
     .trim();
   return line.length > SAID_CHARS ? `${line.slice(0, SAID_CHARS)}…` : line;
-};
+}
 
 function connectionDetail(error: TransportError, purpose: string, timeoutMs: number): string {
   switch (error.kind) {

@@ -81,9 +81,12 @@ export type PactsForVerification =
     };
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function asString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
 
 /** What the for-verification answer says about one pact (pure: tested without a broker). */
 export interface SelectedPact {
@@ -94,7 +97,7 @@ export interface SelectedPact {
   notices: BrokerNotice[];
 }
 
-export const selectedPactsOf = (document: unknown): SelectedPact[] | undefined => {
+export function selectedPactsOf(document: unknown): SelectedPact[] | undefined {
   const embedded = isObject(document) && isObject(document._embedded) ? document._embedded : undefined;
   if (!embedded || !Array.isArray(embedded.pacts)) return undefined;
   return embedded.pacts.flatMap((entry): SelectedPact[] => {
@@ -120,31 +123,35 @@ export const selectedPactsOf = (document: unknown): SelectedPact[] | undefined =
       },
     ];
   });
-};
+}
 
 /** The notices the broker asks to be shown after a verification with this outcome. */
-export const noticesAfterVerification = (
+export function noticesAfterVerification(
   pact: Pick<BrokerPact, 'notices'>,
   success: boolean,
   published: boolean,
-): BrokerNotice[] =>
-  pact.notices.filter(
+): BrokerNotice[] {
+  return pact.notices.filter(
     (notice) => notice.when === `after_verification:success_${success}_published_${published}`,
   );
+}
 
-const fileNameOf = (index: number, consumer: string, version: string): string =>
-  `${String(index + 1).padStart(2, '0')}-${`${consumer}-${version}`.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 100)}.json`;
+function fileNameOf(index: number, consumer: string, version: string): string {
+  return `${String(index + 1).padStart(2, '0')}-${`${consumer}-${version}`.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 100)}.json`;
+}
 
-const selectorsText = (selectors: readonly ConsumerVersionSelector[]): string => JSON.stringify(selectors);
+function selectorsText(selectors: readonly ConsumerVersionSelector[]): string {
+  return JSON.stringify(selectors);
+}
 
 /** Fetches one pact document and writes it (without HAL links) into `dir`. */
-const fetchPact = async (
+async function fetchPact(
   broker: HalClient,
   selected: SelectedPact,
   provider: string,
   dir: string,
   index: number,
-): Promise<BrokerPact> => {
+): Promise<BrokerPact> {
   const answer = await broker.request('GET', selected.href, 'a request for a pact');
   const unusable = (why: string): never => {
     throw new BrokerError(
@@ -185,13 +192,10 @@ const fetchPact = async (
     notices: selected.notices,
     publishResultsUrl: publishResultsUrl as string,
   };
-};
+}
 
 /** What the broker selects for `provider`: the for-verification POST, or the one `pactUrl`. */
-const selectPacts = async (
-  broker: HalClient,
-  request: PactsForVerificationRequest,
-): Promise<SelectedPact[]> => {
+async function selectPacts(broker: HalClient, request: PactsForVerificationRequest): Promise<SelectedPact[]> {
   if (request.pactUrl) return [{ href: request.pactUrl, pending: false, wip: false, notices: [] }];
   const url = broker.link('pb:provider-pacts-for-verification', { provider: request.provider });
   const body = {
@@ -231,16 +235,16 @@ const selectPacts = async (
     );
   }
   return selected;
-};
+}
 
 /**
  * The pacts the broker at `request.brokerUrl` selects for `request.provider`, written to a fresh temporary
  * folder. Throws a BrokerError (nothing left on disk) when the broker cannot be used; resolves with outcome
  * `none` when it has no pact to verify.
  */
-export const fetchPactsForVerification = async (
+export async function fetchPactsForVerification(
   request: PactsForVerificationRequest,
-): Promise<PactsForVerification> => {
+): Promise<PactsForVerification> {
   const broker = await openBroker(request);
   try {
     const selected = await selectPacts(broker, request);
@@ -265,4 +269,4 @@ export const fetchPactsForVerification = async (
   } finally {
     broker.close();
   }
-};
+}

@@ -37,7 +37,7 @@ export interface PublishedPacts extends PactCliRun {
   files: string[];
 }
 
-export const pactFilesIn = async (dir: string): Promise<string[]> => {
+export async function pactFilesIn(dir: string): Promise<string[]> {
   let names: string[];
   try {
     names = await readdir(dir);
@@ -49,25 +49,27 @@ export const pactFilesIn = async (dir: string): Promise<string[]> => {
   const files = names.filter((name) => name.endsWith('.json')).sort();
   if (files.length === 0) throw new NoPactsError(`no pact files (*.json) in ${dir}`);
   return files.map((name) => resolve(join(dir, name)));
-};
+}
 
 /** The CLI's arguments: files, broker, version, branch, tags. Never a credential (those stay in the env). */
-export const publishArguments = (
+export function publishArguments(
   options: Omit<PublishPactsOptions, 'env' | 'pactDir'>,
   files: readonly string[],
-): string[] => [
-  'broker',
-  'publish',
-  ...files,
-  '--broker-base-url',
-  options.brokerUrl,
-  '--consumer-app-version',
-  options.consumerVersion,
-  ...(options.branch ? ['--branch', options.branch] : []),
-  // One --tag with every tag after it: the CLI refuses a repeated --tag.
-  ...(options.tags?.length ? ['--tag', ...options.tags] : []),
-  ...(options.buildUrl ? ['--build-url', options.buildUrl] : []),
-];
+): string[] {
+  return [
+    'broker',
+    'publish',
+    ...files,
+    '--broker-base-url',
+    options.brokerUrl,
+    '--consumer-app-version',
+    options.consumerVersion,
+    ...(options.branch ? ['--branch', options.branch] : []),
+    // One --tag with every tag after it: the CLI refuses a repeated --tag.
+    ...(options.tags?.length ? ['--tag', ...options.tags] : []),
+    ...(options.buildUrl ? ['--build-url', options.buildUrl] : []),
+  ];
+}
 
 /**
  * Publishes every pact in `pactDir`; the CLI's output comes back as it was (the console writer redacts

@@ -33,11 +33,11 @@ export interface PublishedResult {
   url: string;
 }
 
-export const publishVerificationResult = async (
+export async function publishVerificationResult(
   connection: BrokerConnection,
   pact: Pick<BrokerPact, 'provider' | 'publishResultsUrl'>,
   result: VerificationResult,
-): Promise<PublishedResult> => {
+): Promise<PublishedResult> {
   const broker = await openBroker(connection);
   try {
     if (result.providerBranch) {
@@ -79,4 +79,4 @@ export const publishVerificationResult = async (
   } finally {
     broker.close();
   }
-};
+}

@@ -48,11 +48,13 @@ export const COMMANDS: Record<string, Command> = {
   },
 };
 
-const version = (): string =>
-  (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
-    .version;
+function version(): string {
+  return (
+    JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  ).version;
+}
 
-export const helpText = (commands: Record<string, Command> = COMMANDS): string => {
+export function helpText(commands: Record<string, Command> = COMMANDS): string {
   const width = Math.max(...Object.keys(commands).map((name) => name.length));
   return [
     `usage: ${BIN} <command> [flags]      (${BIN} <command> --help for its flags)`,
@@ -64,14 +66,14 @@ export const helpText = (commands: Record<string, Command> = COMMANDS): string =
     'exit codes: 0 ok, 1 not conformant or invalid, 2 bad usage, 3 internal error, 130/143 interrupted',
     '',
   ].join('\n');
-};
+}
 
 /** The whole CLI as a function of its arguments; returns the exit code. */
-export const runCli = async (
+export async function runCli(
   argv: string[],
   io: ConsoleIO = processIO,
   commands: Record<string, Command> = COMMANDS,
-): Promise<number> => {
+): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined) {
     io.stderr(helpText(commands));
@@ -101,4 +103,4 @@ export const runCli = async (
     return EXIT.internal;
   }
   return module.main(rest);
-};
+}

@@ -15,7 +15,7 @@ statuses, each status's response headers, and the 200 body, every keyword that c
 Exit 0 when no change breaks anyone, 1 when one does, 2 on bad usage.`;
 
 /** `drift` as a function of its arguments: prints the changes, returns the exit code. */
-export const runDriftCli = (argv: string[], given: ConsoleIO = processIO): number => {
+export function runDriftCli(argv: string[], given: ConsoleIO = processIO): number {
   // Documents' titles, paths and names are outside text: printed through the console writer.
   const io = consoleWriter(given);
   try {
@@ -56,9 +56,11 @@ export const runDriftCli = (argv: string[], given: ConsoleIO = processIO): numbe
     io.stderr(`drift: internal error: ${(error as Error).message.split('\n')[0]}\n`);
     return EXIT.internal;
   }
-};
+}
 
-export const main = (argv: string[]): number => runDriftCli(argv);
+export function main(argv: string[]): number {
+  return runDriftCli(argv);
+}
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   process.exitCode = runDriftCli(process.argv.slice(2));

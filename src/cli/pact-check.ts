@@ -37,7 +37,9 @@ function readPacts(paths: string[]): { path: string; pact: CheckablePact }[] {
 }
 
 // Pact text (descriptions, values) is a foreign consumer's: one visible line, cut, as every console line.
-const line = (text: string) => `${truncateText(oneLine(text), CONSOLE_LINE_CHARS)}\n`;
+function line(text: string) {
+  return `${truncateText(oneLine(text), CONSOLE_LINE_CHARS)}\n`;
+}
 
 function rendered(path: string, check: PactCheck): string {
   const errors = check.findings.filter((f) => f.severity === 'error').length;
@@ -94,7 +96,9 @@ export function runPactCheck(argv: string[], io: ConsoleIO = processIO): number 
   }
 }
 
-export const main = (argv: string[]): number => runPactCheck(argv);
+export function main(argv: string[]): number {
+  return runPactCheck(argv);
+}
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   process.exitCode = main(process.argv.slice(2));

@@ -82,13 +82,13 @@ function publishRequest(
  * `pact:publish` as a function: returns the exit code (0 published, 1 the broker refused, 2 usage or a
  * broker that cannot be used, 130/143 interrupted). A signal stops the pact CLI with everything it started.
  */
-export const runPactPublish = async (
+export async function runPactPublish(
   argv: string[],
   given: ConsoleIO = processIO,
   env: NodeJS.ProcessEnv = process.env,
   pactDir: string = CONTRACTS_DIR,
   signals: Pick<NodeJS.EventEmitter, 'once' | 'removeListener'> = process,
-): Promise<number> => {
+): Promise<number> {
   // Every line printed, the official CLI's output included, goes out through the console writer.
   const io = consoleWriter(given, () => credentialSecretsIn(env));
   const fail = (message: string, code: number): number => {
@@ -143,9 +143,11 @@ export const runPactPublish = async (
     signals.removeListener('SIGINT', handlers.SIGINT);
     signals.removeListener('SIGTERM', handlers.SIGTERM);
   }
-};
+}
 
-export const main = (argv: string[]): Promise<number> => runPactPublish(argv);
+export function main(argv: string[]): Promise<number> {
+  return runPactPublish(argv);
+}
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   runPactPublish(process.argv.slice(2)).then((code) => {

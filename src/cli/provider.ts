@@ -18,14 +18,17 @@ const USAGE =
   'usage: OPENAI_ADMIN_KEY=... npm run provider -- [--port N] [--host H] [--shape seed|current] [--fault NAME] [--keys N] [--prefix /v1] [--state-change-path /_pact/state] | --list-faults';
 
 /** A path as the person would type it from here. */
-const typed = (path: string): string => {
+function typed(path: string): string {
   const relativePath = relative(process.cwd(), path);
   return relativePath.startsWith('..') || isAbsolute(relativePath) ? path : relativePath;
-};
+}
 
 /** What a conformance run needs beyond the URL and ids to hold the provider to the document it serves. */
-const shapeFlags = (shape: DocumentVersion): string[] =>
-  shape === 'seed' ? [] : ['--spec', typed(DOCUMENT_VERSIONS[shape]), '--pact', typed(CONTRACTS[shape].path)];
+function shapeFlags(shape: DocumentVersion): string[] {
+  return shape === 'seed'
+    ? []
+    : ['--spec', typed(DOCUMENT_VERSIONS[shape]), '--pact', typed(CONTRACTS[shape].path)];
+}
 
 export interface ProviderRunContext {
   env: Record<string, string | undefined>;
@@ -34,20 +37,20 @@ export interface ProviderRunContext {
 }
 
 /** `--keys`: how many keys the seeded project holds, both owner types in turn. */
-const keysOf = (text: string): number => {
+function keysOf(text: string): number {
   const keys = /^\d{1,6}$/.test(text) ? Number(text) : Number.NaN;
   if (!(keys >= 2 && keys <= MAX_SEEDED_KEYS)) {
     throw new UsageError(`--keys must be a whole number from 2 to ${MAX_SEEDED_KEYS}, got "${text}"`);
   }
   return keys;
-};
+}
 
-const portOf = (text: string, source: string): number => {
+function portOf(text: string, source: string): number {
   const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
   if (!(port >= 0 && port <= 65535))
     throw new UsageError(`${source} must be a port number 0-65535, got "${text}"`);
   return port;
-};
+}
 
 // Listen failures caused by the host or port the person chose: their input, not our bug.
 const LISTEN_ERRORS: Record<string, string> = {
@@ -58,10 +61,10 @@ const LISTEN_ERRORS: Record<string, string> = {
   EAI_AGAIN: 'unknown host',
 };
 
-const listFaults = (): string => {
+function listFaults(): string {
   const width = Math.max(...FAULT_NAMES.map((name) => name.length));
   return FAULTS.map((fault) => `${fault.name.padEnd(width)}  ${fault.description}\n`).join('');
-};
+}
 
 /** The command's flags, as node:util parseArgs takes them. */
 const PROVIDER_FLAGS = {
@@ -200,11 +203,11 @@ function failureCode(io: ConsoleIO, error: unknown, listen: { host: string; port
 }
 
 /** The command as the installed CLI runs it: serves until SIGINT or SIGTERM. */
-export const main = (argv: string[]): Promise<number> => {
+export function main(argv: string[]): Promise<number> {
   const controller = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort());
   return runProvider(argv, processIO, { env: process.env, stop: controller.signal });
-};
+}
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   main(process.argv.slice(2)).then((code) => {

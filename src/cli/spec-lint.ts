@@ -6,7 +6,7 @@ import { validatorsFor } from '../openapi/validators.ts';
 import { consoleWriter } from '../report/console-writer.ts';
 
 /** `npm run spec-lint -- [--spec FILE] [--json]`: every example the document embeds, checked against its schema. */
-export const runSpecLint = (argv: string[], given: ConsoleIO = processIO): number => {
+export function runSpecLint(argv: string[], given: ConsoleIO = processIO): number {
   // A document's examples and pointers are outside text: printed through the console writer.
   const io = consoleWriter(given);
   try {
@@ -35,10 +35,12 @@ export const runSpecLint = (argv: string[], given: ConsoleIO = processIO): numbe
     io.stderr(`spec-lint: internal error: ${(error as Error).message}\n`);
     return EXIT.internal;
   }
-};
+}
 
 /** The command as the installed CLI runs it. */
-export const main = (argv: string[]): number => runSpecLint(argv);
+export function main(argv: string[]): number {
+  return runSpecLint(argv);
+}
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   process.exitCode = main(process.argv.slice(2));

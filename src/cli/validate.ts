@@ -11,24 +11,25 @@ import { consoleWriter } from '../report/console-writer.ts';
 
 const USAGE = 'usage: npm run validate -- --schema <Component> [--json] [--strict] [--spec FILE] <file | ->';
 
-const readBody = (source: string, readStdin: () => string): string => {
+function readBody(source: string, readStdin: () => string): string {
   if (source === '-') return readStdin();
   try {
     return readFileSync(source, 'utf8');
   } catch (error) {
     throw new UsageError(`cannot read ${source}: ${fsReason(error)}`);
   }
-};
+}
 
-const formatFinding = (f: Finding): string =>
-  `  ${f.severity.padEnd(7)} ${f.pointer || '(root)'}  ${f.message}`;
+function formatFinding(f: Finding): string {
+  return `  ${f.severity.padEnd(7)} ${f.pointer || '(root)'}  ${f.message}`;
+}
 
 /** `validate` as a function of its arguments, so tests run it in-process; returns the exit code. */
-export const runValidate = (
+export function runValidate(
   argv: string[],
   given: ConsoleIO = processIO,
   readStdin: () => string = () => readFileSync(0, 'utf8'),
-): number => {
+): number {
   // A captured body's names and values are outside text: printed through the console writer.
   const io = consoleWriter(given);
   try {
@@ -80,10 +81,12 @@ export const runValidate = (
     io.stderr(`validate: internal error: ${(error as Error).message}\n`);
     return EXIT.internal;
   }
-};
+}
 
 /** The command as the installed CLI runs it: the process's own output and stdin. */
-export const main = (argv: string[]): number => runValidate(argv);
+export function main(argv: string[]): number {
+  return runValidate(argv);
+}
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   process.exitCode = main(process.argv.slice(2));

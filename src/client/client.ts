@@ -151,24 +151,25 @@ export class NoResponseError extends ProjectApiKeyClientError {
   }
 }
 
-const detail = (body: OpenAIErrorBody | undefined): string =>
-  body ? `: ${body.error.type}: ${body.error.message}` : '';
+function detail(body: OpenAIErrorBody | undefined): string {
+  return body ? `: ${body.error.type}: ${body.error.message}` : '';
+}
 
 let defaultValidators: SchemaValidators | undefined;
 /** The seed document's template for the operation: the client builds its paths from the document. */
 let defaultPath: PathTemplate | undefined;
-const seedPath = (): PathTemplate => {
+function seedPath(): PathTemplate {
   defaultPath ??= retrieveOperationOf(loadDocument().document).path;
   return defaultPath;
-};
+}
 
-const seedValidators = (): SchemaValidators => {
+function seedValidators(): SchemaValidators {
   if (!defaultValidators) {
     const { document, sha256 } = loadDocument();
     defaultValidators = validatorsFor(document, sha256);
   }
   return defaultValidators;
-};
+}
 
 export class ProjectApiKeyClient {
   readonly #base: URL;
@@ -339,11 +340,11 @@ export class ProjectApiKeyClient {
   }
 }
 
-const causeOf = (error: unknown, timeoutMs: number): string => {
+function causeOf(error: unknown, timeoutMs: number): string {
   if (error instanceof DOMException && error.name === 'TimeoutError')
     return `timed out after ${timeoutMs} ms`;
   if (!(error instanceof Error)) return String(error);
   // undici says "fetch failed" and keeps the reason (ECONNREFUSED, a reset) in `cause`.
   const cause = error.cause instanceof Error ? error.cause.message : undefined;
   return cause && cause !== error.message ? `${error.message} (${cause})` : error.message;
-};
+}

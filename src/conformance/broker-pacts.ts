@@ -19,11 +19,12 @@ export interface RunPact {
 }
 
 /** `consumer@version`: readable, and what a Pact user calls a pact. */
-const idOf = (pact: Pick<BrokerPact, 'consumer' | 'consumerVersion'>): string =>
-  `${pact.consumer}@${pact.consumerVersion}`;
+function idOf(pact: Pick<BrokerPact, 'consumer' | 'consumerVersion'>): string {
+  return `${pact.consumer}@${pact.consumerVersion}`;
+}
 
 /** The broker's pacts as the run's sources, in the broker's order; ids unique (`-2`, `-3` when repeated). */
-export const runPactsOf = (pacts: readonly BrokerPact[]): RunPact[] => {
+export function runPactsOf(pacts: readonly BrokerPact[]): RunPact[] {
   const taken = new Set<string>();
   return pacts.map((pact) => {
     const wanted = idOf(pact);
@@ -45,33 +46,34 @@ export const runPactsOf = (pacts: readonly BrokerPact[]): RunPact[] => {
       pact,
     };
   });
-};
+}
 
 /** The CI build that verified, for the broker to link: a GitHub Actions run when the variables say so. */
-export const buildUrlOf = (env: NodeJS.ProcessEnv): string | undefined => {
+export function buildUrlOf(env: NodeJS.ProcessEnv): string | undefined {
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: run } = env;
   return server && repository && run
     ? `${server.replace(/\/+$/, '')}/${repository}/actions/runs/${run}`
     : undefined;
-};
+}
 
 /** At most this many mismatches per test, each at most this long: a hostile target cannot bloat the broker. */
 export const MISMATCHES_PER_TEST = 10;
 export const MISMATCH_CHARS = 500;
 
-const isPendingNote = (finding: CheckResult['findings'][number]): boolean =>
-  finding.keyword === 'pending' && finding.message === PENDING_REASON;
+function isPendingNote(finding: CheckResult['findings'][number]): boolean {
+  return finding.keyword === 'pending' && finding.message === PENDING_REASON;
+}
 
 /**
  * The pact's interactions as the Pact verifiers report them in `testResults`: one test per interaction
  * verified (skipped ones were not), its success, and for a failure the findings as mismatches. These are
  * the checks `pactHonoured` decides the pact's success from, so the two always agree.
  */
-export const verificationTestsOf = (
+export function verificationTestsOf(
   result: Pick<ConformanceResult, 'checks'>,
   pactId: string,
-): VerificationTest[] =>
-  result.checks
+): VerificationTest[] {
+  return result.checks
     .filter((c) => c.pact === pactId && c.category === 'pact' && c.status !== 'skip')
     .map((check) => {
       const failed = failedUnlessPending(check);
@@ -90,6 +92,7 @@ export const verificationTestsOf = (
         ...(failed && mismatches.length > 0 && { mismatches }),
       };
     });
+}
 
 export interface PublishOptions {
   connection: BrokerConnection;
@@ -114,11 +117,11 @@ export interface Publications {
  * failure, though the verdict passes). One pact after another; at the first broker error, or when the
  * signal stops the run, the rest are recorded as not published, with the reason.
  */
-export const publishResults = async (
+export async function publishResults(
   result: Pick<ConformanceResult, 'checks'>,
   runPacts: readonly RunPact[],
   options: PublishOptions,
-): Promise<Publications> => {
+): Promise<Publications> {
   const publications = new Map<string, PactPublication>();
   let error: BrokerError | undefined;
   let internal: string | undefined;
@@ -162,16 +165,18 @@ export const publishResults = async (
     }
   }
   return { publications, ...(error && { error }), ...(internal !== undefined && { internal }) };
-};
+}
 
 /** The result with each pact's publication recorded, for the reports. */
-export const withPublications = (
+export function withPublications(
   result: ConformanceResult,
   publications: ReadonlyMap<string, PactPublication>,
-): ConformanceResult => ({
-  ...result,
-  pacts: result.pacts.map((pact) => {
-    const publication = publications.get(pact.id);
-    return publication ? { ...pact, publication } : pact;
-  }),
-});
+): ConformanceResult {
+  return {
+    ...result,
+    pacts: result.pacts.map((pact) => {
+      const publication = publications.get(pact.id);
+      return publication ? { ...pact, publication } : pact;
+    }),
+  };
+}

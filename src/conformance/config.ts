@@ -111,16 +111,18 @@ export const DEFAULT_PROBES = 40;
 export const SEED_RANGE = { min: 0, max: 4_294_967_295 } as const;
 
 /** A fresh seed for a run given none: printed at its start, so the run can be replayed. */
-export const randomSeed = (): number => randomInt(0, 2 ** 31);
+export function randomSeed(): number {
+  return randomInt(0, 2 ** 31);
+}
 
 /** A whole-number flag within `range`, or its fallback when not given; out of range is a UsageError. */
-export const integerFlag = (
+export function integerFlag(
   name: string,
   value: string | undefined,
   fallback: number,
   range: { min: number; max: number },
   unit = '',
-): number => {
+): number {
   if (value === undefined) return fallback;
   const number = /^\d{1,16}$/.test(value) ? Number(value) : Number.NaN;
   if (!(number >= range.min && number <= range.max)) {
@@ -129,36 +131,36 @@ export const integerFlag = (
     );
   }
   return number;
-};
+}
 
 /** What a character is, for a message that must not repeat the text it is in. */
-const kindOf = (code: number): string | undefined => {
+function kindOf(code: number): string | undefined {
   if (code === 0x20) return 'a space';
   if (code === 0x09) return 'a tab';
   if (code === 0x0a || code === 0x0d) return 'a line break';
   if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return 'a control character';
   if (/\s/.test(String.fromCharCode(code))) return 'whitespace';
   return undefined;
-};
+}
 
 /** The first character of `text` that `refuse` names, with its position (from 1), or undefined. */
-const firstRefused = (
+function firstRefused(
   text: string,
   refuse: (code: number) => string | undefined,
-): { what: string; at: number } | undefined => {
+): { what: string; at: number } | undefined {
   for (let i = 0; i < text.length; i++) {
     const what = refuse(text.charCodeAt(i));
     if (what) return { what, at: i + 1 };
   }
   return undefined;
-};
+}
 
 /**
  * The admin key, when it is one a header can carry unchanged: printable ASCII, no whitespace. A key
  * pasted with a newline or a typographic dash would otherwise fail every request for a reason no
  * report could name. The message never repeats the key.
  */
-const adminKeyOf = (env: NodeJS.ProcessEnv): string | undefined => {
+function adminKeyOf(env: NodeJS.ProcessEnv): string | undefined {
   const key = env.OPENAI_ADMIN_KEY;
   if (key === undefined || key === '') return undefined;
   const refused = firstRefused(
@@ -171,13 +173,13 @@ const adminKeyOf = (env: NodeJS.ProcessEnv): string | undefined => {
     );
   }
   return key;
-};
+}
 
 /**
  * An id as the person gave it, or a UsageError: an id is one path segment, so it cannot be empty,
  * `.` or `..` (which name the segment's parents), or hold control characters or unpaired surrogates.
  */
-const idOf = (flag: string, id: string | undefined): string | undefined => {
+function idOf(flag: string, id: string | undefined): string | undefined {
   if (id === undefined) return undefined;
   if (id.trim() === '') throw new UsageError(`--${flag} is empty`);
   if (id === '.' || id === '..') {
@@ -192,23 +194,23 @@ const idOf = (flag: string, id: string | undefined): string | undefined => {
     throw new UsageError(`--${flag} is not valid Unicode (an unpaired surrogate)`);
   }
   return id;
-};
+}
 
 /**
  * The report dir, checked before any traffic: not a file, not under /proc, /sys or /dev, writable;
  * created when missing. A UsageError (exit 2) otherwise, never a hang.
  */
-export const checkReportDir = (dir: string): void => {
+export function checkReportDir(dir: string): void {
   try {
     prepareReportDir(dir);
   } catch (error) {
     if (error instanceof ReportDirError) throw new UsageError(`--report-dir ${dir}: ${error.reason}`);
     throw error;
   }
-};
+}
 
 /** An http(s) URL without credentials, query or fragment, trailing slashes dropped; `source` names it. */
-export const httpUrlFlag = (source: string, value: string): string => {
+export function httpUrlFlag(source: string, value: string): string {
   let url: URL;
   try {
     url = new URL(value);
@@ -225,10 +227,10 @@ export const httpUrlFlag = (source: string, value: string): string => {
   if (url.search || url.hash) throw new UsageError(`${source} must not carry a query or fragment`);
   // `(?<!\/)`: only a run's first slash may start a match, so a long run is read once, not once per slash.
   return url.href.replace(/(?<!\/)\/+$/, '');
-};
+}
 
 /** `--consumer-version-selectors`: a JSON object or a non-empty array of them, as the broker takes them. */
-export const selectorsFlag = (value: string): ConsumerVersionSelector[] => {
+export function selectorsFlag(value: string): ConsumerVersionSelector[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);
@@ -251,10 +253,10 @@ export const selectorsFlag = (value: string): ConsumerVersionSelector[] => {
     }
   }
   return selectors as ConsumerVersionSelector[];
-};
+}
 
 /** `--include-wip-pacts-since`: a calendar date (or an ISO date-time), as the broker takes it. */
-const dateFlag = (value: string): string => {
+function dateFlag(value: string): string {
   const date = /^(\d{4})-(\d{2})-(\d{2})(?:T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(value);
   const valid =
     date !== null &&
@@ -266,7 +268,7 @@ const dateFlag = (value: string): string => {
       `--include-wip-pacts-since must be a date like 2024-01-31, not ${JSON.stringify(value)}`,
     );
   return value;
-};
+}
 
 const BROKER_FLAGS = [
   'provider-name',
@@ -285,7 +287,7 @@ type BrokerFlagValues = { [name in (typeof BROKER_FLAGS)[number]]?: string | boo
 };
 
 /** The broker flags to a BrokerSource; undefined when the pacts do not come from a broker. */
-const brokerSourceOf = (values: BrokerFlagValues, env: NodeJS.ProcessEnv): BrokerSource | undefined => {
+function brokerSourceOf(values: BrokerFlagValues, env: NodeJS.ProcessEnv): BrokerSource | undefined {
   const fromEnv = env.PACT_BROKER_BASE_URL?.trim() ? env.PACT_BROKER_BASE_URL.trim() : undefined;
   if (values['broker-url'] !== undefined && values.pact !== undefined) {
     throw new UsageError(
@@ -353,7 +355,7 @@ const brokerSourceOf = (values: BrokerFlagValues, env: NodeJS.ProcessEnv): Broke
     ...(pactUrl !== undefined && { pactUrl: httpUrlFlag('--pact-url', pactUrl) }),
     publishResults: values['publish-results'] === true,
   };
-};
+}
 
 /** The command's flags, as node:util parseArgs takes them. */
 const RUN_FLAGS = {

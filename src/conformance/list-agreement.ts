@@ -15,20 +15,26 @@ export const MAX_DIFFERENCES_PER_KEY = 10;
 /** The one field allowed to change between the list and the retrieve, and only forward. */
 const LAST_USED_AT = '/last_used_at';
 
-const shown = (value: unknown): string =>
-  value === undefined ? 'absent' : truncateText(JSON.stringify(value) ?? String(value), 80);
+function shown(value: unknown): string {
+  return value === undefined ? 'absent' : truncateText(JSON.stringify(value) ?? String(value), 80);
+}
 
-const difference = (pointer: string, message: string): Finding => ({
-  pointer,
-  keyword: 'listAgreement',
-  message,
-  severity: 'error',
-});
+function difference(pointer: string, message: string): Finding {
+  return {
+    pointer,
+    keyword: 'listAgreement',
+    message,
+    severity: 'error',
+  };
+}
 
 /** `last_used_at` moving forward (or from never to a time) is use, not disagreement. */
-const movedForward = (listed: unknown, retrieved: unknown): boolean =>
-  (listed === null && typeof retrieved === 'number') ||
-  (typeof listed === 'number' && typeof retrieved === 'number' && retrieved >= listed);
+function movedForward(listed: unknown, retrieved: unknown): boolean {
+  return (
+    (listed === null && typeof retrieved === 'number') ||
+    (typeof listed === 'number' && typeof retrieved === 'number' && retrieved >= listed)
+  );
+}
 
 /** Where two values differ, if they do: a message, or undefined when they agree (or nest further). */
 function leafDifference(pointer: string, listed: unknown, retrieved: unknown): string | undefined {

@@ -31,15 +31,17 @@ export interface Paging {
   readonly ids: Set<string>;
 }
 
-export const pagingFor = (limit: number, maxKeys: number): Paging => ({
-  limit,
-  maxKeys,
-  maxPages: Math.ceil(maxKeys / limit) + 1,
-  pages: 0,
-  keysRead: 0,
-  cursors: new Set(),
-  ids: new Set(),
-});
+export function pagingFor(limit: number, maxKeys: number): Paging {
+  return {
+    limit,
+    maxKeys,
+    maxPages: Math.ceil(maxKeys / limit) + 1,
+    pages: 0,
+    keysRead: 0,
+    cursors: new Set(),
+    ids: new Set(),
+  };
+}
 
 /** What to do after a page: ask for the next one, or stop (the list's end, --max-keys, a fault). */
 export type PageStep =
@@ -55,14 +57,18 @@ export interface PageVerdict {
   step: PageStep;
 }
 
-const shown = (value: unknown): string => truncateText(JSON.stringify(value) ?? String(value), 80);
+function shown(value: unknown): string {
+  return truncateText(JSON.stringify(value) ?? String(value), 80);
+}
 
-const fault = (pointer: string, keyword: string, message: string): Finding => ({
-  pointer,
-  keyword,
-  message,
-  severity: 'error',
-});
+function fault(pointer: string, keyword: string, message: string): Finding {
+  return {
+    pointer,
+    keyword,
+    message,
+    severity: 'error',
+  };
+}
 
 /** The page's entries that are keys at all (an object with a string id); the schema check names the rest. */
 function keysOn(data: readonly unknown[], page: number): ListedKey[] {

@@ -79,47 +79,53 @@ const EXCERPT_CHARS = 200;
  * The start of a body for a finding, on one line. Never cut inside a run of key characters: a cut
  * secret would no longer be recognised by the redactor, and its first half would reach the reports.
  */
-const excerpt = (text: string): string => {
+function excerpt(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   if (flat === '') return 'an empty body';
   if (flat.length <= EXCERPT_CHARS) return JSON.stringify(flat);
   let end = EXCERPT_CHARS;
   while (end > 0 && isKeyCharacter(flat.charCodeAt(end - 1)) && isKeyCharacter(flat.charCodeAt(end))) end--;
   return `${JSON.stringify(flat.slice(0, end))}${truncationMark({ count: flat.length, unit: 'characters' })}`;
-};
+}
 
-const error = (pointer: string, keyword: string, message: string): Finding => ({
-  pointer,
-  keyword,
-  message,
-  severity: 'error',
-});
+function error(pointer: string, keyword: string, message: string): Finding {
+  return {
+    pointer,
+    keyword,
+    message,
+    severity: 'error',
+  };
+}
 
 type Draft = Omit<CheckResult, 'durationMs'>;
 
-const check = (
+function check(
   category: CheckCategory,
   label: string,
   findings: Finding[],
   outcome: LiveOutcome,
   name = CHECK_NAMES[category](label),
-): Draft => ({
-  name,
-  category,
-  status: statusOf(findings),
-  findings,
-  attempts: outcome.attempts,
-  exchangeIds: outcome.exchangeIds,
-});
+): Draft {
+  return {
+    name,
+    category,
+    status: statusOf(findings),
+    findings,
+    attempts: outcome.attempts,
+    exchangeIds: outcome.exchangeIds,
+  };
+}
 
-const skipped = (category: CheckCategory, label: string, reason: string, outcome: LiveOutcome): Draft => ({
-  ...check(category, label, [], outcome),
-  status: 'skip',
-  skipReason: reason,
-});
+function skipped(category: CheckCategory, label: string, reason: string, outcome: LiveOutcome): Draft {
+  return {
+    ...check(category, label, [], outcome),
+    status: 'skip',
+    skipReason: reason,
+  };
+}
 
 /** Status and content type, and the body parsed as JSON when there is one. */
-export const transportOf = (outcome: LiveOutcome, expected: (status: number) => string | undefined) => {
+export function transportOf(outcome: LiveOutcome, expected: (status: number) => string | undefined) {
   if (outcome.kind === 'failure')
     return { findings: [error('', 'transport', outcome.message)], json: undefined };
   const findings: Finding[] = [];
@@ -145,11 +151,11 @@ export const transportOf = (outcome: LiveOutcome, expected: (status: number) => 
     error('', 'json', `body is not JSON: ${excerpt(outcome.text)} (${outcome.text.length} characters)`),
   );
   return { findings, json: undefined };
-};
+}
 
 /** A credential the request carried came back, anywhere in any response of its exchanges, in any form. */
-export const echoedSecrets = (outcome: LiveOutcome): Finding[] =>
-  outcome.echoes.length === 0
+export function echoedSecrets(outcome: LiveOutcome): Finding[] {
+  return outcome.echoes.length === 0
     ? []
     : [
         error(
@@ -158,9 +164,10 @@ export const echoedSecrets = (outcome: LiveOutcome): Finding[] =>
           `the response echoes the key the request was sent with (${outcome.echoes.join(', ')}); reports show it redacted`,
         ),
       ];
+}
 
 /** A redirect to another origin: the policy does not follow it, so the admin key stays where it was sent. */
-const crossOriginRedirect = (outcome: LiveOutcome): Finding[] => {
+function crossOriginRedirect(outcome: LiveOutcome): Finding[] {
   if (outcome.kind !== 'response' || outcome.status < 300 || outcome.status >= 400) return [];
   const location = outcome.headers.location;
   if (!location || !URL.canParse(location, outcome.url)) return [];
@@ -173,7 +180,7 @@ const crossOriginRedirect = (outcome: LiveOutcome): Finding[] => {
       `status ${outcome.status} redirects an authenticated request to another origin (${to.origin}); not followed, so the admin key was not sent there`,
     ),
   ];
-};
+}
 
 const NO_RESPONSE = 'no response to check';
 
@@ -199,7 +206,7 @@ function unreadableBody(text: string, contentType: string | undefined, findings:
 }
 
 /** Why there is no key body to check, naming what came back instead of one; undefined when there is one. */
-const whyNoKey = (outcome: LiveOutcome, transport: ReturnType<typeof transportOf>): string | undefined => {
+function whyNoKey(outcome: LiveOutcome, transport: ReturnType<typeof transportOf>): string | undefined {
   if (outcome.kind === 'failure') return NO_RESPONSE;
   const { status } = outcome;
   if (status >= 300 && status < 400)
@@ -208,15 +215,15 @@ const whyNoKey = (outcome: LiveOutcome, transport: ReturnType<typeof transportOf
   if (transport.json !== undefined) return undefined;
   const body = unreadableBody(outcome.text, outcome.headers['content-type'], transport.findings);
   return `status ${status} with ${body} instead of a key body`;
-};
+}
 
 /** A key that exists: 200, JSON, a ProjectApiKey, the one asked for, owned as it says, redacted. */
-export const checkRetrievedKey = (
+export function checkRetrievedKey(
   state: keyof typeof ASKED_OWNERS,
   keyId: string,
   outcome: LiveOutcome,
   context: LiveContext,
-): Draft[] => {
+): Draft[] {
   const label = STATE_LABELS[state];
   const transport = transportOf(outcome, (status) =>
     status === 200 ? undefined : `status is ${status}, expected 200 for a key that exists`,
@@ -254,10 +261,10 @@ export const checkRetrievedKey = (
     check('security', label, [...checkRedaction(body), ...echoedSecrets(outcome)], outcome),
   );
   return drafts;
-};
+}
 
-const errorShapeFindings = (json: unknown): Finding[] =>
-  json === undefined || asOpenAIError(json)
+function errorShapeFindings(json: unknown): Finding[] {
+  return json === undefined || asOpenAIError(json)
     ? []
     : [
         {
@@ -267,12 +274,13 @@ const errorShapeFindings = (json: unknown): Finding[] =>
           severity: 'warning',
         },
       ];
+}
 
 /**
  * A key that cannot exist: 404 with OpenAI's error body (anything 2xx means the id is not checked), and
  * the admin key not echoed in it.
  */
-export const checkUnknownKey = (outcome: LiveOutcome): Draft[] => {
+export function checkUnknownKey(outcome: LiveOutcome): Draft[] {
   const label = STATE_LABELS.unknownKey;
   const transport = transportOf(outcome, (status) => {
     if (status === 404) return undefined;
@@ -289,10 +297,10 @@ export const checkUnknownKey = (outcome: LiveOutcome): Draft[] => {
     ),
     check('security', label, echoedSecrets(outcome), outcome, UNKNOWN_KEY_SECURITY),
   ];
-};
+}
 
 /** An admin key that is not valid is refused (401, or 403 as the real service sometimes says). */
-export const checkInvalidAdminKey = (outcome: LiveOutcome): Draft[] => {
+export function checkInvalidAdminKey(outcome: LiveOutcome): Draft[] {
   const label = STATE_LABELS.invalidAdminKey;
   if (outcome.kind === 'failure') {
     const findings = [error('', 'transport', outcome.message), ...echoedSecrets(outcome)];
@@ -323,4 +331,4 @@ export const checkInvalidAdminKey = (outcome: LiveOutcome): Draft[] => {
       INVALID_KEY_CHECK,
     ),
   ];
-};
+}

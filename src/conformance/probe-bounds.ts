@@ -8,8 +8,11 @@ export const PROBE_CONCURRENCY = 4;
 export const SHRINK_BUDGET = 40;
 
 /** The most requests the stage sends for `probes` generated ones: those, and the shrink budget. */
-export const probeRequestBound = (probes: number): number => (probes > 0 ? probes + SHRINK_BUDGET : 0);
+export function probeRequestBound(probes: number): number {
+  return probes > 0 ? probes + SHRINK_BUDGET : 0;
+}
 
 /** The longest the stage can take, in exchanges one after another: probes go a few at a time, shrinking one by one. */
-export const probeSerialBound = (probes: number): number =>
-  probes > 0 ? Math.ceil(probes / PROBE_CONCURRENCY) + SHRINK_BUDGET : 0;
+export function probeSerialBound(probes: number): number {
+  return probes > 0 ? Math.ceil(probes / PROBE_CONCURRENCY) + SHRINK_BUDGET : 0;
+}

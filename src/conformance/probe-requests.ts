@@ -81,8 +81,9 @@ export function idPrefixOf(id: string): string {
 }
 
 /** A string of `length` characters of `alphabet`. */
-const stringOf = (alphabet: string, minLength: number, maxLength = minLength) =>
-  fc.string({ unit: fc.constantFrom(...alphabet), minLength, maxLength });
+function stringOf(alphabet: string, minLength: number, maxLength = minLength) {
+  return fc.string({ unit: fc.constantFrom(...alphabet), minLength, maxLength });
+}
 
 /** A fresh id shaped like `model`: its prefix, then its alphabet at its length; never one of `taken`. */
 function shapedLike(model: string, taken: readonly string[]): fc.Arbitrary<string> {
@@ -99,7 +100,9 @@ function insertAt(text: string, insert: string, position: number): string {
   return text.slice(0, at) + insert + text.slice(at);
 }
 
-const codePoint = (min: number, max: number) => fc.integer({ min, max }).map((c) => String.fromCodePoint(c));
+function codePoint(min: number, max: number) {
+  return fc.integer({ min, max }).map((c) => String.fromCodePoint(c));
+}
 
 /** Astral (emoji), right-to-left (Hebrew, Arabic, the bidi marks) and combining characters. */
 const unicodeCharacter = fc.oneof(
@@ -114,11 +117,13 @@ const RESERVED = ['%2F', '%00', '..', '/', '\u0000', ';', '?', '#', ' ', '%', '\
 const WHITESPACE = [' ', '\t', '\n', '\r\n', '\u00a0', '\u2003', '\u200b'];
 
 /** Flips the case of the letters at `positions`. */
-const flipCaseAt = (text: string, positions: readonly number[]): string =>
-  [...text].map((c, i) => (positions.includes(i) ? flipCase(c) : c)).join('');
+function flipCaseAt(text: string, positions: readonly number[]): string {
+  return [...text].map((c, i) => (positions.includes(i) ? flipCase(c) : c)).join('');
+}
 
-const flipCase = (text: string): string =>
-  [...text].map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())).join('');
+function flipCase(text: string): string {
+  return [...text].map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())).join('');
+}
 
 /** Key ids that vary from the known ones (or the model) in one way each. */
 function keyIdArbitraries(context: ProbeContext): Record<string, fc.Arbitrary<string>> {
@@ -373,8 +378,8 @@ export function credentialsValid(request: ProbeRequest, adminKey: string): boole
 }
 
 /** A stable key for a request, for answering a repeated request from what it got the first time. */
-export const requestKey = (request: ProbeRequest): string =>
-  JSON.stringify([
+export function requestKey(request: ProbeRequest): string {
+  return JSON.stringify([
     request.method,
     request.projectId,
     request.keyId,
@@ -382,3 +387,4 @@ export const requestKey = (request: ProbeRequest): string =>
     request.query,
     request.accept,
   ]);
+}

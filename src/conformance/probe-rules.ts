@@ -32,15 +32,21 @@ export interface ProbeRule {
   judge(request: ProbeRequest, outcome: ProbeOutcome, context: ProbeContext): Finding[] | undefined;
 }
 
-const error = (keyword: string, message: string, pointer = ''): Finding => ({
-  pointer,
-  keyword,
-  message,
-  severity: 'error',
-});
+function error(keyword: string, message: string, pointer = ''): Finding {
+  return {
+    pointer,
+    keyword,
+    message,
+    severity: 'error',
+  };
+}
 
-const isSafe = (request: ProbeRequest) => request.method === 'GET' || request.method === 'HEAD';
-const is2xx = (status: number | undefined) => status !== undefined && status >= 200 && status < 300;
+function isSafe(request: ProbeRequest) {
+  return request.method === 'GET' || request.method === 'HEAD';
+}
+function is2xx(status: number | undefined) {
+  return status !== undefined && status >= 200 && status < 300;
+}
 
 /** OpenAI's `ErrorResponse`: `error` with `message` and `type` strings, `param` and `code` string or null. */
 export function isErrorResponse(body: unknown): boolean {
@@ -155,7 +161,9 @@ export function internalsIn(text: string, request: ProbeRequest, url: string): F
   return findings;
 }
 
-const statusWords = (outcome: ProbeOutcome) => `status ${outcome.status}`;
+function statusWords(outcome: ProbeOutcome) {
+  return `status ${outcome.status}`;
+}
 
 /** 414 and 431 say an id is too long to read: an answer as right as 400 for an 8 KB id. */
 const TOO_LONG = [414, 431];

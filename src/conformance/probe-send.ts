@@ -35,12 +35,13 @@ export interface ProbeSender {
 }
 
 /** Response headers as one string per name. */
-const flatHeaders = (headers: Record<string, string | string[] | undefined>): Record<string, string> =>
-  Object.fromEntries(
+function flatHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  return Object.fromEntries(
     Object.entries(headers).flatMap(([name, value]) =>
       value === undefined ? [] : [[name, Array.isArray(value) ? value.join(', ') : value]],
     ),
   );
+}
 
 export function probeSender(options: ProbeSenderOptions): ProbeSender {
   const base = new URL(options.baseUrl);

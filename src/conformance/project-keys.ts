@@ -10,10 +10,13 @@ import type { ListSource } from './stages/list-source.ts';
 // where each came from, which list operation was read, and what listing found. Pure.
 
 /** Discovery runs on a live target given a project but not both key ids: ids given by flag win. */
-export const needsDiscovery = (config: Pick<RunConfig, 'baseUrl' | 'ids'>): boolean =>
-  config.baseUrl !== undefined &&
-  config.ids.projectId !== undefined &&
-  (config.ids.userKeyId === undefined || config.ids.serviceAccountKeyId === undefined);
+export function needsDiscovery(config: Pick<RunConfig, 'baseUrl' | 'ids'>): boolean {
+  return (
+    config.baseUrl !== undefined &&
+    config.ids.projectId !== undefined &&
+    (config.ids.userKeyId === undefined || config.ids.serviceAccountKeyId === undefined)
+  );
+}
 
 /** Whether the run reads the list at all: discovery, --sweep, or a pact with the list's provider state. */
 export function needsList(

@@ -11,7 +11,9 @@ import { REPORT_LIMITS } from '../report/bound.ts';
 export const MAX_TALLY_EXCHANGE_IDS = 50;
 
 /** A subject as findings name it: its id, cut so a 5 MB id costs what a short one does. */
-export const subjectName = (id: string): string => truncateText(id, 80);
+export function subjectName(id: string): string {
+  return truncateText(id, 80);
+}
 
 export class RuleTally {
   readonly #findings: Finding[] = [];

@@ -61,7 +61,7 @@ export interface ConformanceRun {
   secrets(): readonly string[];
 }
 
-const deferred = <T>() => {
+function deferred<T>() {
   let resolve!: (value: T) => void;
   let reject!: (reason: unknown) => void;
   const promise = new Promise<T>((ok, fail) => {
@@ -70,14 +70,14 @@ const deferred = <T>() => {
   });
   promise.catch(() => {}); // a run that stops before its target is ready rejects it; nobody must wait
   return { promise, resolve, reject };
-};
+}
 
 /** The matrix's rows: the verdict's document (already compiled), then each --also-spec document. */
-const matrixDocumentsOf = async (
+async function matrixDocumentsOf(
   openapi: LoadedOpenApi,
   paths: readonly string[],
   matrix: typeof import('./spec-matrix.ts'),
-): Promise<MatrixDocument[]> => {
+): Promise<MatrixDocument[]> {
   const [{ loadDocument }, { validatorsFor }] = await Promise.all([
     import('../openapi/document.ts'),
     import('../openapi/validators.ts'),
@@ -95,9 +95,11 @@ const matrixDocumentsOf = async (
       }),
     ),
   ];
-};
+}
 
-const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+function seconds(ms: number) {
+  return `${Math.round(ms / 100) / 10} s`;
+}
 
 /** What discovery and --sweep may add to a run: list pages and retrieves, and how many at a time. */
 export interface ListingWorstCase {
@@ -113,13 +115,13 @@ export interface ListingWorstCase {
  * probes count too: they go a few at a time, and shrinking a failure sends up to its budget one by one;
  * so do discovery's pages and the sweep's pages and retrieves, the sweep's --concurrency at a time.
  */
-export const worstCaseLine = (
+export function worstCaseLine(
   requests: number,
   policy: TransportPolicy,
   maxTimeMs: number,
   probes = 0,
   listing: ListingWorstCase = { serial: 0, sweep: 0, concurrency: 1 },
-): string => {
+): string {
   const each = worstCaseMs(policy);
   const total = requests + probeRequestBound(probes) + listing.serial + listing.sweep;
   const rounds =
@@ -137,7 +139,7 @@ export const worstCaseLine = (
     `worst case ${seconds(rounds * each)}: ${total} requests${detail} of up to ${seconds(each)} each ` +
     `(--timeout ${policy.timeoutMs} ms, --retries ${policy.retries}); --max-time stops the run at ${seconds(maxTimeMs)}`
   );
-};
+}
 
 /**
  * The provider states' requests: per pact, one for each state it names (the gateway sends one per state)
@@ -165,26 +167,29 @@ function listingWorstCase(config: RunConfig): ListingWorstCase {
 }
 
 /** The probing a run records before (or without) its probe stage: the seed, nothing sent. */
-export const noProbing = (config: Pick<RunConfig, 'seed' | 'probes'>): Probing => ({
-  seed: config.seed,
-  probes: config.probes,
-  sent: 0,
-  answered: 0,
-  rateLimited: 0,
-  shrinkRequests: 0,
-  replay: `--seed ${config.seed} --probes ${config.probes}`,
-  failures: [],
-});
+export function noProbing(config: Pick<RunConfig, 'seed' | 'probes'>): Probing {
+  return {
+    seed: config.seed,
+    probes: config.probes,
+    sent: 0,
+    answered: 0,
+    rateLimited: 0,
+    shrinkRequests: 0,
+    replay: `--seed ${config.seed} --probes ${config.probes}`,
+    failures: [],
+  };
+}
 
-const answerLine = (answer: StateAnswer): string =>
-  answer.kind === 'response' ? `${answer.status}` : `no answer: ${answer.message}`;
+function answerLine(answer: StateAnswer): string {
+  return answer.kind === 'response' ? `${answer.status}` : `no answer: ${answer.message}`;
+}
 
-const tally = (checks: readonly CheckDraft[]): string => {
+function tally(checks: readonly CheckDraft[]): string {
   const count = (status: CheckDraft['status']) => checks.filter((c) => c.status === status).length;
   // A pact's interactions may pass with notes about the pact (a header not sent): counted, so none is lost.
   const notes = count('note') > 0 ? `, ${count('note')} with notes` : '';
   return `${count('pass')} passed, ${count('fail')} failed, ${count('warn')} warned, ${count('skip')} skipped${notes}`;
-};
+}
 
 /** What every stage of one run shares: its flags, policy and signal, and what the result is built from. */
 interface RunContext {

@@ -14,15 +14,15 @@ import {
 // What the schema cannot say about a retrieved key. Pure: a body in, findings out.
 
 /** The owner sub-objects the document declares next to `owner.type` (`user`, `service_account`). */
-export const ownerKinds = (document: OpenApiDocument): string[] => {
+export function ownerKinds(document: OpenApiDocument): string[] {
   const key = document.components?.schemas?.ProjectApiKey as SchemaObject | undefined;
   const owner = (key?.properties as Record<string, SchemaObject> | undefined)?.owner;
   const properties = (owner?.properties ?? {}) as Record<string, SchemaObject>;
   return Object.keys(properties).filter((name) => name !== 'type' && componentOfRef(properties[name]?.$ref));
-};
+}
 
 /** `owner.type` names the one owner object that is present. */
-export const checkOwnerAgreement = (body: unknown, kinds: readonly string[]): Finding[] => {
+export function checkOwnerAgreement(body: unknown, kinds: readonly string[]): Finding[] {
   if (!isJsonObject(body) || !isJsonObject(body.owner)) return [];
   const owner = body.owner;
   const type = owner.type;
@@ -49,7 +49,7 @@ export const checkOwnerAgreement = (body: unknown, kinds: readonly string[]): Fi
     }
   }
   return findings;
-};
+}
 
 /** The owner a key was given as: its `owner.type`, and the flag (with what it names) that gave its id. */
 export interface AskedOwner {
@@ -78,7 +78,7 @@ export function checkOwnerAsked(body: unknown, kinds: readonly string[], asked: 
 }
 
 /** The key returned is the key asked for. */
-export const checkIdentity = (body: unknown, requestedKeyId: string): Finding[] => {
+export function checkIdentity(body: unknown, requestedKeyId: string): Finding[] {
   if (!isJsonObject(body) || body.id === undefined || body.id === requestedKeyId) return [];
   return [
     {
@@ -88,25 +88,27 @@ export const checkIdentity = (body: unknown, requestedKeyId: string): Finding[] 
       severity: 'error',
     },
   ];
-};
+}
 
 /** The real service shows the first 8 and last 4 characters of a key; a redacted value shows no more. */
 export const MAX_UNMASKED_KEY_CHARACTERS = 12;
 
 /** Key characters a value shows, beyond the `sk-`/`sk-proj-` prefix that says only what kind of key it is. */
-const unmaskedKeyCharacters = (value: string): number => {
+function unmaskedKeyCharacters(value: string): number {
   let shown = 0;
   for (let i = keyPrefixOf(value).length; i < value.length; i++)
     if (isKeyCharacter(value.charCodeAt(i))) shown++;
   return shown;
-};
+}
 
-const redactionFinding = (severity: Finding['severity'], message: string): Finding => ({
-  pointer: '/redacted_value',
-  keyword: 'redaction',
-  message,
-  severity,
-});
+function redactionFinding(severity: Finding['severity'], message: string): Finding {
+  return {
+    pointer: '/redacted_value',
+    keyword: 'redaction',
+    message,
+    severity,
+  };
+}
 
 /** Characters of a value that is not a key a finding quotes: enough to recognise it. */
 const QUOTED_CHARS = 80;
@@ -131,7 +133,7 @@ function quoted(value: string): string {
  * present: a whole key with `*` or `...` appended is still a whole key. A value not shaped like a key
  * at all (prose) leaks no key: it is only odd, and quoted as it is.
  */
-const checkRedactedValue = (value: string): Finding[] => {
+function checkRedactedValue(value: string): Finding[] {
   if (!looksLikeKey(value)) {
     return [
       redactionFinding(
@@ -161,7 +163,7 @@ const checkRedactedValue = (value: string): Finding[] => {
     ];
   }
   return [];
-};
+}
 
 /** Findings of one kind per body: past this many, one more finding says how many were left out. */
 export const MAX_FINDINGS_PER_KIND = 20;
@@ -172,16 +174,14 @@ interface Place {
 }
 
 /** The pointer of a place, built only when a finding needs it: depth costs nothing until then. */
-const pointerOf = (place: Place | undefined): string => {
+function pointerOf(place: Place | undefined): string {
   const tokens: (string | number)[] = [];
   for (let at = place; at !== undefined; at = at.parent) tokens.push(at.token);
   return toPointer(tokens.reverse());
-};
+}
 
 /** Every string in a body, property names included, with its place; iterative, so depth costs no stack. */
-const stringsOf = function* (
-  body: unknown,
-): Generator<{ place: Place | undefined; text: string; name: boolean }> {
+function* stringsOf(body: unknown): Generator<{ place: Place | undefined; text: string; name: boolean }> {
   const pending: { place: Place | undefined; value: unknown }[] = [{ place: undefined, value: body }];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     const { place, value } = next;
@@ -197,10 +197,10 @@ const stringsOf = function* (
       }
     }
   }
-};
+}
 
 /** A key-looking secret anywhere but `redacted_value` (a `name`, an owner's field): a warning at its pointer. */
-const checkSecretsElsewhere = (body: unknown): Finding[] => {
+function checkSecretsElsewhere(body: unknown): Finding[] {
   const findings: Finding[] = [];
   let found = 0;
   for (const { place, text, name } of stringsOf(body)) {
@@ -229,13 +229,13 @@ const checkSecretsElsewhere = (body: unknown): Finding[] => {
     });
   }
   return findings;
-};
+}
 
 /** Nothing secret in a key body: `redacted_value` is really redacted, and no other field holds a key. */
-export const checkRedaction = (body: unknown): Finding[] => {
+export function checkRedaction(body: unknown): Finding[] {
   if (!isJsonObject(body)) return [];
   return [
     ...(typeof body.redacted_value === 'string' ? checkRedactedValue(body.redacted_value) : []),
     ...checkSecretsElsewhere(body),
   ];
-};
+}

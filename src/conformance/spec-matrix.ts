@@ -27,11 +27,11 @@ export interface MatrixDocument {
 }
 
 /** The row a loaded document makes; a document with no ProjectApiKey cannot judge a key body (exit 2). */
-export const matrixDocumentOf = (
+export function matrixDocumentOf(
   loaded: LoadedDocument,
   validators: SchemaValidators,
   options: { displayPath: string; verdict: boolean },
-): MatrixDocument => {
+): MatrixDocument {
   if (!validators.has(KEY_COMPONENT)) {
     throw new SpecError(loaded.path, `no components/schemas/${KEY_COMPONENT} to validate key bodies with`);
   }
@@ -45,13 +45,10 @@ export const matrixDocumentOf = (
     validators,
     verdict: options.verdict,
   };
-};
+}
 
 /** The body of a live answer the matrix can judge: a 2xx whose text is JSON; undefined otherwise. */
-export const matrixBodyOf = (
-  key: string,
-  answer: { status: number; text: string },
-): MatrixBody | undefined => {
+export function matrixBodyOf(key: string, answer: { status: number; text: string }): MatrixBody | undefined {
   if (answer.status < 200 || answer.status >= 300) return undefined;
   let body: unknown;
   try {
@@ -61,29 +58,31 @@ export const matrixBodyOf = (
   }
   // The live checks refuse it; the other documents' validators, which may recurse with it, never see it.
   return nestedDeeperThan(body) ? undefined : { key, body };
-};
+}
 
 /** Each body validated against each document, as the schema check does (same strictness). */
-export const specMatrix = (
+export function specMatrix(
   documents: readonly MatrixDocument[],
   bodies: readonly MatrixBody[],
   options: { strict: boolean },
-): SpecMatrix => ({
-  keys: bodies.map((b) => b.key),
-  rows: documents.map(({ spec, validators, verdict }) => ({
-    spec,
-    verdict,
-    cells: bodies.map(({ key, body }) => {
-      const { valid, findings } = validators.validate(KEY_COMPONENT, body, { strict: options.strict });
-      const errors = findings.filter((f) => f.severity === 'error');
-      const warnings = findings.filter((f) => f.severity !== 'error');
-      return {
-        key,
-        conforms: valid,
-        errors: errors.length,
-        warnings: warnings.length,
-        pointers: [...errors, ...warnings].slice(0, MATRIX_POINTERS).map((f) => f.pointer),
-      };
-    }),
-  })),
-});
+): SpecMatrix {
+  return {
+    keys: bodies.map((b) => b.key),
+    rows: documents.map(({ spec, validators, verdict }) => ({
+      spec,
+      verdict,
+      cells: bodies.map(({ key, body }) => {
+        const { valid, findings } = validators.validate(KEY_COMPONENT, body, { strict: options.strict });
+        const errors = findings.filter((f) => f.severity === 'error');
+        const warnings = findings.filter((f) => f.severity !== 'error');
+        return {
+          key,
+          conforms: valid,
+          errors: errors.length,
+          warnings: warnings.length,
+          pointers: [...errors, ...warnings].slice(0, MATRIX_POINTERS).map((f) => f.pointer),
+        };
+      }),
+    })),
+  };
+}

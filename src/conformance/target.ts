@@ -25,16 +25,18 @@ export interface RunTarget {
   close(): Promise<void>;
 }
 
-export const probesFor = (ids: TargetIds, adminKey: string, seed: number): Probes => ({
-  unknownKeyId: unknownKeyIdLike(
-    [ids.userKeyId, ids.serviceAccountKeyId].filter((id) => id !== undefined),
-    seededIndex(seed, 'unknown key id'),
-  ),
-  invalidAdminKey: invalidAdminKeyLike(adminKey, seededIndex(seed, 'invalid admin key')),
-});
+export function probesFor(ids: TargetIds, adminKey: string, seed: number): Probes {
+  return {
+    unknownKeyId: unknownKeyIdLike(
+      [ids.userKeyId, ids.serviceAccountKeyId].filter((id) => id !== undefined),
+      seededIndex(seed, 'unknown key id'),
+    ),
+    invalidAdminKey: invalidAdminKeyLike(adminKey, seededIndex(seed, 'invalid admin key')),
+  };
+}
 
 /** Maps each provider state to ids on a deployment we do not control; missing ids skip the state. */
-export const targetStateSetup = (ids: TargetIds, probes: Pick<Probes, 'unknownKeyId'>): StateSetup => {
+export function targetStateSetup(ids: TargetIds, probes: Pick<Probes, 'unknownKeyId'>): StateSetup {
   const project = ids.projectId;
   return (key: StateKey): StateParams | undefined => {
     if (!project) return undefined;
@@ -50,7 +52,7 @@ export const targetStateSetup = (ids: TargetIds, probes: Pick<Probes, 'unknownKe
         return { projectId: project, keyId: ids.userKeyId ?? ids.serviceAccountKeyId ?? probes.unknownKeyId };
     }
   };
-};
+}
 
 /**
  * The target with key ids found after it started (discovery): the states use them, the unknown key is
@@ -91,10 +93,7 @@ export const SKIP_REASONS: Record<StateKey, string> = {
 export type ReferenceOptions = Omit<ReferenceProviderOptions, 'adminKey'>;
 
 /** The target of `config`: the deployment it names, or a reference provider started now. */
-export const startTarget = async (
-  config: RunConfig,
-  reference: ReferenceOptions = {},
-): Promise<RunTarget> => {
+export async function startTarget(config: RunConfig, reference: ReferenceOptions = {}): Promise<RunTarget> {
   if (config.baseUrl) {
     const adminKey = config.adminKey ?? '';
     const probes = probesFor(config.ids, adminKey, config.seed);
@@ -125,4 +124,4 @@ export const startTarget = async (
     skipReasons: { ...SKIP_REASONS },
     close: () => provider.close(),
   };
-};
+}

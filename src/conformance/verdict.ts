@@ -4,23 +4,28 @@ import type { ConformanceResult, ConformanceSummary } from '../report/conformanc
 
 // How a run's checks become its verdict: the counts, what must have been checked, pending pacts.
 
-export const summarize = (checks: readonly CheckResult[]): ConformanceSummary => ({
-  passed: checks.filter((c) => c.status === 'pass').length,
-  failed: checks.filter((c) => c.status === 'fail').length,
-  warnings: checks.filter((c) => c.status === 'warn').length,
-  skipped: checks.filter((c) => c.status === 'skip').length,
-  notes: checks.filter((c) => c.status === 'note').length,
-});
+export function summarize(checks: readonly CheckResult[]): ConformanceSummary {
+  return {
+    passed: checks.filter((c) => c.status === 'pass').length,
+    failed: checks.filter((c) => c.status === 'fail').length,
+    warnings: checks.filter((c) => c.status === 'warn').length,
+    skipped: checks.filter((c) => c.status === 'skip').length,
+    notes: checks.filter((c) => c.status === 'note').length,
+  };
+}
 
 /**
  * Whether a 2xx key body went through the schema, semantic and security checks. A schema check that ran
  * (was not skipped) had such a body: the live checks run those three on each key body together.
  */
-export const keyBodyWasChecked = (checks: readonly CheckResult[]): boolean =>
-  checks.some((c) => c.category === 'schema' && c.status !== 'skip' && !judgedListPages(c));
+export function keyBodyWasChecked(checks: readonly CheckResult[]): boolean {
+  return checks.some((c) => c.category === 'schema' && c.status !== 'skip' && !judgedListPages(c));
+}
 
 /** A check of the list's pages (discovery's, the sweep's): it judged pages, not a retrieved key body. */
-const judgedListPages = (check: CheckResult): boolean => check.tally?.unit === 'pages';
+function judgedListPages(check: CheckResult): boolean {
+  return check.tally?.unit === 'pages';
+}
 
 export const NO_KEY_BODY_REASON = 'no key body was checked: give --user-key-id or --service-account-key-id';
 
@@ -39,8 +44,9 @@ export function noKeyBodyReason(checks: readonly CheckResult[]): string {
 }
 
 /** Conformant: complete, at least one key body checked, and no check failed. */
-export const verdictOf = (checks: readonly CheckResult[], complete: boolean): 'pass' | 'fail' =>
-  complete && keyBodyWasChecked(checks) && !checks.some((c) => c.status === 'fail') ? 'pass' : 'fail';
+export function verdictOf(checks: readonly CheckResult[], complete: boolean): 'pass' | 'fail' {
+  return complete && keyBodyWasChecked(checks) && !checks.some((c) => c.status === 'fail') ? 'pass' : 'fail';
+}
 
 export const PENDING_REASON = 'pending pact: its failure does not fail the verification';
 
@@ -49,11 +55,11 @@ export const PENDING_REASON = 'pending pact: its failure does not fail the verif
  * Only the pact's own checks (its interactions, and whether the spec documents them); the live checks
  * judge the target against the OpenAPI document, which no pact being pending changes.
  */
-export const withPendingAsWarnings = (
+export function withPendingAsWarnings(
   checks: readonly CheckResult[],
   pendingPacts: ReadonlySet<string>,
-): CheckResult[] =>
-  checks.map((check) =>
+): CheckResult[] {
+  return checks.map((check) =>
     check.status === 'fail' &&
     check.pact !== undefined &&
     pendingPacts.has(check.pact) &&
@@ -71,17 +77,21 @@ export const withPendingAsWarnings = (
         }
       : check,
   );
+}
 
 /**
  * Whether the target honoured one pact, as a verification result to publish to a broker: at least one of
  * its interactions was verified and none failed, a pending pact's downgraded failures included.
  */
-export const pactHonoured = (result: Pick<ConformanceResult, 'checks'>, pactId: string): boolean => {
+export function pactHonoured(result: Pick<ConformanceResult, 'checks'>, pactId: string): boolean {
   const interactions = result.checks.filter((c) => c.pact === pactId && c.category === 'pact');
   return interactions.some((c) => c.status !== 'skip') && !interactions.some(failedUnlessPending);
-};
+}
 
 /** A check that failed, or would have but for its pact being pending (a warning led by PENDING_REASON). */
-export const failedUnlessPending = (check: CheckResult): boolean =>
-  check.status === 'fail' ||
-  check.findings.some((f) => f.keyword === 'pending' && f.message === PENDING_REASON);
+export function failedUnlessPending(check: CheckResult): boolean {
+  return (
+    check.status === 'fail' ||
+    check.findings.some((f) => f.keyword === 'pending' && f.message === PENDING_REASON)
+  );
+}

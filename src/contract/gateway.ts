@@ -56,7 +56,7 @@ const NOT_RELAYED = new Set([
 ]);
 
 /** The answer's headers as the verifier may see them. */
-export const relayedHeaders = (pairs: readonly [string, string][]): OutgoingHttpHeaders => {
+export function relayedHeaders(pairs: readonly [string, string][]): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = {};
   for (const [rawName, value] of pairs) {
     const name = rawName.toLowerCase();
@@ -65,21 +65,21 @@ export const relayedHeaders = (pairs: readonly [string, string][]): OutgoingHttp
     headers[name] = previous === undefined ? value : [...[previous].flat().map(String), value];
   }
   return headers;
-};
+}
 
-const text = (status: number, message: string): GatewayReply => ({
-  status,
-  headers: [['content-type', 'text/plain; charset=utf-8']],
-  body: message,
-});
+function text(status: number, message: string): GatewayReply {
+  return {
+    status,
+    headers: [['content-type', 'text/plain; charset=utf-8']],
+    body: message,
+  };
+}
 
 /**
  * Starts the gateway on 127.0.0.1, port 0. `handlers` may still be on their way (a run starts the
  * verifier while it loads the document): requests wait for them.
  */
-export const startGateway = async (
-  handlers: GatewayHandlers | Promise<GatewayHandlers>,
-): Promise<Gateway> => {
+export async function startGateway(handlers: GatewayHandlers | Promise<GatewayHandlers>): Promise<Gateway> {
   const value = randomBytes(16).toString('hex');
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -138,4 +138,4 @@ export const startGateway = async (
         server.closeAllConnections();
       }),
   };
-};
+}

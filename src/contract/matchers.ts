@@ -34,12 +34,14 @@ export class MatcherBuildError extends TypeError {
 }
 
 /** A regex that matches exactly the enum's members, each escaped (Pact's regex matcher finds, so anchor). */
-export const enumPattern = (members: readonly string[]): string =>
-  `^(?:${members.map(escapeRegExp).join('|')})$`;
+export function enumPattern(members: readonly string[]): string {
+  return `^(?:${members.map(escapeRegExp).join('|')})$`;
+}
 
 /** A single-member enum the generator marks constant (`x-stainless-const`): the `object` discriminators. */
-export const isConstant = (schema: SchemaObject): boolean =>
-  Array.isArray(schema.enum) && schema.enum.length === 1 && schema['x-stainless-const'] === true;
+export function isConstant(schema: SchemaObject): boolean {
+  return Array.isArray(schema.enum) && schema.enum.length === 1 && schema['x-stainless-const'] === true;
+}
 
 function typesOf(schema: SchemaObject): string[] {
   return Array.isArray(schema.type)

@@ -43,8 +43,12 @@ interface Problem {
   message: string;
 }
 
-const error = (keyword: string, message: string): Problem => ({ severity: 'error', keyword, message });
-const warning = (keyword: string, message: string): Problem => ({ severity: 'warning', keyword, message });
+function error(keyword: string, message: string): Problem {
+  return { severity: 'error', keyword, message };
+}
+function warning(keyword: string, message: string): Problem {
+  return { severity: 'warning', keyword, message };
+}
 
 /** A compiled pact regex, or why it cannot be read (RE2 has no lookaround or backreferences). */
 function compiled(regex: unknown): RE2JS | string {
@@ -56,8 +60,12 @@ function compiled(regex: unknown): RE2JS | string {
   }
 }
 
-const shown = (values: unknown[]) => values.map((value) => JSON.stringify(value)).join(', ');
-const where = (pointer: string) => (pointer === '' ? 'the body' : pointer);
+function shown(values: unknown[]) {
+  return values.map((value) => JSON.stringify(value)).join(', ');
+}
+function where(pointer: string) {
+  return pointer === '' ? 'the body' : pointer;
+}
 
 function needsType(place: Place, type: JsonType, what: string): Problem | undefined {
   if (place.alternatives.some((a) => allowsType(a, type))) return undefined;

@@ -12,14 +12,14 @@ export interface Contract {
   path: string;
 }
 
-const contractOf = (consumer: string): Contract => {
+function contractOf(consumer: string): Contract {
   const fileName = `${consumer}-${PROVIDER}.json`;
   return {
     consumer,
     fileName,
     path: fileURLToPath(new URL(`../../contracts/${fileName}`, import.meta.url)),
   };
-};
+}
 
 /**
  * One pact per shipped version of the document, generated the same way from each. The consumers are named
@@ -41,7 +41,7 @@ const TOOL_METADATA = ['pact-js', 'pactRust'];
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-const sortKeys = (value: Json): Json => {
+function sortKeys(value: Json): Json {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
@@ -49,18 +49,18 @@ const sortKeys = (value: Json): Json => {
       .sort()
       .map((key) => [key, sortKeys(value[key] as Json)]),
   );
-};
+}
 
-const interactionOrder = (interaction: Json): string => {
+function interactionOrder(interaction: Json): string {
   const { description, providerStates } = interaction as { description?: string; providerStates?: Json };
   return `${description ?? ''}\u0000${JSON.stringify(providerStates ?? [])}`;
-};
+}
 
 /**
  * The pact as committed: tool versions dropped, interactions sorted by description (then states), keys
  * sorted at every level, two-space indent, final newline. The same interactions always give the same bytes.
  */
-export const normalisePact = (text: string): string => {
+export function normalisePact(text: string): string {
   const pact = JSON.parse(text) as { [key: string]: Json };
   const metadata = pact.metadata as { [key: string]: Json } | undefined;
   if (metadata) for (const key of TOOL_METADATA) delete metadata[key];
@@ -72,4 +72,4 @@ export const normalisePact = (text: string): string => {
     });
   }
   return `${JSON.stringify(sortKeys(pact), null, 2)}\n`;
-};
+}

@@ -36,13 +36,14 @@ type Json = Record<string, unknown>;
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 /** The document's path templates that match a concrete path, most literal first. */
-export const matchingTemplates = (document: OpenApiDocument, path: string): string[] =>
-  Object.keys(document.paths)
+export function matchingTemplates(document: OpenApiDocument, path: string): string[] {
+  return Object.keys(document.paths)
     .filter((template) => pathTemplate(template).match(path) !== undefined)
     .sort((a, b) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0));
+}
 
 /** The response key that documents a status: exact, then its range (`4XX`), then `default`. */
-export const documentedKey = (operation: OperationObject, status: number): string | undefined => {
+export function documentedKey(operation: OperationObject, status: number): string | undefined {
   const responses = operation.responses ?? {};
   const keys = Object.keys(responses);
   return (
@@ -50,10 +51,10 @@ export const documentedKey = (operation: OperationObject, status: number): strin
     keys.find((key) => key.toUpperCase() === `${String(status)[0]}XX`) ??
     keys.find((key) => key === 'default')
   );
-};
+}
 
 /** Where a pact keeps a response body: V4 wraps it as `{ content, contentType, encoded }`. */
-export const bodyOf = (response: Json, isV4: boolean, at: (string | number)[]) => {
+export function bodyOf(response: Json, isV4: boolean, at: (string | number)[]) {
   if (!('body' in response) || response.body === undefined || response.body === null) return undefined;
   if (!isV4) return { content: response.body, contentType: undefined, encoded: false, at: [...at, 'body'] };
   const body = response.body as Json;
@@ -63,14 +64,16 @@ export const bodyOf = (response: Json, isV4: boolean, at: (string | number)[]) =
     encoded: body.encoded !== undefined && body.encoded !== false,
     at: [...at, 'body', 'content'],
   };
-};
+}
 
-const finding = (
+function finding(
   at: (string | number)[],
   severity: Finding['severity'],
   keyword: string,
   message: string,
-): Finding => ({ pointer: toPointer(at), severity, keyword, message });
+): Finding {
+  return { pointer: toPointer(at), severity, keyword, message };
+}
 
 interface Context {
   document: OpenApiDocument;
@@ -211,11 +214,11 @@ function checkInteraction(interaction: unknown, index: number, context: Context)
  * An undocumented 401/403/404/429 with OpenAI's error body is a warning naming the status (the real
  * service sends them; the document does not list them); any other undocumented status is an error.
  */
-export const checkPactAgainstSpec = (
+export function checkPactAgainstSpec(
   pact: unknown,
   document: OpenApiDocument,
   validators: SchemaValidators,
-): Finding[] => {
+): Finding[] {
   if (!isJsonObject(pact) || !Array.isArray(pact.interactions)) {
     return [finding(['interactions'], 'error', 'pact', 'not a pact: no interactions array')];
   }
@@ -225,4 +228,4 @@ export const checkPactAgainstSpec = (
   return pact.interactions.flatMap((interaction: unknown, index: number) =>
     checkInteraction(interaction, index, context),
   );
-};
+}

@@ -47,25 +47,26 @@ export class PactFileError extends Error {
   }
 }
 
-const nameOf = (party: unknown, fallback: string): string =>
-  isJsonObject(party) && typeof party.name === 'string' && party.name !== '' ? party.name : fallback;
+function nameOf(party: unknown, fallback: string): string {
+  return isJsonObject(party) && typeof party.name === 'string' && party.name !== '' ? party.name : fallback;
+}
 
-const stateOf = (interaction: Record<string, unknown>): string | undefined => {
+function stateOf(interaction: Record<string, unknown>): string | undefined {
   const states = interaction.providerStates ?? interaction.provider_states;
   if (Array.isArray(states) && isJsonObject(states[0]) && typeof states[0].name === 'string') {
     return states[0].name;
   }
   // Pact V2 names one state as a string.
   return typeof interaction.providerState === 'string' ? interaction.providerState : undefined;
-};
+}
 
-const headerNamesOf = (interaction: Record<string, unknown>): string[] => {
+function headerNamesOf(interaction: Record<string, unknown>): string[] {
   const request = interaction.request;
   return isJsonObject(request) && isJsonObject(request.headers) ? Object.keys(request.headers) : [];
-};
+}
 
 /** Parses and validates one pact file's text: `interactions` must be a non-empty array of objects. */
-export const parsePact = (text: string, source: PactSource): Omit<LoadedPact, 'id'> => {
+export function parsePact(text: string, source: PactSource): Omit<LoadedPact, 'id'> {
   const { path } = source;
   let parsed: unknown;
   try {
@@ -104,10 +105,10 @@ export const parsePact = (text: string, source: PactSource): Omit<LoadedPact, 'i
       requestHeaders: headerNamesOf(interaction),
     })),
   };
-};
+}
 
 /** Reads and validates each pact once; ids default to the consumer's name, suffixed `-2`, `-3` when repeated. */
-export const loadPacts = (sources: readonly PactSource[]): LoadedPact[] => {
+export function loadPacts(sources: readonly PactSource[]): LoadedPact[] {
   const taken = new Set<string>();
   return sources.map((source) => {
     let text: string;
@@ -123,8 +124,9 @@ export const loadPacts = (sources: readonly PactSource[]): LoadedPact[] => {
     taken.add(id);
     return { ...pact, id };
   });
-};
+}
 
 /** Whether a pact's failures only warn: pending, or work in progress. */
-export const isPending = (pact: Pick<LoadedPact, 'source'>): boolean =>
-  pact.source.pending === true || pact.source.wip === true;
+export function isPending(pact: Pick<LoadedPact, 'source'>): boolean {
+  return pact.source.pending === true || pact.source.wip === true;
+}

@@ -139,8 +139,9 @@ export interface Detour {
   alternatives: Alternative[];
 }
 
-const isAny = (alternative: Alternative) =>
-  alternative.types === undefined && Object.keys(alternative.properties).length === 0;
+function isAny(alternative: Alternative) {
+  return alternative.types === undefined && Object.keys(alternative.properties).length === 0;
+}
 
 /** The alternatives of property `name` of an object, or undefined when no alternative declares it. */
 function propertyOf(

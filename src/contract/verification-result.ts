@@ -41,7 +41,7 @@ export interface PactResult {
   output?: string[];
 }
 
-const parseList = (value: unknown): string[] | undefined => {
+function parseList(value: unknown): string[] | undefined {
   if (typeof value !== 'string') return undefined;
   try {
     const parsed = JSON.parse(value);
@@ -49,21 +49,22 @@ const parseList = (value: unknown): string[] | undefined => {
   } catch {
     return undefined;
   }
-};
+}
 
 /** A value the verifier reports, as text: its parser reads no deeper than MAX_JSON_DEPTH, nor does this. */
-const quoted = (value: unknown) =>
-  typeof value === 'string'
+function quoted(value: unknown) {
+  return typeof value === 'string'
     ? value
     : nestedDeeperThan(value)
       ? `(a value nested more than ${MAX_JSON_DEPTH} levels deep)`
       : JSON.stringify(value);
+}
 
 /** Pact's words for a body that did not come: `Expected body Present(366 bytes, application/json) but was empty`. */
 const EMPTY_BODY = /^Expected body Present\((.*)\) but was empty$/;
 
 /** One Pact mismatch as findings: a missing key becomes one `required` finding per key, at its pointer. */
-export const findingsOfMismatch = (mismatch: PactMismatch): Finding[] => {
+export function findingsOfMismatch(mismatch: PactMismatch): Finding[] {
   const message = mismatch.mismatch ?? mismatch.message ?? mismatch.type;
   switch (mismatch.type) {
     case 'BodyMismatch': {
@@ -111,17 +112,19 @@ export const findingsOfMismatch = (mismatch: PactMismatch): Finding[] => {
     default:
       return [{ pointer: '', keyword: mismatch.type, severity: 'error', message }];
   }
-};
+}
 
 /** A wrong status says most about a failed interaction: it leads, before what the body got wrong. */
-const statusFirst = (findings: Finding[]): Finding[] => [
-  ...findings.filter((f) => f.keyword === 'status'),
-  ...findings.filter((f) => f.keyword !== 'status'),
-];
+function statusFirst(findings: Finding[]): Finding[] {
+  return [
+    ...findings.filter((f) => f.keyword === 'status'),
+    ...findings.filter((f) => f.keyword !== 'status'),
+  ];
+}
 
 /** The errors Pact reports for an interaction: its entry names it as `… Given <state> - <description>`. */
-const errorsFor = (result: PactResult, interaction: Pick<PactInteraction, 'description'>): Finding[] =>
-  statusFirst(
+function errorsFor(result: PactResult, interaction: Pick<PactInteraction, 'description'>): Finding[] {
+  return statusFirst(
     (result.errors ?? [])
       .filter((error) => error.interaction.endsWith(` - ${interaction.description}`))
       .flatMap((error) => {
@@ -133,6 +136,7 @@ const errorsFor = (result: PactResult, interaction: Pick<PactInteraction, 'descr
         ];
       }),
   );
+}
 
 /**
  * Why an interaction never reached Pact's comparison: its state was not set up, its request was not the
@@ -149,12 +153,12 @@ export const NO_STATE = '';
  * Per-interaction outcomes from Pact's JSON result. `interruptions` (by state) says which interactions
  * were skipped or failed before Pact could compare anything: for those Pact's own verdict is ignored.
  */
-export const outcomesOf = (
+export function outcomesOf(
   interactions: readonly Pick<PactInteraction, 'description' | 'state'>[],
   result: PactResult,
   interruptions: ReadonlyMap<string, Interruption> = new Map(),
-): InteractionOutcome[] =>
-  interactions.map((interaction) => {
+): InteractionOutcome[] {
+  return interactions.map((interaction) => {
     const base = { description: interaction.description, state: interaction.state };
     const interrupted = interruptions.get(interaction.state ?? NO_STATE);
     if (interrupted?.kind === 'skip')
@@ -187,6 +191,7 @@ export const outcomesOf = (
     const passed = findings.length === 0 && verdict?.result === 'OK';
     return { ...base, status: passed ? 'pass' : 'fail', findings };
   });
+}
 
 /**
  * Notes about the pact, by interaction, added to the outcomes: a pass with one is a `note`. A skipped

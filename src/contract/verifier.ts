@@ -39,26 +39,28 @@ export class VerificationError extends Error {
 /** What the verifier printed, kept for an error message: the start is enough to say what went wrong. */
 const OUTPUT_CAP = 16 * 1024;
 
-export const verifierArguments = (options: VerifierOptions, reportPath: string): string[] => [
-  'verifier',
-  '--file',
-  options.pactPath,
-  '--hostname',
-  '127.0.0.1',
-  '--port',
-  String(options.port),
-  '--state-change-url',
-  options.stateChangeUrl,
-  '--header',
-  `${options.header.name}=${options.header.value}`,
-  '--request-timeout',
-  String(Math.ceil(options.requestTimeoutMs)),
-  '--json',
-  reportPath,
-  '--no-colour',
-  '--log-level',
-  'off',
-];
+export function verifierArguments(options: VerifierOptions, reportPath: string): string[] {
+  return [
+    'verifier',
+    '--file',
+    options.pactPath,
+    '--hostname',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--state-change-url',
+    options.stateChangeUrl,
+    '--header',
+    `${options.header.name}=${options.header.value}`,
+    '--request-timeout',
+    String(Math.ceil(options.requestTimeoutMs)),
+    '--json',
+    reportPath,
+    '--no-colour',
+    '--log-level',
+    'off',
+  ];
+}
 
 /**
  * The verifier's environment: a verifier run's (../pact/binary.ts), with a trust store that holds
@@ -67,11 +69,15 @@ export const verifierArguments = (options: VerifierOptions, reportPath: string):
  * parsing the system's CA bundle for every HTTP client it makes (one per request: most of its time on a
  * machine with a full bundle).
  */
-export const verifierEnvironment = (emptyRoots: { file: string; dir: string }): NodeJS.ProcessEnv =>
-  pactEnvironment('verifier', process.env, { SSL_CERT_FILE: emptyRoots.file, SSL_CERT_DIR: emptyRoots.dir });
+export function verifierEnvironment(emptyRoots: { file: string; dir: string }): NodeJS.ProcessEnv {
+  return pactEnvironment('verifier', process.env, {
+    SSL_CERT_FILE: emptyRoots.file,
+    SSL_CERT_DIR: emptyRoots.dir,
+  });
+}
 
 /** Runs the verifier to its end and reads its JSON report. Exit 1 (interactions failed) still has one. */
-export const runVerifier = async (options: VerifierOptions): Promise<PactResult> => {
+export async function runVerifier(options: VerifierOptions): Promise<PactResult> {
   const { pactPath, signal } = options;
   signal?.throwIfAborted();
   const binary = options.binary ?? pactBinaryPath();
@@ -134,4 +140,4 @@ export const runVerifier = async (options: VerifierOptions): Promise<PactResult>
     // A few small files: at once, rather than a round trip through the thread pool for each.
     rmSync(dir, { recursive: true, force: true });
   }
-};
+}

@@ -166,31 +166,35 @@ export function unsentHeaderFindings(
   );
 }
 
-const joinedHeaders = (pairs: readonly [string, string][]): Record<string, string> => {
+function joinedHeaders(pairs: readonly [string, string][]): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [rawName, value] of pairs) {
     const name = rawName.toLowerCase();
     headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
   }
   return headers;
-};
+}
 
-const refusal = (status: number, message: string): GatewayReply => ({
-  status,
-  headers: [['content-type', 'text/plain; charset=utf-8']],
-  body: message,
-});
+function refusal(status: number, message: string): GatewayReply {
+  return {
+    status,
+    headers: [['content-type', 'text/plain; charset=utf-8']],
+    body: message,
+  };
+}
 
-const json = (body: unknown): GatewayReply => ({
-  status: 200,
-  headers: [['content-type', 'application/json']],
-  body: JSON.stringify(body),
-});
+function json(body: unknown): GatewayReply {
+  return {
+    status: 200,
+    headers: [['content-type', 'application/json']],
+    body: JSON.stringify(body),
+  };
+}
 
-const paramsOf = (value: unknown): StateParams | undefined => {
+function paramsOf(value: unknown): StateParams | undefined {
   const { projectId, keyId } = (value ?? {}) as Record<string, unknown>;
   return typeof projectId === 'string' && typeof keyId === 'string' ? { projectId, keyId } : undefined;
-};
+}
 
 /**
  * The path a state's request asks for: the list's state lists the project's keys, every other state

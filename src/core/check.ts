@@ -56,9 +56,9 @@ export interface CheckTally {
 }
 
 /** A check's status from its findings: any error fails it, warnings only warn, notes only note. */
-export const statusOf = (findings: readonly Finding[]): CheckStatus => {
+export function statusOf(findings: readonly Finding[]): CheckStatus {
   if (findings.some((f) => f.severity === 'error')) return 'fail';
   if (findings.some((f) => f.severity === 'warning')) return 'warn';
   if (findings.length > 0) return 'note';
   return 'pass';
-};
+}

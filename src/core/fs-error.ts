@@ -16,8 +16,8 @@ const REASONS: Readonly<Record<string, string>> = {
 };
 
 /** Why a file operation failed, in a few words; the error's code when it is not one of the usual ones. */
-export const fsReason = (error: unknown): string => {
+export function fsReason(error: unknown): string {
   const { code, message } = (error ?? {}) as NodeJS.ErrnoException;
   if (code && REASONS[code]) return REASONS[code];
   return code ?? message?.split('\n')[0] ?? 'unknown error';
-};
+}

@@ -1,6 +1,7 @@
 /** A JSON object (not null, not an array): what bodies, documents and pacts are read as. */
-export const isJsonObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
 
 /**
  * How deep outside JSON (a pact, a broker's answer, a provider's body) may nest: as deep as the official

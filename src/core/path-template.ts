@@ -17,10 +17,10 @@ export class PathSegmentError extends Error {
  * `value` percent-encoded as exactly one path segment: `/ ? # %` and everything else outside the
  * unreserved set are encoded, so an id can never add a segment, a query or a fragment.
  */
-export const encodePathSegment = (value: string, parameter = 'value'): string => {
+export function encodePathSegment(value: string, parameter = 'value'): string {
   if (value === '' || value === '.' || value === '..') throw new PathSegmentError(parameter, value);
   return encodeURIComponent(value);
-};
+}
 
 export interface PathTemplate {
   readonly template: string;
@@ -34,7 +34,7 @@ export interface PathTemplate {
 
 const PARAMETER = /\{([^{}]+)\}/g;
 
-export const pathTemplate = (template: string): PathTemplate => {
+export function pathTemplate(template: string): PathTemplate {
   const parameters = [...template.matchAll(PARAMETER)].map((m) => m[1] as string);
   const literals = template.split(PARAMETER).filter((_, i) => i % 2 === 0);
   return {
@@ -75,4 +75,4 @@ export const pathTemplate = (template: string): PathTemplate => {
       return undefined;
     },
   };
-};
+}

@@ -18,8 +18,11 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
 /** The pointer of the object at the top of `stack`, from each enclosing container's current member. */
-const pointerOf = (stack: readonly Frame[]): string =>
-  toPointer(stack.slice(0, -1).map((frame) => (frame.kind === 'object' ? (frame.key ?? '') : frame.index)));
+function pointerOf(stack: readonly Frame[]): string {
+  return toPointer(
+    stack.slice(0, -1).map((frame) => (frame.kind === 'object' ? (frame.key ?? '') : frame.index)),
+  );
+}
 
 /**
  * The keys that appear twice in one object of `text` (already known to be JSON): the first `limit` with
@@ -27,10 +30,10 @@ const pointerOf = (stack: readonly Frame[]): string =>
  * containers: linear in the text, and depth costs no call stack (a pointer, which costs the depth, is
  * built for the first `limit` only). Keys are compared as JSON.parse decodes them (`"\u0069d"` is `"id"`).
  */
-export const duplicateKeys = (
+export function duplicateKeys(
   text: string,
   limit: number = MAX_DUPLICATE_FINDINGS,
-): { found: { key: string; pointer: string }[]; total: number } => {
+): { found: { key: string; pointer: string }[]; total: number } {
   const found: { key: string; pointer: string }[] = [];
   let total = 0;
   const stack: Frame[] = [];
@@ -65,7 +68,7 @@ export const duplicateKeys = (
     }
   }
   return { found, total };
-};
+}
 
 /**
  * `text` as JSON, or findings saying why it cannot be read: not JSON at all (`json`), nested deeper than
@@ -73,7 +76,7 @@ export const duplicateKeys = (
  * twice (`duplicateKey`, at the second one's pointer). Messages quote nothing from the body but the
  * duplicated key, which reports redact and cut like any provider text.
  */
-export const parseProviderJson = (text: string): ProviderJson => {
+export function parseProviderJson(text: string): ProviderJson {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -107,4 +110,4 @@ export const parseProviderJson = (text: string): ProviderJson => {
     findings.push({ pointer: '', keyword: 'depth', message, severity: 'error' });
   }
   return { ok: false, findings };
-};
+}

@@ -26,7 +26,9 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const WORKFLOW_COMMAND = /^([^\S\n]*):(?=:)|##(?=\[)/gm;
 
 /** `\u001b`: the character's code as text, as JSON and JavaScript would escape it. */
-const codeOf = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+function codeOf(c: string): string {
+  return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
 
 /**
  * Text from outside made safe to show anywhere: each acting character becomes its code as text (ESC is
@@ -35,21 +37,22 @@ const codeOf = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStar
  * written as its code (`\u003a:error::…`, `#\u0023[error]…`), so no line a run prints or writes is one.
  * Tab and line feed stay. Idempotent: what it returns it returns unchanged.
  */
-export const visibleText = (text: string): string =>
-  text
+export function visibleText(text: string): string {
+  return text
     .replace(/\r\n/g, '\n')
     .replace(ACTING, codeOf)
     .replace(LONE_SURROGATE, '\uFFFD')
     .replace(WORKFLOW_COMMAND, (_marker, indent: string | undefined) =>
       indent === undefined ? '#\\u0023' : `${indent}\\u003a`,
     );
+}
 
 /**
  * One line of visible text, for attributes, table cells and console lines: each run of line breaks, with
  * the whitespace around it, becomes one space. Split and trimmed, not matched with `\s*[\r\n]+\s*`: that
  * pattern backtracks quadratically on a long run of spaces with no line break (224 s for 100 KB).
  */
-export const oneLine = (text: string): string => {
+export function oneLine(text: string): string {
   const visible = visibleText(text);
   const lines = visible.split(/[\r\n]+/);
   if (lines.length === 1) return visible;
@@ -58,25 +61,33 @@ export const oneLine = (text: string): string => {
     .map((line, i) => (i === 0 ? line.trimEnd() : i === last ? line.trimStart() : line.trim()))
     .filter((line, i) => line !== '' || i === 0 || i === last);
   return kept.join(' ');
-};
+}
 
 /** The root pointer is the empty string, which reads as nothing at all; name it. */
-export const displayPointer = (pointer: string): string => (pointer === '' ? '(root)' : pointer);
+export function displayPointer(pointer: string): string {
+  return pointer === '' ? '(root)' : pointer;
+}
 
 /** Enough of a sha256 to tell two documents apart at a glance. */
-export const shortSha = (sha256: string): string => sha256.slice(0, 12);
+export function shortSha(sha256: string): string {
+  return sha256.slice(0, 12);
+}
 
-export const seconds = (ms: number): string => (ms / 1000).toFixed(3);
+export function seconds(ms: number): string {
+  return (ms / 1000).toFixed(3);
+}
 
 /** A duration for a person: `850 ms`, `2.4 s`. */
-export const humanDuration = (ms: number): string =>
-  ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+export function humanDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
 
 /** Milliseconds between two ISO timestamps, or undefined when either does not parse. */
-export const elapsedMs = (from: string, to: string): number | undefined => {
+export function elapsedMs(from: string, to: string): number | undefined {
   const ms = Date.parse(to) - Date.parse(from);
   return Number.isFinite(ms) ? ms : undefined;
-};
+}
 
-export const plural = (count: number, word: string, words = `${word}s`): string =>
-  `${count} ${count === 1 ? word : words}`;
+export function plural(count: number, word: string, words = `${word}s`): string {
+  return `${count} ${count === 1 ? word : words}`;
+}

@@ -11,14 +11,16 @@ export interface TruncatedWhole {
 export const CONSOLE_LINE_CHARS = 8192;
 
 /** `… (5242880 characters, truncated)`: appended to every cut text. */
-export const truncationMark = ({ count, unit }: TruncatedWhole): string => `… (${count} ${unit}, truncated)`;
+export function truncationMark({ count, unit }: TruncatedWhole): string {
+  return `… (${count} ${unit}, truncated)`;
+}
 
 /**
  * `text` whole when it fits in `limit` characters, else its head and a mark saying how long the whole
  * was, the two together at most `limit` characters long (so cutting again changes nothing). `whole`
  * says that `text` is already a part of something larger (a body read in part): then it is always marked.
  */
-export const truncateText = (text: string, limit: number, whole?: TruncatedWhole): string => {
+export function truncateText(text: string, limit: number, whole?: TruncatedWhole): string {
   if (text.length <= limit && whole === undefined) return text;
   const mark = truncationMark(whole ?? { count: text.length, unit: 'characters' });
   let end = Math.max(0, Math.min(text.length, limit - mark.length));
@@ -26,11 +28,12 @@ export const truncateText = (text: string, limit: number, whole?: TruncatedWhole
   const last = text.charCodeAt(end - 1);
   if (end > 0 && last >= 0xd800 && last <= 0xdbff) end -= 1;
   return `${text.slice(0, end)}${mark}`;
-};
+}
 
 /** Each line of `text` cut to `limit` characters: for console output, where one line is read at a time. */
-export const truncateLines = (text: string, limit: number): string =>
-  text
+export function truncateLines(text: string, limit: number): string {
+  return text
     .split('\n')
     .map((line) => truncateText(line, limit))
     .join('\n');
+}

@@ -10,7 +10,7 @@ export class UsageError extends Error {
 export const EXIT = { ok: 0, failed: 1, usage: 2, internal: 3 } as const;
 
 /** node:util parseArgs, with its errors turned into UsageErrors worded for a person. */
-export const parseFlags = <T extends ParseArgsConfig>(config: T) => {
+export function parseFlags<T extends ParseArgsConfig>(config: T) {
   try {
     return parseArgs({ ...config, strict: true });
   } catch (error) {
@@ -18,7 +18,7 @@ export const parseFlags = <T extends ParseArgsConfig>(config: T) => {
       (error as Error).message.split('\n')[0]?.replace(/\. To specify.*$/, '') ?? 'bad arguments',
     );
   }
-};
+}
 
 export interface ConsoleIO {
   stdout: (text: string) => void;

@@ -28,26 +28,26 @@ export interface DriftResult {
 /** The status whose body is compared. */
 export const COMPARED_STATUS = '200';
 
-const resolved = (value: unknown, document: OpenApiDocument): unknown => {
+function resolved(value: unknown, document: OpenApiDocument): unknown {
   let node = value;
   for (let hops = 0; isJsonObject(node) && typeof node.$ref === 'string' && hops < 16; hops++) {
     node = valueAt(document, decodeURIComponent((node.$ref as string).replace(/^#/, '')));
   }
   return node;
-};
+}
 
 /** The JSON schema of a status's response, if it has one. */
-const bodySchemaOf = (operation: OperationObject, status: string, document: OpenApiDocument): unknown => {
+function bodySchemaOf(operation: OperationObject, status: string, document: OpenApiDocument): unknown {
   const response = resolved(operation.responses?.[status], document);
   const content = isJsonObject(response) && isJsonObject(response.content) ? response.content : {};
   const mediaType = Object.keys(content).find((type) => isJsonMediaType(type));
   const media = mediaType === undefined ? undefined : content[mediaType];
   return isJsonObject(media) ? media.schema : undefined;
-};
+}
 
 type Documents = { from: OpenApiDocument; to: OpenApiDocument };
 
-const compareParameters = (from: LocatedOperation, to: LocatedOperation, documents: Documents): Change[] => {
+function compareParameters(from: LocatedOperation, to: LocatedOperation, documents: Documents): Change[] {
   const changes: Change[] = [];
   const indexIn = (located: LocatedOperation, parameter: ParameterObject | undefined) =>
     parameter ? located.parameters.indexOf(parameter) : -1;
@@ -108,9 +108,9 @@ const compareParameters = (from: LocatedOperation, to: LocatedOperation, documen
     );
   }
   return changes;
-};
+}
 
-const compareStatuses = (from: OperationObject, to: OperationObject): Change[] => {
+function compareStatuses(from: OperationObject, to: OperationObject): Change[] {
   const [before, after] = [Object.keys(from.responses ?? {}), Object.keys(to.responses ?? {})];
   const only = (these: string[], those: string[]) => these.filter((status) => !those.includes(status));
   const at = (status: string) => ({
@@ -126,7 +126,7 @@ const compareStatuses = (from: OperationObject, to: OperationObject): Change[] =
       change('status-added', at(status), null, status, `status ${status} newly documented`),
     ),
   ];
-};
+}
 
 interface HeaderObject {
   required?: boolean;
@@ -204,11 +204,14 @@ function compareHeaders(from: OperationObject, to: OperationObject, documents: D
 }
 
 /** `the body`, `property /owner/user`, or `branch /owner/oneOf/1` where a pointer ends in a branch. */
-const bodyPlace: Place = (pointer) =>
-  pointer === '' ? 'the body' : `${/\/(anyOf|oneOf)\/\d+$/.test(pointer) ? 'branch' : 'property'} ${pointer}`;
+function bodyPlace(pointer: string): string {
+  return pointer === ''
+    ? 'the body'
+    : `${/\/(anyOf|oneOf)\/\d+$/.test(pointer) ? 'branch' : 'property'} ${pointer}`;
+}
 
 /** The 200 bodies' schemas; a 200 documented in both with a JSON body in only one is the body's type changing. */
-const compareBodies = (from: OperationObject, to: OperationObject, documents: Documents): Change[] => {
+function compareBodies(from: OperationObject, to: OperationObject, documents: Documents): Change[] {
   const before = bodySchemaOf(from, COMPARED_STATUS, documents.from);
   const after = bodySchemaOf(to, COMPARED_STATUS, documents.to);
   if (before !== undefined && after !== undefined) {
@@ -219,18 +222,18 @@ const compareBodies = (from: OperationObject, to: OperationObject, documents: Do
   const [a, b] = before === undefined ? ['no JSON body', 'JSON body'] : ['JSON body', 'no JSON body'];
   const at = { side: 'response' as const, pointer: '', keyword: 'content' };
   return [change('type-changed', at, a, b, `status ${COMPARED_STATUS}: ${a} → ${b}`)];
-};
+}
 
 /**
  * Compares the operation `operation` (`METHOD:/path`, matched by path shape) of `from` with that of `to`:
  * parameters, security requirements, statuses, each status's headers, and the 200 response body. Throws
  * OperationError when either lacks it, SchemaShapeError when a schema cannot be read.
  */
-export const compareOperations = (
+export function compareOperations(
   from: OpenApiDocument,
   to: OpenApiDocument,
   options: { operation?: string; names?: { from: string; to: string } } = {},
-): DriftResult => {
+): DriftResult {
   const ref = parseOperation(options.operation ?? DEFAULT_OPERATION);
   const names = options.names ?? { from: 'the old document', to: 'the new document' };
   const old = locateOperation(from, ref, names.from);
@@ -251,8 +254,9 @@ export const compareOperations = (
     to: { method: now.method, path: now.path },
     changes,
   };
-};
+}
 
 /** Whether any change breaks anyone: the exit code's question. */
-export const breaksAnyone = (changes: readonly Change[]): boolean =>
-  changes.some((c) => c.breaksConsumers || c.breaksProviders);
+export function breaksAnyone(changes: readonly Change[]): boolean {
+  return changes.some((c) => c.breaksConsumers || c.breaksProviders);
+}

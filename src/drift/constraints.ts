@@ -43,7 +43,9 @@ export interface ConstraintMove {
   said: string;
 }
 
-const shown = (value: unknown): string => (value === null ? 'none' : JSON.stringify(value));
+function shown(value: unknown): string {
+  return value === null ? 'none' : JSON.stringify(value);
+}
 
 /** A move whose words are its keyword and both values. */
 function move(
@@ -57,8 +59,9 @@ function move(
 
 export const NO_CONSTRAINTS: Constraints = { patterns: [], uniqueItems: false, additionalProperties: true };
 
-const numberAt = (schema: SchemaObject, keyword: string): number | undefined =>
-  typeof schema[keyword] === 'number' ? (schema[keyword] as number) : undefined;
+function numberAt(schema: SchemaObject, keyword: string): number | undefined {
+  return typeof schema[keyword] === 'number' ? (schema[keyword] as number) : undefined;
+}
 
 /** Of two lower bounds the one fewer values pass; `sign` -1 turns it into the upper bounds' rule. */
 function tighter(a: Bound | undefined, b: Bound | undefined, sign: 1 | -1): Bound | undefined {
@@ -116,8 +119,9 @@ function isMultiple(a: number, b: number): boolean {
   return Math.abs(ratio - Math.round(ratio)) < 1e-9;
 }
 
-const pick = (a: number | undefined, b: number | undefined, choose: (x: number, y: number) => number) =>
-  a === undefined ? b : b === undefined ? a : choose(a, b);
+function pick(a: number | undefined, b: number | undefined, choose: (x: number, y: number) => number) {
+  return a === undefined ? b : b === undefined ? a : choose(a, b);
+}
 
 /** Both sets of constraints at once, as `allOf` means: the tighter of each. */
 export function bothConstraints(a: Constraints, b: Constraints): Constraints {
@@ -149,8 +153,9 @@ export function bothConstraints(a: Constraints, b: Constraints): Constraints {
   };
 }
 
-const admits = (types: readonly string[], family: string) =>
-  types.length === 0 || types.includes(family) || (family === 'number' && types.includes('integer'));
+function admits(types: readonly string[], family: string) {
+  return types.length === 0 || types.includes(family) || (family === 'number' && types.includes('integer'));
+}
 
 /** A count's move: a minimum (absent is 0) or a maximum (absent is no limit). */
 function countMove(keyword: string, from: number | undefined, to: number | undefined): ConstraintMove[] {
@@ -162,8 +167,9 @@ function countMove(keyword: string, from: number | undefined, to: number | undef
   return [move(keyword, narrower ? 'tightened' : 'loosened', from ?? null, to ?? null)];
 }
 
-const boundText = (bound: Bound | undefined, lower: boolean) =>
-  bound ? `${lower ? '>' : '<'}${bound.exclusive ? '' : '='} ${bound.value}` : null;
+function boundText(bound: Bound | undefined, lower: boolean) {
+  return bound ? `${lower ? '>' : '<'}${bound.exclusive ? '' : '='} ${bound.value}` : null;
+}
 
 const BOUND_KEYWORDS = { lower: ['minimum', 'exclusiveMinimum'], upper: ['maximum', 'exclusiveMaximum'] };
 

@@ -24,10 +24,10 @@ export interface DriftReport {
   changes: Change[];
 }
 
-export const driftReport = (
+export function driftReport(
   documents: { from: LoadedDocument & { shown: string }; to: LoadedDocument & { shown: string } },
   result: DriftResult,
-): DriftReport => {
+): DriftReport {
   const describe = (loaded: LoadedDocument & { shown: string }, operation: DriftResult['from']) => ({
     path: loaded.shown,
     openapi: loaded.document.openapi,
@@ -40,7 +40,7 @@ export const driftReport = (
     to: describe(documents.to, result.to),
     changes: result.changes,
   };
-};
+}
 
 /** The groups of the table, worst first; a change is in exactly one. */
 export const DRIFT_GROUPS: { title: string; holds: (change: Change) => boolean }[] = [
@@ -50,11 +50,12 @@ export const DRIFT_GROUPS: { title: string; holds: (change: Change) => boolean }
   { title: 'Breaks no one', holds: (c) => !c.breaksConsumers && !c.breaksProviders },
 ];
 
-const documentLine = (document: DriftDocument) =>
-  `${oneLine(document.path)} (OpenAPI ${oneLine(document.openapi)}, version ${oneLine(document.version)})`;
+function documentLine(document: DriftDocument) {
+  return `${oneLine(document.path)} (OpenAPI ${oneLine(document.openapi)}, version ${oneLine(document.version)})`;
+}
 
 /** The table: what was compared, then each group's changes as kind, pointer and message, then the tally. */
-export const renderDrift = (report: DriftReport): string => {
+export function renderDrift(report: DriftReport): string {
   const { changes } = report;
   const shownPointer = (pointer: string) => (pointer === '' ? '(root)' : oneLine(pointer));
   const kindWidth = Math.max(4, ...changes.map((c) => c.kind.length));
@@ -89,4 +90,4 @@ export const renderDrift = (report: DriftReport): string => {
       : `${plural(changes.length, 'change')}: ${consumers} break consumers, ${providers} break providers.`,
   );
   return `${lines.join('\n')}\n`;
-};
+}

@@ -187,7 +187,7 @@ const PARTIES: Record<Side, { readers: string; writers: string }> = {
 };
 
 /** Who a change of `kind` in a message on `side` breaks, and why in words. */
-export const judge = (kind: ChangeKind, side: Side) => {
+export function judge(kind: ChangeKind, side: Side) {
   const rule = RULES[kind];
   const readerIsConsumer = side === 'response';
   const parties = PARTIES[side];
@@ -196,4 +196,4 @@ export const judge = (kind: ChangeKind, side: Side) => {
     breaksProviders: readerIsConsumer ? rule.breaksWriter : rule.breaksReader,
     why: rule.why.replace('{readers}', parties.readers).replace('{writers}', parties.writers),
   };
-};
+}

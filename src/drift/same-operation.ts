@@ -18,7 +18,7 @@ export interface OperationRef {
 export const DEFAULT_OPERATION = 'GET:/organization/projects/{project_id}/api_keys/{key_id}';
 
 /** `GET:/a/{id}` → `{ method: 'get', path: '/a/{id}' }`. */
-export const parseOperation = (text: string): OperationRef => {
+export function parseOperation(text: string): OperationRef {
   const match = /^([A-Za-z]+):(\/.*)$/.exec(text.trim());
   const method = match?.[1]?.toLowerCase();
   if (!match || !method || !METHODS.includes(method)) {
@@ -27,15 +27,21 @@ export const parseOperation = (text: string): OperationRef => {
     );
   }
   return { method, path: match[2] as string };
-};
+}
 
 /** The path with every parameter's name left out: `/a/{}/b/{}`. */
-export const pathShape = (path: string): string => path.replace(/\{[^}/]*\}/g, '{}');
+export function pathShape(path: string): string {
+  return path.replace(/\{[^}/]*\}/g, '{}');
+}
 
 /** The path parameters' names in the order they appear in the template. */
-export const templateParameters = (path: string): readonly string[] => pathTemplate(path).parameters;
+export function templateParameters(path: string): readonly string[] {
+  return pathTemplate(path).parameters;
+}
 
-export const operationLabel = (ref: OperationRef): string => `${ref.method.toUpperCase()} ${ref.path}`;
+export function operationLabel(ref: OperationRef): string {
+  return `${ref.method.toUpperCase()} ${ref.path}`;
+}
 
 export interface LocatedOperation extends OperationRef {
   operation: OperationObject;
@@ -51,7 +57,7 @@ export interface ParameterObject {
   [keyword: string]: unknown;
 }
 
-const parameterOf = (given: unknown, document: OpenApiDocument, where: string): ParameterObject => {
+function parameterOf(given: unknown, document: OpenApiDocument, where: string): ParameterObject {
   let parameter = given;
   for (let hops = 0; isJsonObject(parameter) && typeof parameter.$ref === 'string' && hops < 16; hops++) {
     const ref = parameter.$ref as string;
@@ -62,14 +68,14 @@ const parameterOf = (given: unknown, document: OpenApiDocument, where: string): 
     throw new OperationError(`a parameter of ${where} has no name or in`);
   }
   return parameter as ParameterObject;
-};
+}
 
 /** The operation of `document` with the method and path shape of `ref`; OperationError when none or several. */
-export const locateOperation = (
+export function locateOperation(
   document: OpenApiDocument,
   ref: OperationRef,
   name: string,
-): LocatedOperation => {
+): LocatedOperation {
   const shape = pathShape(ref.path);
   const matches = Object.entries(document.paths).filter(
     ([path, item]) => pathShape(path) === shape && isJsonObject(item?.[ref.method]),
@@ -94,4 +100,4 @@ export const locateOperation = (
     .map((p) => parameterOf(p, document, where))
     .filter((p) => !own.some((o) => o.name === p.name && o.in === p.in));
   return { method: ref.method, path, operation, parameters: [...own, ...inherited] };
-};
+}

@@ -25,8 +25,12 @@ interface Node {
   pairs: readonly string[];
 }
 
-const list = (values: readonly unknown[]): string => values.map((v) => JSON.stringify(v)).join(', ');
-const typesText = (shape: Shape): string => (shape.types.length === 0 ? 'any' : shape.types.join(' | '));
+function list(values: readonly unknown[]): string {
+  return values.map((v) => JSON.stringify(v)).join(', ');
+}
+function typesText(shape: Shape): string {
+  return shape.types.length === 0 ? 'any' : shape.types.join(' | ');
+}
 
 const MOVES: Record<string, ChangeKind> = {
   tightened: 'constraint-tightened',
@@ -191,7 +195,9 @@ function branchesOf(side: { schema: unknown; shape: Shape }, pointer: string): B
   }));
 }
 
-const refOf = (schema: unknown): unknown => (schema as { $ref?: unknown } | null)?.$ref;
+function refOf(schema: unknown): unknown {
+  return (schema as { $ref?: unknown } | null)?.$ref;
+}
 
 /**
  * Which old branch is which new one: the same `$ref`, else an equal schema, else the same types, each

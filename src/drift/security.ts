@@ -25,8 +25,9 @@ interface InForce {
   inherited: boolean;
 }
 
-const listOf = (value: unknown): Requirement[] | undefined =>
-  Array.isArray(value) ? value.filter(isJsonObject).map(scopesOf) : undefined;
+function listOf(value: unknown): Requirement[] | undefined {
+  return Array.isArray(value) ? value.filter(isJsonObject).map(scopesOf) : undefined;
+}
 
 function scopesOf(requirement: Record<string, unknown>): Requirement {
   const scopes = (value: unknown) => (Array.isArray(value) ? value.map(String) : []);
@@ -40,7 +41,9 @@ function inForce(side: SecuritySide): InForce {
 }
 
 /** An alternative's identity: its schemes, in any order; `` for none (no credentials). */
-const keyOf = (requirement: Requirement): string => Object.keys(requirement).sort().join(' + ');
+function keyOf(requirement: Requirement): string {
+  return Object.keys(requirement).sort().join(' + ');
+}
 
 /** The alternatives as a list that always holds one: an empty list is the call without credentials. */
 function alternatives(force: InForce): { requirement: Requirement; pointer: string }[] {
@@ -48,10 +51,11 @@ function alternatives(force: InForce): { requirement: Requirement; pointer: stri
   return force.requirements.map((requirement, index) => ({ requirement, pointer: `/security/${index}` }));
 }
 
-const named = (requirement: Requirement, force: InForce): string =>
-  `${keyOf(requirement) === '' ? 'calls without credentials' : `security ${keyOf(requirement)}`}${
+function named(requirement: Requirement, force: InForce): string {
+  return `${keyOf(requirement) === '' ? 'calls without credentials' : `security ${keyOf(requirement)}`}${
     force.inherited && force.requirements.length > 0 ? " (the document's)" : ''
   }`;
+}
 
 /** How a scheme's credential travels: what the wire sees, not the words around it. */
 function wireOf(side: SecuritySide, name: string): Record<string, unknown> | undefined {
@@ -71,8 +75,9 @@ function wireOf(side: SecuritySide, name: string): Record<string, unknown> | und
   );
 }
 
-const wireText = (wire: Record<string, unknown>) =>
-  [wire.type, wire.scheme, wire.in && `in ${wire.in}`, wire.name].filter(Boolean).join(' ');
+function wireText(wire: Record<string, unknown>) {
+  return [wire.type, wire.scheme, wire.in && `in ${wire.in}`, wire.name].filter(Boolean).join(' ');
+}
 
 /** The scopes and the scheme definitions of an alternative in both versions. */
 function withinChanges(

@@ -37,19 +37,24 @@ export interface Branches {
   schemas: [index: number, schema: unknown][];
 }
 
-const isNullOnly = (schema: SchemaObject): boolean =>
-  schema.type === 'null' ||
-  (Array.isArray(schema.type) && schema.type.length === 1 && schema.type[0] === 'null') ||
-  (Array.isArray(schema.enum) && schema.enum.length === 1 && schema.enum[0] === null);
+function isNullOnly(schema: SchemaObject): boolean {
+  return (
+    schema.type === 'null' ||
+    (Array.isArray(schema.type) && schema.type.length === 1 && schema.type[0] === 'null') ||
+    (Array.isArray(schema.enum) && schema.enum.length === 1 && schema.enum[0] === null)
+  );
+}
 
-const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
+function unique<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
+}
 
 /** `schema` with its `$ref` chain followed (local refs only: `#/...`). */
-const dereference = (
+function dereference(
   schema: unknown,
   document: OpenApiDocument,
   refs: string[] = [],
-): [SchemaObject, string[]] => {
+): [SchemaObject, string[]] {
   if (!isJsonObject(schema))
     throw new SchemaShapeError(`a schema must be an object, got ${JSON.stringify(schema)}`);
   const ref = schema.$ref;
@@ -63,45 +68,52 @@ const dereference = (
   const target = valueAt(document, decodeURIComponent(ref.slice(1)));
   if (target === undefined) throw new SchemaShapeError(`Can't resolve $ref at ${ref}`);
   return dereference(target, document, [...refs, ref]);
-};
+}
 
 /** Two shapes as one, for `allOf`: both constraints hold. */
-const intersect = (a: Shape, b: Shape): Shape => ({
-  types:
-    a.types.length === 0
-      ? b.types
-      : b.types.length === 0
-        ? a.types
-        : a.types.filter((t) => b.types.includes(t)),
-  nullable: a.nullable && b.nullable,
-  ...((a.enum ?? b.enum)
-    ? { enum: a.enum && b.enum ? a.enum.filter((v) => b.enum?.includes(v)) : (a.enum ?? b.enum) }
-    : {}),
-  ...((a.format ?? b.format) ? { format: a.format ?? b.format } : {}),
-  properties: [...a.properties, ...b.properties.filter(([name]) => !a.properties.some(([n]) => n === name))],
-  required: unique([...a.required, ...b.required]),
-  ...((a.items ?? b.items) ? { items: a.items ?? b.items } : {}),
-  constraints: bothConstraints(a.constraints, b.constraints),
-  ...((a.branches ?? b.branches) ? { branches: a.branches ?? b.branches } : {}),
-  refs: unique([...a.refs, ...b.refs]),
-});
+function intersect(a: Shape, b: Shape): Shape {
+  return {
+    types:
+      a.types.length === 0
+        ? b.types
+        : b.types.length === 0
+          ? a.types
+          : a.types.filter((t) => b.types.includes(t)),
+    nullable: a.nullable && b.nullable,
+    ...((a.enum ?? b.enum)
+      ? { enum: a.enum && b.enum ? a.enum.filter((v) => b.enum?.includes(v)) : (a.enum ?? b.enum) }
+      : {}),
+    ...((a.format ?? b.format) ? { format: a.format ?? b.format } : {}),
+    properties: [
+      ...a.properties,
+      ...b.properties.filter(([name]) => !a.properties.some(([n]) => n === name)),
+    ],
+    required: unique([...a.required, ...b.required]),
+    ...((a.items ?? b.items) ? { items: a.items ?? b.items } : {}),
+    constraints: bothConstraints(a.constraints, b.constraints),
+    ...((a.branches ?? b.branches) ? { branches: a.branches ?? b.branches } : {}),
+    refs: unique([...a.refs, ...b.refs]),
+  };
+}
 
 /** Branches as one, for `anyOf`/`oneOf` of several non-null schemas: either may hold. */
-const union = (shapes: Shape[]): Shape => ({
-  types: unique(shapes.flatMap((s) => (s.types.length === 0 ? ['any'] : s.types))).includes('any')
-    ? []
-    : unique(shapes.flatMap((s) => s.types)).sort(),
-  nullable: shapes.some((s) => s.nullable),
-  ...(shapes.every((s) => s.enum) ? { enum: unique(shapes.flatMap((s) => s.enum ?? [])) } : {}),
-  properties: [],
-  required: [],
-  // What each branch allows besides its type is compared branch by branch, not merged here.
-  constraints: NO_CONSTRAINTS,
-  refs: unique(shapes.flatMap((s) => s.refs)),
-});
+function union(shapes: Shape[]): Shape {
+  return {
+    types: unique(shapes.flatMap((s) => (s.types.length === 0 ? ['any'] : s.types))).includes('any')
+      ? []
+      : unique(shapes.flatMap((s) => s.types)).sort(),
+    nullable: shapes.some((s) => s.nullable),
+    ...(shapes.every((s) => s.enum) ? { enum: unique(shapes.flatMap((s) => s.enum ?? [])) } : {}),
+    properties: [],
+    required: [],
+    // What each branch allows besides its type is compared branch by branch, not merged here.
+    constraints: NO_CONSTRAINTS,
+    refs: unique(shapes.flatMap((s) => s.refs)),
+  };
+}
 
 /** The shape of `given` in `document`. */
-export const shapeOf = (given: unknown, document: OpenApiDocument, seen: string[] = []): Shape => {
+export function shapeOf(given: unknown, document: OpenApiDocument, seen: string[] = []): Shape {
   const [schema, refs] = dereference(given, document, seen);
   const types = Array.isArray(schema.type)
     ? (schema.type as string[])
@@ -148,14 +160,14 @@ export const shapeOf = (given: unknown, document: OpenApiDocument, seen: string[
     }
   }
   return shape;
-};
+}
 
 /** A shape in a few words for a change's from/to: `integer`, `integer | null`, `"a" | "b"`, `any`. */
-export const describeShape = (shape: Shape): string => {
+export function describeShape(shape: Shape): string {
   const types = shape.enum
     ? shape.enum.map((value) => JSON.stringify(value))
     : shape.types.length === 0
       ? ['any']
       : shape.types;
   return [...types, ...(shape.nullable ? ['null'] : [])].join(' | ');
-};
+}

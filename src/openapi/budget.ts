@@ -17,8 +17,9 @@ export const MAX_NESTING = 100;
  * text without aliases holds at most one per character, so four allow some reuse, and a bomb, which
  * multiplies, is caught while small. Never under 100,000 nor over 4,000,000.
  */
-export const maxValuesFor = (textLength: number): number =>
-  Math.min(4_000_000, Math.max(100_000, 4 * textLength));
+export function maxValuesFor(textLength: number): number {
+  return Math.min(4_000_000, Math.max(100_000, 4 * textLength));
+}
 
 interface Frame {
   value: unknown;
@@ -61,5 +62,6 @@ export function budgetProblem(root: unknown, maxValues: number): string | undefi
   return undefined;
 }
 
-const at = (trail: readonly string[], key: string, depth: number): string =>
-  depth === 0 ? '(root)' : toPointer([...trail.slice(1), key]);
+function at(trail: readonly string[], key: string, depth: number): string {
+  return depth === 0 ? '(root)' : toPointer([...trail.slice(1), key]);
+}

@@ -15,5 +15,6 @@ export const DOCUMENT_VERSIONS = { seed: DEFAULT_SPEC_PATH, current: CURRENT_SPE
 export type DocumentVersion = keyof typeof DOCUMENT_VERSIONS;
 export const DOCUMENT_VERSION_NAMES = Object.keys(DOCUMENT_VERSIONS) as DocumentVersion[];
 
-export const isDocumentVersion = (name: string): name is DocumentVersion =>
-  (DOCUMENT_VERSION_NAMES as string[]).includes(name);
+export function isDocumentVersion(name: string): name is DocumentVersion {
+  return (DOCUMENT_VERSION_NAMES as string[]).includes(name);
+}

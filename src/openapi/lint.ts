@@ -19,7 +19,7 @@ interface EmbeddedExample {
   text: unknown;
 }
 
-const embeddedExamples = (document: OpenApiDocument): EmbeddedExample[] => {
+function embeddedExamples(document: OpenApiDocument): EmbeddedExample[] {
   const found: EmbeddedExample[] = [];
   for (const [name, schema] of Object.entries(document.components?.schemas ?? {})) {
     const meta = schema['x-oaiMeta'] as { example?: unknown } | undefined;
@@ -47,11 +47,11 @@ const embeddedExamples = (document: OpenApiDocument): EmbeddedExample[] => {
     }
   }
   return found;
-};
+}
 
 /** Validates every `x-oaiMeta` example against its own schema; the document is reported on, not patched. */
-export const lintExamples = (document: OpenApiDocument, validators: SchemaValidators): ExampleLint[] =>
-  embeddedExamples(document).map(({ location, component, text }) => {
+export function lintExamples(document: OpenApiDocument, validators: SchemaValidators): ExampleLint[] {
+  return embeddedExamples(document).map(({ location, component, text }) => {
     let data: unknown = text;
     if (typeof text === 'string') {
       try {
@@ -69,3 +69,4 @@ export const lintExamples = (document: OpenApiDocument, validators: SchemaValida
     const { valid, findings } = validators.validate(component, data);
     return { location, component, valid, findings };
   });
+}

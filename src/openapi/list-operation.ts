@@ -21,7 +21,7 @@ export interface ListOperation {
 const LIMIT_FALLBACK = { min: 1, max: 100, default: 20 } as const;
 
 /** "Limit can range between 1 and 100, and the default is 20.": the prose today's document uses. */
-const limitOf = (parameter: Record<string, unknown> | undefined): ListOperation['limit'] => {
+function limitOf(parameter: Record<string, unknown> | undefined): ListOperation['limit'] {
   const schema = (parameter?.schema ?? {}) as Record<string, unknown>;
   const range = /between (\d+) and (\d+)/.exec(String(parameter?.description ?? ''));
   const number = (value: unknown, fallback: number) =>
@@ -31,7 +31,7 @@ const limitOf = (parameter: Record<string, unknown> | undefined): ListOperation[
     max: number(schema.maximum, Number(range?.[2] ?? LIMIT_FALLBACK.max)),
     default: number(schema.default, LIMIT_FALLBACK.default),
   };
-};
+}
 
 /** The list operation of `document`, found by its operationId; undefined when the document has none. */
 export function listOperationOf(document: OpenApiDocument): ListOperation | undefined {

@@ -73,7 +73,7 @@ export function describedHeaders(
   return [...names].sort();
 }
 
-export const retrieveOperationOf = (document: OpenApiDocument): RetrieveOperation => {
+export function retrieveOperationOf(document: OpenApiDocument): RetrieveOperation {
   for (const [template, item] of Object.entries(document.paths)) {
     if (item.get?.operationId !== OPERATION_ID) continue;
     const path = pathTemplate(template);
@@ -87,4 +87,4 @@ export const retrieveOperationOf = (document: OpenApiDocument): RetrieveOperatio
     };
   }
   throw new OperationError(`the document has no GET operation ${OPERATION_ID}`);
-};
+}

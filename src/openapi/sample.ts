@@ -3,28 +3,28 @@ import { componentOfRef, type OpenApiDocument, type SchemaObject } from './docum
 
 // Instances built from the document's schemas, for tests that must follow the document as it changes.
 
-const resolve = (schema: SchemaObject, document: OpenApiDocument): SchemaObject => {
+function resolve(schema: SchemaObject, document: OpenApiDocument): SchemaObject {
   const component = componentOfRef(schema.$ref);
   if (!component) return schema;
   const target = document.components?.schemas?.[component];
   if (!target) throw new Error(`Can't resolve $ref at #/components/schemas/${component}`);
   return resolve(target, document);
-};
+}
 
 /** The first branch or type that is not `null`: 3.1 spells nullable as `anyOf: [X, {type: null}]`. */
-const nonNullBranch = (schema: SchemaObject): SchemaObject | undefined => {
+function nonNullBranch(schema: SchemaObject): SchemaObject | undefined {
   const branches = (schema.anyOf ?? schema.oneOf) as SchemaObject[] | undefined;
   return branches?.find((branch) => branch.type !== 'null');
-};
+}
 
-const primaryType = (schema: SchemaObject): string | undefined => {
+function primaryType(schema: SchemaObject): string | undefined {
   const type = schema.type;
   if (Array.isArray(type)) return type.find((t) => t !== 'null') as string | undefined;
   return typeof type === 'string' ? type : undefined;
-};
+}
 
 /** A valid instance of `schema` carrying every declared property, nested ones included. */
-export const sampleOf = (schema: SchemaObject, document: OpenApiDocument): unknown => {
+export function sampleOf(schema: SchemaObject, document: OpenApiDocument): unknown {
   const resolved = resolve(schema, document);
   if (Array.isArray(resolved.enum)) return resolved.enum[0];
   const branch = nonNullBranch(resolved);
@@ -50,10 +50,11 @@ export const sampleOf = (schema: SchemaObject, document: OpenApiDocument): unkno
     default:
       return null;
   }
-};
+}
 
-export const sampleOfComponent = (component: string, document: OpenApiDocument): unknown =>
-  sampleOf({ $ref: `#/components/schemas/${component}` }, document);
+export function sampleOfComponent(component: string, document: OpenApiDocument): unknown {
+  return sampleOf({ $ref: `#/components/schemas/${component}` }, document);
+}
 
 /** A broken copy of a valid instance, and where and how a validator must say it is broken. */
 export interface Mutant {
@@ -72,29 +73,29 @@ const WRONG_TYPE_VALUE: Record<string, unknown> = {
   array: 'not-an-array',
 };
 
-const withValueAt = (
+function withValueAt(
   root: unknown,
   path: readonly string[],
   replace: (parent: Record<string, unknown>, key: string) => void,
-) => {
+) {
   const copy = structuredClone(root);
   let parent = copy as Record<string, unknown>;
   for (const token of path.slice(0, -1)) parent = parent[token] as Record<string, unknown>;
   replace(parent, path[path.length - 1] as string);
   return copy;
-};
+}
 
-const nonMember = (members: unknown[]): unknown => {
+function nonMember(members: unknown[]): unknown {
   let candidate = `${String(members[0])}_not_a_member`;
   while (members.includes(candidate)) candidate += '_';
   return candidate;
-};
+}
 
 /**
  * Every single-point break of the component's sample the schema forbids: each required property dropped,
  * each enum value replaced by a non-member, each typed value replaced by one of another type.
  */
-export const mutantsOf = (component: string, document: OpenApiDocument): Mutant[] => {
+export function mutantsOf(component: string, document: OpenApiDocument): Mutant[] {
   const root = sampleOfComponent(component, document);
   const mutants: Mutant[] = [];
 
@@ -149,4 +150,4 @@ export const mutantsOf = (component: string, document: OpenApiDocument): Mutant[
 
   walk({ $ref: `#/components/schemas/${component}` }, []);
   return mutants;
-};
+}

@@ -20,9 +20,9 @@ export const GENERATED_TYPES = [
 export const GENERATED_TYPES_PATH = GENERATED_TYPES[0].path;
 
 /** The TypeScript source openapi-typescript derives from the document. */
-export const generateTypesSource = async (specPath: string = DEFAULT_SPEC_PATH): Promise<string> => {
+export async function generateTypesSource(specPath: string = DEFAULT_SPEC_PATH): Promise<string> {
   const document = parseDocument(readFileSync(specPath, 'utf8'), specPath);
   const ast = await openapiTS(document as unknown as Parameters<typeof openapiTS>[0]);
   const header = `// Generated from ${relative(ROOT, specPath)} by \`npm run types\`; do not edit. A test fails when it is stale.\n\n`;
   return header + astToString(ast);
-};
+}

@@ -46,8 +46,9 @@ export const LIST_STATES: readonly StateKey[] = ['projectKeys'];
 /** The admin key the pact shows: an obvious placeholder, replaced at verification time, never real. */
 export const EXAMPLE_ADMIN_KEY = 'sk-admin-EXAMPLE';
 
-export const stateKeyOf = (description: string): StateKey | undefined =>
-  (Object.keys(PROVIDER_STATES) as StateKey[]).find((key) => PROVIDER_STATES[key] === description);
+export function stateKeyOf(description: string): StateKey | undefined {
+  return (Object.keys(PROVIDER_STATES) as StateKey[]).find((key) => PROVIDER_STATES[key] === description);
+}
 
 /**
  * What a provider does to make a state true and which ids then hold; the returned params fill the

@@ -45,7 +45,7 @@ export interface ReferenceProviderOptions {
 }
 
 /** The document the provider serves: the one given, else the shipped one `shape` names. */
-export const servedDocument = (options: Pick<ReferenceProviderOptions, 'shape' | 'document'>) => {
+export function servedDocument(options: Pick<ReferenceProviderOptions, 'shape' | 'document'>) {
   if (options.document) return options.document;
   const shape = options.shape ?? 'seed';
   if (!isDocumentVersion(shape)) {
@@ -54,7 +54,7 @@ export const servedDocument = (options: Pick<ReferenceProviderOptions, 'shape' |
     );
   }
   return loadDocument(DOCUMENT_VERSIONS[shape]).document;
-};
+}
 
 export interface ReferenceProvider {
   /** For `http.createServer(handler)`. */
@@ -72,7 +72,9 @@ export const DEFAULT_FAULT_OPTIONS = {
   retryAfterMs: 100,
 } as const;
 
-const digest = (text: string) => createHash('sha256').update(text).digest();
+function digest(text: string) {
+  return createHash('sha256').update(text).digest();
+}
 
 const HTML_PAGE =
   '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Sign in</title></head>' +
@@ -81,10 +83,10 @@ const HTML_PAGE =
 const OPEN_VALUE = '"redacted_value":"';
 
 /** The key's JSON up to the opening quote of `redacted_value`: a value that will never close. */
-const endlessHead = (json: string): string => {
+function endlessHead(json: string): string {
   const at = json.indexOf(OPEN_VALUE);
   return at >= 0 ? json.slice(0, at + OPEN_VALUE.length) : `${json.slice(0, -1)},${OPEN_VALUE}`;
-};
+}
 
 /** A 404's message with the stack of the error behind it, and the server's file paths in it. */
 const STACK_TRACE = [
@@ -93,11 +95,11 @@ const STACK_TRACE = [
   '    at async retrieveProjectApiKey (/srv/app/dist/routes/projects.js:214:17)',
 ].join('\n');
 
-const withStackTrace = (reply: Extract<Reply, { kind: 'send' }>): Reply => {
+function withStackTrace(reply: Extract<Reply, { kind: 'send' }>): Reply {
   const body = JSON.parse(reply.text) as { error: { message: string } };
   body.error.message = `${body.error.message}\n${STACK_TRACE}`;
   return jsonReply(reply.status, body, reply.headers);
-};
+}
 
 type ResolvedFaultOptions = Required<Omit<FaultOptions, 'redirectOrigin'>> &
   Pick<FaultOptions, 'redirectOrigin'>;

@@ -34,14 +34,14 @@ export interface KeyFacts {
 type JsonObject = Record<string, unknown>;
 
 /** Sets each value whose property the (document-built) target declares; ignores the rest. */
-const assignDeclared = (target: JsonObject, values: JsonObject): void => {
+function assignDeclared(target: JsonObject, values: JsonObject): void {
   for (const [property, value] of Object.entries(values)) {
     if (property in target && value !== undefined) target[property] = value;
   }
-};
+}
 
-const ownerFields = (owner: OwnerFacts): JsonObject =>
-  owner.type === 'user'
+function ownerFields(owner: OwnerFacts): JsonObject {
+  return owner.type === 'user'
     ? // `created_at` is what later versions of the document call it; only the declared one is filled.
       {
         id: owner.id,
@@ -52,20 +52,21 @@ const ownerFields = (owner: OwnerFacts): JsonObject =>
         created_at: owner.since,
       }
     : { id: owner.id, name: owner.name, role: owner.role, created_at: owner.since };
+}
 
 // The sample as JSON, per document: a list page builds a hundred bodies, and walking the schema for each cost more.
 const samples = new WeakMap<OpenApiDocument, string>();
-const freshSample = (document: OpenApiDocument): JsonObject => {
+function freshSample(document: OpenApiDocument): JsonObject {
   let text = samples.get(document);
   if (text === undefined) {
     text = JSON.stringify(sampleOfComponent('ProjectApiKey', document));
     samples.set(document, text);
   }
   return JSON.parse(text) as JsonObject;
-};
+}
 
 /** A `ProjectApiKey` for `facts`, shaped by the document's `ProjectApiKey` component. */
-export const projectApiKeyBody = (document: OpenApiDocument, facts: KeyFacts): ProjectApiKey => {
+export function projectApiKeyBody(document: OpenApiDocument, facts: KeyFacts): ProjectApiKey {
   const body = freshSample(document);
   assignDeclared(body, {
     id: facts.id,
@@ -84,4 +85,4 @@ export const projectApiKeyBody = (document: OpenApiDocument, facts: KeyFacts): P
   const party = owner[facts.owner.type] as JsonObject | undefined;
   if (party) assignDeclared(party, ownerFields(facts.owner));
   return body as unknown as ProjectApiKey;
-};
+}

@@ -18,12 +18,12 @@ export const PROSE_REDACTED_VALUE = 'redacted for privacy';
 const OWNER_TYPE_ENUM = '/components/schemas/ProjectApiKey/properties/owner/properties/type/enum';
 
 /** A plausible owner type the document's enum does not list. */
-const ownerTypeOutsideEnum = (document: OpenApiDocument): string => {
+function ownerTypeOutsideEnum(document: OpenApiDocument): string {
   const members = (valueAt(document, OWNER_TYPE_ENUM) as unknown[] | undefined) ?? [];
   let candidate = 'organization_admin';
   while (members.includes(candidate)) candidate += '_';
   return candidate;
-};
+}
 
 export interface BodyFaultContext {
   document: OpenApiDocument;
@@ -32,11 +32,7 @@ export interface BodyFaultContext {
 }
 
 /** The body `fault` serves in place of `body`; `body` itself is returned for faults that are not about it. */
-export const bodyUnderFault = (
-  fault: FaultName | undefined,
-  body: ProjectApiKey,
-  context: BodyFaultContext,
-) => {
+export function bodyUnderFault(fault: FaultName | undefined, body: ProjectApiKey, context: BodyFaultContext) {
   const broken = structuredClone(body) as unknown as JsonObject;
   const owner = broken.owner as JsonObject;
   switch (fault) {
@@ -75,4 +71,4 @@ export const bodyUnderFault = (
     default:
       return body;
   }
-};
+}

@@ -193,13 +193,18 @@ export type FaultName = (typeof FAULTS)[number]['name'];
 
 export const FAULT_NAMES: readonly FaultName[] = FAULTS.map((fault) => fault.name);
 
-export const isFaultName = (name: string): name is FaultName =>
-  (FAULT_NAMES as readonly string[]).includes(name);
+export function isFaultName(name: string): name is FaultName {
+  return (FAULT_NAMES as readonly string[]).includes(name);
+}
 
-export const faultNamed = (name: FaultName): Fault => FAULTS.find((fault) => fault.name === name) as Fault;
+export function faultNamed(name: FaultName): Fault {
+  return FAULTS.find((fault) => fault.name === name) as Fault;
+}
 
 /** The run flags a fault needs to be met (the list's need `--sweep`). */
-export const faultFlags = (fault: Fault): readonly string[] => fault.flags ?? [];
+export function faultFlags(fault: Fault): readonly string[] {
+  return fault.flags ?? [];
+}
 
 /** Faults that fail the first attempt of each request and answer the retry. */
 export const TRANSIENT_FAULTS: readonly FaultName[] = ['rate-limited', 'retry-after-ms', 'transient-5xx'];

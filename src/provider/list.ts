@@ -31,8 +31,9 @@ export function servedListOperation(document: OpenApiDocument): ListOperation {
   return operation;
 }
 
-const badRequest = (message: string, param: string): Reply =>
-  jsonReply(400, { error: { ...errorBody(message, 'invalid_request_error').error, param } });
+function badRequest(message: string, param: string): Reply {
+  return jsonReply(400, { error: { ...errorBody(message, 'invalid_request_error').error, param } });
+}
 
 /** The query as the endpoint reads it, or the 400 the real service gives for a value it does not take. */
 function listRequestOf(search: URLSearchParams, operation: ListOperation): ListRequest | Reply {

@@ -10,7 +10,7 @@ export interface Listening {
 }
 
 /** Serves `listener` on host:port (port 0: any free one); rejects on listen errors (EADDRINUSE, ...). */
-export const listen = async (listener: RequestListener, port: number, host: string): Promise<Listening> => {
+export async function listen(listener: RequestListener, port: number, host: string): Promise<Listening> {
   const server = createServer(listener);
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
@@ -39,4 +39,4 @@ export const listen = async (listener: RequestListener, port: number, host: stri
       return closing;
     },
   };
-};
+}

@@ -25,10 +25,10 @@ export interface OtherOrigin {
  * Starts the other origin on a free port of `host`. It answers like the provider would (`answer`), but
  * without asking for credentials, so a client that follows the redirect sees a plausible success.
  */
-export const startOtherOrigin = async (
+export async function startOtherOrigin(
   host: string,
   answer: (pathname: string) => unknown,
-): Promise<OtherOrigin> => {
+): Promise<OtherOrigin> {
   const requests: OtherOriginRequest[] = [];
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     const startedAt = performance.now();
@@ -50,4 +50,4 @@ export const startOtherOrigin = async (
     sawAuthorization: () => requests.some((request) => request.authorization),
     close: () => server.close(),
   };
-};
+}

@@ -20,25 +20,30 @@ export type Reply =
   /** Status 200, `head`, then `*`s up to `totalBytes`, chunked, honouring backpressure. */
   | { kind: 'stream'; head: string; totalBytes: number; chunkBytes: number };
 
-export const textReply = (
+export function textReply(
   status: number,
   contentType: string,
   text: string,
   headers?: OutgoingHttpHeaders,
-): Reply => ({ kind: 'send', status, contentType, text, ...(headers && { headers }) });
+): Reply {
+  return { kind: 'send', status, contentType, text, ...(headers && { headers }) };
+}
 
-export const jsonReply = (status: number, body: unknown, headers?: OutgoingHttpHeaders): Reply =>
-  textReply(status, JSON_TYPE, JSON.stringify(body), headers);
+export function jsonReply(status: number, body: unknown, headers?: OutgoingHttpHeaders): Reply {
+  return textReply(status, JSON_TYPE, JSON.stringify(body), headers);
+}
 
 /** The headers every response carries; `startedAt` is the request's `performance.now()`. */
-export const commonHeaders = (startedAt: number): OutgoingHttpHeaders => ({
-  'x-request-id': `req_${randomUUID().replaceAll('-', '')}`,
-  'openai-organization': OPENAI_ORGANIZATION,
-  'openai-processing-ms': String(Math.max(1, Math.round(performance.now() - startedAt))),
-  'openai-version': OPENAI_VERSION,
-});
+export function commonHeaders(startedAt: number): OutgoingHttpHeaders {
+  return {
+    'x-request-id': `req_${randomUUID().replaceAll('-', '')}`,
+    'openai-organization': OPENAI_ORGANIZATION,
+    'openai-processing-ms': String(Math.max(1, Math.round(performance.now() - startedAt))),
+    'openai-version': OPENAI_VERSION,
+  };
+}
 
-const stream = (res: ServerResponse, head: string, totalBytes: number, chunkBytes: number): void => {
+function stream(res: ServerResponse, head: string, totalBytes: number, chunkBytes: number): void {
   const chunk = Buffer.alloc(chunkBytes, '*'); // one buffer, written again and again: never the whole body
   const first = Buffer.from(head).subarray(0, totalBytes);
   let remaining = totalBytes - first.length;
@@ -55,14 +60,9 @@ const stream = (res: ServerResponse, head: string, totalBytes: number, chunkByte
   };
   if (res.write(first)) pump();
   else res.once('drain', pump);
-};
+}
 
-export const writeReply = (
-  req: IncomingMessage,
-  res: ServerResponse,
-  startedAt: number,
-  reply: Reply,
-): void => {
+export function writeReply(req: IncomingMessage, res: ServerResponse, startedAt: number, reply: Reply): void {
   switch (reply.kind) {
     case 'hang':
       return;
@@ -94,7 +94,7 @@ export const writeReply = (
       stream(res, reply.head, reply.totalBytes, reply.chunkBytes);
       return;
   }
-};
+}
 
 /** The error replies the provider gives, worded after the real service; none repeats a credential. */
 export const ERRORS = {

@@ -9,7 +9,7 @@ export class RouteError extends Error {
 }
 
 /** `/v1/` → `/v1`, `v1` → `/v1`, `` or `/` → ``; a prefix is a plain path. */
-export const normalizePathPrefix = (prefix = ''): string => {
+export function normalizePathPrefix(prefix = ''): string {
   const trimmed = prefix.trim().replace(/\/+$/, '');
   if (trimmed === '') return '';
   const withSlash = trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
@@ -17,18 +17,18 @@ export const normalizePathPrefix = (prefix = ''): string => {
     throw new RouteError(`path prefix ${JSON.stringify(prefix)} is not a plain path like /v1`);
   }
   return withSlash;
-};
+}
 
 /**
  * A matcher from request path to the operation's ids, or undefined for any other path: the document's
  * path template read back, under the provider's path prefix.
  */
-export const routeFor = (document: OpenApiDocument, pathPrefix = '') => {
+export function routeFor(document: OpenApiDocument, pathPrefix = '') {
   const { path } = retrieveOperationOf(document);
   return (pathname: string): StateParams | undefined => {
     const values = path.match(pathname, pathPrefix);
     return values && { projectId: values[0] as string, keyId: values[1] as string };
   };
-};
+}
 
 export type RouteMatcher = ReturnType<typeof routeFor>;

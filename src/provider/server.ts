@@ -32,9 +32,9 @@ export interface RunningReferenceProvider {
 
 export const DEFAULT_HOST = '127.0.0.1';
 
-export const startReferenceProvider = async (
+export async function startReferenceProvider(
   options: StartReferenceProviderOptions,
-): Promise<RunningReferenceProvider> => {
+): Promise<RunningReferenceProvider> {
   const { port = 0, host = DEFAULT_HOST, stateChangePath, ...providerOptions } = options;
   const document = servedDocument(providerOptions);
   let otherOrigin: OtherOrigin | undefined;
@@ -76,16 +76,18 @@ export const startReferenceProvider = async (
     await otherOrigin?.close();
     throw error;
   }
-};
+}
 
 /** The `npm run conformance` flags that verify a running reference provider: its URL and seeded ids. */
-export const conformanceFlags = (provider: Pick<RunningReferenceProvider, 'url' | 'seed'>): string[] => [
-  '--base-url',
-  provider.url,
-  '--project-id',
-  provider.seed.projectId,
-  '--user-key-id',
-  provider.seed.userKeyId,
-  '--service-account-key-id',
-  provider.seed.serviceAccountKeyId,
-];
+export function conformanceFlags(provider: Pick<RunningReferenceProvider, 'url' | 'seed'>): string[] {
+  return [
+    '--base-url',
+    provider.url,
+    '--project-id',
+    provider.seed.projectId,
+    '--user-key-id',
+    provider.seed.userKeyId,
+    '--service-account-key-id',
+    provider.seed.serviceAccountKeyId,
+  ];
+}

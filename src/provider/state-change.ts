@@ -16,10 +16,10 @@ export interface StateChange {
 }
 
 /** What a state-change request gets: a status and a JSON body. Pure, so tests state it as data. */
-export const answerStateChange = async (
+export async function answerStateChange(
   change: StateChange,
   stateSetup: StateSetup,
-): Promise<{ status: number; body: Record<string, unknown> }> => {
+): Promise<{ status: number; body: Record<string, unknown> }> {
   if (change.action === 'teardown') return { status: 200, body: {} };
   if (change.action !== undefined && change.action !== 'setup') {
     return { status: 400, body: { error: `unknown action ${JSON.stringify(change.action)}` } };
@@ -33,9 +33,9 @@ export const answerStateChange = async (
   const held = await stateSetup(key, { projectId, keyId });
   if (!held) return { status: 400, body: { error: `cannot set up "${change.state}"` } };
   return { status: 200, body: { ...held } };
-};
+}
 
-const readJson = async (req: IncomingMessage): Promise<StateChange | undefined> => {
+async function readJson(req: IncomingMessage): Promise<StateChange | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -52,15 +52,15 @@ const readJson = async (req: IncomingMessage): Promise<StateChange | undefined> 
   } catch {
     return undefined;
   }
-};
+}
 
 /** The endpoint itself: answers POSTs to the state-change path. */
-export const stateChangeEndpoint =
-  (stateSetup: StateSetup) =>
-  async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+export function stateChangeEndpoint(stateSetup: StateSetup) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const change = req.method === 'POST' ? await readJson(req) : undefined;
     const { status, body } = change
       ? await answerStateChange(change, stateSetup)
       : { status: req.method === 'POST' ? 400 : 405, body: { error: 'POST a JSON state change' } };
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   };
+}

@@ -2,9 +2,8 @@ import type { StateSetup } from '../pact/provider-states.ts';
 import type { ProjectApiKeyStore } from './store.ts';
 
 /** The reference provider's handlers for the shared provider states: each makes its sentence true. */
-export const stateSetupFor =
-  (store: ProjectApiKeyStore): StateSetup =>
-  (key, params) => {
+export function stateSetupFor(store: ProjectApiKeyStore): StateSetup {
+  return (key, params) => {
     const { projectId, keyId } = params;
     switch (key) {
       case 'userKey':
@@ -29,3 +28,4 @@ export const stateSetupFor =
         return undefined;
     }
   };
+}

@@ -83,12 +83,13 @@ const LAST_USED_AFTER = 86_400;
 export const MAX_SEEDED_KEYS = 100_000;
 
 /** The `n`th extra key's id (n from 0): `key_` and 16 letters and digits, like the seeded ids, and stable. */
-export const seededKeyId = (n: number): string =>
-  `key_${createHash('sha256')
+export function seededKeyId(n: number): string {
+  return `key_${createHash('sha256')
     .update(`reference key ${n}`)
     .digest('base64')
     .replace(/[^A-Za-z0-9]/g, '')
     .slice(0, 16)}`;
+}
 
 /** The facts a key is served from: its owner's, and the seeded defaults where the input gives none. */
 function factsOf(input: SeedKeyInput): KeyFacts {

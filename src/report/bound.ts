@@ -24,25 +24,28 @@ export const REPORT_LIMITS: Readonly<ReportLimits> = Object.freeze({
 const totals = new WeakMap<CheckResult, number>();
 
 /** A check's number of findings, counting those a capped copy (or a check over many, its tally) leaves out. */
-export const findingCount = (check: CheckResult): number =>
-  totals.get(check) ?? Math.max(check.findings.length, check.tally?.findings ?? 0);
+export function findingCount(check: CheckResult): number {
+  return totals.get(check) ?? Math.max(check.findings.length, check.tally?.findings ?? 0);
+}
 
 /** `to` (a copy of `from`, check for check) with the finding counts of `from`'s checks. */
-export const withTotals = (from: ConformanceResult, to: ConformanceResult): ConformanceResult => {
+export function withTotals(from: ConformanceResult, to: ConformanceResult): ConformanceResult {
   to.checks.forEach((check, i) => {
     const original = from.checks[i];
     if (original) totals.set(check, findingCount(original));
   });
   return to;
-};
+}
 
 const notes = new WeakSet<Finding>();
 
 /** Whether `finding` is one capFindings made to count others: ours, so copied as it is, never redacted. */
-export const isOmittedNote = (finding: unknown): boolean => notes.has(finding as Finding);
+export function isOmittedNote(finding: unknown): boolean {
+  return notes.has(finding as Finding);
+}
 
 /** The finding that stands for those left out. */
-const omittedFindings = (omitted: number, total: number): Finding => {
+function omittedFindings(omitted: number, total: number): Finding {
   const note: Finding = {
     pointer: '',
     keyword: 'truncated',
@@ -51,17 +54,19 @@ const omittedFindings = (omitted: number, total: number): Finding => {
   };
   notes.add(note);
   return note;
-};
+}
 
 /** At most `max` findings per check, the last counting the rest; the counts stay known to findingCount. */
-export const capFindings = (result: ConformanceResult, max: number): ConformanceResult => ({
-  ...result,
-  checks: result.checks.map((check) => {
-    const total = findingCount(check);
-    if (check.findings.length <= max && total === check.findings.length) return check;
-    const kept = check.findings.filter((f) => !isOmittedNote(f)).slice(0, max - 1);
-    const capped = { ...check, findings: [...kept, omittedFindings(total - kept.length, total)] };
-    totals.set(capped, total);
-    return capped;
-  }),
-});
+export function capFindings(result: ConformanceResult, max: number): ConformanceResult {
+  return {
+    ...result,
+    checks: result.checks.map((check) => {
+      const total = findingCount(check);
+      if (check.findings.length <= max && total === check.findings.length) return check;
+      const kept = check.findings.filter((f) => !isOmittedNote(f)).slice(0, max - 1);
+      const capped = { ...check, findings: [...kept, omittedFindings(total - kept.length, total)] };
+      totals.set(capped, total);
+      return capped;
+    }),
+  };
+}

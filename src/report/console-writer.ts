@@ -10,10 +10,11 @@ import { redactSecrets } from '../secrets/redact.ts';
 // writeReports (write.ts); nothing else redacts.
 
 /** What the console shows of `text`. Whole lines are expected: a chunk's start is taken as a line's. */
-export const consoleText = (text: string, secrets: readonly string[]): string =>
-  truncateLines(visibleText(redactSecrets(text, secrets)), CONSOLE_LINE_CHARS);
+export function consoleText(text: string, secrets: readonly string[]): string {
+  return truncateLines(visibleText(redactSecrets(text, secrets)), CONSOLE_LINE_CHARS);
+}
 
-export const consoleWriter = (io: ConsoleIO, secrets: () => readonly string[] = () => []): ConsoleIO => {
+export function consoleWriter(io: ConsoleIO, secrets: () => readonly string[] = () => []): ConsoleIO {
   const out = (text: string) => consoleText(text, secrets());
   return { stdout: (text) => io.stdout(out(text)), stderr: (text) => io.stderr(out(text)) };
-};
+}

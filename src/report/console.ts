@@ -24,7 +24,7 @@ import { boundResult } from './redact-result.ts';
 export const CONSOLE_FAILING_CHECKS = 10;
 
 /** The spec matrix, a document per line and a key per indented line, when the run has one. */
-const matrixLines = (matrix: ConformanceResult['specMatrix']): string[] => {
+function matrixLines(matrix: ConformanceResult['specMatrix']): string[] {
   if (!matrix) return [];
   if (matrix.keys.length === 0) return [`${MATRIX_TITLE}: ${MATRIX_EMPTY}`];
   const width = Math.max(...matrix.keys.map((key) => oneLine(key).length));
@@ -35,7 +35,7 @@ const matrixLines = (matrix: ConformanceResult['specMatrix']): string[] => {
       ...row.cells.map((cell) => `    ${oneLine(cell.key).padEnd(width)}  ${oneLine(matrixCellText(cell))}`),
     ]),
   ];
-};
+}
 
 /** `  FAIL schema: key owned by a user: … — error /owner/type … (+2 more)`: a check and its first finding. */
 function checkLine(word: string, result: ConformanceResult, check: CheckResult): string {
@@ -53,7 +53,7 @@ function checkLine(word: string, result: ConformanceResult, check: CheckResult):
  * about the document and the pact, and where the reports are. Escape sequences from a body arrive as
  * visible text, never as terminal codes.
  */
-export const renderConsoleSummary = (given: ConformanceResult, paths: ReportPaths): string => {
+export function renderConsoleSummary(given: ConformanceResult, paths: ReportPaths): string {
   const result = boundResult(given);
   const failing = result.checks.filter((c) => c.status === 'fail');
   const notes = result.checks.filter(isNote);
@@ -92,4 +92,4 @@ export const renderConsoleSummary = (given: ConformanceResult, paths: ReportPath
     `Reports: ${paths.html} ${paths.markdown} ${paths.junit} ${paths.json}`,
   ];
   return `${lines.join('\n')}\n`;
-};
+}

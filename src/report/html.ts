@@ -38,7 +38,9 @@ const ENTITIES: Record<string, string> = {
  * Text for HTML content or a quoted attribute: markup characters as entities. Controls are already made
  * visible, with every string of the result, by boundResult.
  */
-export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
+}
 
 // The page is built only with the `html` tag, which escapes every value it is given: a string can
 // reach the page unescaped only through `raw`, used once, for the page's own style sheet. Ten lines
@@ -50,21 +52,26 @@ class Markup {
 }
 type Value = Markup | readonly Markup[] | string | number | boolean;
 
-const markupOf = (value: Value): string => {
+function markupOf(value: Value): string {
   if (value instanceof Markup) return value.text;
   if (Array.isArray(value)) return value.map(markupOf).join('');
   return escapeHtml(String(value));
-};
+}
 
 /** A template whose interpolations are escaped, except markup (and lists of it) made the same way. */
-const html = (strings: TemplateStringsArray, ...values: Value[]): Markup =>
-  new Markup(strings.reduce((page, text, i) => page + markupOf(values[i - 1] as Value) + text));
+function html(strings: TemplateStringsArray, ...values: Value[]): Markup {
+  return new Markup(strings.reduce((page, text, i) => page + markupOf(values[i - 1] as Value) + text));
+}
 
 /** Text inserted unescaped: only for markup this module writes itself, never for a result's value. */
-const raw = (trusted: string): Markup => new Markup(trusted);
+function raw(trusted: string): Markup {
+  return new Markup(trusted);
+}
 
 /** Markup pieces one a line. */
-const lines = (pieces: readonly Markup[]): Markup => new Markup(pieces.map((p) => p.text).join('\n'));
+function lines(pieces: readonly Markup[]): Markup {
+  return new Markup(pieces.map((p) => p.text).join('\n'));
+}
 
 const STATUS_LABEL: Record<CheckStatus, string> = {
   pass: 'PASS',
@@ -74,9 +81,12 @@ const STATUS_LABEL: Record<CheckStatus, string> = {
   skip: 'SKIP',
 };
 
-const badge = (status: CheckStatus): Markup =>
-  html`<span class="badge ${status}">${STATUS_LABEL[status]}</span>`;
-const code = (text: string): Markup => html`<code>${text}</code>`;
+function badge(status: CheckStatus): Markup {
+  return html`<span class="badge ${status}">${STATUS_LABEL[status]}</span>`;
+}
+function code(text: string): Markup {
+  return html`<code>${text}</code>`;
+}
 
 const STYLE = `
 :root { --pass: #1a7f37; --fail: #cf222e; --warn: #9a6700; --note: #0969da; --skip: #57606a; --line: #d0d7de; --soft: #f6f8fa; }
@@ -145,10 +155,11 @@ table.matrix td.conforms code, table.matrix td.differs code { color: #1f2328; }
 footer { margin-top: 40px; color: var(--skip); font-size: 13px; }
 `;
 
-const findingItem = (finding: Finding): Markup =>
-  html`<li class="${finding.severity}"><span class="sev ${finding.severity}">${finding.severity}</span> <code class="pointer">${displayPointer(finding.pointer)}</code> <span class="message">${finding.message}</span>${finding.keyword ? html` <span class="kw">(${finding.keyword})</span>` : ''}</li>`;
+function findingItem(finding: Finding): Markup {
+  return html`<li class="${finding.severity}"><span class="sev ${finding.severity}">${finding.severity}</span> <code class="pointer">${displayPointer(finding.pointer)}</code> <span class="message">${finding.message}</span>${finding.keyword ? html` <span class="kw">(${finding.keyword})</span>` : ''}</li>`;
+}
 
-const checkRows = (check: CheckResult, index: number): Markup => {
+function checkRows(check: CheckResult, index: number): Markup {
   const retried = passedAfterRetries(check)
     ? html`<span class="retried">passed after ${plural(check.attempts ?? 1, 'attempt')}</span>`
     : '';
@@ -167,12 +178,9 @@ const checkRows = (check: CheckResult, index: number): Markup => {
     );
   }
   return lines(rows);
-};
+}
 
-const categorySections = (
-  checks: readonly CheckResult[],
-  indexOf: ReadonlyMap<CheckResult, number>,
-): Markup => {
+function categorySections(checks: readonly CheckResult[], indexOf: ReadonlyMap<CheckResult, number>): Markup {
   return lines(
     byCategory(checks).map(([category, group]) => {
       const tally = (['fail', 'warn', 'note', 'pass', 'skip'] as const)
@@ -192,24 +200,25 @@ ${lines(group.map((c) => checkRows(c, indexOf.get(c) ?? 0)))}
 </section>`;
     }),
   );
-};
+}
 
-const headerTable = (headers: Record<string, string>): Markup => {
+function headerTable(headers: Record<string, string>): Markup {
   const entries = Object.entries(headers);
   if (entries.length === 0) return html`<p class="muted">no headers</p>`;
   return html`<table class="headers"><tbody>${entries.map(
     ([name, value]) => html`<tr><th>${name}</th><td><code>${value}</code></td></tr>`,
   )}</tbody></table>`;
-};
+}
 
-const attemptItem = (attempt: Attempt, index: number): Markup =>
-  html`<li>#${index + 1} at ${attempt.startedAt}, ${humanDuration(attempt.durationMs)}${
+function attemptItem(attempt: Attempt, index: number): Markup {
+  return html`<li>#${index + 1} at ${attempt.startedAt}, ${humanDuration(attempt.durationMs)}${
     attempt.status !== undefined ? `, status ${attempt.status}` : ''
   }${attempt.error ? `, ${attempt.error}` : ''}${
     attempt.waitMs !== undefined ? `; waited ${humanDuration(attempt.waitMs)} before the next` : ''
   }</li>`;
+}
 
-const exchangeDetails = (exchange: Exchange): Markup => {
+function exchangeDetails(exchange: Exchange): Markup {
   const { request, response } = exchange;
   const outcome = response ? `${response.status}` : `no response: ${exchange.error ?? 'unknown error'}`;
   const summary = html`${code(`${request.method} ${request.url}`)} → ${outcome} <span class="muted">· ${plural(
@@ -230,19 +239,19 @@ ${body}
 <h4>Attempts</h4>
 <ol class="attempts">${exchange.attempts.map(attemptItem)}</ol>
 </details>`;
-};
+}
 
 /** Document × key: conforms, or how many findings and the first pointers. It informs; no verdict here. */
-const matrixCell = (cell: SpecMatrixCell): Markup => {
+function matrixCell(cell: SpecMatrixCell): Markup {
   const { lead, pointers, more, close } = matrixCellParts(cell);
   const at =
     pointers.length === 0
       ? ''
       : html` at ${pointers.map((pointer, i) => html`${i > 0 ? ', ' : ''}${code(pointer)}`)}${more ? ', …' : ''}`;
   return html`<td class="${cell.conforms ? 'conforms' : 'differs'}" data-conforms="${cell.conforms}">${lead}${at}${close}</td>`;
-};
+}
 
-const matrixSection = (matrix: NonNullable<ConformanceResult['specMatrix']>): Markup => {
+function matrixSection(matrix: NonNullable<ConformanceResult['specMatrix']>): Markup {
   if (matrix.keys.length === 0) return html`<h2>${MATRIX_TITLE}</h2>\n<p class="muted">${MATRIX_EMPTY}</p>`;
   const head = matrix.keys.map((key) => html`<th>${key}</th>`);
   const rows = matrix.rows.map(
@@ -257,27 +266,30 @@ const matrixSection = (matrix: NonNullable<ConformanceResult['specMatrix']>): Ma
 ${rows}
 </tbody>
 </table>`;
-};
+}
 
 /** A pact's place: its page on the broker (a link when it is http or https), else its file. */
-const pactPlace = (pact: PactRecord): Markup => {
+function pactPlace(pact: PactRecord): Markup {
   if (pact.url === undefined) return code(pact.path);
   const href = linkableUrl(pact.url);
   return href ? html`<a href="${href}">${pact.url}</a>` : code(pact.url);
-};
+}
 
 /** Under a broker pact's heading: where it is, why it was selected, why it only warns, what was published. */
-const brokerPactFactsOf = (pact: PactRecord): Markup =>
-  html`<dl class="meta pact" data-pact="${pact.id}">
+function brokerPactFactsOf(pact: PactRecord): Markup {
+  return html`<dl class="meta pact" data-pact="${pact.id}">
 <dt>Pact</dt><dd>${pactPlace(pact)}</dd>
 ${lines(brokerPactFacts(pact).map(([label, text]) => html`<dt>${label}</dt><dd>${text}</dd>`))}
 </dl>`;
+}
 
 /** Where the key ids came from and what listing the project's keys found. */
-const projectKeysSection = (keys: ProjectKeys): Markup => html`<h2>${PROJECT_KEYS_TITLE}</h2>
+function projectKeysSection(keys: ProjectKeys): Markup {
+  return html`<h2>${PROJECT_KEYS_TITLE}</h2>
 <dl class="meta keys">
 ${lines(projectKeysFacts(keys).map(([label, text]) => html`<dt>${label}</dt><dd>${text}</dd>`))}
 </dl>`;
+}
 /** The notes' count box: about the document and the pact, not the target. */
 const NOTES_LABEL = 'notes about the document and the pact';
 

@@ -21,13 +21,12 @@ import { boundResult } from './redact-result.ts';
  * The keys of `T` in the order given. It fails to compile when a key of `T` is left out, so a field
  * added to the model cannot silently fall out of the JSON report or its schema.
  */
-const keyOrder =
-  <T>() =>
-  <const K extends readonly (keyof T & string)[]>(
+function keyOrder<T>() {
+  return <const K extends readonly (keyof T & string)[]>(
     keys: K &
       ([Exclude<keyof T, K[number]>] extends [never] ? unknown : { missing: Exclude<keyof T, K[number]> }),
-  ): K =>
-    keys;
+  ): K => keys;
+}
 
 type ExchangeRequest = Exchange['request'];
 type ExchangeResponse = NonNullable<Exchange['response']>;
@@ -173,7 +172,7 @@ const NESTED: Partial<Record<Shape, Record<string, Shape>>> = {
 };
 
 /** Known keys first in the model's order, then any key a newer producer added, as it came. */
-const ordered = (value: unknown, shape: Shape): unknown => {
+function ordered(value: unknown, shape: Shape): unknown {
   if (Array.isArray(value)) return value.map((item) => ordered(item, shape));
   if (value === null || typeof value !== 'object') return value;
   const record = value as Record<string, unknown>;
@@ -192,8 +191,9 @@ const ordered = (value: unknown, shape: Shape): unknown => {
       return [k, inner ? ordered(record[k], inner) : record[k]];
     }),
   );
-};
+}
 
 /** `conformance.json`: the result as given, keys in the model's order, 2-space indent. */
-export const renderJson = (result: ConformanceResult): string =>
-  `${JSON.stringify(ordered(boundResult(result), 'result'), null, 2)}\n`;
+export function renderJson(result: ConformanceResult): string {
+  return `${JSON.stringify(ordered(boundResult(result), 'result'), null, 2)}\n`;
+}

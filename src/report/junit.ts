@@ -38,23 +38,28 @@ const builder = new XMLBuilder({
 });
 
 /** `conformance.schema`; with several pacts, `conformance.<pact>.schema` for a pact's checks. */
-export const suiteName = (category: CheckCategory | 'run', pact?: string): string =>
-  pact === undefined ? `conformance.${category}` : `conformance.${pact}.${category}`;
+export function suiteName(category: CheckCategory | 'run', pact?: string): string {
+  return pact === undefined ? `conformance.${category}` : `conformance.${pact}.${category}`;
+}
 
 /** JUnit timestamps are ISO 8601 without a zone (Ant's form); ours are UTC. */
-const junitTimestamp = (iso: string): string | undefined => {
+function junitTimestamp(iso: string): string | undefined {
   const ms = Date.parse(iso);
   return Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 19) : undefined;
-};
+}
 
 /**
  * Attribute values are one line: parsers fold newlines in attributes to spaces anyway. Every string of the
  * result is already visible text (boundResult): nothing XML 1.0 forbids is left in it.
  */
-const attribute = (text: string): string => oneLine(text);
-const lines = (texts: readonly string[]): string => texts.join('\n');
+function attribute(text: string): string {
+  return oneLine(text);
+}
+function lines(texts: readonly string[]): string {
+  return texts.join('\n');
+}
 
-const testcase = (check: CheckResult, pact?: string): XmlNode => {
+function testcase(check: CheckResult, pact?: string): XmlNode {
   const node: XmlNode = {
     '@_name': attribute(check.name),
     '@_classname': suiteName(check.category, pact),
@@ -85,23 +90,25 @@ const testcase = (check: CheckResult, pact?: string): XmlNode => {
   }
   if (out.length > 0) node['system-out'] = lines(out);
   return node;
-};
+}
 
-const suiteOf = (
+function suiteOf(
   category: CheckCategory,
   checks: readonly CheckResult[],
   timestamp?: string,
   pact?: string,
-): XmlNode => ({
-  '@_name': suiteName(category, pact),
-  '@_tests': checks.length,
-  '@_failures': checks.filter((c) => c.status === 'fail').length,
-  '@_errors': 0,
-  '@_skipped': checks.filter((c) => c.status === 'skip').length,
-  '@_time': seconds(checks.reduce((sum, c) => sum + c.durationMs, 0)),
-  ...(timestamp ? { '@_timestamp': timestamp } : {}),
-  testcase: checks.map((check) => testcase(check, pact)),
-});
+): XmlNode {
+  return {
+    '@_name': suiteName(category, pact),
+    '@_tests': checks.length,
+    '@_failures': checks.filter((c) => c.status === 'fail').length,
+    '@_errors': 0,
+    '@_skipped': checks.filter((c) => c.status === 'skip').length,
+    '@_time': seconds(checks.reduce((sum, c) => sum + c.durationMs, 0)),
+    ...(timestamp ? { '@_timestamp': timestamp } : {}),
+    testcase: checks.map((check) => testcase(check, pact)),
+  };
+}
 
 /** The verdict case: the verdict as given, an incomplete run as an error, the spec matrix as its output. */
 function verdictCase(result: ConformanceResult): XmlNode {
@@ -216,11 +223,12 @@ function runSuite(result: ConformanceResult, timestamp?: string): XmlNode {
   };
 }
 
-const total = (suites: readonly XmlNode[], key: string): number =>
-  suites.reduce((sum, suite) => sum + Number(suite[key]), 0);
+function total(suites: readonly XmlNode[], key: string): number {
+  return suites.reduce((sum, suite) => sum + Number(suite[key]), 0);
+}
 
 /** `junit.xml`: one `<testsuite>` per check category, one `<testcase>` per check, findings in `<failure>`. */
-export const renderJunit = (given: ConformanceResult): string => {
+export function renderJunit(given: ConformanceResult): string {
   const result = boundResult(given);
   const timestamp = junitTimestamp(result.startedAt);
   // With several pacts, a suite per pact and category: the same check name under two pacts stays apart.
@@ -253,4 +261,4 @@ export const renderJunit = (given: ConformanceResult): string => {
     },
   };
   return builder.build(document) as string;
-};
+}

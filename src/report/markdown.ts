@@ -50,13 +50,15 @@ export const STATUS_WORD: Record<CheckStatus, string> = {
 };
 
 /** Text on one line with every character Markdown or GFM tables would act on backslash-escaped. */
-export const markdownText = (text: string): string => oneLine(text).replace(/[\\`*_[\]<>|~&]/g, '\\$&');
+export function markdownText(text: string): string {
+  return oneLine(text).replace(/[\\`*_[\]<>|~&]/g, '\\$&');
+}
 
 /**
  * A code span that holds `text` whatever backticks it contains (CommonMark: a longer fence, padded).
  * In a table cell `|` still ends the cell, code span or not, so it is escaped there.
  */
-export const markdownCode = (text: string, inTable = false): string => {
+export function markdownCode(text: string, inTable = false): string {
   const line = oneLine(text);
   // A loop, not Math.max(...runs): a hostile text has more backtick runs than a call has arguments.
   let longest = 0;
@@ -65,41 +67,48 @@ export const markdownCode = (text: string, inTable = false): string => {
   const pad = line.startsWith('`') || line.endsWith('`') ? ' ' : '';
   const body = inTable ? line.replaceAll('|', '\\|') : line;
   return `${fence}${pad}${body}${pad}${fence}`;
-};
+}
 
-const row = (cells: readonly (string | number)[]): string => `| ${cells.join(' | ')} |`;
-const table = (
-  head: readonly string[],
-  align: readonly ('l' | 'r')[],
-  rows: readonly (string | number)[][],
-) => [row(head), row(align.map((a) => (a === 'r' ? '---:' : '---'))), ...rows.map(row)].join('\n');
+function row(cells: readonly (string | number)[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+function table(head: readonly string[], align: readonly ('l' | 'r')[], rows: readonly (string | number)[][]) {
+  return [row(head), row(align.map((a) => (a === 'r' ? '---:' : '---'))), ...rows.map(row)].join('\n');
+}
 
-const checkLabel = (result: ConformanceResult, check: CheckResult): string =>
-  `${markdownText(pactPrefix(result, check))}${check.category}: ${markdownText(check.name)}`;
+function checkLabel(result: ConformanceResult, check: CheckResult): string {
+  return `${markdownText(pactPrefix(result, check))}${check.category}: ${markdownText(check.name)}`;
+}
 
-const attemptsCell = (check: CheckResult): string =>
-  check.attempts === undefined ? '' : `${check.attempts}${passedAfterRetries(check) ? ' (retried)' : ''}`;
+function attemptsCell(check: CheckResult): string {
+  return check.attempts === undefined
+    ? ''
+    : `${check.attempts}${passedAfterRetries(check) ? ' (retried)' : ''}`;
+}
 
-const findingRows = (findings: readonly Finding[]) =>
-  findings.map((f) => [
+function findingRows(findings: readonly Finding[]) {
+  return findings.map((f) => [
     f.severity,
     markdownCode(displayPointer(f.pointer), true),
     markdownText(f.message),
     f.keyword ? markdownText(f.keyword) : '',
   ]);
+}
 
-const findingsOf = (result: ConformanceResult, check: CheckResult): string[] => [
-  `#### ${STATUS_WORD[check.status]} ${checkLabel(result, check)}`,
-  '',
-  table(['Severity', 'Pointer', 'Message', 'Keyword'], ['l', 'l', 'l', 'l'], findingRows(check.findings)),
-  '',
-];
+function findingsOf(result: ConformanceResult, check: CheckResult): string[] {
+  return [
+    `#### ${STATUS_WORD[check.status]} ${checkLabel(result, check)}`,
+    '',
+    table(['Severity', 'Pointer', 'Message', 'Keyword'], ['l', 'l', 'l', 'l'], findingRows(check.findings)),
+    '',
+  ];
+}
 
 /**
  * `markdown` within `maxBytes` of UTF-8: whole lines up to the cap, then a line saying it was cut. The
  * limits above keep an ordinary hostile run far below the cap; this holds whatever the result holds.
  */
-export const capMarkdown = (markdown: string, maxBytes: number = MARKDOWN_MAX_BYTES): string => {
+export function capMarkdown(markdown: string, maxBytes: number = MARKDOWN_MAX_BYTES): string {
   const total = Buffer.byteLength(markdown, 'utf8');
   if (total <= maxBytes) return markdown;
   const note = `\n\n**summary.md was cut at ${maxBytes} of ${total} bytes to stay under GitHub's 1 MiB step-summary limit; report.html and conformance.json have the rest.**\n`;
@@ -113,39 +122,43 @@ export const capMarkdown = (markdown: string, maxBytes: number = MARKDOWN_MAX_BY
     end = next + 1;
   }
   return `${markdown.slice(0, end).trimEnd()}${note}`;
-};
+}
 
 /** Document × key: conforms, or how many findings and the first pointers. */
-const matrixSection = (matrix: NonNullable<ConformanceResult['specMatrix']>): string[] => [
-  `### ${MATRIX_TITLE}`,
-  '',
-  matrix.keys.length === 0
-    ? MATRIX_EMPTY
-    : table(
-        ['Document', ...matrix.keys.map(markdownText)],
-        ['l', ...matrix.keys.map(() => 'l' as const)],
-        matrix.rows.map((row) => [
-          markdownText(matrixRowLabel(row)),
-          ...row.cells.map((cell) => matrixCellText(cell, (pointer) => markdownCode(pointer, true))),
-        ]),
-      ),
-  '',
-];
+function matrixSection(matrix: NonNullable<ConformanceResult['specMatrix']>): string[] {
+  return [
+    `### ${MATRIX_TITLE}`,
+    '',
+    matrix.keys.length === 0
+      ? MATRIX_EMPTY
+      : table(
+          ['Document', ...matrix.keys.map(markdownText)],
+          ['l', ...matrix.keys.map(() => 'l' as const)],
+          matrix.rows.map((row) => [
+            markdownText(matrixRowLabel(row)),
+            ...row.cells.map((cell) => matrixCellText(cell, (pointer) => markdownCode(pointer, true))),
+          ]),
+        ),
+    '',
+  ];
+}
 
 /** A pact's place: its page on the broker as an autolink (http or https only), else its file as code. */
-const pactPlace = (pact: PactRecord): string => {
+function pactPlace(pact: PactRecord): string {
   if (pact.url === undefined) return markdownCode(pact.path);
   const href = linkableUrl(pact.url);
   // WHATWG's href has no space, `<` or `>` left: nothing can end the autolink early.
   return href ? `<${href}>` : markdownCode(pact.url);
-};
+}
 
 /** Under a broker pact's heading: where it is, why it was selected, why it only warns, what was published. */
-const brokerPactLines = (pact: PactRecord): string[] => [
-  `- Pact: ${pactPlace(pact)}`,
-  ...brokerPactFacts(pact).map(([label, text]) => `- ${label}: ${markdownText(text)}`),
-  '',
-];
+function brokerPactLines(pact: PactRecord): string[] {
+  return [
+    `- Pact: ${pactPlace(pact)}`,
+    ...brokerPactFacts(pact).map(([label, text]) => `- ${label}: ${markdownText(text)}`),
+    '',
+  ];
+}
 
 /** The verdict, what was run against what, and the counts. */
 function headLines(result: ConformanceResult): string[] {

@@ -13,17 +13,18 @@ export { REDACTED };
 
 // A whole key keeps its kind (`sk-proj-[REDACTED]`) so a reader still sees what leaked; each given
 // secret goes in every form a server may echo it (JSON-escaped, percent-encoded, base64).
-const scrub = (text: string, secrets: readonly string[]): string =>
-  redactSecrets(
+function scrub(text: string, secrets: readonly string[]): string {
+  return redactSecrets(
     text.replace(secretKeyPattern(), (key) => `${keyPrefixOf(key)}${REDACTED}`),
     secrets,
   );
+}
 
 /** `Bearer sk-admin-…` keeps its scheme so a reader still sees how the request authenticated. */
-const redactCredential = (value: string): string => {
+function redactCredential(value: string): string {
   const scheme = /^(\w+)\s+\S/.exec(value)?.[1];
   return scheme ? `${scheme} ${REDACTED}` : REDACTED;
-};
+}
 
 /** How far past a cut a string is read before redaction, so a secret across the cut is redacted whole. */
 const LOOKAHEAD = 512;
@@ -35,7 +36,7 @@ const LOOKAHEAD = 512;
  * cut away, so no part of either is left, and a 5 MB string costs what 2 KB does. Made visible before the
  * cut, so a `\u001b` written for a control counts against the limit.
  */
-const scrubAndCut = (text: string, secrets: readonly string[] | null, maxChars: number): string => {
+function scrubAndCut(text: string, secrets: readonly string[] | null, maxChars: number): string {
   const lookahead =
     secrets === null ? LOOKAHEAD : Math.max(LOOKAHEAD, ...secrets.map((secret) => secret.length + 16));
   const shown = (part: string) => visibleText(secrets === null ? part : scrub(part, secrets));
@@ -44,7 +45,7 @@ const scrubAndCut = (text: string, secrets: readonly string[] | null, maxChars: 
     count: text.length,
     unit: 'characters',
   });
-};
+}
 
 /**
  * Levels of the result a report shows: its model is six deep, so only a value that does not belong in
@@ -56,13 +57,13 @@ const MAX_RESULT_DEPTH = 32;
  * Every string of `value` (keys too) redacted of `secrets` (null: not redacted), made visible and cut to
  * `maxChars`.
  */
-const redactValue = (
+function redactValue(
   value: unknown,
   secrets: readonly string[] | null,
   maxChars: number,
   key?: string,
   depth = 0,
-): unknown => {
+): unknown {
   if (typeof value === 'string') return scrubAndCut(value, secrets, maxChars);
   if (value === null || typeof value !== 'object' || isOmittedNote(value)) return value;
   if (depth >= MAX_RESULT_DEPTH) return `(nested more than ${MAX_RESULT_DEPTH} levels deep: not shown)`;
@@ -80,11 +81,12 @@ const redactValue = (
         : redactValue(item, secrets, maxChars, name, depth + 1),
     ]),
   );
-};
+}
 
 /** Short values would blank out ordinary words; real secrets are long. */
-const realSecrets = (secrets: readonly (string | undefined)[]): string[] =>
-  secrets.filter((s): s is string => typeof s === 'string' && s.length >= 8);
+function realSecrets(secrets: readonly (string | undefined)[]): string[] {
+  return secrets.filter((s): s is string => typeof s === 'string' && s.length >= 8);
+}
 
 /**
  * What a report shows of `result`: findings capped; whole-looking keys, credential header values and
@@ -92,12 +94,12 @@ const realSecrets = (secrets: readonly (string | undefined)[]): string[] =>
  * then every string made visible (core/text.ts) and cut to `limits.maxChars`, saying how long it was. Redacted
  * before cut, so no cut leaves part of a secret behind. Bounding an already bounded result changes nothing.
  */
-export const redactResult = (
+export function redactResult(
   result: ConformanceResult,
   secrets: readonly (string | undefined)[] = [],
   limits: Readonly<ReportLimits> = REPORT_LIMITS,
-): ConformanceResult =>
-  withTotals(
+): ConformanceResult {
+  return withTotals(
     result,
     redactValue(
       capFindings(result, limits.maxFindingsPerCheck),
@@ -105,6 +107,7 @@ export const redactResult = (
       limits.maxChars,
     ) as ConformanceResult,
   );
+}
 
 /**
  * `result` bounded as a report shows it (findings capped, every string made visible and cut, saying so) but
@@ -112,11 +115,12 @@ export const redactResult = (
  * string acts on what reads it. Redaction is the
  * writer's alone (redactResult, from write.ts), before this.
  */
-export const boundResult = (
+export function boundResult(
   result: ConformanceResult,
   limits: Readonly<ReportLimits> = REPORT_LIMITS,
-): ConformanceResult =>
-  withTotals(
+): ConformanceResult {
+  return withTotals(
     result,
     redactValue(capFindings(result, limits.maxFindingsPerCheck), null, limits.maxChars) as ConformanceResult,
   );
+}

@@ -35,15 +35,16 @@ const PSEUDO_FILE_SYSTEMS: Readonly<Record<number, string>> = {
   3405662737: 'bpf',
 };
 
-const under = (path: string, root: string): boolean => path === root || path.startsWith(`${root}${sep}`);
+function under(path: string, root: string): boolean {
+  return path === root || path.startsWith(`${root}${sep}`);
+}
 
-const pseudoRootOf = (path: string): string | undefined => PSEUDO_ROOTS.find((root) => under(path, root));
+function pseudoRootOf(path: string): string | undefined {
+  return PSEUDO_ROOTS.find((root) => under(path, root));
+}
 
 /** The nearest part of `path` that exists (with its stat), and the parts below it still to create. */
-const existingAncestor = (
-  dir: string,
-  path: string,
-): { existing: string; stats: Stats; missing: string[] } => {
+function existingAncestor(dir: string, path: string): { existing: string; stats: Stats; missing: string[] } {
   const missing: string[] = [];
   for (let current = path; ; current = dirname(current)) {
     try {
@@ -55,10 +56,10 @@ const existingAncestor = (
       missing.unshift(current);
     }
   }
-};
+}
 
 /** Creates `dir` and any missing parents one level at a time; each failure is a ReportDirError, never a loop. */
-export const ensureDirectory = (dir: string): void => {
+export function ensureDirectory(dir: string): void {
   const path = resolve(dir);
   const { existing, stats, missing } = existingAncestor(dir, path);
   if (!stats.isDirectory()) {
@@ -77,14 +78,14 @@ export const ensureDirectory = (dir: string): void => {
       }
     }
   }
-};
+}
 
 /**
  * Makes sure reports can be written to `dir` before a run starts: not under /proc, /sys or /dev (also
  * through a symbolic link, or such a file system mounted elsewhere), not a file, created if missing,
  * and writable (a file is created there and removed, which also holds for root and read-only mounts).
  */
-export const prepareReportDir = (dir: string): void => {
+export function prepareReportDir(dir: string): void {
   const path = resolve(dir);
   const named = pseudoRootOf(path);
   if (named)
@@ -112,4 +113,4 @@ export const prepareReportDir = (dir: string): void => {
     throw new ReportDirError(dir, `it is not writable (${fsReason(error)})`);
   }
   rmSync(probe, { force: true });
-};
+}

@@ -42,16 +42,16 @@ export class ReportWriteError extends Error {
   }
 }
 
-const failure = (what: string, path: string, error: unknown): ReportWriteError => {
+function failure(what: string, path: string, error: unknown): ReportWriteError {
   const { code, message } = error as NodeJS.ErrnoException;
   return new ReportWriteError(what, path, code, message.split('\n')[0] ?? String(error));
-};
+}
 
 /**
  * Writes `content` to `path` so no reader ever sees half of it: into a temp file of a unique name in
  * the same directory (so the rename stays on one file system), synced, then renamed over `path`.
  */
-export const writeFileAtomic = async (path: string, content: string): Promise<void> => {
+export async function writeFileAtomic(path: string, content: string): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomUUID()}.tmp`);
   try {
     const handle = await open(temp, 'wx', 0o644);
@@ -66,7 +66,7 @@ export const writeFileAtomic = async (path: string, content: string): Promise<vo
     await rm(temp, { force: true }).catch(() => undefined);
     throw error;
   }
-};
+}
 
 export interface WriteReportsOptions {
   /** Where `GITHUB_STEP_SUMMARY` and `OPENAI_ADMIN_KEY` are read from; process.env by default. */
@@ -80,11 +80,11 @@ export interface WriteReportsOptions {
  * summary.md to `$GITHUB_STEP_SUMMARY` when set. The admin key from the environment is redacted from
  * every report, whatever the result holds. Rejects with a ReportWriteError naming what failed.
  */
-export const writeReports = async (
+export async function writeReports(
   result: ConformanceResult,
   dir: string,
   options: WriteReportsOptions = {},
-): Promise<{ paths: ReportPaths }> => {
+): Promise<{ paths: ReportPaths }> {
   const env = options.env ?? process.env;
   const formats = Object.keys(REPORT_FILES) as ReportFormat[];
   const paths = Object.fromEntries(formats.map((f) => [f, join(dir, REPORT_FILES[f])])) as ReportPaths;
@@ -129,4 +129,4 @@ export const writeReports = async (
     });
   }
   return { paths };
-};
+}

@@ -5,23 +5,24 @@
 import { escapeRegExp } from '../core/regexp.ts';
 
 /** `[aA]` for a letter, the character itself otherwise: hex digits in either case. */
-const anyCase = (hex: string): string =>
-  [...hex].map((c) => (/[a-f]/i.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c)).join('');
+function anyCase(hex: string): string {
+  return [...hex].map((c) => (/[a-f]/i.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c)).join('');
+}
 
 /** One character of a secret as a regex: raw, `\uXXXX`, `%XX` (ASCII), and `\/` for a slash. */
-const characterForms = (character: string): string => {
+function characterForms(character: string): string {
   const code = character.charCodeAt(0);
   const forms = [escapeRegExp(character), `\\\\u${anyCase(code.toString(16).padStart(4, '0'))}`];
   if (code < 0x80) forms.push(`%${anyCase(code.toString(16).padStart(2, '0'))}`);
   if (character === '/') forms.push('\\\\/');
   return `(?:${forms.join('|')})`;
-};
+}
 
 /**
  * The base64 characters that depend only on the secret's own bytes, for each of the three byte offsets
  * it can start at inside a longer encoded value, in the standard and the URL-safe alphabet.
  */
-export const base64Cores = (secret: string): readonly string[] => {
+export function base64Cores(secret: string): readonly string[] {
   let cores = coresOf.get(secret);
   if (cores === undefined) {
     cores = coresOfBytes(secret);
@@ -30,10 +31,10 @@ export const base64Cores = (secret: string): readonly string[] => {
     coresOf.set(secret, cores);
   }
   return cores;
-};
+}
 const coresOf = new Map<string, readonly string[]>();
 
-const coresOfBytes = (secret: string): string[] => {
+function coresOfBytes(secret: string): string[] {
   const bytes = Buffer.from(secret, 'utf8');
   const cores = new Set<string>();
   for (const offset of [0, 1, 2]) {
@@ -44,22 +45,26 @@ const coresOfBytes = (secret: string): string[] => {
     cores.add(core.replaceAll('+', '-').replaceAll('/', '_'));
   }
   return [...cores];
-};
+}
 
 /** A regex source matching `secret` in any of its echoed forms (characters may be escaped one by one). */
-export const secretPatternSource = (secret: string): string =>
-  [[...secret].map(characterForms).join(''), ...base64Cores(secret).map(escapeRegExp)].join('|');
+export function secretPatternSource(secret: string): string {
+  return [[...secret].map(characterForms).join(''), ...base64Cores(secret).map(escapeRegExp)].join('|');
+}
 
 /**
  * The same, for a text with no backslash and no percent sign: there, no character can be escaped, so
  * the forms left are the secret as sent and its base64 cores, in the same order. A few literals, where
  * the escaped forms make a pattern that costs V8 tens of milliseconds to compile and milliseconds a call.
  */
-export const secretLiteralSource = (secret: string): string =>
-  [secret, ...base64Cores(secret)].map(escapeRegExp).join('|');
+export function secretLiteralSource(secret: string): string {
+  return [secret, ...base64Cores(secret)].map(escapeRegExp).join('|');
+}
 
 /** Whether `text` can hold an escaped form (`\u0073`, `\/`, `%73`): if not, the literal source says all. */
-export const mayHoldEscapes = (text: string): boolean => /[\\%]/.test(text);
+export function mayHoldEscapes(text: string): boolean {
+  return /[\\%]/.test(text);
+}
 
 const SIMPLE_ESCAPES: Record<string, string> = {
   '"': '"',
@@ -73,16 +78,17 @@ const SIMPLE_ESCAPES: Record<string, string> = {
 };
 
 /** JSON string escapes undone (`\uXXXX`, `\/`, `\"`, ...), whatever surrounds them. One linear pass. */
-const unescapeJson = (text: string): string =>
-  text.includes('\\')
+function unescapeJson(text: string): string {
+  return text.includes('\\')
     ? text.replace(/\\u([0-9a-fA-F]{4})|\\(["\\/bfnrt])/g, (_, hex: string | undefined, simple: string) =>
         hex ? String.fromCharCode(Number.parseInt(hex, 16)) : (SIMPLE_ESCAPES[simple] ?? simple),
       )
     : text;
+}
 
 /** Percent-encoded bytes decoded where they form UTF-8; anything else is left as it was. */
-const percentDecode = (text: string): string =>
-  text.includes('%')
+function percentDecode(text: string): string {
+  return text.includes('%')
     ? text.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => {
         try {
           return decodeURIComponent(run);
@@ -91,12 +97,13 @@ const percentDecode = (text: string): string =>
         }
       })
     : text;
+}
 
 /** Whether `text` holds `secret` as sent, JSON-escaped, percent-encoded or base64-encoded. */
-export const containsSecret = (text: string, secret: string): boolean => {
+export function containsSecret(text: string, secret: string): boolean {
   if (secret === '' || text === '') return false;
   if (text.includes(secret)) return true;
   const unescaped = unescapeJson(text);
   if (unescaped.includes(secret) || percentDecode(unescaped).includes(secret)) return true;
   return base64Cores(secret).some((core) => text.includes(core) || unescaped.includes(core));
-};
+}

@@ -21,34 +21,41 @@ export const MIN_KEY_BODY = 20;
 export const SECRET_KEY_SOURCE = `(?<![${KEY_CHARACTER}])sk-[${KEY_CHARACTER}]{${MIN_KEY_BODY}}[${KEY_CHARACTER}]*`;
 
 /** A fresh global pattern for every whole-looking key in a text (a global RegExp carries state). */
-export const secretKeyPattern = (): RegExp => new RegExp(SECRET_KEY_SOURCE, 'g');
+export function secretKeyPattern(): RegExp {
+  return new RegExp(SECRET_KEY_SOURCE, 'g');
+}
 
 const WHOLE_VALUE = new RegExp(`^sk-[${KEY_CHARACTER}]{${MIN_KEY_BODY}}[${KEY_CHARACTER}]*$`);
 
 /** Whether `text` is, as a whole, a secret key. */
-export const looksLikeSecretKey = (text: string): boolean => WHOLE_VALUE.test(text);
+export function looksLikeSecretKey(text: string): boolean {
+  return WHOLE_VALUE.test(text);
+}
 
 /** `sk-proj-` for a project key, `sk-` for a key of no known kind: the part of a key that is not secret. */
-export const keyPrefixOf = (key: string): string => {
+export function keyPrefixOf(key: string): string {
   if (!key.startsWith('sk-')) return '';
   const kind = KEY_KINDS.find((k) => key.startsWith(`sk-${k}-`));
   return kind ? `sk-${kind}-` : 'sk-';
-};
+}
 
 /** Whether one UTF-16 code unit is a character a key can contain. */
-export const isKeyCharacter = (code: number): boolean =>
-  (code >= 0x30 && code <= 0x39) || // 0-9
-  (code >= 0x41 && code <= 0x5a) || // A-Z
-  (code >= 0x61 && code <= 0x7a) || // a-z
-  code === 0x5f || // _
-  code === 0x2d; // -
+export function isKeyCharacter(code: number): boolean {
+  return (
+    (code >= 0x30 && code <= 0x39) || // 0-9
+    (code >= 0x41 && code <= 0x5a) || // A-Z
+    (code >= 0x61 && code <= 0x7a) || // a-z
+    code === 0x5f || // _
+    code === 0x2d
+  );
+} // -
 
 /** The whole-looking keys in `text`, as where they start and how long they are. */
-export const findSecretKeys = (text: string): { index: number; key: string }[] =>
-  // Most strings hold no `sk-` at all: a sweep asks this of every string of thousands of bodies.
-  text.includes('sk-')
+export function findSecretKeys(text: string): { index: number; key: string }[] {
+  return text.includes('sk-')
     ? [...text.matchAll(secretKeyPattern())].map((match) => ({ index: match.index, key: match[0] }))
     : [];
+}
 
 /** What a redacted key hides its middle with: `*` (the real service), `.` and `…` (`sk-abc...def`), `•`. */
 const MASK_CHARACTERS = new Set(['*', '.', '…', '•']);

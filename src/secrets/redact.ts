@@ -23,7 +23,7 @@ export const CREDENTIAL_HEADERS: readonly string[] = [
  * the key shape is (see secrets/patterns.ts), and `Bearer\s+` backtracks only over its own whitespace.
  * With it, its twin for texts without a backslash or percent sign, where escaped forms cannot occur.
  */
-const patternOf = (secrets: readonly string[]): Patterns => {
+function patternOf(secrets: readonly string[]): Patterns {
   const unique = [...new Set(secrets.filter((s) => s.length > 0))].sort((a, b) => b.length - a.length);
   // Every line printed and every header recorded is redacted: build each pattern once.
   const key = unique.join('\u0000');
@@ -36,7 +36,7 @@ const patternOf = (secrets: readonly string[]): Patterns => {
     patterns.set(key, pattern);
   }
   return pattern;
-};
+}
 /** The pattern for any text, and the one that matches the same in a text without escapes (secrets/forms.ts). */
 interface Patterns {
   all: RegExp;
@@ -44,19 +44,21 @@ interface Patterns {
 }
 const patterns = new Map<string, Patterns>();
 
-const redactWith = (text: string, pattern: Patterns): string =>
-  text.replace(mayHoldEscapes(text) ? pattern.all : pattern.literal, REDACTED);
+function redactWith(text: string, pattern: Patterns): string {
+  return text.replace(mayHoldEscapes(text) ? pattern.all : pattern.literal, REDACTED);
+}
 
 /** `text` with every occurrence of each non-empty secret (and `Bearer <secret>`) replaced by `[REDACTED]`. */
-export const redactSecrets = (text: string, secrets: readonly string[]): string =>
-  redactWith(text, patternOf(secrets));
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  return redactWith(text, patternOf(secrets));
+}
 
 export type HeaderInput =
   | Headers
   | Iterable<readonly [string, string]>
   | Readonly<Record<string, string | readonly string[] | number | undefined>>;
 
-const entriesOf = (headers: HeaderInput): [string, string][] => {
+function entriesOf(headers: HeaderInput): [string, string][] {
   // Headers objects are iterable: `instanceof Headers` would load fetch's implementation for nothing.
   if (Symbol.iterator in headers) {
     return [...(headers as Iterable<readonly [string, string]>)].map(([name, value]) => [name, value]);
@@ -67,10 +69,10 @@ const entriesOf = (headers: HeaderInput): [string, string][] => {
     entries.push([name, Array.isArray(value) ? value.join(', ') : String(value)]);
   }
   return entries;
-};
+}
 
 /** Headers with lower-case names, credential headers `[REDACTED]` and secrets redacted in every other value. */
-export const redactHeaders = (headers: HeaderInput, secrets: readonly string[]): Record<string, string> => {
+export function redactHeaders(headers: HeaderInput, secrets: readonly string[]): Record<string, string> {
   const pattern = patternOf(secrets);
   const redacted: Record<string, string> = {};
   for (const [rawName, value] of entriesOf(headers)) {
@@ -79,7 +81,7 @@ export const redactHeaders = (headers: HeaderInput, secrets: readonly string[]):
     redacted[name] = name in redacted && shown !== REDACTED ? `${redacted[name]}, ${shown}` : shown;
   }
   return redacted;
-};
+}
 
 /** Holds the run's secrets and redacts text and headers with them. */
 export class Redactor {

@@ -47,11 +47,11 @@ const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443' }
 const TLS_CODE = /^(?:ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/;
 
 /** A socket error in one line that names the peer, never the request (which carries the credentials). */
-export const describeSocketError = (
+export function describeSocketError(
   error: NodeJS.ErrnoException & { address?: string; port?: number },
   url: URL,
   duringBody: boolean,
-): TransportFailure => {
+): TransportFailure {
   const where = error.address
     ? `${error.address}:${error.port ?? ''}`.replace(/:$/, '')
     : `${url.hostname}:${url.port || DEFAULT_PORTS[url.protocol]}`;
@@ -77,13 +77,13 @@ export const describeSocketError = (
     return { kind: 'protocol', message: `malformed HTTP response from ${where} (${code})` };
   if (TLS_CODE.test(code)) return { kind: 'protocol', message: `TLS with ${where} failed (${code})` };
   return { kind: 'connection', message: `connection to ${where} failed (${code || error.message})` };
-};
+}
 
-const pairsOf = (raw: string[]): [string, string][] => {
+function pairsOf(raw: string[]): [string, string][] {
   const pairs: [string, string][] = [];
   for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i] as string, raw[i + 1] as string]);
   return pairs;
-};
+}
 
 /**
  * One attempt in flight: the request, the response as it arrives (bytes kept up to the cap, bytes counted

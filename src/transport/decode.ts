@@ -10,7 +10,7 @@ import type { TransportFailure } from './transport-error.ts';
 type Decoder = (body: Buffer, options: zlib.ZlibOptions | zlib.BrotliOptions) => Promise<Buffer>;
 
 /** The decoders by coding, made when a body first needs one. */
-const decoders = (): Record<string, Decoder> => {
+function decoders(): Record<string, Decoder> {
   const zlib = zlibModule();
   const gunzip = promisify(zlib.gunzip) as Decoder;
   const inflate = promisify(zlib.inflate) as Decoder;
@@ -27,7 +27,7 @@ const decoders = (): Record<string, Decoder> => {
     deflate: inflateEither,
     br: promisify(zlib.brotliDecompress) as Decoder,
   };
-};
+}
 let made: Record<string, Decoder> | undefined;
 
 /** The content codings the transport decodes. */
@@ -36,21 +36,22 @@ export const SUPPORTED_CODINGS: readonly string[] = ['gzip', 'deflate', 'br'];
 export type DecodedBody = { body: Buffer; codings: string[] } | { failure: TransportFailure };
 
 /** The codings of a Content-Encoding value, in the order they were applied; `identity` means none. */
-export const codingsOf = (contentEncoding: string | undefined): string[] =>
-  (contentEncoding ?? '')
+export function codingsOf(contentEncoding: string | undefined): string[] {
+  return (contentEncoding ?? '')
     .split(',')
     .map((coding) => coding.trim().toLowerCase())
     .filter((coding) => coding !== '' && coding !== 'identity');
+}
 
 /**
  * `body` with its content codings undone, last applied first, each step cut off past `maxBytes`:
  * a coding we cannot decode, data that does not decode, or an output over the cap is a failure.
  */
-export const decodeBody = async (
+export async function decodeBody(
   body: Buffer,
   contentEncoding: string | undefined,
   maxBytes: number,
-): Promise<DecodedBody> => {
+): Promise<DecodedBody> {
   const codings = codingsOf(contentEncoding);
   if (codings.length === 0 || body.length === 0) return { body, codings: [] };
   made ??= decoders();
@@ -84,4 +85,4 @@ export const decodeBody = async (
     }
   }
   return { body: decoded, codings };
-};
+}

@@ -13,12 +13,12 @@ const LOOKAHEAD = 512;
  * had: `totalBytes`, more than `body` holds when the cap cut it off) when it does not fit.
  * `contentEncoding` is the coding the bytes are still in: such a body is described, not shown.
  */
-export const bodyExcerpt = (
+export function bodyExcerpt(
   body: Uint8Array,
   contentEncoding: string | undefined,
   redactor: Redactor,
   totalBytes: number = body.length,
-): string => {
+): string {
   if (body.length === 0) return '';
   const codings = codingsOf(contentEncoding);
   if (codings.length > 0) {
@@ -37,4 +37,4 @@ export const bodyExcerpt = (
   const whole = window.length === totalBytes && text.length === decoded.length;
   if (whole && redacted.length <= EXCERPT_CHARS) return redacted;
   return truncateText(redacted, EXCERPT_CHARS, { count: totalBytes, unit: 'bytes' });
-};
+}

@@ -5,5 +5,9 @@ import { createRequire } from 'node:module';
 // imports of builtins load when the command starts, used or not.) CommonJS builtins load synchronously.
 const require = createRequire(import.meta.url);
 
-export const httpsModule = (): typeof import('node:https') => require('node:https');
-export const zlibModule = (): typeof import('node:zlib') => require('node:zlib');
+export function httpsModule(): typeof import('node:https') {
+  return require('node:https');
+}
+export function zlibModule(): typeof import('node:zlib') {
+  return require('node:zlib');
+}

@@ -33,7 +33,7 @@ const POSITIVE: readonly (keyof TransportPolicy)[] = ['timeoutMs', 'maxBodyBytes
 const INTEGER: readonly (keyof TransportPolicy)[] = ['retries', 'maxRedirects', 'maxBodyBytes'];
 
 /** The defaults overridden by `overrides`; a value that makes no sense is misuse and throws a RangeError. */
-export const resolvePolicy = (overrides: Partial<TransportPolicy> = {}): TransportPolicy => {
+export function resolvePolicy(overrides: Partial<TransportPolicy> = {}): TransportPolicy {
   const policy: TransportPolicy = { ...DEFAULT_POLICY };
   for (const [name, value] of Object.entries(overrides) as [keyof TransportPolicy, number | undefined][]) {
     if (value === undefined) continue;
@@ -54,16 +54,20 @@ export const resolvePolicy = (overrides: Partial<TransportPolicy> = {}): Transpo
     policy[name] = value;
   }
   return policy;
-};
+}
 
 /** The longest wait a server's retry hint can impose under `policy`: its cap, and never above the timeout. */
-export const retryAfterCapMs = (policy: Pick<TransportPolicy, 'maxRetryAfterMs' | 'timeoutMs'>): number =>
-  Math.min(policy.maxRetryAfterMs, policy.timeoutMs);
+export function retryAfterCapMs(policy: Pick<TransportPolicy, 'maxRetryAfterMs' | 'timeoutMs'>): number {
+  return Math.min(policy.maxRetryAfterMs, policy.timeoutMs);
+}
 
 /**
  * The longest one exchange can take under `policy` (redirects aside): every attempt timing out and every
  * wait at its longest. Whoever waits on the policy (Pact's verifier `timeout`) should wait at least this.
  */
-export const worstCaseMs = (policy: TransportPolicy): number =>
-  (policy.retries + 1) * policy.timeoutMs +
-  policy.retries * Math.max(policy.maxDelayMs, retryAfterCapMs(policy));
+export function worstCaseMs(policy: TransportPolicy): number {
+  return (
+    (policy.retries + 1) * policy.timeoutMs +
+    policy.retries * Math.max(policy.maxDelayMs, retryAfterCapMs(policy))
+  );
+}

@@ -10,13 +10,13 @@ export type RedirectDecision =
   | { follow: true; url: URL; method: string; keepBody: boolean; note: string };
 
 /** What to do with a response to `method url` that has `status` and `location`. */
-export const decideRedirect = (
+export function decideRedirect(
   url: URL,
   method: string,
   status: number,
   location: string | undefined,
   mode: RedirectMode,
-): RedirectDecision => {
+): RedirectDecision {
   if (!REDIRECT_STATUSES.includes(status) || location === undefined || mode === 'manual')
     return { follow: false };
   let next: URL;
@@ -42,4 +42,4 @@ export const decideRedirect = (
     keepBody: !becomesGet,
     note: `same-origin redirect to ${next.pathname} followed`,
   };
-};
+}

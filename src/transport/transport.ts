@@ -69,8 +69,8 @@ export interface Transport {
   close(): void;
 }
 
-const sleepFor = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
+function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(signal.reason);
       return;
@@ -85,13 +85,14 @@ const sleepFor = (ms: number, signal?: AbortSignal): Promise<void> =>
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
 
 /** Credentials we may learn from: a bearer token or an API key header; too short to be a key is ignored. */
 const TOKEN_HEADERS = ['authorization', 'proxy-authorization', 'x-api-key', 'api-key'];
 const MIN_LEARNED_SECRET = 8;
 
 /** Headers as node:http sends them; Content-Length is dropped (node computes it) and bodies asked unencoded. */
-const outgoingHeaders = (headers: OutgoingRequest['headers']): Record<string, string | string[]> => {
+function outgoingHeaders(headers: OutgoingRequest['headers']): Record<string, string | string[]> {
   const result: Record<string, string | string[]> = {};
   const entries: [string, string | readonly string[]][] =
     // Iterable means a Headers object; asking `instanceof Headers` would load fetch's implementation.
@@ -106,16 +107,17 @@ const outgoingHeaders = (headers: OutgoingRequest['headers']): Record<string, st
   // Excerpts must be readable and the cap must count what the caller reads: ask for no content coding.
   result['accept-encoding'] = 'identity';
   return result;
-};
+}
 
-const waitReason = (delay: RetryDelay): string => {
+function waitReason(delay: RetryDelay): string {
   if (delay.source === 'backoff') return `retrying after ${delay.ms} ms backoff`;
   const hint = `${delay.source === 'retry-after' ? 'Retry-After' : 'retry-after-ms'}: ${truncateText(delay.hint ?? '', 40)}`;
   return `retrying after ${delay.ms} ms (${hint}${delay.capped ? `, capped at ${delay.ms} ms` : ''})`;
-};
+}
 
-const statusLine = (response: ReceivedResponse): string =>
-  `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
+function statusLine(response: ReceivedResponse): string {
+  return `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
+}
 
 const NULL_BODY_STATUSES = [101, 103, 204, 205, 304];
 
@@ -123,7 +125,7 @@ const NULL_BODY_STATUSES = [101, 103, 204, 205, 304];
 const ENCODING_HEADERS = ['content-encoding', 'content-length'];
 
 /** A decoded response as callers read it: the decoded body, without headers that describe the coded one. */
-const decodedView = (response: ReceivedResponse): ReceivedResponse => {
+function decodedView(response: ReceivedResponse): ReceivedResponse {
   if (!response.decodedFrom) return response;
   const headers = { ...response.headers };
   for (const name of ENCODING_HEADERS) delete headers[name];
@@ -132,7 +134,7 @@ const decodedView = (response: ReceivedResponse): ReceivedResponse => {
     headers,
     headerPairs: response.headerPairs.filter(([name]) => !ENCODING_HEADERS.includes(name.toLowerCase())),
   };
-};
+}
 
 /** Keep-alive like global fetch; idle sockets are dropped before common servers' 5 s keep-alive ends. */
 class KeepAliveAgents {
@@ -151,7 +153,9 @@ class KeepAliveAgents {
   }
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString();
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
 
 /** One request being exchanged: what it sent, when it began, its attempts and the echoes seen so far. */
 interface OpenExchange {

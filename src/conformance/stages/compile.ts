@@ -11,12 +11,15 @@ export interface LoadedOpenApi extends LoadedSpec {
   ownerKinds: string[];
 }
 
-export const compileOpenApi = (loaded: LoadedSpec): LoadedOpenApi => ({
-  ...loaded,
-  validators: validatorsFor(loaded.spec.document, loaded.spec.sha256, loaded.spec.path),
-  ownerKinds: ownerKinds(loaded.spec.document),
-});
+export function compileOpenApi(loaded: LoadedSpec): LoadedOpenApi {
+  return {
+    ...loaded,
+    validators: validatorsFor(loaded.spec.document, loaded.spec.sha256, loaded.spec.path),
+    ownerKinds: ownerKinds(loaded.spec.document),
+  };
+}
 
 /** The document, its operation and its validators, in one call. Throws a SpecError. */
-export const loadOpenApi = (config: Pick<RunConfig, 'specPath'>): LoadedOpenApi =>
-  compileOpenApi(loadSpec(config));
+export function loadOpenApi(config: Pick<RunConfig, 'specPath'>): LoadedOpenApi {
+  return compileOpenApi(loadSpec(config));
+}

@@ -20,8 +20,8 @@ function asNotes(findings: readonly Finding[]): Finding[] {
 }
 
 /** Each pact's interactions are documented by the document: one check per pact. */
-export const checkPactsAgainstSpec = (openapi: LoadedOpenApi, pacts: readonly LoadedPact[]): CheckDraft[] =>
-  pacts.map((pact) => {
+export function checkPactsAgainstSpec(openapi: LoadedOpenApi, pacts: readonly LoadedPact[]): CheckDraft[] {
+  return pacts.map((pact) => {
     const findings = asNotes(checkPactAgainstSpec(pact.document, openapi.spec.document, openapi.validators));
     return {
       name: 'pact interactions are documented by the spec',
@@ -31,9 +31,10 @@ export const checkPactsAgainstSpec = (openapi: LoadedOpenApi, pacts: readonly Lo
       pact: pact.id,
     };
   });
+}
 
 /** The document's own examples are its defects, not the target's: reported as notes, never failing. */
-export const lintSpecExamples = (openapi: LoadedOpenApi): CheckDraft => {
+export function lintSpecExamples(openapi: LoadedOpenApi): CheckDraft {
   const findings: Finding[] = lintExamples(openapi.spec.document, openapi.validators).flatMap((lint) =>
     lint.findings.map((f) => ({
       ...f,
@@ -48,4 +49,4 @@ export const lintSpecExamples = (openapi: LoadedOpenApi): CheckDraft => {
     status: statusOf(findings),
     findings,
   };
-};
+}

@@ -54,10 +54,13 @@ export interface Discovery {
 }
 
 /** Keys per page: as many as the list gives (up to --max-keys), within the document's bounds. */
-export const pageLimit = (maxKeys: number, limit: { min: number; max: number }): number =>
-  Math.max(limit.min, Math.min(limit.max, maxKeys));
+export function pageLimit(maxKeys: number, limit: { min: number; max: number }): number {
+  return Math.max(limit.min, Math.min(limit.max, maxKeys));
+}
 
-const foundAt = (key: ListedKey): string => `page ${key.page}, entry ${key.index + 1} of the list`;
+function foundAt(key: ListedKey): string {
+  return `page ${key.page}, entry ${key.index + 1} of the list`;
+}
 
 /** The records and skip reasons once the pages are read: flag, found, or why not. */
 function outcomeOf(

@@ -20,7 +20,9 @@ export interface ListSource {
 }
 
 /** `GET /organization/projects/{project_id}/api_keys` */
-const operationText = (operation: ListOperation): string => `${operation.method} ${operation.path.template}`;
+function operationText(operation: ListOperation): string {
+  return `${operation.method} ${operation.path.template}`;
+}
 
 /** The list operation the run reads with, and what the reports say of where it is from. */
 export function listSourceOf(loaded: Pick<LoadedOpenApi, 'spec' | 'validators'>, cwd?: string): ListSource {

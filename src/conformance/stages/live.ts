@@ -52,8 +52,8 @@ export interface LiveStageOptions {
 }
 
 /** An answer and the exchanges behind it, as the pure live checks read it. */
-export const liveOutcomeOf = (answer: StateAnswer, recorded: ReturnType<typeof recordedOf>): LiveOutcome =>
-  answer.kind === 'response'
+export function liveOutcomeOf(answer: StateAnswer, recorded: ReturnType<typeof recordedOf>): LiveOutcome {
+  return answer.kind === 'response'
     ? {
         kind: 'response',
         url: answer.url,
@@ -63,14 +63,15 @@ export const liveOutcomeOf = (answer: StateAnswer, recorded: ReturnType<typeof r
         ...recorded,
       }
     : { kind: 'failure', message: answer.message, ...recorded };
+}
 
 /** The checks of one state's outcome. */
-export const checksOfState = (
+export function checksOfState(
   key: StateKey,
   params: StateParams,
   outcome: LiveOutcome,
   context: LiveContext,
-): CheckDraft[] => {
+): CheckDraft[] {
   // The list's state has no live checks of its own: its pact interaction, discovery and --sweep judge the list.
   if (key === 'projectKeys') return [];
   const checks =
@@ -81,10 +82,10 @@ export const checksOfState = (
         : checkRetrievedKey(key, params.keyId, outcome, context);
   // Whatever the state, a check with no response to judge does not pass.
   return unseenAsSkipped(checks, outcome);
-};
+}
 
 /** A whole key left in `redacted_value`: the result keeps it out of every report, like the admin key. */
-export const leakedKeyOf = (outcome: LiveOutcome, checks: readonly CheckDraft[]): string | undefined => {
+export function leakedKeyOf(outcome: LiveOutcome, checks: readonly CheckDraft[]): string | undefined {
   if (outcome.kind !== 'response') return undefined;
   if (!checks.some((c) => c.findings.some((f) => f.keyword === 'redaction' && f.severity === 'error')))
     return;
@@ -94,10 +95,10 @@ export const leakedKeyOf = (outcome: LiveOutcome, checks: readonly CheckDraft[])
   } catch {
     return undefined;
   }
-};
+}
 
 /** Runs the live checks of every state for one pact; returns the whole keys the target leaked. */
-export const liveStage = async (options: LiveStageOptions): Promise<string[]> => {
+export async function liveStage(options: LiveStageOptions): Promise<string[]> {
   const { pact, collector, context, recorder } = options;
   const leaked: string[] = [];
   for (const key of LIVE_STATES) {
@@ -132,4 +133,4 @@ export const liveStage = async (options: LiveStageOptions): Promise<string[]> =>
     });
   }
   return leaked;
-};
+}

@@ -14,7 +14,7 @@ export interface LoadedSpec {
 }
 
 /** The document and its retrieve operation. Throws a SpecError. */
-export const loadSpec = (config: Pick<RunConfig, 'specPath'>): LoadedSpec => {
+export function loadSpec(config: Pick<RunConfig, 'specPath'>): LoadedSpec {
   const spec = loadDocument(config.specPath);
   try {
     return { spec, operation: retrieveOperationOf(spec.document) };
@@ -22,4 +22,4 @@ export const loadSpec = (config: Pick<RunConfig, 'specPath'>): LoadedSpec => {
     if (error instanceof OperationError) throw new SpecError(spec.path, error.message);
     throw error;
   }
-};
+}

@@ -5,4 +5,6 @@ import type { RunConfig } from '../config.ts';
 // on the first pact before the document's parser and validators are loaded.
 
 /** The pacts of a run, validated: `interactions` a non-empty array of objects. Throws a PactFileError. */
-export const loadRunPacts = (config: Pick<RunConfig, 'pacts'>): LoadedPact[] => loadPacts(config.pacts);
+export function loadRunPacts(config: Pick<RunConfig, 'pacts'>): LoadedPact[] {
+  return loadPacts(config.pacts);
+}

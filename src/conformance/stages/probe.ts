@@ -58,8 +58,9 @@ interface Probe {
 }
 
 /** The seed of one category's samples: each category is its own fast-check run. */
-const categorySeed = (seed: number, category: number): number =>
-  (seed ^ Math.imul(category + 1, 0x9e3779b1)) | 0;
+function categorySeed(seed: number, category: number): number {
+  return (seed ^ Math.imul(category + 1, 0x9e3779b1)) | 0;
+}
 
 /** Probe i is of category i mod their count; each category's samples come from its own seed. */
 function generate(categories: readonly ProbeCategory[], probes: number, seed: number): Probe[] {
@@ -130,8 +131,9 @@ async function sendAll(
 }
 
 /** Whether an outcome is judged: it was had, and it is not a 429 the target still asked us to wait out. */
-const judgeable = (outcome: ProbeOutcome | undefined): outcome is ProbeOutcome =>
-  outcome !== undefined && outcome.status !== 429;
+function judgeable(outcome: ProbeOutcome | undefined): outcome is ProbeOutcome {
+  return outcome !== undefined && outcome.status !== 429;
+}
 
 interface Violation {
   probe: Probe;
@@ -172,8 +174,9 @@ export function headerNamesOf(request: ProbeRequest, adminKey: string): string[]
   );
 }
 
-const answerWords = (outcome: ProbeOutcome) =>
-  outcome.status === undefined ? 'no answer' : `${outcome.status}`;
+function answerWords(outcome: ProbeOutcome) {
+  return outcome.status === undefined ? 'no answer' : `${outcome.status}`;
+}
 
 interface Smallest {
   request: ProbeRequest;

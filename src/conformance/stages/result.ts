@@ -45,12 +45,12 @@ export interface ResultInput {
 }
 
 /** Paths in reports are relative to where the run started, so reports read the same on every machine. */
-export const displayPath = (path: string, cwd = process.cwd()): string => {
+export function displayPath(path: string, cwd = process.cwd()): string {
   const relativePath = relative(cwd, path);
   return relativePath.startsWith('..') || isAbsolute(relativePath) ? path : relativePath;
-};
+}
 
-export const pactRecordOf = (pact: LoadedPact, cwd?: string): PactRecord => {
+export function pactRecordOf(pact: LoadedPact, cwd?: string): PactRecord {
   const { consumerVersion, url, pending, wip, selectedBecause, notices } = pact.source;
   return {
     id: pact.id,
@@ -65,16 +65,16 @@ export const pactRecordOf = (pact: LoadedPact, cwd?: string): PactRecord => {
     ...(selectedBecause === undefined ? {} : { selectedBecause }),
     ...(notices === undefined || notices.length === 0 ? {} : { notices: [...notices] }),
   };
-};
+}
 
 /**
  * Why the verdict is what it is when no single check says so: the target unreachable, or no key body (and
  * what came back instead of one).
  */
-export const reasonOf = (
+export function reasonOf(
   input: Pick<ResultInput, 'complete' | 'incompleteReason' | 'exchanges'>,
   checks: readonly CheckResult[],
-): string | undefined => {
+): string | undefined {
   if (input.incompleteReason) return input.incompleteReason;
   const { exchanges } = input;
   if (exchanges.length > 0 && exchanges.every((e) => !e.response)) {
@@ -82,20 +82,20 @@ export const reasonOf = (
   }
   if (input.complete && !keyBodyWasChecked(checks)) return noKeyBodyReason(checks);
   return undefined;
-};
+}
 
 /**
  * The result of a run that verified nothing and sent no request: a Pact Broker with no pact to verify, or
  * a stop while the pacts were being fetched. Its verdict fails, with `reason`.
  */
-export const nothingVerifiedResult = (
+export function nothingVerifiedResult(
   input: Pick<
     ResultInput,
     'complete' | 'target' | 'spec' | 'startedAt' | 'finishedAt' | 'cwd' | 'probing'
   > & {
     reason: string;
   },
-): ConformanceResult => {
+): ConformanceResult {
   const { reason, ...rest } = input;
   return buildResult({
     ...rest,
@@ -104,9 +104,9 @@ export const nothingVerifiedResult = (
     checks: [],
     exchanges: [],
   });
-};
+}
 
-export const buildResult = (input: ResultInput): ConformanceResult => {
+export function buildResult(input: ResultInput): ConformanceResult {
   const pending = new Set(input.pacts.filter(isPending).map((pact) => pact.id));
   const checks = withPendingAsWarnings(input.checks, pending);
   const reason = reasonOf(input, checks);
@@ -131,4 +131,4 @@ export const buildResult = (input: ResultInput): ConformanceResult => {
     ...(input.projectKeys && { projectKeys: input.projectKeys }),
   };
   return result;
-};
+}

@@ -15,14 +15,18 @@ import type { CheckDraft } from './contract.ts';
 // interaction becomes a pact check; each provider state's one request is kept for the live checks.
 
 /** The label of the exchanges a state's request causes under one pact: checks find theirs by it. */
-export const exchangeLabel = (pactId: string, key: StateKey): string => `${pactId}: ${key}`;
+export function exchangeLabel(pactId: string, key: StateKey): string {
+  return `${pactId}: ${key}`;
+}
 
 /** How many attempts a check's exchanges took (the most any one needed), which they were, any echo. */
-export const recordedOf = (exchanges: readonly Exchange[]) => ({
-  attempts: Math.max(1, ...exchanges.map((e) => e.attempts.length)),
-  exchangeIds: exchanges.map((e) => e.id),
-  echoes: [...new Set(exchanges.flatMap((e) => e.secretEchoes ?? []))],
-});
+export function recordedOf(exchanges: readonly Exchange[]) {
+  return {
+    attempts: Math.max(1, ...exchanges.map((e) => e.attempts.length)),
+    exchangeIds: exchanges.map((e) => e.id),
+    echoes: [...new Set(exchanges.flatMap((e) => e.secretEchoes ?? []))],
+  };
+}
 
 export interface VerifiedPact {
   checks: CheckDraft[];
@@ -31,13 +35,13 @@ export interface VerifiedPact {
 }
 
 /** Pact checks from the verification's outcomes: a skipped state says which flag would have given its ids. */
-export const pactChecksOf = (
+export function pactChecksOf(
   pact: Pick<LoadedPact, 'id'>,
   verification: Pick<PactVerification, 'outcomes'>,
   recorder: Pick<ExchangeRecorder, 'exchangesOf'>,
   skipReasons: Readonly<Record<StateKey, string>> = SKIP_REASONS,
-): CheckDraft[] =>
-  verification.outcomes.map((outcome) => {
+): CheckDraft[] {
+  return verification.outcomes.map((outcome) => {
     const key = outcome.state === undefined ? undefined : stateKeyOf(outcome.state);
     const { attempts, exchangeIds } = recordedOf(
       key ? recorder.exchangesOf(exchangeLabel(pact.id, key)) : [],
@@ -57,6 +61,7 @@ export const pactChecksOf = (
       pact: pact.id,
     };
   });
+}
 
 export interface VerifyStageOptions {
   /** The target, once the run has it: the verifier may start before. */
@@ -70,7 +75,7 @@ export interface VerifyStageOptions {
   onStarted?(): void;
 }
 
-export const verifyStage = async (pact: LoadedPact, options: VerifyStageOptions): Promise<VerifiedPact> => {
+export async function verifyStage(pact: LoadedPact, options: VerifyStageOptions): Promise<VerifiedPact> {
   const verification = await verifyPact(pact, options.target, {
     requestTimeoutMs: options.requestTimeoutMs,
     ...(options.signal ? { signal: options.signal } : {}),
@@ -80,4 +85,4 @@ export const verifyStage = async (pact: LoadedPact, options: VerifyStageOptions)
     checks: pactChecksOf(pact, verification, options.recorder, options.skipReasons?.()),
     exchanges: verification.exchanges,
   };
-};
+}
