@@ -5,6 +5,7 @@ import { fsReason } from '../fs-error.ts';
 import { GENERATED_DOCUMENTS, type GeneratedDocument } from '../generated/documents.ts';
 import { budgetProblem, MAX_DOCUMENT_BYTES, maxValuesFor } from './budget.ts';
 import { DEFAULT_SPEC_PATH } from './default-path.ts';
+import { patternProblem } from './pattern.ts';
 import { refProblem } from './refs.ts';
 
 // js-yaml is loaded only to parse a text the build has not parsed already (src/generated/documents.ts):
@@ -74,8 +75,10 @@ export const parseDocument = (text: string, path = '<inline>'): OpenApiDocument 
     throw new SpecError(path, 'no components/schemas');
   }
   if (!candidate.paths || typeof candidate.paths !== 'object') throw new SpecError(path, 'no paths');
-  // Before anything walks it: within the budget (aliases, nesting, no cycle), then every $ref safe to follow.
-  const problem = budgetProblem(candidate, maxValuesFor(text.length)) ?? refProblem(candidate);
+  // Before anything walks it: within the budget (aliases, nesting, no cycle), then every $ref safe to
+  // follow, then every pattern small enough to compile.
+  const problem =
+    budgetProblem(candidate, maxValuesFor(text.length)) ?? refProblem(candidate) ?? patternProblem(candidate);
   if (problem !== undefined) throw new SpecError(path, problem);
   return candidate as OpenApiDocument;
 };

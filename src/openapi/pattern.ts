@@ -1,12 +1,18 @@
 import { createRequire } from 'node:module';
 import type { RegExpEngine, RegExpLike } from 'ajv/dist/types/index.js';
+import { isJsonObject } from '../json.ts';
+import { toPointer } from '../pointer.ts';
+import { patternSize } from './pattern-size.ts';
+import { DATA_KEYWORDS, NAME_MAPS } from './refs.ts';
 
 // A document's `pattern` (and `patternProperties`) is outside text run on outside text: a backtracking
 // RegExp takes exponential time on a short body (`^(.|.)*!$`), and a running RegExp holds the event loop,
 // so neither --max-time nor a signal could end the run. ajv runs every document pattern with RE2 instead
 // (re2js, pure JavaScript, no install script): linear in the input whatever the pattern. RE2 has no
 // lookaround and no backreferences; a pattern that needs them is refused when the validators compile.
-// re2js loads with the first pattern: a document without one, as the shipped ones, never loads it.
+// RE2 is linear in the text, not in the pattern: a program's size is refused before it is compiled
+// (patternProblem, when the document loads). re2js loads with the first pattern: a document without
+// one, as the shipped ones, never loads it.
 const require = createRequire(import.meta.url);
 const re2js = () => (require('re2js') as typeof import('re2js')).RE2JS;
 
@@ -42,3 +48,82 @@ function linearPattern(source: string): RegExpLike {
 export const LINEAR_PATTERN: RegExpEngine = Object.assign(linearPattern, {
   code: '((source) => { const { RE2JS } = require("re2js"); const compiled = RE2JS.compile(RE2JS.translateRegExp(source)); return { test: (text) => compiled.test(text) }; })',
 });
+
+/** The most instructions one pattern may compile to: far above a real pattern's (an e-mail shape: ~1,200). */
+export const MAX_PATTERN_SIZE = 10_000;
+
+/** The most instructions a document's patterns may compile to together, each counted at least PATTERN_FLOOR. */
+export const MAX_PATTERNS_SIZE = 250_000;
+
+/** What compiling any pattern costs whatever its size (RE2 and ajv's code around it). */
+const PATTERN_FLOOR = 50;
+
+/** Where a value is: the key it has in its parent, and where that parent is (a chain, built once). */
+interface Place {
+  key: string;
+  parent?: Place;
+}
+
+function pointerOf(place: Place, ...more: string[]): string {
+  const tokens = more;
+  for (let at: Place | undefined = place; at; at = at.parent) tokens.unshift(at.key);
+  return toPointer(tokens);
+}
+
+/** Each `pattern` and `patternProperties` key of the document's component schemas, with where it is. */
+function componentPatterns(document: unknown): { source: string; pointer: string }[] {
+  const found: { source: string; pointer: string }[] = [];
+  const schemas =
+    isJsonObject(document) && isJsonObject(document.components) ? document.components.schemas : undefined;
+  const components: Place = { key: 'schemas', parent: { key: 'components' } };
+  const stack: { value: unknown; place: Place; inNames: boolean }[] = [
+    { value: schemas, place: components, inNames: true },
+  ];
+  while (stack.length > 0) {
+    const { value, place, inNames } = stack.pop() as (typeof stack)[number];
+    if (value === null || typeof value !== 'object') continue;
+    const schema = !inNames && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    if (typeof schema?.pattern === 'string')
+      found.push({ source: schema.pattern, pointer: pointerOf(place, 'pattern') });
+    if (isJsonObject(schema?.patternProperties))
+      for (const source of Object.keys(schema.patternProperties))
+        found.push({ source, pointer: pointerOf(place, 'patternProperties', source) });
+    for (const [key, child] of Object.entries(value)) {
+      if (schema && (DATA_KEYWORDS.has(key) || key.startsWith('x-'))) continue;
+      const inNames = schema !== undefined && NAME_MAPS.has(key);
+      stack.push({ value: child, place: { key, parent: place }, inNames });
+    }
+  }
+  return found.reverse();
+}
+
+/**
+ * Why the document's patterns cannot be compiled within bounds, naming the one that is too big (or tips
+ * the total); undefined when they can. Counted from their text (pattern-size.ts), nothing compiled.
+ */
+export function patternProblem(document: unknown): string | undefined {
+  const patterns = componentPatterns(document);
+  if (patterns.length === 0) return undefined;
+  const RE2JS = re2js();
+  const counted = new Set<string>();
+  let total = 0;
+  for (const { source, pointer } of patterns) {
+    if (counted.has(source)) continue; // compiled once, however often it is used
+    counted.add(source);
+    let translated: string;
+    try {
+      translated = RE2JS.translateRegExp(source);
+    } catch {
+      continue; // what RE2 cannot read is refused when it compiles, by its own words
+    }
+    const size = patternSize(translated, MAX_PATTERN_SIZE);
+    if (size > MAX_PATTERN_SIZE) {
+      return `the pattern at ${pointer} is too large to compile: more than ${MAX_PATTERN_SIZE} RE2 instructions (counted repetitions, nested or in a row?); nothing was compiled`;
+    }
+    total += Math.max(size, PATTERN_FLOOR);
+    if (total > MAX_PATTERNS_SIZE) {
+      return `its patterns are too large to compile together: more than ${MAX_PATTERNS_SIZE} RE2 instructions by the pattern at ${pointer}; nothing was compiled`;
+    }
+  }
+  return undefined;
+}

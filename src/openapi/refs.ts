@@ -14,10 +14,10 @@ import { parsePointer, toPointer } from '../pointer.ts';
 export const MAX_REF_DEPTH = 200;
 
 /** Keywords whose values are data, not document: a `$ref` there is an example's text. */
-const DATA_KEYWORDS = new Set(['example', 'enum', 'const', 'default']);
+export const DATA_KEYWORDS = new Set(['example', 'enum', 'const', 'default']);
 
 /** Maps whose keys are names (of properties, components, statuses...): a name is never a keyword. */
-const NAME_MAPS = new Set([
+export const NAME_MAPS = new Set([
   'properties',
   'patternProperties',
   '$defs',

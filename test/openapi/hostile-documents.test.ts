@@ -44,13 +44,15 @@ const refusal = (text: string, path: string): string | undefined => {
 
 describe('hostile documents', () => {
   describe('are refused with one line naming the document and the cause', () => {
-    for (const { name, text, message } of HOSTILE_DOCUMENTS) {
+    for (const { name, text, message, refusedAt } of HOSTILE_DOCUMENTS) {
       it(name, () => {
         const said = refusal(text, 'hostile.yaml');
         expect(said).to.be.a('string');
         expect(said).to.match(/^cannot use OpenAPI document hostile\.yaml: /);
         expect(said?.replace(/^cannot use OpenAPI document hostile\.yaml: /, '')).to.match(message);
         expect(said).not.to.contain('\n');
+        // Refused when loaded: before ajv or RE2 compiles anything of it.
+        if (refusedAt === 'load') expect(() => parseDocument(text, 'hostile.yaml')).to.throw(SpecError);
       });
     }
 
@@ -105,6 +107,14 @@ describe('hostile documents', () => {
           "            service_account:\n              $ref: '#/components/schemas/ProjectServiceAccount'",
           '            service_account: *user',
         ),
+      ],
+      [
+        'patterns as real documents have them: long ones, and a thousand',
+        seedWith((d) => {
+          const { properties } = d.components.schemas.ProjectApiKey;
+          properties.name.pattern = '^[a-zA-Z0-9._%+-]{1,64}@(?:[a-zA-Z0-9-]{1,63}\\.){1,8}[a-zA-Z]{2,63}$';
+          properties.id.allOf = Array.from({ length: 1000 }, (_, i) => ({ pattern: `^key_${i}[a-z0-9]*$` }));
+        }),
       ],
       [
         'a chain of 150 $refs',

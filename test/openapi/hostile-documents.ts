@@ -161,6 +161,47 @@ export const HOSTILE_DOCUMENTS: readonly HostileDocument[] = [
     refusedAt: 'compile',
   },
   {
+    name: 'a pattern of nested counted repetitions',
+    extension: 'json',
+    text: seedWith((_, schemas) => {
+      schemas.ProjectApiKey.properties.name.pattern = '(?:a{1000}){1000}';
+    }),
+    message:
+      /the pattern at \/components\/schemas\/ProjectApiKey\/properties\/name\/pattern is too large to compile: more than 10000 RE2 instructions .*; nothing was compiled$/,
+    refusedAt: 'load',
+  },
+  {
+    name: 'a patternProperties key of nested counted repetitions',
+    extension: 'json',
+    text: seedWith((_, schemas) => {
+      schemas.ProjectApiKey.properties.owner.patternProperties = { '((a{100}){100}){100}': {} };
+    }),
+    message:
+      /the pattern at \/components\/schemas\/ProjectApiKey\/properties\/owner\/patternProperties\/\(\(a\{100\}\)\{100\}\)\{100\} is too large to compile/,
+    refusedAt: 'load',
+  },
+  {
+    name: 'a 14 KB pattern of counted repetitions in a row (1.3 million instructions)',
+    extension: 'json',
+    text: seedWith((_, schemas) => {
+      schemas.ProjectUser.properties.email.pattern = '(?:x{1000})'.repeat(1300);
+    }),
+    message: /the pattern at \/components\/schemas\/ProjectUser\/properties\/email\/pattern is too large/,
+    refusedAt: 'load',
+  },
+  {
+    name: '6,000 small patterns, too many to compile together',
+    extension: 'json',
+    text: seedWith((_, schemas) => {
+      schemas.ProjectApiKey.properties.name.allOf = Array.from({ length: 6000 }, (_, i) => ({
+        pattern: `^n${i}`,
+      }));
+    }),
+    message:
+      /its patterns are too large to compile together: more than 250000 RE2 instructions by the pattern at \/components\/schemas\/ProjectApiKey\/properties\/name\/allOf\/\d+\/pattern; nothing was compiled$/,
+    refusedAt: 'load',
+  },
+  {
     name: 'a schema the JSON Schema meta-schema rejects',
     extension: 'json',
     text: seedWith((_, schemas) => {
