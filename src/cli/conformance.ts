@@ -251,8 +251,12 @@ export const runConformanceCli = async (
     loadReporting().catch(() => {});
     // The run winds down on a stop; after a short grace the reports go out whatever it is doing.
     let internal: string | undefined;
-    const executed = run.execute().catch((error: unknown) => {
-      if (!stopped) internal = (error as Error).message.split('\n')[0] || 'unknown';
+    // A document refused mid-run (its patterns' budget spent on a live body): exit 2, reports written.
+    let refused: string | undefined;
+    const executed = run.execute().catch(async (error: unknown) => {
+      if (stopped) return;
+      refused = await specProblem(error);
+      if (refused === undefined) internal = (error as Error).message.split('\n')[0] || 'unknown';
     });
     let grace: NodeJS.Timeout | undefined;
     const aborted = new Promise<void>((resolve) =>
@@ -272,7 +276,10 @@ export const runConformanceCli = async (
     const why = stopped as Stop | undefined;
     let result: ConformanceResult;
     if (why) result = run.result(false, why.reason);
-    else if (internal !== undefined) {
+    else if (refused !== undefined) {
+      fail(refused, EXIT.usage);
+      result = run.result(false, refused);
+    } else if (internal !== undefined) {
       io.stderr(`conformance: internal error: ${internal}\n`);
       result = run.result(false, `internal error: ${internal}`);
     } else result = run.result(true);
@@ -282,7 +289,7 @@ export const runConformanceCli = async (
     let publishError: Error | undefined;
     if (config.broker?.publishResults) {
       const broker = config.broker;
-      if (why || internal !== undefined) {
+      if (why || refused !== undefined || internal !== undefined) {
         io.stdout(
           `${oneLine(`verification results not published to the Pact Broker: the run did not finish (${result.incompleteReason ?? 'no reason given'})`)}\n`,
         );
@@ -321,6 +328,7 @@ export const runConformanceCli = async (
     // A stop while publishing still stops: what was not published, the reports say.
     const stoppedBy = why ?? (stopped as Stop | undefined);
     if (stoppedBy) return stoppedBy.code;
+    if (refused !== undefined) return EXIT.usage;
     if (internal !== undefined) return EXIT.internal;
     if (publishError) return fail(publishError.message, EXIT.usage);
     return result.verdict === 'pass' ? EXIT.ok : EXIT.failed;

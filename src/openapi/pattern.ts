@@ -27,27 +27,81 @@ export class PatternError extends Error {
   }
 }
 
-/** `source` compiled by RE2, for ajv: `test` finds it anywhere in a text, as a JSON Schema pattern does. */
-function linearPattern(source: string): RegExpLike {
+/** `source` compiled by RE2; PatternError when RE2 cannot read it. */
+function compiledPattern(source: string): import('re2js').RE2JS {
   const RE2JS = re2js();
-  let compiled: import('re2js').RE2JS;
   try {
     // The ECMAScript spellings RE2 writes otherwise (`\u00e9`, `(?<name>`, `\/`) translated first.
-    compiled = RE2JS.compile(RE2JS.translateRegExp(source));
+    return RE2JS.compile(RE2JS.translateRegExp(source));
   } catch (error) {
     throw new PatternError(source, (error as Error).message.replace(/^error parsing regexp: /, ''));
   }
+}
+
+/** `source` compiled by RE2, for ajv: `test` finds it anywhere in a text, as a JSON Schema pattern does. */
+function linearPattern(source: string): RegExpLike {
+  const compiled = compiledPattern(source);
   // ajv keys compiled patterns by toString: one per source.
   return { test: (text: string) => compiled.test(text), toString: () => `/${source}/` } as RegExpLike;
 }
+
+const ENGINE_CODE =
+  '((source) => { const { RE2JS } = require("re2js"); const compiled = RE2JS.compile(RE2JS.translateRegExp(source)); return { test: (text) => compiled.test(text) }; })';
 
 /**
  * The engine as ajv takes it (`code.regExp`). `code` is the same engine as the text ajv's standalone code
  * carries (src/generated/validators/), which loads re2js from the installed package.
  */
-export const LINEAR_PATTERN: RegExpEngine = Object.assign(linearPattern, {
-  code: '((source) => { const { RE2JS } = require("re2js"); const compiled = RE2JS.compile(RE2JS.translateRegExp(source)); return { test: (text) => compiled.test(text) }; })',
-});
+export const LINEAR_PATTERN: RegExpEngine = Object.assign(linearPattern, { code: ENGINE_CODE });
+
+// Linear is not quick: RE2 matches in steps of (characters × instructions), and where its lazy DFA gives
+// way to the NFA one step can take 100 ns, so a pattern of 1,000 instructions on 5 MB is minutes, and a
+// thousand quick patterns on one long text add up alike. A run cannot stop a match that has begun (it
+// holds the event loop). So each document's patterns get a budget of steps, counted before each match:
+// a text that would take them past it is not matched, and the document is refused.
+
+/** The most steps a document's patterns may take, in all: seconds of matching at RE2's slowest. */
+export const MAX_PATTERN_WORK = 200_000_000;
+
+/** Steps a character costs besides the program's instructions (reading it, the call around it). */
+const STEPS_PER_CHARACTER = 5;
+
+/** The steps one document's patterns have taken, and what to do instead of going past MAX_PATTERN_WORK. */
+export interface PatternWork {
+  spent: number;
+  exceeded(source: string, length: number): never;
+}
+
+/**
+ * An engine like LINEAR_PATTERN whose matches are counted in `work`: the match that would take it past
+ * MAX_PATTERN_WORK is not run (`work.exceeded`). A source is compiled once, however many ajv
+ * instances ask for it.
+ */
+export function countedPatterns(work: PatternWork): RegExpEngine {
+  const compiled = new Map<string, RegExpLike>();
+  const engine = (source: string): RegExpLike => {
+    let pattern = compiled.get(source);
+    if (pattern === undefined) {
+      const program = compiledPattern(source);
+      const perCharacter = program.programSize() + STEPS_PER_CHARACTER;
+      const test = (text: string) => {
+        const steps = (text.length + 1) * perCharacter;
+        if (work.spent + steps > MAX_PATTERN_WORK) work.exceeded(source, text.length);
+        work.spent += steps;
+        return program.test(text);
+      };
+      pattern = { test, toString: () => `/${source}/` } as RegExpLike;
+      compiled.set(source, pattern);
+    }
+    return pattern;
+  };
+  return Object.assign(engine, { code: ENGINE_CODE });
+}
+
+/** The pointer of the first `pattern` (or `patternProperties` key) of the document's components with `source`. */
+export function patternPointer(document: unknown, source: string): string | undefined {
+  return componentPatterns(document).find((found) => found.source === source)?.pointer;
+}
 
 /** The most instructions one pattern may compile to: far above a real pattern's (an e-mail shape: ~1,200). */
 export const MAX_PATTERN_SIZE = 10_000;

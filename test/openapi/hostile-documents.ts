@@ -231,3 +231,40 @@ export const writeHostileDocuments = (dir: string): Map<string, string> => {
     }),
   );
 };
+
+/**
+ * A pattern RE2 matches in linear time, but slowly: about 60 µs a character of a text with a `_` in it (its
+ * program is 1,000 instructions, and its lazy DFA gives way to the NFA). The `huge-id` fault's 5 MB id
+ * (`key_xxx…`) is 5 minutes.
+ */
+export const SLOW_PATTERN = '(?:\\p{L}{100}){10}_';
+
+/** Documents whose patterns each compile, small, but would take minutes to match against their texts. */
+export const HEAVY_PATTERN_DOCUMENTS = {
+  /** SLOW_PATTERN on `id`: the `huge-id` fault's 5 MB id is 5 minutes of matching. */
+  slowOnId: seedWith((_, schemas) => {
+    schemas.ProjectApiKey.properties.id.pattern = SLOW_PATTERN;
+  }),
+  /** SLOW_PATTERN on a user's `email`, whose example is `_` and 300,000 letters: 20 s of matching. */
+  slowExample: seedWith((_, schemas) => {
+    const user = schemas.ProjectUser;
+    user.properties.email.pattern = SLOW_PATTERN;
+    user['x-oaiMeta'].example = JSON.stringify({
+      ...JSON.parse(user['x-oaiMeta'].example),
+      email: `_${'a'.repeat(300_000)}`,
+    });
+  }),
+  /** 300 quick patterns on `name`, whose example is a million letters: each 60 ms, 18 s in all. */
+  manyPatterns: seedWith((_, schemas) => {
+    const key = schemas.ProjectApiKey;
+    key.properties.name.allOf = Array.from({ length: 300 }, (_, i) => ({ pattern: `^(?:[a-z]|${i})+$` }));
+    key['x-oaiMeta'].example = JSON.stringify({
+      ...JSON.parse(key['x-oaiMeta'].example),
+      name: 'a'.repeat(1_000_000),
+    });
+  }),
+};
+
+/** What refusing a document for its patterns' work says, after `cannot use OpenAPI document PATH: `. */
+export const PATTERN_WORK_MESSAGE =
+  /its patterns need more than 200000000 steps \(characters × RE2 instructions\) to match: the pattern at \/components\/schemas\/\S+ was not run on a text of \d+ characters$/;
