@@ -3,6 +3,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fsReason } from '../fs-error.ts';
 import { GENERATED_DOCUMENTS, type GeneratedDocument } from '../generated/documents.ts';
+import { oneLine } from '../text.ts';
 import { budgetProblem, MAX_DOCUMENT_BYTES, maxValuesFor } from './budget.ts';
 import { DEFAULT_SPEC_PATH } from './default-path.ts';
 import { patternProblem } from './pattern.ts';
@@ -47,10 +48,13 @@ export class SpecError extends Error {
     /** `read`: the file could not be read at all; `use`: it was read but is not a usable document. */
     readonly failed: 'read' | 'use' = 'use',
   ) {
+    // One line whatever the document holds: a pointer may carry a name with a line break in it.
     super(
-      failed === 'read'
-        ? `cannot read the OpenAPI document ${path}: ${reason}`
-        : `cannot use OpenAPI document ${path}: ${reason}`,
+      oneLine(
+        failed === 'read'
+          ? `cannot read the OpenAPI document ${path}: ${reason}`
+          : `cannot use OpenAPI document ${path}: ${reason}`,
+      ),
     );
   }
 }

@@ -202,6 +202,26 @@ export const HOSTILE_DOCUMENTS: readonly HostileDocument[] = [
     refusedAt: 'load',
   },
   {
+    name: 'a patternProperties key with a line break and a workflow command, too large',
+    extension: 'json',
+    text: seedWith((_, schemas) => {
+      schemas.ProjectApiKey.properties.owner.patternProperties = { 'x\n::error::(?:a{1000}){1000}': {} };
+    }),
+    message:
+      /the pattern at \/components\/schemas\/ProjectApiKey\/properties\/owner\/patternProperties\/x \\u003a:error::\(\?:a\{1000\}\)\{1000\} is too large to compile/,
+    refusedAt: 'load',
+  },
+  {
+    name: 'a property named with a line break, its $ref to nothing',
+    extension: 'json',
+    text: seedWith((_, schemas) => {
+      schemas.ProjectUser.properties['a\r\nb'] = { $ref: '#/components/schemas/Nobody' };
+    }),
+    message:
+      /Can't resolve \$ref "#\/components\/schemas\/Nobody" at \/components\/schemas\/ProjectUser\/properties\/a b\/\$ref: the document has nothing there$/,
+    refusedAt: 'load',
+  },
+  {
     name: 'a schema the JSON Schema meta-schema rejects',
     extension: 'json',
     text: seedWith((_, schemas) => {
