@@ -4,8 +4,10 @@ import { parsePointer, toPointer } from '../pointer.ts';
 // A document's `$ref`s, checked once when it is loaded, so nothing after follows one into a file, a URL,
 // a loop or a stack overflow: every ref points within the document (nothing outside it is read or
 // fetched), at something there; no ref leads back to itself without going into a property or an item
-// (validating would never end); and the refs, with the nesting between them, go no deeper than a
-// walker can recurse. Runs on a value within budget.ts's budget: a finite tree, aliases aside.
+// (validating would never end: `allOf`, `not`, `if`, `dependentSchemas`... apply a schema to the same
+// value, and a `$dynamicRef` to a pointer is a `$ref`); and the refs, with the nesting between them, go
+// no deeper than a walker can recurse. Runs on a value within budget.ts's budget: a finite tree, aliases
+// aside.
 
 /**
  * How deep a walk that follows refs may go, each nesting level and each ref one step: ajv compiles a
@@ -23,6 +25,8 @@ export const NAME_MAPS = new Set([
   '$defs',
   'definitions',
   'dependentSchemas',
+  'dependencies',
+  'dependentRequired',
   'schemas',
   'responses',
   'parameters',
@@ -51,12 +55,17 @@ function tokensOf(place: Place | undefined): string[] {
   return tokens;
 }
 
+/** The keywords that name another schema by a ref: `$dynamicRef` to a pointer is a `$ref` (JSON Schema 2020-12). */
+const REF_KEYWORDS = ['$ref', '$dynamicRef'] as const;
+
 interface Holder {
   value: Record<string, unknown>;
   place: Place;
+  keyword: (typeof REF_KEYWORDS)[number];
+  ref: string;
 }
 
-/** Each object holding a `$ref`, with where it is; and each `$anchor` named. */
+/** Each ref of an object, with where it is; and each `$anchor` named. */
 function refHolders(document: unknown): { holders: Holder[]; anchors: Set<string> } {
   const holders: Holder[] = [];
   const anchors = new Set<string>();
@@ -68,7 +77,10 @@ function refHolders(document: unknown): { holders: Holder[]; anchors: Set<string
     const array = Array.isArray(value);
     if (!array && !inNames) {
       const object = value as Record<string, unknown>;
-      if (typeof object.$ref === 'string') holders.push({ value: object, place });
+      for (const keyword of REF_KEYWORDS) {
+        const ref = object[keyword];
+        if (typeof ref === 'string') holders.push({ value: object, place, keyword, ref });
+      }
       if (typeof object.$anchor === 'string') anchors.add(object.$anchor);
     }
     for (const key in value) {
@@ -100,20 +112,19 @@ function targetOf(document: unknown, ref: string): unknown {
 /** Why the document's refs cannot be followed safely; undefined when they can. */
 export function refProblem(document: unknown): string | undefined {
   const { holders, anchors } = refHolders(document);
-  const targets = new Map<object, unknown>();
-  for (const { value, place } of holders) {
-    const ref = value.$ref as string;
-    const where = `${JSON.stringify(ref)} at ${toPointer([...tokensOf(place), '$ref'])}`;
+  const targets = new Map<object, unknown[]>();
+  for (const { value, place, keyword, ref } of holders) {
+    const where = `${JSON.stringify(ref)} at ${toPointer([...tokensOf(place), keyword])}`;
     if (!ref.startsWith('#')) {
-      return `external $ref ${where}: only refs within the document (#/...) are followed; nothing was read or fetched`;
+      return `external ${keyword} ${where}: only refs within the document (#/...) are followed; nothing was read or fetched`;
     }
     if (ref.length > 1 && !ref.startsWith('#/')) {
-      if (!anchors.has(ref.slice(1))) return `$ref ${where} names no $anchor of the document`;
+      if (!anchors.has(ref.slice(1))) return `${keyword} ${where} names no $anchor of the document`;
       continue;
     }
     const target = targetOf(document, ref);
-    if (target === undefined) return `Can't resolve $ref ${where}: the document has nothing there`;
-    targets.set(value, target);
+    if (target === undefined) return `Can't resolve ${keyword} ${where}: the document has nothing there`;
+    targets.set(value, [...(targets.get(value) ?? []), target]);
   }
   return cycleProblem(targets, holders) ?? depthProblem(document, targets);
 }
@@ -121,23 +132,31 @@ export function refProblem(document: unknown): string | undefined {
 /** Keywords that apply another schema to the same value: a ref cycle through only these never ends. */
 const SAME_VALUE = ['allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else'];
 
+/** Maps of property names to schemas applied to the same object when it has the property. */
+const SAME_VALUE_MAPS = ['dependentSchemas', 'dependencies'];
+
 /** The schemas validating a value with `schema` applies to that same value. */
-function sameValueSchemas(schema: unknown, targets: Map<object, unknown>): unknown[] {
+function sameValueSchemas(schema: unknown, targets: Map<object, unknown[]>): unknown[] {
   if (!isJsonObject(schema)) return [];
-  const next: unknown[] = targets.has(schema) ? [targets.get(schema)] : [];
+  const next: unknown[] = [...(targets.get(schema) ?? [])];
   for (const keyword of SAME_VALUE) {
     const applied = schema[keyword];
     if (Array.isArray(applied)) next.push(...applied);
     else if (isJsonObject(applied)) next.push(applied);
   }
+  for (const keyword of SAME_VALUE_MAPS) {
+    const applied = schema[keyword];
+    // `dependencies` also maps a name to other names (an array): only its schemas apply.
+    if (isJsonObject(applied)) next.push(...Object.values(applied).filter(isJsonObject));
+  }
   return next;
 }
 
 /** A ref cycle that never moves into a property or an item (`A: {$ref: A}`, or through allOf), named. */
-function cycleProblem(targets: Map<object, unknown>, holders: Holder[]): string | undefined {
+function cycleProblem(targets: Map<object, unknown[]>, holders: Holder[]): string | undefined {
   // Depth-first over same-value edges only: any cycle there is one. `path` holds the schemas being read.
   const done = new Set<unknown>();
-  const refOf = new Map<unknown, string>(holders.map(({ value }) => [value, value.$ref as string]));
+  const refOf = new Map<unknown, string>(holders.map(({ value, ref }) => [value, ref]));
   for (const { value: start } of holders) {
     if (done.has(start)) continue;
     const path: unknown[] = [];
@@ -166,17 +185,17 @@ function cycleProblem(targets: Map<object, unknown>, holders: Holder[]): string 
 }
 
 /** The objects inside `node`, and the one its `$ref` names. */
-function childrenOf(node: object, targets: Map<object, unknown>): object[] {
+function childrenOf(node: object, targets: Map<object, unknown[]>): object[] {
   const children: object[] = [];
   for (const child of Object.values(node))
     if (child !== null && typeof child === 'object') children.push(child);
-  const target = targets.get(node);
-  if (target !== null && typeof target === 'object') children.push(target);
+  for (const target of targets.get(node) ?? [])
+    if (target !== null && typeof target === 'object') children.push(target);
   return children;
 }
 
 /** Refs, with the nesting between them, deeper than MAX_REF_DEPTH; a recursive schema's own loop is fine. */
-function depthProblem(document: unknown, targets: Map<object, unknown>): string | undefined {
+function depthProblem(document: unknown, targets: Map<object, unknown[]>): string | undefined {
   // The height of each object (1 + its children's and its ref target's), each computed once, after its
   // children; an object met while it is still open is a recursion, which counts nothing more.
   const height = new Map<object, number>();
@@ -190,7 +209,8 @@ function depthProblem(document: unknown, targets: Map<object, unknown>): string 
       let deepest = 0;
       for (const child of children) deepest = Math.max(deepest, height.get(child) ?? 0);
       if (deepest + 1 > MAX_REF_DEPTH) {
-        const ref = targets.has(node) ? ` from ${JSON.stringify((node as { $ref: string }).$ref)}` : '';
+        const named = node as { $ref?: string; $dynamicRef?: string };
+        const ref = targets.has(node) ? ` from ${JSON.stringify(named.$ref ?? named.$dynamicRef)}` : '';
         return `its refs nest deeper than ${MAX_REF_DEPTH} levels${ref} (a chain of refs?)`;
       }
       height.set(node, deepest + 1);

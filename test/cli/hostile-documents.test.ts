@@ -116,21 +116,22 @@ describe('hostile documents through the commands', function () {
     const loadTime = 'a response $ref to /etc/passwd';
     const compileTime = 'a pattern only a backtracking engine runs (lookahead)';
     const tooLarge = 'a 14 KB pattern of counted repetitions in a row (1.3 million instructions)';
+    const cycles = ['a $ref cycle through dependentSchemas (3.1)', 'a $ref cycle through $dynamicRef (3.1)'];
     const reports = join(scratch, 'unused');
     const cases: [label: string, argv: (path: string) => string[], documents: string[]][] = [
       [
         'conformance --also-spec',
         (path) => ['--also-spec', path, '--report-dir', reports],
-        [loadTime, compileTime, tooLarge],
+        [loadTime, compileTime, tooLarge, ...cycles],
       ],
-      ['drift --to', (path) => ['--from', DEFAULT_SPEC_PATH, '--to', path], [loadTime, tooLarge]],
-      ['drift --from', (path) => ['--from', path, '--to', DEFAULT_SPEC_PATH], [loadTime]],
+      ['drift --to', (path) => ['--from', DEFAULT_SPEC_PATH, '--to', path], [loadTime, tooLarge, ...cycles]],
+      ['drift --from', (path) => ['--from', path, '--to', DEFAULT_SPEC_PATH], [loadTime, ...cycles]],
       [
         'validate --spec',
         (path) => ['--spec', path, '--schema', 'ProjectApiKey', keyBody],
-        [loadTime, compileTime, tooLarge],
+        [loadTime, compileTime, tooLarge, ...cycles],
       ],
-      ['spec-lint --spec', (path) => ['--spec', path], [loadTime, compileTime, tooLarge]],
+      ['spec-lint --spec', (path) => ['--spec', path], [loadTime, compileTime, tooLarge, ...cycles]],
     ];
     for (const [label, argv, documents] of cases) {
       const command = label.split(' ')[0] as string;
@@ -152,6 +153,8 @@ describe('hostile documents through the commands', function () {
       ['conformance --spec', 'conformance', ['--spec'], 'an external $ref to another file'],
       ['conformance --also-spec', 'conformance', ['--also-spec'], 'a 1.6 KB YAML alias bomb in an enum'],
       ['drift --to', 'drift', ['--from', DEFAULT_SPEC_PATH, '--to'], 'a response $ref to /etc/passwd'],
+      ['spec-lint --spec', 'spec-lint', ['--spec'], 'a $ref cycle through dependentSchemas (3.1)'],
+      ['validate --spec', 'validate', ['--spec'], 'a $ref cycle through $dynamicRef (3.1)'],
     ];
     // Started together: each row waits for its own.
     const exits = new Map<number, Promise<{ code: number | null; stderr: string; stdout: string }>>();
@@ -164,6 +167,7 @@ describe('hostile documents through the commands', function () {
             ...argv,
             pathOf(name),
             ...(script === 'conformance' ? ['--report-dir', dir] : []),
+            ...(script === 'validate' ? ['--schema', 'ProjectApiKey', keyBody] : []),
           ]),
         );
       });

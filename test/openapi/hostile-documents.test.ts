@@ -117,6 +117,26 @@ describe('hostile documents', () => {
         }),
       ],
       [
+        'schemas recursive through keywords that go into a property, an item or a name (3.1)',
+        seedWith((d) => {
+          d.openapi = '3.1.0';
+          const self = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+          Object.assign(d.components.schemas, {
+            ByPattern: { type: 'object', patternProperties: { '^x': self('ByPattern') } },
+            ByNames: {
+              type: 'object',
+              propertyNames: { type: 'string' },
+              additionalProperties: self('ByNames'),
+            },
+            ByContains: { type: 'array', contains: self('ByContains') },
+            ByPrefix: { type: 'array', prefixItems: [self('ByPrefix')], minItems: 1, items: false },
+            ByItems: { type: 'array', items: self('ByItems') },
+            ByUnevaluated: { type: 'object', unevaluatedProperties: self('ByUnevaluated') },
+            ByUnevaluatedItems: { type: 'array', unevaluatedItems: self('ByUnevaluatedItems') },
+          });
+        }),
+      ],
+      [
         'a chain of 150 $refs',
         seedWith((d) => {
           d.components.schemas.ProjectApiKey.properties.owner.properties.user = {

@@ -121,6 +121,36 @@ export const HOSTILE_DOCUMENTS: readonly HostileDocument[] = [
       /\$ref cycle with nothing between: #\/components\/schemas\/ProjectUser → #\/components\/schemas\/ProjectUser$/,
     refusedAt: 'load',
   },
+  ...(
+    [
+      [
+        'dependentSchemas (3.1)',
+        '3.1.0',
+        (self: Json) => ({ type: 'object', dependentSchemas: { name: self } }),
+      ],
+      ['dependencies (3.0)', '3.0.0', (self: Json) => ({ type: 'object', dependencies: { name: self } })],
+      ['dependencies (3.1)', '3.1.0', (self: Json) => ({ type: 'object', dependencies: { name: self } })],
+      ['$dynamicRef (3.1)', '3.1.0', () => ({ $dynamicRef: '#/components/schemas/ProjectUser' })],
+      [
+        '$dynamicRef in anyOf (3.1)',
+        '3.1.0',
+        () => ({ type: 'object', anyOf: [{ $dynamicRef: '#/components/schemas/ProjectUser' }] }),
+      ],
+      ['else (3.1)', '3.1.0', (self: Json) => ({ if: { type: 'string' }, else: self })],
+    ] as const
+  ).map(
+    ([through, version, cyclic]): HostileDocument => ({
+      name: `a $ref cycle through ${through}`,
+      extension: 'json',
+      text: seedWith((document, schemas) => {
+        document.openapi = version;
+        schemas.ProjectUser = cyclic({ $ref: '#/components/schemas/ProjectUser' });
+      }),
+      message:
+        /\$ref cycle with nothing between: #\/components\/schemas\/ProjectUser → #\/components\/schemas\/ProjectUser$/,
+      refusedAt: 'load',
+    }),
+  ),
   {
     name: 'an external $ref to another file',
     extension: 'json',
