@@ -2,8 +2,8 @@ import { isJsonObject } from '../json.ts';
 import { parsePointer, toPointer } from '../pointer.ts';
 
 // A document's `$ref`s, checked once when it is loaded, so nothing after follows one into a file, a URL,
-// a loop or a stack overflow: every ref points within the document (nothing outside it is read or
-// fetched), at something there; no ref leads back to itself without going into a property or an item
+// a loop or a stack overflow: every ref is a JSON pointer within the document (nothing outside it is read
+// or fetched, no anchor is looked up), at something there; no ref leads back to itself without going into a property or an item
 // (validating would never end: `allOf`, `not`, `if`, `dependentSchemas`... apply a schema to the same
 // value, and a `$dynamicRef` to a pointer is a `$ref`); and the refs, with the nesting between them, go
 // no deeper than a walker can recurse. Runs on a value within budget.ts's budget: a finite tree, aliases
@@ -65,10 +65,9 @@ interface Holder {
   ref: string;
 }
 
-/** Each ref of an object, with where it is; and each `$anchor` named. */
-function refHolders(document: unknown): { holders: Holder[]; anchors: Set<string> } {
+/** Each ref of an object, with where it is. */
+function refHolders(document: unknown): Holder[] {
   const holders: Holder[] = [];
-  const anchors = new Set<string>();
   const stack: { value: unknown; place: Place }[] = [{ value: document, place: { key: '' } }];
   while (stack.length > 0) {
     const { value, place } = stack.pop() as { value: unknown; place: Place };
@@ -81,7 +80,6 @@ function refHolders(document: unknown): { holders: Holder[]; anchors: Set<string
         const ref = object[keyword];
         if (typeof ref === 'string') holders.push({ value: object, place, keyword, ref });
       }
-      if (typeof object.$anchor === 'string') anchors.add(object.$anchor);
     }
     for (const key in value) {
       if (!array && !inNames && (DATA_KEYWORDS.has(key) || key.startsWith('x-'))) continue;
@@ -90,7 +88,7 @@ function refHolders(document: unknown): { holders: Holder[]; anchors: Set<string
         stack.push({ value: child, place: { key, parent: place } });
     }
   }
-  return { holders, anchors };
+  return holders;
 }
 
 /** The value a local ref names, own properties only; undefined when it names nothing. */
@@ -109,19 +107,35 @@ function targetOf(document: unknown, ref: string): unknown {
   return current;
 }
 
+/**
+ * Why `ref`, at `tokens`, is not a pointer into the document that everything reads alike; undefined
+ * when it is. A plain name (`#user`, a 3.1 `$anchor`) is not followed: our walkers read pointers only.
+ * ajv registers each component schema as a resource of its own, so within one it reads any pointer but
+ * `#/components/schemas/...` from the component, not the document: only those are the same ref to both.
+ */
+function pointerProblem(ref: string, tokens: readonly string[], keyword: string): string | undefined {
+  const where = `${JSON.stringify(ref)} at ${toPointer([...tokens, keyword])}`;
+  if (!ref.startsWith('#')) {
+    return `external ${keyword} ${where}: only refs within the document (#/...) are followed; nothing was read or fetched`;
+  }
+  if (!ref.startsWith('#/')) {
+    return `${keyword} ${where} is not a JSON pointer into the document (#/...): nothing was followed`;
+  }
+  if (tokens[0] === 'components' && tokens[1] === 'schemas' && !ref.startsWith('#/components/schemas/')) {
+    return `${keyword} ${where}: a component schema's refs point into #/components/schemas/ (any other pointer is read from within the component, not the document)`;
+  }
+  return undefined;
+}
+
 /** Why the document's refs cannot be followed safely; undefined when they can. */
 export function refProblem(document: unknown): string | undefined {
-  const { holders, anchors } = refHolders(document);
+  const holders = refHolders(document);
   const targets = new Map<object, unknown[]>();
   for (const { value, place, keyword, ref } of holders) {
-    const where = `${JSON.stringify(ref)} at ${toPointer([...tokensOf(place), keyword])}`;
-    if (!ref.startsWith('#')) {
-      return `external ${keyword} ${where}: only refs within the document (#/...) are followed; nothing was read or fetched`;
-    }
-    if (ref.length > 1 && !ref.startsWith('#/')) {
-      if (!anchors.has(ref.slice(1))) return `${keyword} ${where} names no $anchor of the document`;
-      continue;
-    }
+    const tokens = tokensOf(place);
+    const problem = pointerProblem(ref, tokens, keyword);
+    if (problem !== undefined) return problem;
+    const where = `${JSON.stringify(ref)} at ${toPointer([...tokens, keyword])}`;
     const target = targetOf(document, ref);
     if (target === undefined) return `Can't resolve ${keyword} ${where}: the document has nothing there`;
     targets.set(value, [...(targets.get(value) ?? []), target]);

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
+import { escapeRegExp } from '../../src/regexp.ts';
 import { readText, repoPath } from '../helpers.ts';
 
 // Documents a user might pass with --spec, --also-spec, drift's --from/--to, validate and spec-lint that
@@ -169,6 +170,62 @@ export const HOSTILE_DOCUMENTS: readonly HostileDocument[] = [
     }),
     message:
       /external \$ref "\/etc\/passwd" at \/paths\/~1organization~1projects~1\{project_id\}~1api_keys~1\{key_id\}\/get\/responses\/200\/\$ref: .*nothing was read or fetched$/,
+    refusedAt: 'load',
+  },
+  ...(
+    [
+      ['a $ref to a plain-name anchor the document has (#user)', '#user', true],
+      ['a $ref to a plain-name anchor the document lacks', '#user', false],
+      ['a $ref whose pointer is percent-encoded', '#%2Fcomponents%2Fschemas%2FProjectUser', false],
+    ] as const
+  ).map(
+    ([name, ref, anchored]): HostileDocument => ({
+      name,
+      extension: 'json',
+      text: seedWith((document, schemas) => {
+        document.openapi = '3.1.0';
+        if (anchored) schemas.ProjectUser.$anchor = 'user';
+        schemas.ProjectApiKey.properties.owner.properties.user = { $ref: ref };
+      }),
+      message: new RegExp(
+        `\\$ref ${escapeRegExp(JSON.stringify(ref))} at /components/schemas/ProjectApiKey/properties/owner/properties/user/\\$ref is not a JSON pointer into the document \\(#/\\.\\.\\.\\): nothing was followed$`,
+      ),
+      refusedAt: 'load',
+    }),
+  ),
+  {
+    name: 'a $ref to the whole document (#) in a component',
+    extension: 'json',
+    text: seedWith((_, schemas) => {
+      schemas.ProjectUser = { type: 'object', allOf: [{ $ref: '#' }] };
+    }),
+    message:
+      /\$ref "#" at \/components\/schemas\/ProjectUser\/allOf\/0\/\$ref is not a JSON pointer into the document \(#\/\.\.\.\): nothing was followed$/,
+    refusedAt: 'load',
+  },
+  {
+    name: 'a $ref in a component to a pointer ajv reads within the component (#/allOf/0)',
+    extension: 'json',
+    text: seedWith((document, schemas) => {
+      // The document has /allOf/0 too: as the document reads it, the ref leads there, not back to itself.
+      document.allOf = [{ type: 'object' }];
+      schemas.ProjectUser = { type: 'object', allOf: [{ $ref: '#/allOf/0' }] };
+    }),
+    message:
+      /\$ref "#\/allOf\/0" at \/components\/schemas\/ProjectUser\/allOf\/0\/\$ref: a component schema's refs point into #\/components\/schemas\/ \(any other pointer is read from within the component, not the document\)$/,
+    refusedAt: 'load',
+  },
+  {
+    name: 'a $dynamicRef to a URL (3.1)',
+    extension: 'json',
+    text: seedWith((document, schemas) => {
+      document.openapi = '3.1.0';
+      schemas.ProjectApiKey.properties.owner.properties.user = {
+        $dynamicRef: 'https://example.com/user#meta',
+      };
+    }),
+    message:
+      /external \$dynamicRef "https:\/\/example\.com\/user#meta" at \/components\/schemas\/ProjectApiKey\/properties\/owner\/properties\/user\/\$dynamicRef: .*nothing was read or fetched$/,
     refusedAt: 'load',
   },
   {
