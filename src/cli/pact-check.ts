@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PactFileError } from '../contract/pact.ts';
@@ -7,6 +6,7 @@ import type { Finding } from '../finding.ts';
 import { fsReason } from '../fs-error.ts';
 import { loadDocument, SpecError } from '../openapi/document.ts';
 import { validatorsFor } from '../openapi/validators.ts';
+import { FileTooLargeError, readTextFile } from '../read-text.ts';
 import { displayPointer, oneLine, plural } from '../text.ts';
 import { CONSOLE_LINE_CHARS, truncateText } from '../truncate.ts';
 import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from '../usage.ts';
@@ -28,9 +28,9 @@ function readPacts(paths: string[]): { path: string; pact: CheckablePact }[] {
   return paths.map((path) => {
     let text: string;
     try {
-      text = readFileSync(path, 'utf8');
+      text = readTextFile(path);
     } catch (error) {
-      throw new PactFileError(path, fsReason(error));
+      throw new PactFileError(path, error instanceof FileTooLargeError ? error.message : fsReason(error));
     }
     return { path, pact: readPact(text, path) };
   });

@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Finding } from '../finding.ts';
 import { fsReason } from '../fs-error.ts';
 import { loadDocument, SpecError } from '../openapi/document.ts';
 import { UnknownComponentError, validatorsFor } from '../openapi/validators.ts';
 import { parseProviderJson } from '../provider-json.ts';
+import { FileTooLargeError, readTextFile } from '../read-text.ts';
 import { consoleWriter } from '../report/console-writer.ts';
 import { CONSOLE_LINE_CHARS, truncateText } from '../truncate.ts';
 import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from '../usage.ts';
@@ -12,11 +12,11 @@ import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from '../usag
 const USAGE = 'usage: npm run validate -- --schema <Component> [--json] [--strict] [--spec FILE] <file | ->';
 
 const readBody = (source: string, readStdin: () => string): string => {
-  if (source === '-') return readStdin();
   try {
-    return readFileSync(source, 'utf8');
+    return source === '-' ? readStdin() : readTextFile(source);
   } catch (error) {
-    throw new UsageError(`cannot read ${source}: ${fsReason(error)}`);
+    const reason = error instanceof FileTooLargeError ? error.message : fsReason(error);
+    throw new UsageError(`cannot read ${source}: ${reason}`);
   }
 };
 
@@ -27,7 +27,7 @@ const formatFinding = (f: Finding): string =>
 export const runValidate = (
   argv: string[],
   given: ConsoleIO = processIO,
-  readStdin: () => string = () => readFileSync(0, 'utf8'),
+  readStdin: () => string = () => readTextFile(0),
 ): number => {
   // A captured body's names and values are outside text: printed through the console writer.
   const io = consoleWriter(given);
