@@ -140,7 +140,7 @@ export function refProblem(document: unknown): string | undefined {
     if (target === undefined) return `Can't resolve ${keyword} ${where}: the document has nothing there`;
     targets.set(value, [...(targets.get(value) ?? []), target]);
   }
-  return cycleProblem(targets, holders) ?? depthProblem(document, targets);
+  return cycleProblem(targets, holders) ?? depthProblem(document, targets) ?? fanOutProblem(targets, holders);
 }
 
 /** Keywords that apply another schema to the same value: a ref cycle through only these never ends. */
@@ -193,6 +193,40 @@ function cycleProblem(targets: Map<object, unknown[]>, holders: Holder[]): strin
       path.push(schema);
       stack.push({ schema, exit: true });
       for (const next of sameValueSchemas(schema, targets)) stack.push({ schema: next });
+    }
+  }
+  return undefined;
+}
+
+/** The most schemas validating one value may apply: far above a real document's composition. */
+export const MAX_SAME_VALUE_SCHEMAS = 10_000;
+
+/**
+ * Refs that name the same schemas over and over under `allOf`, `anyOf`, `oneOf`... (level i naming level
+ * i + 1 twice: 30 levels are 2^30 schemas for one value, minutes for ajv), named; undefined when none.
+ * Runs after cycleProblem: the same-value graph has no cycle, so each schema's count is worked out once.
+ */
+function fanOutProblem(targets: Map<object, unknown[]>, holders: Holder[]): string | undefined {
+  // How many schemas validating a value with each one applies, itself included: after its children's.
+  const count = new Map<unknown, number>();
+  for (const holder of holders) {
+    const stack: { schema: unknown; children?: unknown[] }[] = [{ schema: holder.value }];
+    while (stack.length > 0) {
+      const { schema, children } = stack.pop() as { schema: unknown; children?: unknown[] };
+      if (children) {
+        let total = 1;
+        for (const child of children) total += count.get(child) ?? 0;
+        count.set(schema, total);
+        continue;
+      }
+      if (count.has(schema)) continue;
+      const next = sameValueSchemas(schema, targets);
+      stack.push({ schema, children: next });
+      for (const child of next) if (!count.has(child)) stack.push({ schema: child });
+    }
+    if ((count.get(holder.value) ?? 0) > MAX_SAME_VALUE_SCHEMAS) {
+      const where = `${JSON.stringify(holder.ref)} at ${toPointer([...tokensOf(holder.place), holder.keyword])}`;
+      return `validating one value against ${where} applies more than ${MAX_SAME_VALUE_SCHEMAS} schemas (allOf, anyOf, oneOf... naming the same refs over and over?)`;
     }
   }
   return undefined;

@@ -178,6 +178,12 @@ describe('hostile documents through the commands', function () {
         'a $ref to a plain-name anchor the document has (#user)',
       ],
       ['spec-lint --spec', 'spec-lint', ['--spec'], 'a $ref to the whole document (#) in a component'],
+      [
+        'spec-lint --spec',
+        'spec-lint',
+        ['--spec'],
+        'refs that fan out under allOf: 30 levels, each naming the next twice (2^30 schemas for one value)',
+      ],
     ];
     // Started together: each row waits for its own.
     const exits = new Map<number, Promise<{ code: number | null; stderr: string; stdout: string }>>();

@@ -137,6 +137,19 @@ describe('hostile documents', () => {
         }),
       ],
       [
+        'refs under allOf and oneOf naming the same schemas: 10 levels, each naming the next twice',
+        seedWith((d) => {
+          const schemas = d.components.schemas;
+          schemas.ProjectUser.properties.name = { $ref: '#/components/schemas/Fan0' };
+          for (let i = 0; i < 10; i++) {
+            const next = { $ref: `#/components/schemas/Fan${i + 1}` };
+            schemas[`Fan${i}`] =
+              i % 2 ? { oneOf: [next, { ...next, description: 'again' }] } : { allOf: [next, { ...next }] };
+          }
+          schemas.Fan10 = { type: 'string' };
+        }),
+      ],
+      [
         'a chain of 150 $refs',
         seedWith((d) => {
           d.components.schemas.ProjectApiKey.properties.owner.properties.user = {

@@ -153,6 +153,21 @@ export const HOSTILE_DOCUMENTS: readonly HostileDocument[] = [
     }),
   ),
   {
+    name: 'refs that fan out under allOf: 30 levels, each naming the next twice (2^30 schemas for one value)',
+    extension: 'json',
+    text: seedWith((_, schemas) => {
+      schemas.ProjectUser.properties.name = { $ref: '#/components/schemas/Fan0' };
+      for (let i = 0; i < 30; i++) {
+        const next = { $ref: `#/components/schemas/Fan${i + 1}` };
+        schemas[`Fan${i}`] = { allOf: [next, { ...next }] };
+      }
+      schemas.Fan30 = { type: 'string' };
+    }),
+    message:
+      /validating one value against "#\/components\/schemas\/Fan\d+" at \/components\/schemas\/\S+\/\$ref applies more than 10000 schemas \(allOf, anyOf, oneOf\.\.\. naming the same refs over and over\?\)$/,
+    refusedAt: 'load',
+  },
+  {
     name: 'an external $ref to another file',
     extension: 'json',
     text: seedWith((_, schemas) => {
