@@ -76,7 +76,9 @@ export async function runCli(
 ): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined) {
-    io.stderr(helpText(commands));
+    // Bad usage is one line; --help has the rest.
+    const names = Object.keys(commands).join(', ');
+    io.stderr(`usage: ${BIN} <command> [flags] (commands: ${names}; --help for more)\n`);
     return EXIT.usage;
   }
   if (name === '--help' || name === '-h' || name === 'help') {

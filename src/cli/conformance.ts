@@ -104,6 +104,8 @@ interface Ended {
   why: Stop | undefined;
   /** The first line of an unexpected error, if the run threw one without a stop. */
   internal: string | undefined;
+  /** A document refused mid-run (its patterns' budget spent on a live body): exit 2, reports written. */
+  refused: string | undefined;
 }
 
 /**
@@ -348,7 +350,10 @@ class ConformanceCommand {
     // One result, one writer: whichever way the run ended.
     let result: ConformanceResult;
     if (why) result = run.result(false, why.reason);
-    else if (ended.internal !== undefined) {
+    else if (ended.refused !== undefined) {
+      this.#fail(ended.refused, EXIT.usage);
+      result = run.result(false, ended.refused);
+    } else if (ended.internal !== undefined) {
       this.#io.stderr(`conformance: internal error: ${ended.internal}\n`);
       result = run.result(false, `internal error: ${ended.internal}`);
     } else result = run.result(true);
@@ -362,6 +367,7 @@ class ConformanceCommand {
     // A stop while publishing still stops: what was not published, the reports say.
     const stoppedBy = why ?? this.#stopped;
     if (stoppedBy) return stoppedBy.code;
+    if (ended.refused !== undefined) return EXIT.usage;
     if (ended.internal !== undefined) return EXIT.internal;
     if (publishError) return this.#fail(publishError.message, EXIT.usage);
     return result.verdict === 'pass' ? EXIT.ok : EXIT.failed;
@@ -370,8 +376,11 @@ class ConformanceCommand {
   /** The run winds down on a stop; after a short grace the reports go out whatever it is doing. */
   async #execute(run: ConformanceRun): Promise<Ended> {
     let internal: string | undefined;
-    const executed = run.execute().catch((error: unknown) => {
-      if (!this.#stopped) internal = (error as Error).message.split('\n')[0] || 'unknown';
+    let refused: string | undefined;
+    const executed = run.execute().catch(async (error: unknown) => {
+      if (this.#stopped) return;
+      refused = await this.#specProblem(error);
+      if (refused === undefined) internal = (error as Error).message.split('\n')[0] || 'unknown';
     });
     let grace: NodeJS.Timeout | undefined;
     const aborted = new Promise<void>((resolve) =>
@@ -389,7 +398,7 @@ class ConformanceCommand {
     // A stop that came while the last stage ended makes this run a stopped one, not a complete one that
     // exits with a signal's code.
     await signalsHeard();
-    return { why: this.#stopped, internal };
+    return { why: this.#stopped, internal, refused };
   }
 
   /**
@@ -403,7 +412,7 @@ class ConformanceCommand {
     result: ConformanceResult,
     ended: Ended,
   ): Promise<{ result: ConformanceResult; error?: Error }> {
-    if (ended.why || ended.internal !== undefined) {
+    if (ended.why || ended.refused !== undefined || ended.internal !== undefined) {
       this.#io.stdout(
         `${oneLine(`verification results not published to the Pact Broker: the run did not finish (${result.incompleteReason ?? 'no reason given'})`)}\n`,
       );

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CheckablePact, checkPact, type PactCheck, readPact } from '../contract/check-pact.ts';
@@ -10,6 +9,7 @@ import { CONSOLE_LINE_CHARS, truncateText } from '../core/truncate.ts';
 import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from '../core/usage.ts';
 import { loadDocument, SpecError } from '../openapi/document.ts';
 import { validatorsFor } from '../openapi/validators.ts';
+import { FileTooLargeError, readTextFile } from '../read-text.ts';
 
 export const PACT_CHECK_USAGE = `usage: npm run pact-check -- FILE... [--spec FILE] [--json]
 Whether each pact (any consumer's; Pact V2, V3 or V4, by pact-js, pact-jvm or pact-go) asks only for what
@@ -28,9 +28,9 @@ function readPacts(paths: string[]): { path: string; pact: CheckablePact }[] {
   return paths.map((path) => {
     let text: string;
     try {
-      text = readFileSync(path, 'utf8');
+      text = readTextFile(path);
     } catch (error) {
-      throw new PactFileError(path, fsReason(error));
+      throw new PactFileError(path, error instanceof FileTooLargeError ? error.message : fsReason(error));
     }
     return { path, pact: readPact(text, path) };
   });

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Finding } from '../core/finding.ts';
 import { fsReason } from '../core/fs-error.ts';
@@ -7,16 +6,17 @@ import { CONSOLE_LINE_CHARS, truncateText } from '../core/truncate.ts';
 import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from '../core/usage.ts';
 import { loadDocument, SpecError } from '../openapi/document.ts';
 import { UnknownComponentError, validatorsFor } from '../openapi/validators.ts';
+import { FileTooLargeError, readTextFile } from '../read-text.ts';
 import { consoleWriter } from '../report/console-writer.ts';
 
 const USAGE = 'usage: npm run validate -- --schema <Component> [--json] [--strict] [--spec FILE] <file | ->';
 
 function readBody(source: string, readStdin: () => string): string {
-  if (source === '-') return readStdin();
   try {
-    return readFileSync(source, 'utf8');
+    return source === '-' ? readStdin() : readTextFile(source);
   } catch (error) {
-    throw new UsageError(`cannot read ${source}: ${fsReason(error)}`);
+    const reason = error instanceof FileTooLargeError ? error.message : fsReason(error);
+    throw new UsageError(`cannot read ${source}: ${reason}`);
   }
 }
 
@@ -28,7 +28,7 @@ function formatFinding(f: Finding): string {
 export function runValidate(
   argv: string[],
   given: ConsoleIO = processIO,
-  readStdin: () => string = () => readFileSync(0, 'utf8'),
+  readStdin: () => string = () => readTextFile(0),
 ): number {
   // A captured body's names and values are outside text: printed through the console writer.
   const io = consoleWriter(given);

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { fsReason } from '../core/fs-error.ts';
 import { isJsonObject, MAX_JSON_DEPTH, nestedDeeperThan } from '../core/json.ts';
 import type { BrokerPactFacts } from '../pact/broker-facts.ts';
+import { FileTooLargeError, readTextFile } from '../read-text.ts';
 
 // The pacts a run verifies: where each comes from (a file, perhaps fetched from a broker), read and
 // validated once. Everything later (pact ⊆ spec, the verifier, the reports) works from a LoadedPact.
@@ -113,9 +113,12 @@ export function loadPacts(sources: readonly PactSource[]): LoadedPact[] {
   return sources.map((source) => {
     let text: string;
     try {
-      text = readFileSync(source.path, 'utf8');
+      text = readTextFile(source.path);
     } catch (error) {
-      throw new PactFileError(source.path, fsReason(error));
+      throw new PactFileError(
+        source.path,
+        error instanceof FileTooLargeError ? error.message : fsReason(error),
+      );
     }
     const pact = parsePact(text, source);
     const wanted = source.id ?? pact.consumer;

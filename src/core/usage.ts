@@ -14,10 +14,21 @@ export function parseFlags<T extends ParseArgsConfig>(config: T) {
   try {
     return parseArgs({ ...config, strict: true });
   } catch (error) {
+    const message = (error as Error).message;
     throw new UsageError(
-      (error as Error).message.split('\n')[0]?.replace(/\. To specify.*$/, '') ?? 'bad arguments',
+      dashedValue(message, config.args ?? []) ??
+        message.split('\n')[0]?.replace(/\. To specify.*$/, '') ??
+        'bad arguments',
     );
   }
+}
+
+/** `--retries -1`: node reads `-1` as an option and calls the flag ambiguous; say how to give the value. */
+function dashedValue(message: string, args: readonly string[]): string | undefined {
+  const flag = /^Option '(--[\w-]+)' argument is ambiguous/.exec(message)?.[1];
+  const value = flag === undefined ? undefined : args[args.indexOf(flag) + 1];
+  if (value === undefined) return undefined;
+  return `${flag} ${value}: a value that starts with a dash is given as ${flag}=${value}`;
 }
 
 export interface ConsoleIO {

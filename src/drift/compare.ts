@@ -14,6 +14,7 @@ import {
 } from './same-operation.ts';
 import { compareSchemas, type Place, type Walk } from './schemas.ts';
 import { compareSecurity } from './security.ts';
+import { DriftBudget } from './shape.ts';
 
 // What changed in one operation between two versions of a document, and whom each change breaks.
 // Pure: two parsed documents in, changes out. 3.0 and 3.1 in any mix: schemas are compared as shapes.
@@ -45,7 +46,8 @@ function bodySchemaOf(operation: OperationObject, status: string, document: Open
   return isJsonObject(media) ? media.schema : undefined;
 }
 
-type Documents = { from: OpenApiDocument; to: OpenApiDocument };
+/** The two documents, and what comparing them may cost (one budget for the whole comparison). */
+type Documents = { from: OpenApiDocument; to: OpenApiDocument; budget: DriftBudget };
 
 function compareParameters(from: LocatedOperation, to: LocatedOperation, documents: Documents): Change[] {
   const changes: Change[] = [];
@@ -56,6 +58,7 @@ function compareParameters(from: LocatedOperation, to: LocatedOperation, documen
     documents,
     side: 'request' as const,
     place: (pointer: string) => `parameter ${pointer.replace(/\/schema$/, '')}`,
+    budget: documents.budget,
   };
   const schemas = (old: ParameterObject | undefined, now: ParameterObject | undefined, at: string) =>
     old?.schema !== undefined && now?.schema !== undefined
@@ -194,7 +197,7 @@ function compareHeaders(from: OperationObject, to: OperationObject, documents: D
           name,
           before.get(key)?.header,
           after.get(key)?.header,
-          { documents, side: 'response', place },
+          { documents, side: 'response', place, budget: documents.budget },
           pointer,
         ),
       );
@@ -215,7 +218,8 @@ function compareBodies(from: OperationObject, to: OperationObject, documents: Do
   const before = bodySchemaOf(from, COMPARED_STATUS, documents.from);
   const after = bodySchemaOf(to, COMPARED_STATUS, documents.to);
   if (before !== undefined && after !== undefined) {
-    return compareSchemas(before, after, { documents, side: 'response', place: bodyPlace }, '');
+    const walk = { documents, side: 'response' as const, place: bodyPlace, budget: documents.budget };
+    return compareSchemas(before, after, walk, '');
   }
   const documented = from.responses?.[COMPARED_STATUS] && to.responses?.[COMPARED_STATUS];
   if (!documented || (before === undefined && after === undefined)) return [];
@@ -238,7 +242,7 @@ export function compareOperations(
   const names = options.names ?? { from: 'the old document', to: 'the new document' };
   const old = locateOperation(from, ref, names.from);
   const now = locateOperation(to, ref, names.to);
-  const documents = { from, to };
+  const documents = { from, to, budget: new DriftBudget() };
   const changes = [
     ...compareParameters(old, now, documents),
     ...compareSecurity(

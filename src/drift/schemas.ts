@@ -4,7 +4,7 @@ import type { OpenApiDocument } from '../openapi/document.ts';
 import { type Change, change } from './change.ts';
 import { compareConstraints } from './constraints.ts';
 import type { ChangeKind, Side } from './rules.ts';
-import { describeShape, type Shape, shapeOf } from './shape.ts';
+import { type DriftBudget, describeShape, type Shape, shapeOf } from './shape.ts';
 
 // What changed between two schemas of one message, and whom each change breaks. 3.0 and 3.1 in any mix:
 // the schemas are compared as shapes (shape.ts), their narrowing keywords as constraints (constraints.ts).
@@ -12,11 +12,12 @@ import { describeShape, type Shape, shapeOf } from './shape.ts';
 /** Where a part of a message is, for the change's words: `property /owner/user/added_at`, `the body`. */
 export type Place = (pointer: string) => string;
 
-/** What stays the same through one comparison: the two documents, the message's side, its words. */
+/** What stays the same through one comparison: the two documents, the message's side, its words, its budget. */
 export interface Walk {
   documents: { from: OpenApiDocument; to: OpenApiDocument };
   side: Side;
   place: Place;
+  budget: DriftBudget;
 }
 
 /** The node being compared: its pointer, and the `$ref` pairs above it (a recursive schema is walked once). */
@@ -51,8 +52,27 @@ export function compareSchemas(
   pairs: readonly string[] = [],
   nullableSeen = false,
 ): Change[] {
-  const a = shapeOf(from, walk.documents.from);
-  const b = shapeOf(to, walk.documents.to);
+  // A pair found unchanged in the same place of the walk (the same refs above it) is unchanged again.
+  const { budget } = walk;
+  const key = budget.keyOf([from, to], `${nullableSeen}|${pairs.join('\n')}`);
+  if (key !== undefined && budget.unchanged.has(key)) return [];
+  budget.at = walk.place(pointer);
+  budget.step();
+  const changes = changesBetween(from, to, walk, pointer, pairs, nullableSeen);
+  if (key !== undefined && changes.length === 0) budget.unchanged.add(key);
+  return changes;
+}
+
+function changesBetween(
+  from: unknown,
+  to: unknown,
+  walk: Walk,
+  pointer: string,
+  pairs: readonly string[],
+  nullableSeen: boolean,
+): Change[] {
+  const a = shapeOf(from, walk.documents.from, [], walk.budget);
+  const b = shapeOf(to, walk.documents.to, [], walk.budget);
   const pair = `${a.refs.at(-1) ?? ''}→${b.refs.at(-1) ?? ''}`;
   if (pair !== '→' && pairs.includes(pair)) return [];
   const node: Node = { pointer, pairs: pair === '→' ? pairs : [...pairs, pair] };
@@ -156,10 +176,10 @@ function propertyChanges(a: Shape, b: Shape, walk: Walk, node: Node): Change[] {
     const [here, old, now] = [walk.place(pointer), before.get(name), after.get(name)];
     const at = (keyword: string) => ({ side: walk.side, pointer, keyword });
     if (now === undefined) {
-      const shape = describeShape(shapeOf(old, walk.documents.from));
+      const shape = describeShape(shapeOf(old, walk.documents.from, [], walk.budget));
       changes.push(change('property-removed', at('properties'), shape, null, `${here} (${shape}) removed`));
     } else if (old === undefined) {
-      const shape = describeShape(shapeOf(now, walk.documents.to));
+      const shape = describeShape(shapeOf(now, walk.documents.to, [], walk.budget));
       changes.push(
         b.required.includes(name)
           ? change('required-added', at('required'), null, shape, `new required ${here} (${shape})`)
@@ -205,7 +225,8 @@ function refOf(schema: unknown): unknown {
  */
 function pairBranches(before: Branch[], after: Branch[], walk: Walk): Map<Branch, Branch> {
   const pairs = new Map<Branch, Branch>();
-  const typesOf = (branch: Branch, document: OpenApiDocument) => typesText(shapeOf(branch.schema, document));
+  const typesOf = (branch: Branch, document: OpenApiDocument) =>
+    typesText(shapeOf(branch.schema, document, [], walk.budget));
   const tests: ((old: Branch, now: Branch) => boolean)[] = [
     (old, now) => typeof refOf(old.schema) === 'string' && refOf(old.schema) === refOf(now.schema),
     (old, now) => isDeepStrictEqual(old.schema, now.schema),
@@ -253,7 +274,7 @@ function branchChanges(
   }
   const matched = new Set(pairs.values());
   for (const old of before.filter((branch) => !pairs.has(branch))) {
-    const shape = describeShape(shapeOf(old.schema, walk.documents.from));
+    const shape = describeShape(shapeOf(old.schema, walk.documents.from, [], walk.budget));
     const at = { side: walk.side, pointer: old.pointer, keyword: was ?? keyword };
     changes.push(change('branch-removed', at, shape, null, `${here}: ${old.name} (${shape}) removed`));
   }
@@ -262,7 +283,7 @@ function branchChanges(
     if (old) {
       changes.push(...compareSchemas(old.schema, now.schema, walk, now.pointer, node.pairs, true));
     } else if (!matched.has(now)) {
-      const shape = describeShape(shapeOf(now.schema, walk.documents.to));
+      const shape = describeShape(shapeOf(now.schema, walk.documents.to, [], walk.budget));
       const at = { side: walk.side, pointer: now.pointer, keyword: is ?? keyword };
       changes.push(change('branch-added', at, null, shape, `${here}: new ${now.name} (${shape})`));
     }

@@ -12,6 +12,51 @@ export class SchemaShapeError extends Error {
   override name = 'SchemaShapeError';
 }
 
+/** The most schemas one comparison reads and pairs it compares: far above a real API's operation. */
+export const MAX_DRIFT_STEPS = 100_000;
+
+/**
+ * What one comparison has worked out, and what it may still do. Shared `$ref`s can stand for far more
+ * schemas than a document holds (level i naming level i + 1 twice, 30 levels: 2^30): a schema's shape in
+ * the same place of the walk (the same refs followed to it) is worked out once, a pair of schemas found
+ * unchanged in the same place is not compared again, and past MAX_DRIFT_STEPS the comparison stops
+ * (SchemaShapeError: exit 2), where a fan-out whose every path changed would name billions of changes.
+ */
+export class DriftBudget {
+  #steps = 0;
+  #ids = new WeakMap<object, number>();
+  #nextId = 0;
+  /** Where the walk is, for the line that says where it stopped. */
+  at = 'the body';
+  readonly shapes = new Map<string, Shape>();
+  readonly unchanged = new Set<string>();
+
+  /** A key for `values` in `context`: each object by its identity; undefined if any is not an object. */
+  keyOf(values: readonly unknown[], context: string): string | undefined {
+    const ids: number[] = [];
+    for (const value of values) {
+      if (value === null || typeof value !== 'object') return undefined;
+      let id = this.#ids.get(value);
+      if (id === undefined) {
+        id = this.#nextId++;
+        this.#ids.set(value, id);
+      }
+      ids.push(id);
+    }
+    return `${ids.join(',')}|${context}`;
+  }
+
+  /** One more schema read or pair compared. */
+  step(): void {
+    this.#steps++;
+    if (this.#steps > MAX_DRIFT_STEPS) {
+      throw new SchemaShapeError(
+        `the schemas fan out past ${MAX_DRIFT_STEPS} comparisons (the same $refs at every level?): drift stopped at ${this.at}`,
+      );
+    }
+  }
+}
+
 export interface Shape {
   /** The JSON types allowed besides null, sorted; empty when the schema does not say (any). */
   types: string[];
@@ -112,8 +157,28 @@ function union(shapes: Shape[]): Shape {
   };
 }
 
-/** The shape of `given` in `document`. */
-export function shapeOf(given: unknown, document: OpenApiDocument, seen: string[] = []): Shape {
+/** The shape of `given` in `document`, reached through the refs `seen`; once each, with a `budget`. */
+export function shapeOf(
+  given: unknown,
+  document: OpenApiDocument,
+  seen: string[] = [],
+  budget?: DriftBudget,
+): Shape {
+  const key = budget?.keyOf([given], seen.join('\n'));
+  const known = key === undefined ? undefined : budget?.shapes.get(key);
+  if (known) return known;
+  budget?.step();
+  const shape = shapeOfSchema(given, document, seen, budget);
+  if (key !== undefined) budget?.shapes.set(key, shape);
+  return shape;
+}
+
+function shapeOfSchema(
+  given: unknown,
+  document: OpenApiDocument,
+  seen: string[],
+  budget?: DriftBudget,
+): Shape {
   const [schema, refs] = dereference(given, document, seen);
   const types = Array.isArray(schema.type)
     ? (schema.type as string[])
@@ -139,7 +204,7 @@ export function shapeOf(given: unknown, document: OpenApiDocument, seen: string[
   if (shape.types.length === 0 && shape.items) shape.types = ['array'];
 
   for (const branch of Array.isArray(schema.allOf) ? schema.allOf : []) {
-    shape = intersect(shape, shapeOf(branch, document, refs));
+    shape = intersect(shape, shapeOf(branch, document, refs, budget));
   }
   // 3.0's way to make a $ref nullable: `nullable: true` beside `allOf: [{ $ref }]`.
   if (schema.nullable === true) shape.nullable = true;
@@ -149,7 +214,7 @@ export function shapeOf(given: unknown, document: OpenApiDocument, seen: string[
     const nonNull = branches
       .map(([resolved, branch], index) => [index, branch, resolved] as const)
       .filter(([, , resolved]) => !isNullOnly(resolved));
-    const others = nonNull.map(([, branch]) => shapeOf(branch, document, refs));
+    const others = nonNull.map(([, branch]) => shapeOf(branch, document, refs, budget));
     const merged = others.length === 1 ? (others[0] as Shape) : union(others);
     // The branches say what the value is; the schema around them adds constraints (or only a description).
     const nullable = nonNull.length < branches.length || merged.nullable || shape.nullable;

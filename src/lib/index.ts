@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { checkPact as checkParsedPact, readPact } from '../contract/check-pact.ts';
 import type { PactMatcher, PactTemplate } from '../contract/matcher-json.ts';
 import { bodyMatcher } from '../contract/matchers.ts';
@@ -8,6 +7,7 @@ import type { components as current } from '../generated/openai-openapi-f85dbe2.
 import type { components as seed } from '../generated/openapi.ts';
 import { CURRENT_SPEC_PATH, DEFAULT_SPEC_PATH } from '../openapi/default-path.ts';
 import { type SchemaValidators, UnknownComponentError } from '../openapi/validators.ts';
+import { FileTooLargeError, readTextFile } from '../read-text.ts';
 import { bodyOf, guarded, specOf } from './inputs.ts';
 import type { SpecOptions } from './options.ts';
 import type { ReferenceProviderHandle, ReferenceProviderOptions } from './reference-provider.ts';
@@ -102,9 +102,10 @@ export interface PactCheckResult {
 function pactText(pactOrPath: unknown): { text: string; path: string } {
   if (typeof pactOrPath === 'string') {
     try {
-      return { text: readFileSync(pactOrPath, 'utf8'), path: pactOrPath };
+      return { text: readTextFile(pactOrPath), path: pactOrPath };
     } catch (error) {
-      throw new TypeError(`cannot read pact ${pactOrPath}: ${fsReason(error)}`);
+      const reason = error instanceof FileTooLargeError ? error.message : fsReason(error);
+      throw new TypeError(`cannot read pact ${pactOrPath}: ${reason}`);
     }
   }
   if (pactOrPath === null || typeof pactOrPath !== 'object') {

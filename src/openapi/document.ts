@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fsReason } from '../core/fs-error.ts';
+import { oneLine } from '../core/text.ts';
 import { GENERATED_DOCUMENTS, type GeneratedDocument } from '../generated/documents.ts';
+import { FileTooLargeError, readTextFile } from '../read-text.ts';
 import { budgetProblem, MAX_DOCUMENT_BYTES, maxValuesFor } from './budget.ts';
 import { DEFAULT_SPEC_PATH } from './default-path.ts';
+import { patternProblem } from './pattern.ts';
 import { refProblem } from './refs.ts';
 
 // js-yaml is loaded only to parse a text the build has not parsed already (src/generated/documents.ts):
@@ -46,10 +48,13 @@ export class SpecError extends Error {
     /** `read`: the file could not be read at all; `use`: it was read but is not a usable document. */
     readonly failed: 'read' | 'use' = 'use',
   ) {
+    // One line whatever the document holds: a pointer may carry a name with a line break in it.
     super(
-      failed === 'read'
-        ? `cannot read the OpenAPI document ${path}: ${reason}`
-        : `cannot use OpenAPI document ${path}: ${reason}`,
+      oneLine(
+        failed === 'read'
+          ? `cannot read the OpenAPI document ${path}: ${reason}`
+          : `cannot use OpenAPI document ${path}: ${reason}`,
+      ),
     );
   }
 }
@@ -74,38 +79,13 @@ export const parseDocument = (text: string, path = '<inline>'): OpenApiDocument 
     throw new SpecError(path, 'no components/schemas');
   }
   if (!candidate.paths || typeof candidate.paths !== 'object') throw new SpecError(path, 'no paths');
-  // Before anything walks it: within the budget (aliases, nesting, no cycle), then every $ref safe to follow.
-  const problem = budgetProblem(candidate, maxValuesFor(text.length)) ?? refProblem(candidate);
+  // Before anything walks it: within the budget (aliases, nesting, no cycle), then every $ref safe to
+  // follow, then every pattern small enough to compile.
+  const problem =
+    budgetProblem(candidate, maxValuesFor(text.length)) ?? refProblem(candidate) ?? patternProblem(candidate);
   if (problem !== undefined) throw new SpecError(path, problem);
   return candidate as OpenApiDocument;
 };
-
-/** The text at `path`, read no further than MAX_DOCUMENT_BYTES (a device or a pipe may never end). */
-function readDocumentText(path: string): string {
-  const fd = openSync(path, 'r');
-  try {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, MAX_DOCUMENT_BYTES + 1 - total));
-      const read = readSync(fd, chunk, 0, chunk.length, null);
-      if (read === 0) break;
-      chunks.push(chunk.subarray(0, read));
-      total += read;
-      if (total > MAX_DOCUMENT_BYTES) throw new DocumentTooLarge();
-    }
-    return Buffer.concat(chunks, total).toString('utf8');
-  } finally {
-    closeSync(fd);
-  }
-}
-
-class DocumentTooLarge extends Error {
-  override name = 'DocumentTooLarge';
-  constructor() {
-    super(`it is larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB`);
-  }
-}
 
 /** What the build derived from the shipped document whose text has `sha256`; undefined for any other text. */
 export const generatedDocumentOf = (sha256: string): GeneratedDocument | undefined =>
@@ -115,9 +95,10 @@ export const generatedDocumentOf = (sha256: string): GeneratedDocument | undefin
 export const loadDocument = (path: string = DEFAULT_SPEC_PATH): LoadedDocument => {
   let text: string;
   try {
-    text = readDocumentText(path);
+    // Read no further than MAX_DOCUMENT_BYTES: a device or a pipe may never end.
+    text = readTextFile(path, MAX_DOCUMENT_BYTES);
   } catch (error) {
-    if (error instanceof DocumentTooLarge) throw new SpecError(path, error.message);
+    if (error instanceof FileTooLargeError) throw new SpecError(path, error.message);
     throw new SpecError(path, fsReason(error), 'read');
   }
   const sha256 = createHash('sha256').update(text).digest('hex');

@@ -2,10 +2,12 @@ import { isJsonObject } from '../core/json.ts';
 import { parsePointer, toPointer } from '../core/pointer.ts';
 
 // A document's `$ref`s, checked once when it is loaded, so nothing after follows one into a file, a URL,
-// a loop or a stack overflow: every ref points within the document (nothing outside it is read or
-// fetched), at something there; no ref leads back to itself without going into a property or an item
-// (validating would never end); and the refs, with the nesting between them, go no deeper than a
-// walker can recurse. Runs on a value within budget.ts's budget: a finite tree, aliases aside.
+// a loop or a stack overflow: every ref is a JSON pointer within the document (nothing outside it is read
+// or fetched, no anchor is looked up), at something there; no ref leads back to itself without going into a property or an item
+// (validating would never end: `allOf`, `not`, `if`, `dependentSchemas`... apply a schema to the same
+// value, and a `$dynamicRef` to a pointer is a `$ref`); and the refs, with the nesting between them, go
+// no deeper than a walker can recurse. Runs on a value within budget.ts's budget: a finite tree, aliases
+// aside.
 
 /**
  * How deep a walk that follows refs may go, each nesting level and each ref one step: ajv compiles a
@@ -14,15 +16,17 @@ import { parsePointer, toPointer } from '../core/pointer.ts';
 export const MAX_REF_DEPTH = 200;
 
 /** Keywords whose values are data, not document: a `$ref` there is an example's text. */
-const DATA_KEYWORDS = new Set(['example', 'enum', 'const', 'default']);
+export const DATA_KEYWORDS = new Set(['example', 'enum', 'const', 'default']);
 
 /** Maps whose keys are names (of properties, components, statuses...): a name is never a keyword. */
-const NAME_MAPS = new Set([
+export const NAME_MAPS = new Set([
   'properties',
   'patternProperties',
   '$defs',
   'definitions',
   'dependentSchemas',
+  'dependencies',
+  'dependentRequired',
   'schemas',
   'responses',
   'parameters',
@@ -51,15 +55,19 @@ function tokensOf(place: Place | undefined): string[] {
   return tokens;
 }
 
+/** The keywords that name another schema by a ref: `$dynamicRef` to a pointer is a `$ref` (JSON Schema 2020-12). */
+const REF_KEYWORDS = ['$ref', '$dynamicRef'] as const;
+
 interface Holder {
   value: Record<string, unknown>;
   place: Place;
+  keyword: (typeof REF_KEYWORDS)[number];
+  ref: string;
 }
 
-/** Each object holding a `$ref`, with where it is; and each `$anchor` named. */
-function refHolders(document: unknown): { holders: Holder[]; anchors: Set<string> } {
+/** Each ref of an object, with where it is. */
+function refHolders(document: unknown): Holder[] {
   const holders: Holder[] = [];
-  const anchors = new Set<string>();
   const stack: { value: unknown; place: Place }[] = [{ value: document, place: { key: '' } }];
   while (stack.length > 0) {
     const { value, place } = stack.pop() as { value: unknown; place: Place };
@@ -68,8 +76,10 @@ function refHolders(document: unknown): { holders: Holder[]; anchors: Set<string
     const array = Array.isArray(value);
     if (!array && !inNames) {
       const object = value as Record<string, unknown>;
-      if (typeof object.$ref === 'string') holders.push({ value: object, place });
-      if (typeof object.$anchor === 'string') anchors.add(object.$anchor);
+      for (const keyword of REF_KEYWORDS) {
+        const ref = object[keyword];
+        if (typeof ref === 'string') holders.push({ value: object, place, keyword, ref });
+      }
     }
     for (const key in value) {
       if (!array && !inNames && (DATA_KEYWORDS.has(key) || key.startsWith('x-'))) continue;
@@ -78,7 +88,7 @@ function refHolders(document: unknown): { holders: Holder[]; anchors: Set<string
         stack.push({ value: child, place: { key, parent: place } });
     }
   }
-  return { holders, anchors };
+  return holders;
 }
 
 /** The value a local ref names, own properties only; undefined when it names nothing. */
@@ -97,47 +107,70 @@ function targetOf(document: unknown, ref: string): unknown {
   return current;
 }
 
+/**
+ * Why `ref`, at `tokens`, is not a pointer into the document that everything reads alike; undefined
+ * when it is. A plain name (`#user`, a 3.1 `$anchor`) is not followed: our walkers read pointers only.
+ * ajv registers each component schema as a resource of its own, so within one it reads any pointer but
+ * `#/components/schemas/...` from the component, not the document: only those are the same ref to both.
+ */
+function pointerProblem(ref: string, tokens: readonly string[], keyword: string): string | undefined {
+  const where = `${JSON.stringify(ref)} at ${toPointer([...tokens, keyword])}`;
+  if (!ref.startsWith('#')) {
+    return `external ${keyword} ${where}: only refs within the document (#/...) are followed; nothing was read or fetched`;
+  }
+  if (!ref.startsWith('#/')) {
+    return `${keyword} ${where} is not a JSON pointer into the document (#/...): nothing was followed`;
+  }
+  if (tokens[0] === 'components' && tokens[1] === 'schemas' && !ref.startsWith('#/components/schemas/')) {
+    return `${keyword} ${where}: a component schema's refs point into #/components/schemas/ (any other pointer is read from within the component, not the document)`;
+  }
+  return undefined;
+}
+
 /** Why the document's refs cannot be followed safely; undefined when they can. */
 export function refProblem(document: unknown): string | undefined {
-  const { holders, anchors } = refHolders(document);
-  const targets = new Map<object, unknown>();
-  for (const { value, place } of holders) {
-    const ref = value.$ref as string;
-    const where = `${JSON.stringify(ref)} at ${toPointer([...tokensOf(place), '$ref'])}`;
-    if (!ref.startsWith('#')) {
-      return `external $ref ${where}: only refs within the document (#/...) are followed; nothing was read or fetched`;
-    }
-    if (ref.length > 1 && !ref.startsWith('#/')) {
-      if (!anchors.has(ref.slice(1))) return `$ref ${where} names no $anchor of the document`;
-      continue;
-    }
+  const holders = refHolders(document);
+  const targets = new Map<object, unknown[]>();
+  for (const { value, place, keyword, ref } of holders) {
+    const tokens = tokensOf(place);
+    const problem = pointerProblem(ref, tokens, keyword);
+    if (problem !== undefined) return problem;
+    const where = `${JSON.stringify(ref)} at ${toPointer([...tokens, keyword])}`;
     const target = targetOf(document, ref);
-    if (target === undefined) return `Can't resolve $ref ${where}: the document has nothing there`;
-    targets.set(value, target);
+    if (target === undefined) return `Can't resolve ${keyword} ${where}: the document has nothing there`;
+    targets.set(value, [...(targets.get(value) ?? []), target]);
   }
-  return cycleProblem(targets, holders) ?? depthProblem(document, targets);
+  return cycleProblem(targets, holders) ?? depthProblem(document, targets) ?? fanOutProblem(targets, holders);
 }
 
 /** Keywords that apply another schema to the same value: a ref cycle through only these never ends. */
 const SAME_VALUE = ['allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else'];
 
+/** Maps of property names to schemas applied to the same object when it has the property. */
+const SAME_VALUE_MAPS = ['dependentSchemas', 'dependencies'];
+
 /** The schemas validating a value with `schema` applies to that same value. */
-function sameValueSchemas(schema: unknown, targets: Map<object, unknown>): unknown[] {
+function sameValueSchemas(schema: unknown, targets: Map<object, unknown[]>): unknown[] {
   if (!isJsonObject(schema)) return [];
-  const next: unknown[] = targets.has(schema) ? [targets.get(schema)] : [];
+  const next: unknown[] = [...(targets.get(schema) ?? [])];
   for (const keyword of SAME_VALUE) {
     const applied = schema[keyword];
     if (Array.isArray(applied)) next.push(...applied);
     else if (isJsonObject(applied)) next.push(applied);
   }
+  for (const keyword of SAME_VALUE_MAPS) {
+    const applied = schema[keyword];
+    // `dependencies` also maps a name to other names (an array): only its schemas apply.
+    if (isJsonObject(applied)) next.push(...Object.values(applied).filter(isJsonObject));
+  }
   return next;
 }
 
 /** A ref cycle that never moves into a property or an item (`A: {$ref: A}`, or through allOf), named. */
-function cycleProblem(targets: Map<object, unknown>, holders: Holder[]): string | undefined {
+function cycleProblem(targets: Map<object, unknown[]>, holders: Holder[]): string | undefined {
   // Depth-first over same-value edges only: any cycle there is one. `path` holds the schemas being read.
   const done = new Set<unknown>();
-  const refOf = new Map<unknown, string>(holders.map(({ value }) => [value, value.$ref as string]));
+  const refOf = new Map<unknown, string>(holders.map(({ value, ref }) => [value, ref]));
   for (const { value: start } of holders) {
     if (done.has(start)) continue;
     const path: unknown[] = [];
@@ -165,18 +198,52 @@ function cycleProblem(targets: Map<object, unknown>, holders: Holder[]): string 
   return undefined;
 }
 
+/** The most schemas validating one value may apply: far above a real document's composition. */
+export const MAX_SAME_VALUE_SCHEMAS = 10_000;
+
+/**
+ * Refs that name the same schemas over and over under `allOf`, `anyOf`, `oneOf`... (level i naming level
+ * i + 1 twice: 30 levels are 2^30 schemas for one value, minutes for ajv), named; undefined when none.
+ * Runs after cycleProblem: the same-value graph has no cycle, so each schema's count is worked out once.
+ */
+function fanOutProblem(targets: Map<object, unknown[]>, holders: Holder[]): string | undefined {
+  // How many schemas validating a value with each one applies, itself included: after its children's.
+  const count = new Map<unknown, number>();
+  for (const holder of holders) {
+    const stack: { schema: unknown; children?: unknown[] }[] = [{ schema: holder.value }];
+    while (stack.length > 0) {
+      const { schema, children } = stack.pop() as { schema: unknown; children?: unknown[] };
+      if (children) {
+        let total = 1;
+        for (const child of children) total += count.get(child) ?? 0;
+        count.set(schema, total);
+        continue;
+      }
+      if (count.has(schema)) continue;
+      const next = sameValueSchemas(schema, targets);
+      stack.push({ schema, children: next });
+      for (const child of next) if (!count.has(child)) stack.push({ schema: child });
+    }
+    if ((count.get(holder.value) ?? 0) > MAX_SAME_VALUE_SCHEMAS) {
+      const where = `${JSON.stringify(holder.ref)} at ${toPointer([...tokensOf(holder.place), holder.keyword])}`;
+      return `validating one value against ${where} applies more than ${MAX_SAME_VALUE_SCHEMAS} schemas (allOf, anyOf, oneOf... naming the same refs over and over?)`;
+    }
+  }
+  return undefined;
+}
+
 /** The objects inside `node`, and the one its `$ref` names. */
-function childrenOf(node: object, targets: Map<object, unknown>): object[] {
+function childrenOf(node: object, targets: Map<object, unknown[]>): object[] {
   const children: object[] = [];
   for (const child of Object.values(node))
     if (child !== null && typeof child === 'object') children.push(child);
-  const target = targets.get(node);
-  if (target !== null && typeof target === 'object') children.push(target);
+  for (const target of targets.get(node) ?? [])
+    if (target !== null && typeof target === 'object') children.push(target);
   return children;
 }
 
 /** Refs, with the nesting between them, deeper than MAX_REF_DEPTH; a recursive schema's own loop is fine. */
-function depthProblem(document: unknown, targets: Map<object, unknown>): string | undefined {
+function depthProblem(document: unknown, targets: Map<object, unknown[]>): string | undefined {
   // The height of each object (1 + its children's and its ref target's), each computed once, after its
   // children; an object met while it is still open is a recursion, which counts nothing more.
   const height = new Map<object, number>();
@@ -190,7 +257,8 @@ function depthProblem(document: unknown, targets: Map<object, unknown>): string 
       let deepest = 0;
       for (const child of children) deepest = Math.max(deepest, height.get(child) ?? 0);
       if (deepest + 1 > MAX_REF_DEPTH) {
-        const ref = targets.has(node) ? ` from ${JSON.stringify((node as { $ref: string }).$ref)}` : '';
+        const named = node as { $ref?: string; $dynamicRef?: string };
+        const ref = targets.has(node) ? ` from ${JSON.stringify(named.$ref ?? named.$dynamicRef)}` : '';
         return `its refs nest deeper than ${MAX_REF_DEPTH} levels${ref} (a chain of refs?)`;
       }
       height.set(node, deepest + 1);

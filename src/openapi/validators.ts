@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Ajv, CodeOptions, ErrorObject, ValidateFunction } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
+import type { RegExpEngine } from 'ajv/dist/types/index.js';
 import type addFormatsModule from 'ajv-formats';
 import type { Finding } from '../core/finding.ts';
 import { appendPointer } from '../core/pointer.ts';
@@ -12,7 +13,7 @@ import {
   type SchemaObject,
   SpecError,
 } from './document.ts';
-import { LINEAR_PATTERN } from './pattern.ts';
+import { countedPatterns, LINEAR_PATTERN, MAX_PATTERN_WORK, patternPointer } from './pattern.ts';
 
 // ajv is loaded only to compile: a document whose validators ajv already generated at build time
 // (src/generated/validators/, found by the document's sha256) never loads it. It is CommonJS, as is its
@@ -197,7 +198,12 @@ export type AnyAjv = Ajv | Ajv2020;
  * first failure). Schemas compile on first use. `code`: ajv's code generation options (the build's
  * generator keeps the source).
  */
-export const ajvFor = (document: OpenApiDocument, allErrors: boolean, code?: CodeOptions): AnyAjv => {
+export const ajvFor = (
+  document: OpenApiDocument,
+  allErrors: boolean,
+  code?: CodeOptions,
+  patterns: RegExpEngine = LINEAR_PATTERN,
+): AnyAjv => {
   const { Ajv, Ajv2020, addFormats } = loadAjv();
   // The quick instance's errors are never read: no messages to build either.
   const options = {
@@ -208,8 +214,8 @@ export const ajvFor = (document: OpenApiDocument, allErrors: boolean, code?: Cod
     // The full instance, built first, has checked the schemas against the meta-schema already.
     validateSchema: allErrors,
     // Every `pattern` of the document runs in time linear in the text (pattern.ts), here and in the
-    // standalone code the build generates.
-    code: { ...code, regExp: LINEAR_PATTERN },
+    // standalone code the build generates; here, within the document's budget of steps.
+    code: { ...code, regExp: patterns },
   };
   const ajv = document.openapi.startsWith('3.1') ? new Ajv2020(options) : new Ajv(options);
   addFormats(ajv);
@@ -307,17 +313,32 @@ interface ValidateFunctions {
   quick(idBase: string, name: string): ValidateFunction;
 }
 
+/** The document's patterns, counted against one budget of steps; past it, the document is refused. */
+function documentPatterns(document: OpenApiDocument, path: string): RegExpEngine {
+  return countedPatterns({
+    spent: 0,
+    exceeded(source, length) {
+      const pointer = patternPointer(document, source) ?? JSON.stringify(source);
+      throw new SpecError(
+        path,
+        `its patterns need more than ${MAX_PATTERN_WORK} steps (characters × RE2 instructions) to match: the pattern at ${pointer} was not run on a text of ${length} characters`,
+      );
+    },
+  });
+}
+
 /** Compiled by ajv now. */
-const compiledByAjv = (document: OpenApiDocument): ValidateFunctions => {
+const compiledByAjv = (document: OpenApiDocument, path: string): ValidateFunctions => {
   // This instance checks the schemas against the meta-schema and compiles them all now: a broken
-  // document fails here, not in the middle of a run.
-  const fullAjv = ajvFor(document, true);
+  // document fails here, not in the middle of a run. Both instances share the patterns and their budget.
+  const patterns = documentPatterns(document, path);
+  const fullAjv = ajvFor(document, true, undefined, patterns);
   let quickAjv: AnyAjv | undefined;
   return {
     origin: 'compiled',
     full: (name) => compiledIn(fullAjv, CLOSED_ID_BASE, name),
     quick: (idBase, name) => {
-      quickAjv ??= ajvFor(document, false);
+      quickAjv ??= ajvFor(document, false, undefined, patterns);
       return compiledIn(quickAjv, idBase, name);
     },
   };
@@ -368,7 +389,7 @@ export const compileValidators = (
   let functions: ValidateFunctions;
   let byName: Map<string, ComponentValidators>;
   try {
-    functions = generated ?? compiledByAjv(document);
+    functions = generated ?? compiledByAjv(document, path);
     const { full } = functions;
     byName = new Map(names.map((name) => [name, { name, calls: 0, full: full(name) }]));
   } catch (error) {

@@ -53,10 +53,12 @@ describe(`${BIN}: the installed CLI`, () => {
     });
   }
 
-  it('no command: the help on stderr, exit 2', async () => {
+  it('no command: one usage line on stderr naming the commands, exit 2', async () => {
     const { code, stdout, stderr } = await capture([]);
     expect([code, stdout]).to.deep.equal([2, '']);
-    expect(stderr).to.match(/^usage: project-api-key-contract <command>/);
+    expect(stderr).to.equal(
+      `usage: project-api-key-contract <command> [flags] (commands: ${Object.keys(COMMANDS).join(', ')}; --help for more)\n`,
+    );
   });
 
   it('--version prints the package version', async () => {

@@ -6,7 +6,7 @@ import { stringify } from 'yaml';
 import { runDriftCli } from '../../src/cli/drift.ts';
 import { CHANGE_KINDS } from '../../src/drift/rules.ts';
 import { DEFAULT_SPEC_PATH } from '../../src/openapi/default-path.ts';
-import { documentWith } from '../drift/documents.ts';
+import { documentWith, fanOut, OPERATION } from '../drift/documents.ts';
 import { NEWER_SPEC_PATH } from '../helpers.ts';
 
 const run = (argv: string[]) => {
@@ -236,5 +236,21 @@ describe('npm run drift', () => {
         expect(stderr).not.to.match(/\n\s+at /);
       });
     }
+  });
+
+  it('documents whose schemas fan out through shared $refs: nothing changed is exit 0, every path changed is exit 2 in one line', () => {
+    const from = file('fan-from.yaml', stringify(fanOut(30, 'properties')));
+    const same = file('fan-same.yaml', stringify(fanOut(30, 'properties')));
+    const changed = file(
+      'fan-to.yaml',
+      stringify(fanOut(30, 'properties', { type: 'string', maxLength: 3 })),
+    );
+    expect(run(['--from', from, '--to', same, '--operation', OPERATION])).to.include({ code: 0, stderr: '' });
+    const { code, stdout, stderr } = run(['--from', from, '--to', changed, '--operation', OPERATION]);
+    expect(code).to.equal(2);
+    expect(stdout).to.equal('');
+    expect(stderr).to.match(
+      /^drift: the schemas fan out past 100000 comparisons \(the same \$refs at every level\?\): drift stopped at property \/[ab/]+\n$/,
+    );
   });
 });

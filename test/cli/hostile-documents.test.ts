@@ -24,7 +24,9 @@ import { repoPath } from '../helpers.ts';
 import {
   CATASTROPHIC_DOCUMENT,
   CATASTROPHIC_PATTERN,
+  HEAVY_PATTERN_DOCUMENTS,
   HOSTILE_DOCUMENTS,
+  PATTERN_WORK_MESSAGE,
   writeHostileDocuments,
 } from '../openapi/hostile-documents.ts';
 
@@ -113,23 +115,41 @@ describe('hostile documents through the commands', function () {
   describe('every command that loads a document: exit 2, one line naming it', () => {
     const loadTime = 'a response $ref to /etc/passwd';
     const compileTime = 'a pattern only a backtracking engine runs (lookahead)';
+    const tooLarge = 'a 14 KB pattern of counted repetitions in a row (1.3 million instructions)';
+    const cycles = ['a $ref cycle through dependentSchemas (3.1)', 'a $ref cycle through $dynamicRef (3.1)'];
+    const notPointers = [
+      'a $ref to a plain-name anchor the document has (#user)',
+      'a $ref to the whole document (#) in a component',
+    ];
     // What hung drift (the alias bomb) or ended it with exit 3 (a cyclic anchor), on either side.
-    const drift = [loadTime, 'a 1.6 KB YAML alias bomb in an enum', 'a cyclic YAML anchor'];
+    const driftHung = [loadTime, 'a 1.6 KB YAML alias bomb in an enum', 'a cyclic YAML anchor'];
     const reports = join(scratch, 'unused');
     const cases: [label: string, argv: (path: string) => string[], documents: string[]][] = [
       [
         'conformance --also-spec',
         (path) => ['--also-spec', path, '--report-dir', reports],
-        [loadTime, compileTime],
+        [loadTime, compileTime, tooLarge, ...cycles, ...notPointers],
       ],
-      ['drift --to', (path) => ['--from', DEFAULT_SPEC_PATH, '--to', path], drift],
-      ['drift --from', (path) => ['--from', path, '--to', DEFAULT_SPEC_PATH], drift],
+      [
+        'drift --to',
+        (path) => ['--from', DEFAULT_SPEC_PATH, '--to', path],
+        [...driftHung, tooLarge, ...cycles, ...notPointers],
+      ],
+      [
+        'drift --from',
+        (path) => ['--from', path, '--to', DEFAULT_SPEC_PATH],
+        [...driftHung, ...cycles, ...notPointers],
+      ],
       [
         'validate --spec',
         (path) => ['--spec', path, '--schema', 'ProjectApiKey', keyBody],
-        [loadTime, compileTime],
+        [loadTime, compileTime, tooLarge, ...cycles, ...notPointers],
       ],
-      ['spec-lint --spec', (path) => ['--spec', path], [loadTime, compileTime]],
+      [
+        'spec-lint --spec',
+        (path) => ['--spec', path],
+        [loadTime, compileTime, tooLarge, ...cycles, ...notPointers],
+      ],
     ];
     for (const [label, argv, documents] of cases) {
       const command = label.split(' ')[0] as string;
@@ -178,6 +198,21 @@ describe('hostile documents through the commands', function () {
       ['conformance --spec', 'conformance', ['--spec'], 'an external $ref to another file'],
       ['conformance --also-spec', 'conformance', ['--also-spec'], 'a 1.6 KB YAML alias bomb in an enum'],
       ['drift --to', 'drift', ['--from', DEFAULT_SPEC_PATH, '--to'], 'a response $ref to /etc/passwd'],
+      ['spec-lint --spec', 'spec-lint', ['--spec'], 'a $ref cycle through dependentSchemas (3.1)'],
+      ['validate --spec', 'validate', ['--spec'], 'a $ref cycle through $dynamicRef (3.1)'],
+      [
+        'drift --to',
+        'drift',
+        ['--from', DEFAULT_SPEC_PATH, '--to'],
+        'a $ref to a plain-name anchor the document has (#user)',
+      ],
+      ['spec-lint --spec', 'spec-lint', ['--spec'], 'a $ref to the whole document (#) in a component'],
+      [
+        'spec-lint --spec',
+        'spec-lint',
+        ['--spec'],
+        'refs that fan out under allOf: 30 levels, each naming the next twice (2^30 schemas for one value)',
+      ],
     ];
     // Started together: each row waits for its own.
     const exits = new Map<number, Promise<{ code: number | null; stderr: string; stdout: string }>>();
@@ -190,6 +225,7 @@ describe('hostile documents through the commands', function () {
             ...argv,
             pathOf(name),
             ...(script === 'conformance' ? ['--report-dir', dir] : []),
+            ...(script === 'validate' ? ['--schema', 'ProjectApiKey', keyBody] : []),
           ]),
         );
       });
@@ -302,6 +338,115 @@ describe('hostile documents through the commands', function () {
         expect(code).to.equal(exit);
         reports(readResult(join(scratch, `pattern-${index}`)));
       });
+    });
+  });
+});
+
+describe('documents whose patterns would take minutes to match: exit 2, one line, before the minutes', function () {
+  this.timeout(120_000);
+  const heavy = Object.fromEntries(
+    Object.entries(HEAVY_PATTERN_DOCUMENTS).map(([name, text]) => {
+      const path = join(scratch, `heavy-${name}.json`);
+      writeFileSync(path, text);
+      return [name, path];
+    }),
+  ) as Record<keyof typeof HEAVY_PATTERN_DOCUMENTS, string>;
+  const hugeIdBody = join(scratch, 'huge-id.json');
+  writeFileSync(
+    hugeIdBody,
+    JSON.stringify({
+      object: 'organization.project.api_key',
+      redacted_value: 'sk-abc',
+      name: 'n',
+      created_at: 1,
+      id: `key_${'x'.repeat(5_000_000)}`,
+      owner: { type: 'user' },
+    }),
+  );
+
+  // The shipped pact with a user's key id of 300,000 characters: 20 s of matching against `slowOnId`.
+  const longIdPact = join(scratch, 'long-id-pact.json');
+  const pact = JSON.parse(
+    readFileSync(repoPath('contracts/project-api-key-client-openai-admin-api.json'), 'utf8'),
+  );
+  pact.interactions[1].response.body.content.id = `key_${'x'.repeat(300_000)}`;
+  writeFileSync(longIdPact, JSON.stringify(pact));
+
+  const rows: [label: string, command: string, argv: string[], path: string, pointer: string][] = [
+    [
+      'spec-lint: an example of 300,000 letters, a slow pattern',
+      'spec-lint',
+      ['--spec', heavy.slowExample],
+      heavy.slowExample,
+      '/components/schemas/ProjectUser/properties/email/pattern',
+    ],
+    [
+      'spec-lint: an example of a million letters, 300 quick patterns',
+      'spec-lint',
+      ['--spec', heavy.manyPatterns],
+      heavy.manyPatterns,
+      '/components/schemas/ProjectApiKey/properties/name/allOf/',
+    ],
+    [
+      'validate: a 5 MB id, a slow pattern',
+      'validate',
+      ['--spec', heavy.slowOnId, '--schema', 'ProjectApiKey', hugeIdBody],
+      heavy.slowOnId,
+      '/components/schemas/ProjectApiKey/properties/id/pattern',
+    ],
+    [
+      "conformance: the document's own examples, before any request",
+      'conformance',
+      ['--spec', heavy.manyPatterns, '--report-dir', join(scratch, 'heavy-conformance')],
+      heavy.manyPatterns,
+      '/components/schemas/ProjectApiKey/properties/name/allOf/',
+    ],
+    [
+      'conformance: a pact body, in the pact-vs-spec check, before any request',
+      'conformance',
+      ['--spec', heavy.slowOnId, '--pact', longIdPact, '--report-dir', join(scratch, 'heavy-pact')],
+      heavy.slowOnId,
+      '/components/schemas/ProjectApiKey/properties/id/pattern',
+    ],
+  ];
+  for (const [label, command, argv, path, pointer] of rows) {
+    it(label, async () => {
+      const { code, stderr } = await runIn(command, argv);
+      expect(code).to.equal(2);
+      expectRefusal(stderr, command, path, PATTERN_WORK_MESSAGE);
+      expect(stderr).to.contain(`the pattern at ${pointer}`);
+    });
+  }
+
+  describe('a live body: the run ends, reports written, within --max-time', () => {
+    let provider: RunningReferenceProvider | undefined;
+    const dir = join(scratch, 'heavy-live');
+    let run: Promise<{ code: number | null; stderr: string }>;
+    before(async () => {
+      // The huge-id fault answers with a 5 MB id: against `slowOnId`, 5 minutes of matching for one body,
+      // which no timer could interrupt.
+      provider = await startReferenceProvider({ adminKey: canary, fault: 'huge-id' });
+      run = runProcess('conformance', [
+        ...conformanceFlags(provider),
+        '--spec',
+        heavy.slowOnId,
+        '--probes',
+        '0',
+        '--max-time',
+        '60000',
+        '--report-dir',
+        dir,
+      ]);
+    });
+    after(() => provider?.close());
+
+    it('exit 2, one line naming the document and the pattern; the reports say why it stopped', async () => {
+      const { code, stderr } = await run;
+      expect(code).to.equal(2);
+      expectRefusal(stderr, 'conformance', heavy.slowOnId, PATTERN_WORK_MESSAGE);
+      const result = JSON.parse(readFileSync(join(dir, REPORT_FILES.json), 'utf8')) as ConformanceResult;
+      expect(result.complete).to.equal(false);
+      expect(result.incompleteReason).to.match(/its patterns need more than 200000000 steps/);
     });
   });
 });

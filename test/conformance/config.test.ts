@@ -110,6 +110,15 @@ describe('conformance configuration', () => {
       /--retries must be a whole number from 0 to 10/,
     ],
     ['eleven retries', ['--retries', '11'], {}, /--retries/],
+    ['negative retries', ['--retries=-1'], {}, /^--retries must be a whole number from 0 to 10, not "-1"$/],
+    // Two arguments: node reads `-1` as an option; the line says how to give it.
+    [
+      'negative retries as two arguments',
+      ['--retries', '-1'],
+      {},
+      /^--retries -1: a value that starts with a dash is given as --retries=-1$/,
+    ],
+    ['a negative timeout as two arguments', ['--timeout', '-5'], {}, /^--timeout -5: .* --timeout=-5$/],
     ['a fractional timeout', ['--timeout', '1.5'], {}, /--timeout/],
     // An admin key a header cannot carry unchanged; the message never repeats it.
     [

@@ -69,3 +69,24 @@ export const documentWith = (parts: DocumentParts = {}): OpenApiDocument => {
     components: { schemas: parts.components ?? {}, ...parts.sections },
   };
 };
+
+export type Fan = 'properties' | 'allOf' | 'anyOf' | 'items';
+
+/**
+ * A "billion laughs" of refs for the 200 body: levels F0..F(levels-1), each referring to the next twice
+ * through `fan`; the last a string `leaf`. 30 levels stand for 2^30 schemas.
+ */
+export function fanOut(levels: number, fan: Fan, leaf: SchemaObject = { type: 'string' }): OpenApiDocument {
+  const components: Record<string, SchemaObject> = {};
+  for (let i = 0; i < levels; i++) {
+    const next = () => ({ $ref: `#/components/schemas/F${i + 1}` });
+    components[`F${i}`] =
+      fan === 'properties'
+        ? { type: 'object', properties: { a: next(), b: next() } }
+        : fan === 'items'
+          ? { type: 'object', properties: { a: { type: 'array', items: next() }, b: next() } }
+          : { [fan]: [next(), { ...next(), description: 'the same again' }] };
+  }
+  components[`F${levels}`] = leaf;
+  return documentWith({ body: { $ref: '#/components/schemas/F0' }, components });
+}

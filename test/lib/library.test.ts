@@ -147,6 +147,16 @@ describe('bad input: a TypeError with a one-line message naming the function', (
       /^checkPact: cannot read pact \/nonexistent\/pact\.json: no such file$/,
     ],
     [
+      'a pact file that never ends (/dev/zero): read no further than 32 MiB',
+      () => checkPact('/dev/zero'),
+      /^checkPact: cannot read pact \/dev\/zero: it is larger than 32 MiB$/,
+    ],
+    [
+      'a document that never ends (/dev/zero): read no further than 32 MiB',
+      () => validate('ProjectApiKey', key, { spec: '/dev/zero' }),
+      /^validate: cannot use OpenAPI document \/dev\/zero: it is larger than 32 MiB$/,
+    ],
+    [
       'a file that is not a pact',
       () => checkPact(repoPath('README.md')),
       /^checkPact: cannot use pact .*README\.md: not a pact file/,

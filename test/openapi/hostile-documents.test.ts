@@ -44,13 +44,15 @@ const refusal = (text: string, path: string): string | undefined => {
 
 describe('hostile documents', () => {
   describe('are refused with one line naming the document and the cause', () => {
-    for (const { name, text, message } of HOSTILE_DOCUMENTS) {
+    for (const { name, text, message, refusedAt } of HOSTILE_DOCUMENTS) {
       it(name, () => {
         const said = refusal(text, 'hostile.yaml');
         expect(said).to.be.a('string');
         expect(said).to.match(/^cannot use OpenAPI document hostile\.yaml: /);
         expect(said?.replace(/^cannot use OpenAPI document hostile\.yaml: /, '')).to.match(message);
         expect(said).not.to.contain('\n');
+        // Refused when loaded: before ajv or RE2 compiles anything of it.
+        if (refusedAt === 'load') expect(() => parseDocument(text, 'hostile.yaml')).to.throw(SpecError);
       });
     }
 
@@ -105,6 +107,47 @@ describe('hostile documents', () => {
           "            service_account:\n              $ref: '#/components/schemas/ProjectServiceAccount'",
           '            service_account: *user',
         ),
+      ],
+      [
+        'patterns as real documents have them: long ones, and a thousand',
+        seedWith((d) => {
+          const { properties } = d.components.schemas.ProjectApiKey;
+          properties.name.pattern = '^[a-zA-Z0-9._%+-]{1,64}@(?:[a-zA-Z0-9-]{1,63}\\.){1,8}[a-zA-Z]{2,63}$';
+          properties.id.allOf = Array.from({ length: 1000 }, (_, i) => ({ pattern: `^key_${i}[a-z0-9]*$` }));
+        }),
+      ],
+      [
+        'schemas recursive through keywords that go into a property, an item or a name (3.1)',
+        seedWith((d) => {
+          d.openapi = '3.1.0';
+          const self = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+          Object.assign(d.components.schemas, {
+            ByPattern: { type: 'object', patternProperties: { '^x': self('ByPattern') } },
+            ByNames: {
+              type: 'object',
+              propertyNames: { type: 'string' },
+              additionalProperties: self('ByNames'),
+            },
+            ByContains: { type: 'array', contains: self('ByContains') },
+            ByPrefix: { type: 'array', prefixItems: [self('ByPrefix')], minItems: 1, items: false },
+            ByItems: { type: 'array', items: self('ByItems') },
+            ByUnevaluated: { type: 'object', unevaluatedProperties: self('ByUnevaluated') },
+            ByUnevaluatedItems: { type: 'array', unevaluatedItems: self('ByUnevaluatedItems') },
+          });
+        }),
+      ],
+      [
+        'refs under allOf and oneOf naming the same schemas: 10 levels, each naming the next twice',
+        seedWith((d) => {
+          const schemas = d.components.schemas;
+          schemas.ProjectUser.properties.name = { $ref: '#/components/schemas/Fan0' };
+          for (let i = 0; i < 10; i++) {
+            const next = { $ref: `#/components/schemas/Fan${i + 1}` };
+            schemas[`Fan${i}`] =
+              i % 2 ? { oneOf: [next, { ...next, description: 'again' }] } : { allOf: [next, { ...next }] };
+          }
+          schemas.Fan10 = { type: 'string' };
+        }),
       ],
       [
         'a chain of 150 $refs',

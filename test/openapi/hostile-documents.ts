@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
+import { escapeRegExp } from '../../src/core/regexp.ts';
 import { readText, repoPath } from '../helpers.ts';
 
 // Documents a user might pass with --spec, --also-spec, drift's --from/--to, validate and spec-lint that
@@ -121,6 +122,51 @@ export const HOSTILE_DOCUMENTS: readonly HostileDocument[] = [
       /\$ref cycle with nothing between: #\/components\/schemas\/ProjectUser → #\/components\/schemas\/ProjectUser$/,
     refusedAt: 'load',
   },
+  ...(
+    [
+      [
+        'dependentSchemas (3.1)',
+        '3.1.0',
+        (self: Json) => ({ type: 'object', dependentSchemas: { name: self } }),
+      ],
+      ['dependencies (3.0)', '3.0.0', (self: Json) => ({ type: 'object', dependencies: { name: self } })],
+      ['dependencies (3.1)', '3.1.0', (self: Json) => ({ type: 'object', dependencies: { name: self } })],
+      ['$dynamicRef (3.1)', '3.1.0', () => ({ $dynamicRef: '#/components/schemas/ProjectUser' })],
+      [
+        '$dynamicRef in anyOf (3.1)',
+        '3.1.0',
+        () => ({ type: 'object', anyOf: [{ $dynamicRef: '#/components/schemas/ProjectUser' }] }),
+      ],
+      ['else (3.1)', '3.1.0', (self: Json) => ({ if: { type: 'string' }, else: self })],
+    ] as const
+  ).map(
+    ([through, version, cyclic]): HostileDocument => ({
+      name: `a $ref cycle through ${through}`,
+      extension: 'json',
+      text: seedWith((document, schemas) => {
+        document.openapi = version;
+        schemas.ProjectUser = cyclic({ $ref: '#/components/schemas/ProjectUser' });
+      }),
+      message:
+        /\$ref cycle with nothing between: #\/components\/schemas\/ProjectUser → #\/components\/schemas\/ProjectUser$/,
+      refusedAt: 'load',
+    }),
+  ),
+  {
+    name: 'refs that fan out under allOf: 30 levels, each naming the next twice (2^30 schemas for one value)',
+    extension: 'json',
+    text: seedWith((_, schemas) => {
+      schemas.ProjectUser.properties.name = { $ref: '#/components/schemas/Fan0' };
+      for (let i = 0; i < 30; i++) {
+        const next = { $ref: `#/components/schemas/Fan${i + 1}` };
+        schemas[`Fan${i}`] = { allOf: [next, { ...next }] };
+      }
+      schemas.Fan30 = { type: 'string' };
+    }),
+    message:
+      /validating one value against "#\/components\/schemas\/Fan\d+" at \/components\/schemas\/\S+\/\$ref applies more than 10000 schemas \(allOf, anyOf, oneOf\.\.\. naming the same refs over and over\?\)$/,
+    refusedAt: 'load',
+  },
   {
     name: 'an external $ref to another file',
     extension: 'json',
@@ -141,6 +187,62 @@ export const HOSTILE_DOCUMENTS: readonly HostileDocument[] = [
       /external \$ref "\/etc\/passwd" at \/paths\/~1organization~1projects~1\{project_id\}~1api_keys~1\{key_id\}\/get\/responses\/200\/\$ref: .*nothing was read or fetched$/,
     refusedAt: 'load',
   },
+  ...(
+    [
+      ['a $ref to a plain-name anchor the document has (#user)', '#user', true],
+      ['a $ref to a plain-name anchor the document lacks', '#user', false],
+      ['a $ref whose pointer is percent-encoded', '#%2Fcomponents%2Fschemas%2FProjectUser', false],
+    ] as const
+  ).map(
+    ([name, ref, anchored]): HostileDocument => ({
+      name,
+      extension: 'json',
+      text: seedWith((document, schemas) => {
+        document.openapi = '3.1.0';
+        if (anchored) schemas.ProjectUser.$anchor = 'user';
+        schemas.ProjectApiKey.properties.owner.properties.user = { $ref: ref };
+      }),
+      message: new RegExp(
+        `\\$ref ${escapeRegExp(JSON.stringify(ref))} at /components/schemas/ProjectApiKey/properties/owner/properties/user/\\$ref is not a JSON pointer into the document \\(#/\\.\\.\\.\\): nothing was followed$`,
+      ),
+      refusedAt: 'load',
+    }),
+  ),
+  {
+    name: 'a $ref to the whole document (#) in a component',
+    extension: 'json',
+    text: seedWith((_, schemas) => {
+      schemas.ProjectUser = { type: 'object', allOf: [{ $ref: '#' }] };
+    }),
+    message:
+      /\$ref "#" at \/components\/schemas\/ProjectUser\/allOf\/0\/\$ref is not a JSON pointer into the document \(#\/\.\.\.\): nothing was followed$/,
+    refusedAt: 'load',
+  },
+  {
+    name: 'a $ref in a component to a pointer ajv reads within the component (#/allOf/0)',
+    extension: 'json',
+    text: seedWith((document, schemas) => {
+      // The document has /allOf/0 too: as the document reads it, the ref leads there, not back to itself.
+      document.allOf = [{ type: 'object' }];
+      schemas.ProjectUser = { type: 'object', allOf: [{ $ref: '#/allOf/0' }] };
+    }),
+    message:
+      /\$ref "#\/allOf\/0" at \/components\/schemas\/ProjectUser\/allOf\/0\/\$ref: a component schema's refs point into #\/components\/schemas\/ \(any other pointer is read from within the component, not the document\)$/,
+    refusedAt: 'load',
+  },
+  {
+    name: 'a $dynamicRef to a URL (3.1)',
+    extension: 'json',
+    text: seedWith((document, schemas) => {
+      document.openapi = '3.1.0';
+      schemas.ProjectApiKey.properties.owner.properties.user = {
+        $dynamicRef: 'https://example.com/user#meta',
+      };
+    }),
+    message:
+      /external \$dynamicRef "https:\/\/example\.com\/user#meta" at \/components\/schemas\/ProjectApiKey\/properties\/owner\/properties\/user\/\$dynamicRef: .*nothing was read or fetched$/,
+    refusedAt: 'load',
+  },
   {
     name: 'a local $ref to nothing',
     extension: 'json',
@@ -159,6 +261,67 @@ export const HOSTILE_DOCUMENTS: readonly HostileDocument[] = [
     message:
       /its schemas do not compile: pattern "\^\(\?=key_\)\\\\w\+\$" cannot be run in linear time \(invalid or unsupported Perl syntax: `\(\?=`\)$/,
     refusedAt: 'compile',
+  },
+  {
+    name: 'a pattern of nested counted repetitions',
+    extension: 'json',
+    text: seedWith((_, schemas) => {
+      schemas.ProjectApiKey.properties.name.pattern = '(?:a{1000}){1000}';
+    }),
+    message:
+      /the pattern at \/components\/schemas\/ProjectApiKey\/properties\/name\/pattern is too large to compile: more than 10000 RE2 instructions .*; nothing was compiled$/,
+    refusedAt: 'load',
+  },
+  {
+    name: 'a patternProperties key of nested counted repetitions',
+    extension: 'json',
+    text: seedWith((_, schemas) => {
+      schemas.ProjectApiKey.properties.owner.patternProperties = { '((a{100}){100}){100}': {} };
+    }),
+    message:
+      /the pattern at \/components\/schemas\/ProjectApiKey\/properties\/owner\/patternProperties\/\(\(a\{100\}\)\{100\}\)\{100\} is too large to compile/,
+    refusedAt: 'load',
+  },
+  {
+    name: 'a 14 KB pattern of counted repetitions in a row (1.3 million instructions)',
+    extension: 'json',
+    text: seedWith((_, schemas) => {
+      schemas.ProjectUser.properties.email.pattern = '(?:x{1000})'.repeat(1300);
+    }),
+    message: /the pattern at \/components\/schemas\/ProjectUser\/properties\/email\/pattern is too large/,
+    refusedAt: 'load',
+  },
+  {
+    name: '6,000 small patterns, too many to compile together',
+    extension: 'json',
+    text: seedWith((_, schemas) => {
+      schemas.ProjectApiKey.properties.name.allOf = Array.from({ length: 6000 }, (_, i) => ({
+        pattern: `^n${i}`,
+      }));
+    }),
+    message:
+      /its patterns are too large to compile together: more than 250000 RE2 instructions by the pattern at \/components\/schemas\/ProjectApiKey\/properties\/name\/allOf\/\d+\/pattern; nothing was compiled$/,
+    refusedAt: 'load',
+  },
+  {
+    name: 'a patternProperties key with a line break and a workflow command, too large',
+    extension: 'json',
+    text: seedWith((_, schemas) => {
+      schemas.ProjectApiKey.properties.owner.patternProperties = { 'x\n::error::(?:a{1000}){1000}': {} };
+    }),
+    message:
+      /the pattern at \/components\/schemas\/ProjectApiKey\/properties\/owner\/patternProperties\/x \\u003a:error::\(\?:a\{1000\}\)\{1000\} is too large to compile/,
+    refusedAt: 'load',
+  },
+  {
+    name: 'a property named with a line break, its $ref to nothing',
+    extension: 'json',
+    text: seedWith((_, schemas) => {
+      schemas.ProjectUser.properties['a\r\nb'] = { $ref: '#/components/schemas/Nobody' };
+    }),
+    message:
+      /Can't resolve \$ref "#\/components\/schemas\/Nobody" at \/components\/schemas\/ProjectUser\/properties\/a b\/\$ref: the document has nothing there$/,
+    refusedAt: 'load',
   },
   {
     name: 'a schema the JSON Schema meta-schema rejects',
@@ -190,3 +353,40 @@ export const writeHostileDocuments = (dir: string): Map<string, string> => {
     }),
   );
 };
+
+/**
+ * A pattern RE2 matches in linear time, but slowly: about 60 µs a character of a text with a `_` in it (its
+ * program is 1,000 instructions, and its lazy DFA gives way to the NFA). The `huge-id` fault's 5 MB id
+ * (`key_xxx…`) is 5 minutes.
+ */
+export const SLOW_PATTERN = '(?:\\p{L}{100}){10}_';
+
+/** Documents whose patterns each compile, small, but would take minutes to match against their texts. */
+export const HEAVY_PATTERN_DOCUMENTS = {
+  /** SLOW_PATTERN on `id`: the `huge-id` fault's 5 MB id is 5 minutes of matching. */
+  slowOnId: seedWith((_, schemas) => {
+    schemas.ProjectApiKey.properties.id.pattern = SLOW_PATTERN;
+  }),
+  /** SLOW_PATTERN on a user's `email`, whose example is `_` and 300,000 letters: 20 s of matching. */
+  slowExample: seedWith((_, schemas) => {
+    const user = schemas.ProjectUser;
+    user.properties.email.pattern = SLOW_PATTERN;
+    user['x-oaiMeta'].example = JSON.stringify({
+      ...JSON.parse(user['x-oaiMeta'].example),
+      email: `_${'a'.repeat(300_000)}`,
+    });
+  }),
+  /** 300 quick patterns on `name`, whose example is a million letters: each 60 ms, 18 s in all. */
+  manyPatterns: seedWith((_, schemas) => {
+    const key = schemas.ProjectApiKey;
+    key.properties.name.allOf = Array.from({ length: 300 }, (_, i) => ({ pattern: `^(?:[a-z]|${i})+$` }));
+    key['x-oaiMeta'].example = JSON.stringify({
+      ...JSON.parse(key['x-oaiMeta'].example),
+      name: 'a'.repeat(1_000_000),
+    });
+  }),
+};
+
+/** What refusing a document for its patterns' work says, after `cannot use OpenAPI document PATH: `. */
+export const PATTERN_WORK_MESSAGE =
+  /its patterns need more than 200000000 steps \(characters × RE2 instructions\) to match: the pattern at \/components\/schemas\/\S+ was not run on a text of \d+ characters$/;

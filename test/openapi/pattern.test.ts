@@ -4,10 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { expect } from 'chai';
-import type { OpenApiDocument, SchemaObject } from '../../src/openapi/document.ts';
+import {
+  type OpenApiDocument,
+  parseDocument,
+  type SchemaObject,
+  SpecError,
+} from '../../src/openapi/document.ts';
 import { generatedFiles } from '../../src/openapi/generated-source.ts';
 import { CLOSED_ID_BASE, compileValidators, type SchemaValidators } from '../../src/openapi/validators.ts';
-import { CATASTROPHIC_DOCUMENT, CATASTROPHIC_PATTERN } from './hostile-documents.ts';
+import {
+  CATASTROPHIC_DOCUMENT,
+  CATASTROPHIC_PATTERN,
+  HEAVY_PATTERN_DOCUMENTS,
+  PATTERN_WORK_MESSAGE,
+} from './hostile-documents.ts';
 
 // A document's patterns run in time linear in the text (RE2, src/openapi/pattern.ts), in the validators
 // ajv compiles at run time and in the standalone ones the build generates. A backtracking engine takes
@@ -92,5 +102,68 @@ describe('document patterns', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the work a document’s patterns may do', () => {
+  // Linear in the text is not quick: a pattern of 1,000 instructions can take 140 µs a character, and a
+  // thousand quick ones add up. Each document's patterns get 200 million steps (characters × instructions),
+  // counted before each match: the text that would pass the budget is not matched, the document is refused.
+  const key = (fields: Record<string, unknown>) => ({
+    object: 'organization.project.api_key',
+    redacted_value: 'sk-abc',
+    name: 'n',
+    created_at: 1,
+    id: 'key_abc',
+    owner: { type: 'user' },
+    ...fields,
+  });
+  const refusal = (run: () => unknown): string => {
+    try {
+      run();
+    } catch (error) {
+      if (error instanceof SpecError) return error.message;
+      throw error;
+    }
+    throw new Error('not refused');
+  };
+
+  it('a text that would take the patterns past it is refused before it is matched', () => {
+    const validators = compileValidators(
+      parseDocument(HEAVY_PATTERN_DOCUMENTS.slowOnId),
+      undefined,
+      'slow.json',
+    );
+    // Matched, this id is 5 minutes of RE2.
+    const said = refusal(() =>
+      validators.validate('ProjectApiKey', key({ id: `key_${'x'.repeat(5_000_000)}` })),
+    );
+    expect(said.replace(/^cannot use OpenAPI document slow\.json: /, '')).to.match(PATTERN_WORK_MESSAGE);
+    expect(said).to.contain('the pattern at /components/schemas/ProjectApiKey/properties/id/pattern');
+    expect(said).to.contain('on a text of 5000004 characters');
+  });
+
+  it('many quick matches add up to it', () => {
+    const validators = compileValidators(
+      parseDocument(HEAVY_PATTERN_DOCUMENTS.manyPatterns),
+      undefined,
+      'many.json',
+    );
+    const said = refusal(() => validators.validate('ProjectApiKey', key({ name: 'a'.repeat(1_000_000) })));
+    expect(said).to.match(
+      /the pattern at \/components\/schemas\/ProjectApiKey\/properties\/name\/allOf\/\d+\/pattern was not run/,
+    );
+  });
+
+  it('within it, bodies validate as before; past it, every later body is refused; each document has its own', () => {
+    const document = documentWith({ Id: { type: 'string', pattern: '.{1000}\\d' } });
+    const [first, second] = [compileValidators(document), compileValidators(document)];
+    // 150,001 characters × (1,003 instructions + 5): 151 million steps, then as many again.
+    const text = `${'a'.repeat(150_000)}1`;
+    expect(first.validate('Id', text).valid).to.equal(true);
+    expect(first.validate('Id', 'a1').valid).to.equal(false);
+    expect(() => first.validate('Id', text)).to.throw(SpecError, /more than 200000000 steps/);
+    expect(() => first.validate('Id', text)).to.throw(SpecError);
+    expect(second.validate('Id', text).valid).to.equal(true);
   });
 });
