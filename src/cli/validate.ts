@@ -1,12 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import type { Finding } from '../core/finding.ts';
 import { fsReason } from '../core/fs-error.ts';
+import { FileTooLargeError, readTextFile } from '../core/read-text.ts';
 import { parseProviderJson } from '../core/response-json.ts';
 import { CONSOLE_LINE_CHARS, truncateText } from '../core/truncate.ts';
 import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from '../core/usage.ts';
 import { loadDocument, SpecError } from '../openapi/document.ts';
 import { UnknownComponentError, validatorsFor } from '../openapi/validators.ts';
-import { FileTooLargeError, readTextFile } from '../read-text.ts';
 import { consoleWriter } from '../report/console-writer.ts';
 
 const USAGE = 'usage: npm run validate -- --schema <Component> [--json] [--strict] [--spec FILE] <file | ->';

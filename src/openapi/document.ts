@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fsReason } from '../core/fs-error.ts';
+import { FileTooLargeError, readTextFile } from '../core/read-text.ts';
 import { oneLine } from '../core/text.ts';
 import { GENERATED_DOCUMENTS, type GeneratedDocument } from '../generated/documents.ts';
-import { FileTooLargeError, readTextFile } from '../read-text.ts';
 import { budgetProblem, MAX_DOCUMENT_BYTES, maxValuesFor } from './budget.ts';
 import { DEFAULT_SPEC_PATH } from './default-path.ts';
 import { patternProblem } from './pattern.ts';
