@@ -4,8 +4,11 @@
 // points, `project-api-key-contract` and `/chai`); nothing imports either, and neither imports the other.
 // The middle layer's five folders are peers: none imports another. What two of them share about Pact
 // itself (the pact binary, its environment and its error) lives below them in pact/, rather than copied
-// into each: contract/ runs the binary's verifier, broker/ its broker client. Leaves are src/*.ts (not
-// client.ts) and src/generated/. `npm test` runs this (test/static.test.ts); a broken rule names the import.
+// into each: contract/ runs the binary's verifier, broker/ its broker client, and provider states and a
+// broker's facts about a pact are read by more than one peer. client/ is the endpoint's client. The leaves are
+// core/ (findings, pointers, text, JSON, checks), secrets/ (key patterns, their forms, redaction) and
+// generated/: they import only one another. Nothing lies loose in src/ (test/static.test.ts holds that).
+// `npm test` runs this (test/static.test.ts); a broken rule names the import.
 
 const PEERS = 'contract|provider|report|broker|drift';
 const TOP = 'cli|lib';
@@ -14,9 +17,9 @@ const above = {
   peers: [`^src/(${TOP}|conformance)/`],
   pact: [`^src/(${TOP}|conformance)/`, `^src/(${PEERS})/`],
   client: [`^src/(${TOP}|conformance|pact)/`, `^src/(${PEERS})/`],
-  transport: [`^src/(${TOP}|conformance|pact)/`, `^src/(${PEERS})/`, '^src/client\\.ts$'],
-  openapi: [`^src/(${TOP}|conformance|pact|transport)/`, `^src/(${PEERS})/`, '^src/client\\.ts$'],
-  leaves: [`^src/(${TOP}|conformance|pact|transport|openapi)/`, `^src/(${PEERS})/`, '^src/client\\.ts$'],
+  transport: [`^src/(${TOP}|conformance|pact)/`, `^src/(${PEERS})/`, '^src/client/'],
+  openapi: [`^src/(${TOP}|conformance|pact|transport)/`, `^src/(${PEERS})/`, '^src/client/'],
+  leaves: [`^src/(${TOP}|conformance|pact|transport|openapi)/`, `^src/(${PEERS})/`, '^src/client/'],
 };
 
 const upward = (name, from, fromNot) => ({
@@ -60,10 +63,10 @@ module.exports = {
       to: { path: `^src/(${PEERS})/`, pathNot: '^src/$1/' },
     },
     upward('pact', '^src/pact/'),
-    upward('client', '^src/client\\.ts$'),
+    upward('client', '^src/client/'),
     upward('transport', '^src/transport/'),
     upward('openapi', '^src/openapi/'),
-    upward('leaves', '^src/(generated/|[^/]+\\.ts$)', '^src/client\\.ts$'),
+    upward('leaves', '^src/(core|secrets|generated)/'),
     {
       name: 'no-dev-dependencies-at-run-time',
       comment:

@@ -20,8 +20,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CONTRACT_PATH } from '../src/contract/pact-file.ts';
 import { PactBinaryMissingError, pactBinaryPath, pactEnvironment } from '../src/pact/binary.ts';
+import { EXAMPLE_ADMIN_KEY } from '../src/pact/provider-states.ts';
 import { conformanceFlags, startReferenceProvider } from '../src/provider/index.ts';
-import { EXAMPLE_ADMIN_KEY } from '../src/provider-states.ts';
 
 const TARGETS: Record<number, number> = { 0: 2, 100: 1.2 };
 const STATE_CHANGE_PATH = '/_pact/state';

@@ -2,11 +2,11 @@
 // Each function runs on the same value at 1, 2, 4 and 8 MB; linear work doubles its time with the size
 // (ratio about 2), quadratic work quadruples it. A measurement, not a test.
 import { checkRedaction } from '../src/conformance/semantic.ts';
-import { parseProviderJson } from '../src/provider-json.ts';
-import { redactSecrets } from '../src/redact.ts';
+import { parseProviderJson } from '../src/core/response-json.ts';
+import { oneLine } from '../src/core/text.ts';
 import { markdownText } from '../src/report/markdown.ts';
-import { findSecretKeys } from '../src/secret-patterns.ts';
-import { oneLine } from '../src/text.ts';
+import { findSecretKeys } from '../src/secrets/patterns.ts';
+import { redactSecrets } from '../src/secrets/redact.ts';
 
 const SIZES_MB = [1, 2, 4, 8];
 const fill = (unit: string, size: number) => unit.repeat(Math.ceil(size / unit.length)).slice(0, size);

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { ConformanceResult } from '../src/report/result.ts';
+import type { ConformanceResult } from '../src/report/conformance-result.ts';
 
 const BIN = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url));
 const CONFORMANCE = fileURLToPath(new URL('../dist/cli/conformance.js', import.meta.url));

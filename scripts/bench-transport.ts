@@ -3,8 +3,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from '../src/core/usage.ts';
 import { createTransport } from '../src/transport/transport.ts';
-import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from '../src/usage.ts';
 
 const USAGE = 'usage: npm run bench:transport -- [--requests N] [--concurrency 1,8]';
 

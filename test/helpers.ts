@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parsePointer } from '../src/core/pointer.ts';
 import { CURRENT_SPEC_PATH } from '../src/openapi/default-path.ts';
 import { loadDocument } from '../src/openapi/document.ts';
-import { parsePointer } from '../src/pointer.ts';
 
 export const repoPath = (relative: string): string =>
   fileURLToPath(new URL(`../${relative}`, import.meta.url));

@@ -16,8 +16,8 @@ import { expect } from 'chai';
 import { COMMANDS as TABLE } from '../src/cli/commands.ts';
 import { PACT_FILE_NAME } from '../src/contract/pact-file.ts';
 import { GENERATED_DOCUMENTS } from '../src/generated/documents.ts';
+import type { ConformanceResult } from '../src/report/conformance-result.ts';
 import { REPORT_FILES } from '../src/report/files.ts';
-import type { ConformanceResult } from '../src/report/result.ts';
 import { repoPath } from './helpers.ts';
 
 // The package as another repository gets it: built, packed, installed from the tarball into an empty

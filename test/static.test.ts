@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { repoPath } from './helpers.ts';
 
@@ -63,8 +64,13 @@ describe('the layers of src/ (.dependency-cruiser.cjs)', function () {
         'src/provider/app.ts': 'export const app = 1;\n',
         'src/lib/index.ts': "import '../cli/bin.ts';\n",
         'src/drift/compare.ts': "import '../lib/index.ts';\n",
-        'src/text.ts': "import './client.ts';\n",
-        'src/client.ts': "import './text.ts';\n",
+        'src/core/text.ts': "import '../client/client.ts';\n",
+        'src/client/client.ts': "import '../core/text.ts';\n",
+        // core/ and secrets/ are one layer of leaves: they may import each other, nothing above.
+        'src/secrets/redact.ts': "import '../core/json.ts';\n",
+        'src/core/json.ts': "import '../secrets/forms.ts';\n",
+        'src/secrets/forms.ts': "import '../openapi/document.ts';\n",
+        'src/openapi/document.ts': 'export const document = 1;\n',
         // pact/ is below the peers that share it: they may import it, it may not import them, nor may
         // anything below it import it.
         'src/contract/verifier.ts': "import '../pact/binary.ts';\n",
@@ -87,8 +93,12 @@ describe('the layers of src/ (.dependency-cruiser.cjs)', function () {
         /transport-imports-only-downward: src\/transport\/send\.ts → src\/conformance\/run\.ts/,
       );
       expect(output).to.match(/peers-stay-apart: src\/report\/write\.ts → src\/provider\/app\.ts/);
-      expect(output).to.match(/leaves-imports-only-downward: src\/text\.ts → src\/client\.ts/);
-      expect(output).to.match(/no-circular: src\/(text|client)\.ts/);
+      expect(output).to.match(/leaves-imports-only-downward: src\/core\/text\.ts → src\/client\/client\.ts/);
+      expect(output).to.match(/no-circular: src\/(core\/text|client\/client)\.ts/);
+      expect(output).to.match(
+        /leaves-imports-only-downward: src\/secrets\/forms\.ts → src\/openapi\/document\.ts/,
+      );
+      expect(output).not.to.match(/src\/(secrets\/redact|core\/json)\.ts → src\/(core|secrets)\//);
       // The two entries at the top: nothing imports the library, and it does not import the bin.
       expect(output).to.match(/nothing-imports-lib: src\/drift\/compare\.ts → src\/lib\/index\.ts/);
       expect(output).to.match(/nothing-imports-cli: src\/lib\/index\.ts → src\/cli\/bin\.ts/);
@@ -103,6 +113,57 @@ describe('the layers of src/ (.dependency-cruiser.cjs)', function () {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+// What the house looks like from src/: every module in a named folder, and one name for one thing. Two
+// modules may share a file name only when each says in its header that it plays the same role as the other.
+function layoutFaults(files: readonly string[], header: (path: string) => string): string[] {
+  const faults: string[] = [];
+  const byName = new Map<string, string[]>();
+  for (const path of files) {
+    if (!path.includes('/')) faults.push(`src/${path} lies loose in src/: put it in a folder`);
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    byName.set(name, [...(byName.get(name) ?? []), `src/${path}`]);
+  }
+  for (const [name, paths] of byName) {
+    for (const path of paths.length > 1 ? paths : []) {
+      const others = paths.filter((other) => other !== path && !header(path).includes(other));
+      if (others.length > 0) faults.push(`${path} shares the name ${name} with ${others.join(', ')}`);
+    }
+  }
+  return faults;
+}
+
+describe('the layout of src/', () => {
+  const header = (path: string) =>
+    readFileSync(repoPath(path), 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('//'))
+      .slice(0, 6)
+      .join(' ');
+
+  it('holds: nothing loose, no file name twice unless both headers say they are one role', () => {
+    const files = readdirSync(repoPath('src'), { recursive: true, encoding: 'utf8' })
+      .filter((path) => path.endsWith('.ts') && !path.startsWith('generated/'))
+      .map((path) => path.replaceAll('\\', '/'));
+    expect(files.length).to.be.above(150);
+    expect(layoutFaults(files, header)).to.deep.equal([]);
+  });
+
+  it('bites: a loose file and a name used twice are each named', () => {
+    const headers: Record<string, string> = {
+      'src/a/index.ts': '// the same role src/b/index.ts plays',
+      'src/b/index.ts': '// the same role src/a/index.ts plays',
+      'src/a/text.ts': '// plain text',
+      'src/b/text.ts': '// text reports',
+    };
+    const files = ['loose.ts', 'a/index.ts', 'b/index.ts', 'a/text.ts', 'b/text.ts'];
+    expect(layoutFaults(files, (path) => headers[path] ?? '')).to.deep.equal([
+      'src/loose.ts lies loose in src/: put it in a folder',
+      'src/a/text.ts shares the name text.ts with src/b/text.ts',
+      'src/b/text.ts shares the name text.ts with src/a/text.ts',
+    ]);
   });
 });
 

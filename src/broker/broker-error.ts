@@ -1,4 +1,4 @@
-import { withoutUserinfo } from '../userinfo.ts';
+import { withoutUserinfo } from '../secrets/userinfo.ts';
 
 // Why the Pact Broker could not be used, as one line naming the broker and the cause. All of these are
 // configuration problems of the person running us (exit 2), found before any request to the target.

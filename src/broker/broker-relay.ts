@@ -60,36 +60,42 @@ function relayCounted(from: Readable, to: Writable, count: (n: number) => boolea
   });
 }
 
-/**
- * Starts the relay. `onOverflow` is called once, when the answers together pass `maxBytes`; by then
- * every connection is cut, and every later one is refused.
- */
-export async function startBrokerRelay(maxBytes: number, onOverflow: () => void): Promise<BrokerRelay> {
-  const open = new Set<Socket | Duplex>();
-  let received = 0;
-  let overflowed = false;
-  const track = <T extends Socket | Duplex>(socket: T): T => {
-    open.add(socket);
-    socket.once('close', () => open.delete(socket));
+/** The relay's connections and the bytes counted through them; past `maxBytes` it cuts them all. */
+class CountingRelay {
+  readonly #open = new Set<Socket | Duplex>();
+  received = 0;
+  overflowed = false;
+
+  constructor(
+    readonly maxBytes: number,
+    readonly onOverflow: () => void,
+  ) {}
+
+  track<T extends Socket | Duplex>(socket: T): T {
+    this.#open.add(socket);
+    socket.once('close', () => this.#open.delete(socket));
     return socket;
-  };
-  const cutAll = (): void => {
-    for (const socket of open) socket.destroy();
-    open.clear();
-  };
+  }
+
+  cutAll(): void {
+    for (const socket of this.#open) socket.destroy();
+    this.#open.clear();
+  }
+
   /** Counts `n` more bytes; past the cap, cuts everything (once telling the owner) and says false. */
-  const count = (n: number): boolean => {
-    received += n;
-    if (received <= maxBytes && !overflowed) return true;
-    if (!overflowed) {
-      overflowed = true;
-      onOverflow();
+  readonly count = (n: number): boolean => {
+    this.received += n;
+    if (this.received <= this.maxBytes && !this.overflowed) return true;
+    if (!this.overflowed) {
+      this.overflowed = true;
+      this.onOverflow();
     }
-    cutAll();
+    this.cutAll();
     return false;
   };
 
-  const forward = (request: IncomingMessage, response: ServerResponse): void => {
+  /** Plain HTTP: the request passed on without its hop-by-hop headers, the answer counted on the way back. */
+  forward(request: IncomingMessage, response: ServerResponse): void {
     let target: URL;
     try {
       target = new URL(request.url ?? '');
@@ -97,8 +103,8 @@ export async function startBrokerRelay(maxBytes: number, onOverflow: () => void)
       response.writeHead(400).end('the relay forwards absolute http URLs only\n');
       return;
     }
-    if (overflowed || target.protocol !== 'http:') {
-      response.writeHead(overflowed ? 502 : 400).end();
+    if (this.overflowed || target.protocol !== 'http:') {
+      response.writeHead(this.overflowed ? 502 : 400).end();
       return;
     }
     const upstream = http.request({
@@ -109,38 +115,48 @@ export async function startBrokerRelay(maxBytes: number, onOverflow: () => void)
       headers: endToEnd(request.rawHeaders),
       agent: false,
     });
-    upstream.on('socket', (socket) => track(socket));
+    upstream.on('socket', (socket) => this.track(socket));
     upstream.on('error', () => (response.headersSent ? response.destroy() : response.writeHead(502).end()));
     upstream.on('response', (answer) => {
       response.writeHead(answer.statusCode ?? 502, answer.statusMessage, endToEnd(answer.rawHeaders));
-      relayCounted(answer, response, count);
+      relayCounted(answer, response, this.count);
       answer.on('end', () => response.end());
     });
     request.pipe(upstream);
-  };
+  }
 
-  const tunnel = (request: IncomingMessage, client: Duplex, head: Buffer): void => {
-    track(client);
+  /** HTTPS: a CONNECT tunnel, never decrypted, its bytes from the broker counted. */
+  tunnel(request: IncomingMessage, client: Duplex, head: Buffer): void {
+    this.track(client);
     const [, host, port] = /^\[?([^\]]*?)\]?:(\d+)$/.exec(request.url ?? '') ?? [];
-    if (overflowed || !host || !port) {
+    if (this.overflowed || !host || !port) {
       client.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');
       return;
     }
-    const upstream = track(net.connect(Number(port), host));
+    const upstream = this.track(net.connect(Number(port), host));
     upstream.on('connect', () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       if (head.length > 0) upstream.write(head);
       client.pipe(upstream);
-      relayCounted(upstream, client, count);
+      relayCounted(upstream, client, this.count);
     });
     upstream.on('end', () => client.end());
     upstream.on('error', () => client.destroy());
     client.on('error', () => upstream.destroy());
-  };
+  }
+}
 
-  const server = http.createServer(forward);
-  server.on('connect', tunnel);
-  server.on('connection', (socket: Socket) => track(socket));
+/**
+ * Starts the relay. `onOverflow` is called once, when the answers together pass `maxBytes`; by then
+ * every connection is cut, and every later one is refused.
+ */
+export async function startBrokerRelay(maxBytes: number, onOverflow: () => void): Promise<BrokerRelay> {
+  const relay = new CountingRelay(maxBytes, onOverflow);
+  const server = http.createServer((request, response) => relay.forward(request, response));
+  server.on('connect', (request: IncomingMessage, client: Duplex, head: Buffer) =>
+    relay.tunnel(request, client, head),
+  );
+  server.on('connection', (socket: Socket) => relay.track(socket));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', resolve);
@@ -148,10 +164,10 @@ export async function startBrokerRelay(maxBytes: number, onOverflow: () => void)
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    received: () => received,
+    received: () => relay.received,
     close: () => {
       server.close();
-      cutAll();
+      relay.cutAll();
     },
   };
 }

@@ -1,7 +1,7 @@
-import { MAX_JSON_DEPTH, nestedDeeperThan } from '../json.ts';
-import { createTransport, type TransportResponse } from '../transport/transport.ts';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../core/json.ts';
+import { withoutUserinfo } from '../secrets/userinfo.ts';
+import { createTransport, type Transport, type TransportResponse } from '../transport/transport.ts';
 import { TransportError } from '../transport/transport-error.ts';
-import { withoutUserinfo } from '../userinfo.ts';
 import { BrokerError } from './broker-error.ts';
 import { authorizationOf, type BrokerCredentials, describeCredentials, secretsOf } from './credentials.ts';
 
@@ -109,32 +109,49 @@ function connectionDetail(error: TransportError, purpose: string, timeoutMs: num
   }
 }
 
-/** Opens the broker: fetches its index. Unreachable, 401/403 and "not a broker" fail here, as BrokerErrors. */
-export const openBroker = async (connection: BrokerConnection): Promise<HalClient> => {
-  const brokerUrl = connection.brokerUrl.replace(/\/+$/, '');
-  const origin = new URL(brokerUrl).origin;
-  const timeoutMs = connection.timeoutMs ?? DEFAULT_BROKER_TIMEOUT_MS;
-  // The transport's recorder keeps the credentials out of what it records; a BrokerError says what the
-  // broker said, and the console and report writers redact it on the way out.
-  const secrets = secretsOf(connection.credentials);
-  const transport = createTransport(
-    { timeoutMs, retries: connection.retries ?? 2, maxBodyBytes: MAX_BROKER_ANSWER_BYTES },
-    { secrets },
-  );
-  const authorization = connection.credentials && authorizationOf(connection.credentials);
-  const fail = (problem: BrokerError['problem'], detail: string): never => {
-    throw new BrokerError(brokerUrl, problem, detail);
-  };
+/** One open broker: its origin, the transport its requests go through, and its index once read. */
+class BrokerSession {
+  readonly brokerUrl: string;
+  readonly origin: string;
+  readonly timeoutMs: number;
+  readonly transport: Transport;
+  readonly authorization: string | undefined;
+  index: Record<string, HalLink> = {};
 
-  const request: HalClient['request'] = async (method, url, purpose, body) => {
+  constructor(readonly connection: BrokerConnection) {
+    this.brokerUrl = connection.brokerUrl.replace(/\/+$/, '');
+    this.origin = new URL(this.brokerUrl).origin;
+    this.timeoutMs = connection.timeoutMs ?? DEFAULT_BROKER_TIMEOUT_MS;
+    // The transport's recorder keeps the credentials out of what it records; a BrokerError says what the
+    // broker said, and the console and report writers redact it on the way out.
+    const secrets = secretsOf(connection.credentials);
+    this.transport = createTransport(
+      { timeoutMs: this.timeoutMs, retries: connection.retries ?? 2, maxBodyBytes: MAX_BROKER_ANSWER_BYTES },
+      { secrets },
+    );
+    this.authorization = connection.credentials && authorizationOf(connection.credentials);
+  }
+
+  fail(problem: BrokerError['problem'], detail: string): never {
+    throw new BrokerError(this.brokerUrl, problem, detail);
+  }
+
+  async request(
+    method: 'GET' | 'POST' | 'PUT',
+    url: string,
+    purpose: string,
+    body?: unknown,
+  ): Promise<HalResponse> {
+    const { connection } = this;
     // The broker's own links: one that is not a URL is the broker's fault, named without its userinfo.
-    if (!URL.canParse(url)) return fail('unexpected', `links to ${withoutUserinfo(url)}, which is not a URL`);
+    if (!URL.canParse(url))
+      return this.fail('unexpected', `links to ${withoutUserinfo(url)}, which is not a URL`);
     const headers: Record<string, string> = { accept: 'application/hal+json, application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    if (authorization && new URL(url).origin === origin) headers.authorization = authorization;
+    if (this.authorization && new URL(url).origin === this.origin) headers.authorization = this.authorization;
     let response: TransportResponse;
     try {
-      response = await transport.send(
+      response = await this.transport.send(
         {
           method,
           url,
@@ -147,10 +164,16 @@ export const openBroker = async (connection: BrokerConnection): Promise<HalClien
       if (connection.signal?.aborted) throw error;
       if (error instanceof TransportError) {
         const problem = error.kind === 'too-large' || error.kind === 'timeout' ? error.kind : 'unreachable';
-        return fail(problem, connectionDetail(error, purpose, timeoutMs));
+        return this.fail(problem, connectionDetail(error, purpose, this.timeoutMs));
       }
       throw error;
     }
+    return this.answerOf(response, purpose);
+  }
+
+  /** The answer as JSON when it says it is; 401, 403 and JSON too deep to read are BrokerErrors. */
+  answerOf(response: TransportResponse, purpose: string): HalResponse {
+    const { credentials } = this.connection;
     const text = response.body.toString('utf8');
     let json: unknown;
     if (/json/i.test(String(response.headers['content-type'] ?? ''))) {
@@ -162,58 +185,72 @@ export const openBroker = async (connection: BrokerConnection): Promise<HalClien
     }
     const status = response.status;
     if (status === 401) {
-      fail(
+      this.fail(
         'unauthorized',
-        `answered 401 Unauthorized to ${purpose}, with ${describeCredentials(connection.credentials)}`,
+        `answered 401 Unauthorized to ${purpose}, with ${describeCredentials(credentials)}`,
       );
     }
     if (status === 403) {
-      fail(
+      this.fail(
         'forbidden',
-        `answered 403 Forbidden to ${purpose}: ${describeCredentials(connection.credentials)} may not do that`,
+        `answered 403 Forbidden to ${purpose}: ${describeCredentials(credentials)} may not do that`,
       );
     }
     // Nothing that reads a broker's answer is given JSON deep enough to exhaust the stack.
     if (nestedDeeperThan(json)) {
-      fail(
+      this.fail(
         'unexpected',
         `answered ${status} to ${purpose} with JSON nested more than ${MAX_JSON_DEPTH} levels deep`,
       );
     }
     return { status, ...(json === undefined ? {} : { json }), said: saidBy(json, text) };
-  };
-
-  let index: Record<string, HalLink>;
-  try {
-    const answer = await request('GET', `${brokerUrl}/`, 'a request for its index');
-    if (answer.status >= 500) {
-      fail('unexpected', `answered ${answer.status} to a request for its index: ${answer.said}`);
-    }
-    if (answer.status !== 200) {
-      fail('not-a-broker', `is not a Pact Broker: its index (GET ${brokerUrl}/) answered ${answer.status}`);
-    }
-    index = linksOf(answer.json);
-    if (!index['pb:provider-pacts-for-verification']) {
-      fail(
-        'not-a-broker',
-        answer.json === undefined
-          ? `is not a Pact Broker: its index (GET ${brokerUrl}/) is not JSON`
-          : 'is not a Pact Broker (or one too old): its index has no pb:provider-pacts-for-verification link',
-      );
-    }
-  } catch (error) {
-    transport.close();
-    throw error;
   }
 
+  /** Reads the index; an answer that is not a (recent) broker's is a BrokerError, and the transport closes. */
+  async readIndex(): Promise<void> {
+    const { brokerUrl } = this;
+    try {
+      const answer = await this.request('GET', `${brokerUrl}/`, 'a request for its index');
+      if (answer.status >= 500) {
+        this.fail('unexpected', `answered ${answer.status} to a request for its index: ${answer.said}`);
+      }
+      if (answer.status !== 200) {
+        this.fail(
+          'not-a-broker',
+          `is not a Pact Broker: its index (GET ${brokerUrl}/) answered ${answer.status}`,
+        );
+      }
+      this.index = linksOf(answer.json);
+      if (!this.index['pb:provider-pacts-for-verification']) {
+        this.fail(
+          'not-a-broker',
+          answer.json === undefined
+            ? `is not a Pact Broker: its index (GET ${brokerUrl}/) is not JSON`
+            : 'is not a Pact Broker (or one too old): its index has no pb:provider-pacts-for-verification link',
+        );
+      }
+    } catch (error) {
+      this.transport.close();
+      throw error;
+    }
+  }
+
+  link(name: string, params: Record<string, string> = {}): string {
+    const link = this.index[name];
+    if (!link)
+      return this.fail('not-a-broker', `its index has no ${name} link: a Pact Broker too old for this`);
+    return expandTemplate(link.href, params);
+  }
+}
+
+/** Opens the broker: fetches its index. Unreachable, 401/403 and "not a broker" fail here, as BrokerErrors. */
+export async function openBroker(connection: BrokerConnection): Promise<HalClient> {
+  const session = new BrokerSession(connection);
+  await session.readIndex();
   return {
-    brokerUrl,
-    link: (name, params = {}) => {
-      const link = index[name];
-      if (!link) return fail('not-a-broker', `its index has no ${name} link: a Pact Broker too old for this`);
-      return expandTemplate(link.href, params);
-    },
-    request,
-    close: () => transport.close(),
+    brokerUrl: session.brokerUrl,
+    link: (name, params) => session.link(name, params),
+    request: (method, url, purpose, body) => session.request(method, url, purpose, body),
+    close: () => session.transport.close(),
   };
-};
+}

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { withoutUserinfo } from '../userinfo.ts';
+import { withoutUserinfo } from '../secrets/userinfo.ts';
 import { BrokerError } from './broker-error.ts';
 import { type BrokerConnection, type HalClient, linksOf, openBroker } from './hal.ts';
 import { type ConsumerVersionSelector, DEFAULT_CONSUMER_VERSION_SELECTORS } from './selectors.ts';

@@ -1,4 +1,4 @@
-import { withoutUserinfo } from '../userinfo.ts';
+import { withoutUserinfo } from '../secrets/userinfo.ts';
 import { BrokerError } from './broker-error.ts';
 import { type BrokerConnection, linksOf, openBroker } from './hal.ts';
 import type { BrokerPact } from './pacts-for-verification.ts';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type ConsoleIO, EXIT, processIO } from '../usage.ts';
+import { type ConsoleIO, EXIT, processIO } from '../core/usage.ts';
 
 // The installed CLI, `project-api-key-contract <command> [flags]`: a table of subcommands, each module
 // loaded only when its command runs (so `validate` never loads Pact, and `--help` loads nothing).

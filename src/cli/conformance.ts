@@ -2,14 +2,20 @@ import { fileURLToPath } from 'node:url';
 import { credentialSecretsIn } from '../broker/credentials.ts';
 import type { PactsForVerification } from '../broker/pacts-for-verification.ts';
 import type { RunPact } from '../conformance/broker-pacts.ts';
-import { checkReportDir, parseRunConfig, type RunConfig, USAGE } from '../conformance/config.ts';
+import {
+  type BrokerSource,
+  checkReportDir,
+  parseRunConfig,
+  type RunConfig,
+  USAGE,
+} from '../conformance/config.ts';
 import type { ConformanceRun, RunEnvironment } from '../conformance/run.ts';
 import { PactFileError } from '../contract/pact.ts';
+import { oneLine } from '../core/text.ts';
+import { type ConsoleIO, EXIT, processIO, UsageError } from '../core/usage.ts';
 import { PactBinaryMissingError } from '../pact/binary.ts';
+import type { ConformanceResult } from '../report/conformance-result.ts';
 import { consoleWriter } from '../report/console-writer.ts';
-import type { ConformanceResult } from '../report/result.ts';
-import { oneLine } from '../text.ts';
-import { type ConsoleIO, EXIT, processIO, UsageError } from '../usage.ts';
 
 /** Exit codes of an interrupted run, as shells report a death by that signal. */
 const SIGNAL_EXIT: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
@@ -75,188 +81,283 @@ const nothingVerified = async (
 };
 
 /** `npm run conformance` as a function: returns the exit code; reports are written whatever happens. */
-export const runConformanceCli = async (
+export async function runConformanceCli(
   argv: string[],
   options: ConformanceCliOptions = {},
-): Promise<number> => {
-  const env = options.env ?? process.env;
-  // The admin key and the Pact Broker's credentials, then what the run learns (its probe key, the
-  // reference provider's key, keys the target leaked): in no line printed and no report.
-  const given = [env.OPENAI_ADMIN_KEY ?? '', ...credentialSecretsIn(env)].filter((s) => s.trim() !== '');
-  let learned: () => readonly string[] = () => [];
-  const secrets = (): readonly string[] => [...given, ...learned()];
-  // Every line this command prints goes out through the console writer, redacted, made visible and cut.
-  const io = consoleWriter(options.io ?? processIO, secrets);
-  const fail = (message: string, code: number) => {
-    io.stderr(`conformance: ${oneLine(message)}\n`);
-    return code;
-  };
+): Promise<number> {
+  return new ConformanceCommand(options).run(argv);
+}
 
-  // One way to stop a run, whoever asks first: a signal, or the deadline.
-  const controller = new AbortController();
-  let stopped: Stop | undefined;
-  const stop = (why: Stop) => {
-    if (stopped) return;
-    stopped = why;
-    controller.abort(new Error(why.reason));
-  };
-  const signals = options.signals ?? process;
-  const handlers = {
-    SIGINT: () => {
-      io.stderr('conformance: interrupted by SIGINT; writing what was gathered\n');
-      stop({ reason: 'interrupted by SIGINT', code: SIGNAL_EXIT.SIGINT });
-    },
-    SIGTERM: () => {
-      io.stderr('conformance: interrupted by SIGTERM; writing what was gathered\n');
-      stop({ reason: 'interrupted by SIGTERM', code: SIGNAL_EXIT.SIGTERM });
-    },
-  };
-  signals.once('SIGINT', handlers.SIGINT);
-  signals.once('SIGTERM', handlers.SIGTERM);
-  let deadline: NodeJS.Timeout | undefined;
-  // The broker's pacts are temporary files: removed however the run ends.
-  let disposePacts: (() => Promise<void>) | undefined;
+type ReportingModules = [typeof import('../report/write.ts'), typeof import('../report/console.ts')];
 
-  try {
-    const config = parseRunConfig(argv, env);
-    if (config === 'help') {
-      io.stdout(`${USAGE}\n`);
-      return EXIT.ok;
+/** How the run itself ended: stopped (signal or deadline), failed inside, or finished. */
+interface Ended {
+  /** The stop that ended it, if one did. */
+  why: Stop | undefined;
+  /** The first line of an unexpected error, if the run threw one without a stop. */
+  internal: string | undefined;
+}
+
+/**
+ * One invocation of the command: its console (redacted of every secret it knows), the one way to stop
+ * it (a signal or the deadline), and what must be cleaned up however it ends. run() reads top-down:
+ * flags → the broker's pacts → prepare → execute → publish → reports → exit code.
+ */
+class ConformanceCommand {
+  readonly #env: NodeJS.ProcessEnv;
+  readonly #environment: ConformanceCliOptions['environment'];
+  /** The admin key and the Pact Broker's credentials. */
+  readonly #given: string[];
+  /** What the run learns (its probe key, the reference provider's key, keys the target leaked). */
+  #learned: () => readonly string[] = () => [];
+  /** Every line this command prints goes out through the console writer, redacted, made visible and cut. */
+  readonly #io: ConsoleIO;
+  /** One way to stop a run, whoever asks first: a signal, or the deadline. */
+  readonly #controller = new AbortController();
+  #stopped: Stop | undefined;
+  readonly #signals: NonNullable<ConformanceCliOptions['signals']>;
+  readonly #handlers = {
+    SIGINT: () => this.#interrupted('SIGINT'),
+    SIGTERM: () => this.#interrupted('SIGTERM'),
+  };
+  #deadline: NodeJS.Timeout | undefined;
+  /** The broker's pacts are temporary files: removed however the run ends. */
+  #disposePacts: (() => Promise<void>) | undefined;
+  #runPacts: RunPact[] = [];
+  #reporting: Promise<ReportingModules> | undefined;
+
+  constructor(options: ConformanceCliOptions) {
+    this.#env = options.env ?? process.env;
+    this.#environment = options.environment;
+    // In no line printed and no report.
+    this.#given = [this.#env.OPENAI_ADMIN_KEY ?? '', ...credentialSecretsIn(this.#env)].filter(
+      (s) => s.trim() !== '',
+    );
+    this.#io = consoleWriter(options.io ?? processIO, () => this.#secrets());
+    this.#signals = options.signals ?? process;
+    this.#signals.once('SIGINT', this.#handlers.SIGINT);
+    this.#signals.once('SIGTERM', this.#handlers.SIGTERM);
+  }
+
+  async run(argv: string[]): Promise<number> {
+    try {
+      const config = parseRunConfig(argv, this.#env);
+      if (config === 'help') {
+        this.#io.stdout(`${USAGE}\n`);
+        return EXIT.ok;
+      }
+      // Before any traffic: a run whose reports could not be written would be lost.
+      checkReportDir(config.reportDir);
+      this.#startDeadline(config.maxTimeMs);
+      if (config.broker) {
+        const ended = await this.#fetchBrokerPacts(config, config.broker);
+        if (ended !== undefined) return ended;
+      }
+      const run = await this.#prepare(config);
+      if (typeof run === 'number') return run;
+      return await this.#executeAndReport(config, run);
+    } catch (error) {
+      if (error instanceof UsageError) return this.#fail(error.message, EXIT.usage);
+      return this.#fail(`internal error: ${(error as Error).message.split('\n')[0]}`, EXIT.internal);
+    } finally {
+      clearTimeout(this.#deadline);
+      await this.#disposePacts?.().catch(() => {});
+      this.#signals.removeListener('SIGINT', this.#handlers.SIGINT);
+      this.#signals.removeListener('SIGTERM', this.#handlers.SIGTERM);
     }
-    // Before any traffic: a run whose reports could not be written would be lost.
-    checkReportDir(config.reportDir);
-    deadline = setTimeout(
+  }
+
+  #secrets(): readonly string[] {
+    return [...this.#given, ...this.#learned()];
+  }
+
+  #fail(message: string, code: number): number {
+    this.#io.stderr(`conformance: ${oneLine(message)}\n`);
+    return code;
+  }
+
+  #stop(why: Stop): void {
+    if (this.#stopped) return;
+    this.#stopped = why;
+    this.#controller.abort(new Error(why.reason));
+  }
+
+  #interrupted(signal: 'SIGINT' | 'SIGTERM'): void {
+    this.#io.stderr(`conformance: interrupted by ${signal}; writing what was gathered\n`);
+    this.#stop({ reason: `interrupted by ${signal}`, code: SIGNAL_EXIT[signal] });
+  }
+
+  /** --max-time: past it the run stops and writes what it gathered. */
+  #startDeadline(maxTimeMs: number): void {
+    this.#deadline = setTimeout(
       () => {
-        io.stderr(`conformance: --max-time ${config.maxTimeMs} ms reached; writing what was gathered\n`);
-        stop({
-          reason: `stopped at --max-time ${config.maxTimeMs} ms before every check had run`,
+        this.#io.stderr(`conformance: --max-time ${maxTimeMs} ms reached; writing what was gathered\n`);
+        this.#stop({
+          reason: `stopped at --max-time ${maxTimeMs} ms before every check had run`,
           code: EXIT.failed,
         });
       },
       // A timer longer than 2^31-1 ms would fire at once: never wait longer than that.
-      Math.min(config.maxTimeMs, MAX_TIMER_MS),
+      Math.min(maxTimeMs, MAX_TIMER_MS),
     );
-    deadline.unref();
+    this.#deadline.unref();
+  }
 
-    let runPacts: RunPact[] = [];
-    let reporting:
-      | Promise<[typeof import('../report/write.ts'), typeof import('../report/console.ts')]>
-      | undefined;
-    const loadReporting = () => {
-      reporting ??= Promise.all([import('../report/write.ts'), import('../report/console.ts')]);
-      return reporting;
-    };
-    /** One writer of the reports, whichever way the run ended; false (said on stderr) when it could not. */
-    const report = async (result: ConformanceResult): Promise<boolean> => {
-      const [{ writeReports }, { renderConsoleSummary }] = await loadReporting();
-      try {
-        const { paths } = await writeReports(result, config.reportDir, { env, secrets: secrets() });
-        io.stdout(renderConsoleSummary(result, paths));
-        return true;
-      } catch (error) {
-        io.stderr(
-          `conformance: cannot write reports to ${config.reportDir}: ${(error as Error).message.split('\n')[0]}\n`,
-        );
-        return false;
-      }
-    };
-    /** The document, a pact or the Pact CLI could not be used: exit 2, as before any run. */
-    const specProblem = async (error: unknown): Promise<string | undefined> => {
-      const { SpecError } = await import('../openapi/document.ts');
-      if (error instanceof PactFileError) {
-        // A broker's pact by its URL: its file is a temporary copy nobody knows.
-        const fromBroker = runPacts.find((p) => p.source.path === error.path);
-        return fromBroker ? `cannot use pact ${fromBroker.source.url}: ${error.reason}` : error.message;
-      }
-      return error instanceof SpecError || error instanceof PactBinaryMissingError
-        ? error.message
-        : undefined;
-    };
+  #loadReporting(): Promise<ReportingModules> {
+    this.#reporting ??= Promise.all([import('../report/write.ts'), import('../report/console.ts')]);
+    return this.#reporting;
+  }
 
-    // A Pact Broker's pacts, fetched before the run is prepared: a broker that cannot be used is exit 2
-    // with nothing sent to the target; one with nothing to verify is exit 1, and the reports say so.
-    if (config.broker) {
-      const broker = config.broker;
-      const startedAt = new Date().toISOString();
-      const [{ fetchPactsForVerification }, { BrokerError }, { runPactsOf }] = await Promise.all([
-        import('../broker/pacts-for-verification.ts'),
-        import('../broker/broker-error.ts'),
-        import('../conformance/broker-pacts.ts'),
-      ]);
-      io.stdout(`fetching the pacts for ${broker.providerName} from the Pact Broker ${broker.brokerUrl}\n`);
-      let fetched: PactsForVerification;
-      try {
-        fetched = await fetchPactsForVerification({
-          brokerUrl: broker.brokerUrl,
-          ...(broker.credentials && { credentials: broker.credentials }),
-          timeoutMs: config.timeoutMs,
-          signal: controller.signal,
-          provider: broker.providerName,
-          consumerVersionSelectors: broker.consumerVersionSelectors,
-          enablePending: broker.enablePending,
-          ...(broker.providerBranch && { providerVersionBranch: broker.providerBranch }),
-          ...(broker.includeWipPactsSince && { includeWipPactsSince: broker.includeWipPactsSince }),
-          ...(broker.pactUrl && { pactUrl: broker.pactUrl }),
-        });
-      } catch (error) {
-        if (error instanceof BrokerError) return fail(error.message, EXIT.usage);
-        if (!stopped) throw error;
-        fetched = {
-          outcome: 'none',
-          reason: `${(stopped as Stop).reason} while the pacts were fetched from the Pact Broker ${broker.brokerUrl}: nothing was verified`,
-        };
-      }
-      if (fetched.outcome === 'none') {
-        const why = stopped as Stop | undefined;
-        let result: ConformanceResult;
-        try {
-          result = await nothingVerified(config, startedAt, fetched.reason, why === undefined);
-        } catch (error) {
-          const problem = await specProblem(error);
-          if (problem !== undefined) return fail(problem, EXIT.usage);
-          throw error;
-        }
-        if (!(await report(result))) return EXIT.usage;
-        return why?.code ?? EXIT.failed;
-      }
-      disposePacts = fetched.dispose;
-      runPacts = runPactsOf(fetched.pacts);
-      for (const line of brokerPactLines(runPacts)) io.stdout(`${oneLine(line)}\n`);
+  /** One writer of the reports, whichever way the run ended; false (said on stderr) when it could not. */
+  async #report(config: RunConfig, result: ConformanceResult): Promise<boolean> {
+    const [{ writeReports }, { renderConsoleSummary }] = await this.#loadReporting();
+    try {
+      const { paths } = await writeReports(result, config.reportDir, {
+        env: this.#env,
+        secrets: this.#secrets(),
+      });
+      this.#io.stdout(renderConsoleSummary(result, paths));
+      return true;
+    } catch (error) {
+      this.#io.stderr(
+        `conformance: cannot write reports to ${config.reportDir}: ${(error as Error).message.split('\n')[0]}\n`,
+      );
+      return false;
     }
+  }
 
-    let run: ConformanceRun;
+  /** The document, a pact or the Pact CLI could not be used: exit 2, as before any run. */
+  async #specProblem(error: unknown): Promise<string | undefined> {
+    const { SpecError } = await import('../openapi/document.ts');
+    if (error instanceof PactFileError) {
+      // A broker's pact by its URL: its file is a temporary copy nobody knows.
+      const fromBroker = this.#runPacts.find((p) => p.source.path === error.path);
+      return fromBroker ? `cannot use pact ${fromBroker.source.url}: ${error.reason}` : error.message;
+    }
+    return error instanceof SpecError || error instanceof PactBinaryMissingError ? error.message : undefined;
+  }
+
+  /**
+   * A Pact Broker's pacts, fetched before the run is prepared: a broker that cannot be used is exit 2
+   * with nothing sent to the target; one with nothing to verify is exit 1, and the reports say so.
+   * Returns the exit code when the command ends here.
+   */
+  async #fetchBrokerPacts(config: RunConfig, broker: BrokerSource): Promise<number | undefined> {
+    const startedAt = new Date().toISOString();
+    const [{ fetchPactsForVerification }, { BrokerError }, { runPactsOf }] = await Promise.all([
+      import('../broker/pacts-for-verification.ts'),
+      import('../broker/broker-error.ts'),
+      import('../conformance/broker-pacts.ts'),
+    ]);
+    this.#io.stdout(
+      `fetching the pacts for ${broker.providerName} from the Pact Broker ${broker.brokerUrl}\n`,
+    );
+    let fetched: PactsForVerification;
+    try {
+      fetched = await fetchPactsForVerification({
+        brokerUrl: broker.brokerUrl,
+        ...(broker.credentials && { credentials: broker.credentials }),
+        timeoutMs: config.timeoutMs,
+        signal: this.#controller.signal,
+        provider: broker.providerName,
+        consumerVersionSelectors: broker.consumerVersionSelectors,
+        enablePending: broker.enablePending,
+        ...(broker.providerBranch && { providerVersionBranch: broker.providerBranch }),
+        ...(broker.includeWipPactsSince && { includeWipPactsSince: broker.includeWipPactsSince }),
+        ...(broker.pactUrl && { pactUrl: broker.pactUrl }),
+      });
+    } catch (error) {
+      if (error instanceof BrokerError) return this.#fail(error.message, EXIT.usage);
+      if (!this.#stopped) throw error;
+      fetched = {
+        outcome: 'none',
+        reason: `${this.#stopped.reason} while the pacts were fetched from the Pact Broker ${broker.brokerUrl}: nothing was verified`,
+      };
+    }
+    if (fetched.outcome === 'none') return this.#reportNothingVerified(config, startedAt, fetched.reason);
+    this.#disposePacts = fetched.dispose;
+    this.#runPacts = runPactsOf(fetched.pacts);
+    for (const line of brokerPactLines(this.#runPacts)) this.#io.stdout(`${oneLine(line)}\n`);
+    return undefined;
+  }
+
+  /** No pact to verify (or stopped while asking the broker): the reports say so; exit 1 or the stop's code. */
+  async #reportNothingVerified(config: RunConfig, startedAt: string, reason: string): Promise<number> {
+    const why = this.#stopped;
+    let result: ConformanceResult;
+    try {
+      result = await nothingVerified(config, startedAt, reason, why === undefined);
+    } catch (error) {
+      const problem = await this.#specProblem(error);
+      if (problem !== undefined) return this.#fail(problem, EXIT.usage);
+      throw error;
+    }
+    if (!(await this.#report(config, result))) return EXIT.usage;
+    return why?.code ?? EXIT.failed;
+  }
+
+  /** The run prepared (pacts and document loaded, contract checks run), or exit 2 when they cannot be used. */
+  async #prepare(config: RunConfig): Promise<ConformanceRun | number> {
     try {
       // Loaded only now: --help and bad flags answer without loading the run's modules.
       const { prepareConformanceRun } = await import('../conformance/run.ts');
-      const pacts = runPacts.length > 0 ? runPacts.map((p) => p.source) : config.pacts;
-      run = await prepareConformanceRun(
+      const pacts = this.#runPacts.length > 0 ? this.#runPacts.map((p) => p.source) : config.pacts;
+      const run = await prepareConformanceRun(
         { ...config, pacts },
         {
-          ...options.environment,
-          signal: controller.signal,
+          ...this.#environment,
+          signal: this.#controller.signal,
           // A log entry is one line, whatever name from a pact or a broker it holds.
-          log: (line) => io.stdout(`${oneLine(line)}\n`),
+          log: (line) => this.#io.stdout(`${oneLine(line)}\n`),
         },
       );
-      const prepared = run;
-      learned = () => prepared.secrets();
+      this.#learned = () => run.secrets();
+      return run;
     } catch (error) {
       // Loaded by the run by now: the document module is only asked which error this is.
-      const problem = await specProblem(error);
-      if (problem !== undefined) return fail(problem, EXIT.usage);
+      const problem = await this.#specProblem(error);
+      if (problem !== undefined) return this.#fail(problem, EXIT.usage);
       throw error;
     }
+  }
 
+  /** Executes the run, publishes its results when asked, writes the reports, and says the exit code. */
+  async #executeAndReport(config: RunConfig, run: ConformanceRun): Promise<number> {
     // The reports' modules load while the target is verified: idle time for this process.
-    loadReporting().catch(() => {});
-    // The run winds down on a stop; after a short grace the reports go out whatever it is doing.
+    this.#loadReporting().catch(() => {});
+    const ended = await this.#execute(run);
+    const { why } = ended;
+    // One result, one writer: whichever way the run ended.
+    let result: ConformanceResult;
+    if (why) result = run.result(false, why.reason);
+    else if (ended.internal !== undefined) {
+      this.#io.stderr(`conformance: internal error: ${ended.internal}\n`);
+      result = run.result(false, `internal error: ${ended.internal}`);
+    } else result = run.result(true);
+    let publishError: Error | undefined;
+    if (config.broker?.publishResults) {
+      const published = await this.#publish(config, config.broker, result, ended);
+      result = published.result;
+      publishError = published.error;
+    }
+    if (!(await this.#report(config, result))) return EXIT.usage;
+    // A stop while publishing still stops: what was not published, the reports say.
+    const stoppedBy = why ?? this.#stopped;
+    if (stoppedBy) return stoppedBy.code;
+    if (ended.internal !== undefined) return EXIT.internal;
+    if (publishError) return this.#fail(publishError.message, EXIT.usage);
+    return result.verdict === 'pass' ? EXIT.ok : EXIT.failed;
+  }
+
+  /** The run winds down on a stop; after a short grace the reports go out whatever it is doing. */
+  async #execute(run: ConformanceRun): Promise<Ended> {
     let internal: string | undefined;
     const executed = run.execute().catch((error: unknown) => {
-      if (!stopped) internal = (error as Error).message.split('\n')[0] || 'unknown';
+      if (!this.#stopped) internal = (error as Error).message.split('\n')[0] || 'unknown';
     });
     let grace: NodeJS.Timeout | undefined;
     const aborted = new Promise<void>((resolve) =>
-      controller.signal.addEventListener(
+      this.#controller.signal.addEventListener(
         'abort',
         () => {
           grace = setTimeout(resolve, WIND_DOWN_MS);
@@ -266,74 +367,56 @@ export const runConformanceCli = async (
     );
     await Promise.race([executed, aborted]);
     clearTimeout(grace);
-    clearTimeout(deadline);
-
-    // One result, one writer: whichever way the run ended.
-    const why = stopped as Stop | undefined;
-    let result: ConformanceResult;
-    if (why) result = run.result(false, why.reason);
-    else if (internal !== undefined) {
-      io.stderr(`conformance: internal error: ${internal}\n`);
-      result = run.result(false, `internal error: ${internal}`);
-    } else result = run.result(true);
-
-    // --publish-results: each pact's own result, only for a run that finished, before the reports
-    // are written so they record what was published (or why not).
-    let publishError: Error | undefined;
-    if (config.broker?.publishResults) {
-      const broker = config.broker;
-      if (why || internal !== undefined) {
-        io.stdout(
-          `${oneLine(`verification results not published to the Pact Broker: the run did not finish (${result.incompleteReason ?? 'no reason given'})`)}\n`,
-        );
-      } else {
-        const { buildUrlOf, publishResults, withPublications } = await import(
-          '../conformance/broker-pacts.ts'
-        );
-        const buildUrl = buildUrlOf(env);
-        const published = await publishResults(result, runPacts, {
-          connection: {
-            brokerUrl: broker.brokerUrl,
-            ...(broker.credentials && { credentials: broker.credentials }),
-            timeoutMs: config.timeoutMs,
-            signal: controller.signal,
-          },
-          providerVersion: broker.providerVersion,
-          ...(broker.providerBranch && { providerBranch: broker.providerBranch }),
-          ...(buildUrl && { buildUrl }),
-          onPublished: ({ source }, publication, notices) => {
-            io.stdout(
-              `${oneLine(`pact ${source.id}: verification result published to the Pact Broker: ${publication.success ? 'success' : 'failure'} (${publication.url})`)}\n`,
-            );
-            for (const notice of notices) io.stdout(`  ${oneLine(notice)}\n`);
-          },
-        });
-        result = withPublications(result, published.publications);
-        publishError = published.error;
-        if (published.internal !== undefined) {
-          internal = published.internal;
-          io.stderr(`conformance: ${internal} while publishing the verification results\n`);
-        }
-      }
-    }
-
-    if (!(await report(result))) return EXIT.usage;
-    // A stop while publishing still stops: what was not published, the reports say.
-    const stoppedBy = why ?? (stopped as Stop | undefined);
-    if (stoppedBy) return stoppedBy.code;
-    if (internal !== undefined) return EXIT.internal;
-    if (publishError) return fail(publishError.message, EXIT.usage);
-    return result.verdict === 'pass' ? EXIT.ok : EXIT.failed;
-  } catch (error) {
-    if (error instanceof UsageError) return fail(error.message, EXIT.usage);
-    return fail(`internal error: ${(error as Error).message.split('\n')[0]}`, EXIT.internal);
-  } finally {
-    clearTimeout(deadline);
-    await disposePacts?.().catch(() => {});
-    signals.removeListener('SIGINT', handlers.SIGINT);
-    signals.removeListener('SIGTERM', handlers.SIGTERM);
+    clearTimeout(this.#deadline);
+    return { why: this.#stopped, internal };
   }
-};
+
+  /**
+   * --publish-results: each pact's own result, only for a run that finished, before the reports are
+   * written so they record what was published (or why not). An internal error while publishing joins
+   * `ended`, so the exit code says it.
+   */
+  async #publish(
+    config: RunConfig,
+    broker: BrokerSource,
+    result: ConformanceResult,
+    ended: Ended,
+  ): Promise<{ result: ConformanceResult; error?: Error }> {
+    if (ended.why || ended.internal !== undefined) {
+      this.#io.stdout(
+        `${oneLine(`verification results not published to the Pact Broker: the run did not finish (${result.incompleteReason ?? 'no reason given'})`)}\n`,
+      );
+      return { result };
+    }
+    const { buildUrlOf, publishResults, withPublications } = await import('../conformance/broker-pacts.ts');
+    const buildUrl = buildUrlOf(this.#env);
+    const published = await publishResults(result, this.#runPacts, {
+      connection: {
+        brokerUrl: broker.brokerUrl,
+        ...(broker.credentials && { credentials: broker.credentials }),
+        timeoutMs: config.timeoutMs,
+        signal: this.#controller.signal,
+      },
+      providerVersion: broker.providerVersion,
+      ...(broker.providerBranch && { providerBranch: broker.providerBranch }),
+      ...(buildUrl && { buildUrl }),
+      onPublished: ({ source }, publication, notices) => {
+        this.#io.stdout(
+          `${oneLine(`pact ${source.id}: verification result published to the Pact Broker: ${publication.success ? 'success' : 'failure'} (${publication.url})`)}\n`,
+        );
+        for (const notice of notices) this.#io.stdout(`  ${oneLine(notice)}\n`);
+      },
+    });
+    if (published.internal !== undefined) {
+      ended.internal = published.internal;
+      this.#io.stderr(`conformance: ${ended.internal} while publishing the verification results\n`);
+    }
+    return {
+      result: withPublications(result, published.publications),
+      ...(published.error && { error: published.error }),
+    };
+  }
+}
 
 /** The command as the installed CLI runs it: the process's own environment, output and signals. */
 export const main = (argv: string[]): Promise<number> => runConformanceCli(argv);

@@ -1,12 +1,12 @@
 import { fileURLToPath } from 'node:url';
+import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from '../core/usage.ts';
 import { breaksAnyone, compareOperations } from '../drift/compare.ts';
-import { DEFAULT_OPERATION } from '../drift/operation.ts';
 import { driftReport, renderDrift } from '../drift/report.ts';
+import { DEFAULT_OPERATION } from '../drift/same-operation.ts';
 import { SchemaShapeError } from '../drift/shape.ts';
 import { loadDocument, SpecError } from '../openapi/document.ts';
 import { OperationError } from '../openapi/operation.ts';
 import { consoleWriter } from '../report/console-writer.ts';
-import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from '../usage.ts';
 
 export const DRIFT_USAGE = `usage: npm run drift -- --from FILE --to FILE [--json] [--operation METHOD:/path]
 Compares one operation of two OpenAPI documents (3.0 or 3.1): parameters, security requirements,

@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type CheckablePact, checkPact, type PactCheck, readPact } from '../contract/check-pact.ts';
 import { PactFileError } from '../contract/pact.ts';
-import { type CheckablePact, checkPact, type PactCheck, readPact } from '../contract/pact-check.ts';
-import type { Finding } from '../finding.ts';
-import { fsReason } from '../fs-error.ts';
+import type { Finding } from '../core/finding.ts';
+import { fsReason } from '../core/fs-error.ts';
+import { displayPointer, oneLine, plural } from '../core/text.ts';
+import { CONSOLE_LINE_CHARS, truncateText } from '../core/truncate.ts';
+import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from '../core/usage.ts';
 import { loadDocument, SpecError } from '../openapi/document.ts';
 import { validatorsFor } from '../openapi/validators.ts';
-import { displayPointer, oneLine, plural } from '../text.ts';
-import { CONSOLE_LINE_CHARS, truncateText } from '../truncate.ts';
-import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from '../usage.ts';
 
 export const PACT_CHECK_USAGE = `usage: npm run pact-check -- FILE... [--spec FILE] [--json]
 Whether each pact (any consumer's; Pact V2, V3 or V4, by pact-js, pact-jvm or pact-go) asks only for what

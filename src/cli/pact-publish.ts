@@ -10,9 +10,9 @@ import {
 } from '../broker/publish-pacts.ts';
 import { httpUrlFlag, integerFlag, MAX_TIME_RANGE } from '../conformance/config.ts';
 import { CONTRACT_PATH } from '../contract/pact-file.ts';
+import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from '../core/usage.ts';
 import { PactBinaryMissingError } from '../pact/binary.ts';
 import { consoleWriter } from '../report/console-writer.ts';
-import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from '../usage.ts';
 
 const USAGE = `usage: npm run pact:publish -- --broker-url URL --consumer-version V [--branch B] [--tag T]...
   [--build-url URL] [--max-time MS]

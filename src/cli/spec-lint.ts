@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
+import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from '../core/usage.ts';
 import { loadDocument, SpecError } from '../openapi/document.ts';
 import { lintExamples } from '../openapi/lint.ts';
 import { validatorsFor } from '../openapi/validators.ts';
 import { consoleWriter } from '../report/console-writer.ts';
-import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from '../usage.ts';
 
 /** `npm run spec-lint -- [--spec FILE] [--json]`: every example the document embeds, checked against its schema. */
 export const runSpecLint = (argv: string[], given: ConsoleIO = processIO): number => {

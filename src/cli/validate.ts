@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Finding } from '../finding.ts';
-import { fsReason } from '../fs-error.ts';
+import type { Finding } from '../core/finding.ts';
+import { fsReason } from '../core/fs-error.ts';
+import { parseProviderJson } from '../core/response-json.ts';
+import { CONSOLE_LINE_CHARS, truncateText } from '../core/truncate.ts';
+import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from '../core/usage.ts';
 import { loadDocument, SpecError } from '../openapi/document.ts';
 import { UnknownComponentError, validatorsFor } from '../openapi/validators.ts';
-import { parseProviderJson } from '../provider-json.ts';
 import { consoleWriter } from '../report/console-writer.ts';
-import { CONSOLE_LINE_CHARS, truncateText } from '../truncate.ts';
-import { type ConsoleIO, EXIT, parseFlags, processIO, UsageError } from '../usage.ts';
 
 const USAGE = 'usage: npm run validate -- --schema <Component> [--json] [--strict] [--spec FILE] <file | ->';
 

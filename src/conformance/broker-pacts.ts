@@ -2,10 +2,10 @@ import { BrokerError } from '../broker/broker-error.ts';
 import type { BrokerConnection } from '../broker/hal.ts';
 import { type BrokerPact, noticesAfterVerification } from '../broker/pacts-for-verification.ts';
 import { publishVerificationResult, type VerificationTest } from '../broker/publish-result.ts';
-import type { CheckResult } from '../check.ts';
 import type { PactSource } from '../contract/pact.ts';
-import type { ConformanceResult, PactPublication } from '../report/result.ts';
-import { truncateText } from '../truncate.ts';
+import type { CheckResult } from '../core/check.ts';
+import { truncateText } from '../core/truncate.ts';
+import type { ConformanceResult, PactPublication } from '../report/conformance-result.ts';
 import { failedUnlessPending, PENDING_REASON, pactHonoured } from './verdict.ts';
 
 // The broker's pacts in a conformance run (the run's glue to src/broker/). Before it: each pact a source of the run, named by consumer and

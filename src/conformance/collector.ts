@@ -1,4 +1,4 @@
-import type { CheckResult } from '../check.ts';
+import type { CheckResult } from '../core/check.ts';
 
 /**
  * The checks gathered so far. The run adds to it as it goes, so an interrupted run still has every

@@ -7,12 +7,12 @@ import {
 import { type ConsumerVersionSelector, DEFAULT_CONSUMER_VERSION_SELECTORS } from '../broker/selectors.ts';
 import type { PactSource } from '../contract/pact.ts';
 import { CONTRACT_PATH, PROVIDER } from '../contract/pact-file.ts';
-import { MAX_JSON_DEPTH, nestedDeeperThan } from '../json.ts';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../core/json.ts';
+import { truncateText } from '../core/truncate.ts';
+import { parseFlags, UsageError } from '../core/usage.ts';
 import { DEFAULT_SPEC_PATH, type DocumentVersion, isDocumentVersion } from '../openapi/default-path.ts';
 import { prepareReportDir, ReportDirError } from '../report/report-dir.ts';
-import { truncateText } from '../truncate.ts';
-import { parseFlags, UsageError } from '../usage.ts';
-import { withoutUserinfo } from '../userinfo.ts';
+import { withoutUserinfo } from '../secrets/userinfo.ts';
 
 /** The committed pact the consumer tests produce. */
 export const DEFAULT_PACT_PATH = CONTRACT_PATH;
@@ -355,73 +355,55 @@ const brokerSourceOf = (values: BrokerFlagValues, env: NodeJS.ProcessEnv): Broke
   };
 };
 
-/** Flags and environment to a RunConfig, or a UsageError naming the one thing wrong. */
-export const parseRunConfig = (argv: string[], env: NodeJS.ProcessEnv): RunConfig | 'help' => {
-  const { values } = parseFlags({
-    args: argv,
-    options: {
-      'base-url': { type: 'string' },
-      'project-id': { type: 'string' },
-      'user-key-id': { type: 'string' },
-      'service-account-key-id': { type: 'string' },
-      'report-dir': { type: 'string' },
-      timeout: { type: 'string' },
-      retries: { type: 'string' },
-      'max-time': { type: 'string' },
-      sweep: { type: 'boolean', default: false },
-      'max-keys': { type: 'string' },
-      concurrency: { type: 'string' },
-      strict: { type: 'boolean', default: false },
-      spec: { type: 'string' },
-      pact: { type: 'string', multiple: true },
-      'also-spec': { type: 'string', multiple: true },
-      'reference-shape': { type: 'string' },
-      'broker-url': { type: 'string' },
-      'provider-name': { type: 'string' },
-      'provider-version': { type: 'string' },
-      'provider-branch': { type: 'string' },
-      'consumer-version-selectors': { type: 'string' },
-      'pact-url': { type: 'string' },
-      'enable-pending': { type: 'boolean' },
-      'include-wip-pacts-since': { type: 'string' },
-      'publish-results': { type: 'boolean' },
-      probes: { type: 'string' },
-      seed: { type: 'string' },
-      'other-project-id': { type: 'string' },
-      help: { type: 'boolean', default: false },
-    },
-  });
+/** The command's flags, as node:util parseArgs takes them. */
+const RUN_FLAGS = {
+  'base-url': { type: 'string' },
+  'project-id': { type: 'string' },
+  'user-key-id': { type: 'string' },
+  'service-account-key-id': { type: 'string' },
+  'report-dir': { type: 'string' },
+  timeout: { type: 'string' },
+  retries: { type: 'string' },
+  'max-time': { type: 'string' },
+  sweep: { type: 'boolean', default: false },
+  'max-keys': { type: 'string' },
+  concurrency: { type: 'string' },
+  strict: { type: 'boolean', default: false },
+  spec: { type: 'string' },
+  pact: { type: 'string', multiple: true },
+  'also-spec': { type: 'string', multiple: true },
+  'reference-shape': { type: 'string' },
+  'broker-url': { type: 'string' },
+  'provider-name': { type: 'string' },
+  'provider-version': { type: 'string' },
+  'provider-branch': { type: 'string' },
+  'consumer-version-selectors': { type: 'string' },
+  'pact-url': { type: 'string' },
+  'enable-pending': { type: 'boolean' },
+  'include-wip-pacts-since': { type: 'string' },
+  'publish-results': { type: 'boolean' },
+  probes: { type: 'string' },
+  seed: { type: 'string' },
+  'other-project-id': { type: 'string' },
+  help: { type: 'boolean', default: false },
+} as const;
+
+/** The flags as given, unknown ones and missing values a UsageError. */
+function runFlagsOf(argv: string[]) {
+  return parseFlags({ args: argv, options: RUN_FLAGS }).values;
+}
+
+type RunFlags = ReturnType<typeof runFlagsOf>;
+
+/**
+ * Flags and environment to a RunConfig, or a UsageError naming the one thing wrong. The checks go in
+ * a fixed order (target, ids, report dir, broker, numbers), so several wrong flags name the same first.
+ */
+export function parseRunConfig(argv: string[], env: NodeJS.ProcessEnv): RunConfig | 'help' {
+  const values = runFlagsOf(argv);
   if (values.help) return 'help';
-  const adminKey = adminKeyOf(env);
-  const baseUrl =
-    values['base-url'] === undefined ? undefined : httpUrlFlag('--base-url', values['base-url']);
-  if (baseUrl && !adminKey) {
-    throw new UsageError('--base-url needs the admin key in the environment variable OPENAI_ADMIN_KEY');
-  }
-  const referenceShape = values['reference-shape'];
-  if (referenceShape !== undefined && !isDocumentVersion(referenceShape)) {
-    throw new UsageError(`--reference-shape must be seed or current, not ${JSON.stringify(referenceShape)}`);
-  }
-  if (referenceShape !== undefined && baseUrl) {
-    throw new UsageError(
-      '--reference-shape is for the bundled reference provider; it cannot go with --base-url',
-    );
-  }
-  const ids: TargetIds = {
-    projectId: idOf('project-id', values['project-id']),
-    userKeyId: idOf('user-key-id', values['user-key-id']),
-    serviceAccountKeyId: idOf('service-account-key-id', values['service-account-key-id']),
-  };
-  if (values.sweep && baseUrl && ids.projectId === undefined) {
-    throw new UsageError('--sweep needs --project-id: the project whose keys are listed and retrieved');
-  }
-  if (values.concurrency !== undefined && !values.sweep) {
-    throw new UsageError("--concurrency is the sweep's: it needs --sweep");
-  }
-  const otherProjectId = idOf('other-project-id', values['other-project-id']);
-  if (otherProjectId !== undefined && otherProjectId === ids.projectId) {
-    throw new UsageError('--other-project-id must name another project than --project-id');
-  }
+  const { adminKey, baseUrl, referenceShape } = targetOf(values, env);
+  const { ids, otherProjectId } = idsOf(values, baseUrl);
   const reportDir = values['report-dir'] ?? DEFAULT_REPORT_DIR;
   if (reportDir === '') throw new UsageError('--report-dir is empty');
   const broker = brokerSourceOf(values, env);
@@ -452,4 +434,47 @@ export const parseRunConfig = (argv: string[], env: NodeJS.ProcessEnv): RunConfi
     seed: integerFlag('seed', values.seed, randomSeed(), SEED_RANGE),
     ...(otherProjectId !== undefined && { otherProjectId }),
   };
-};
+}
+
+/** What is verified: --base-url with the admin key it needs, or the bundled provider in --reference-shape. */
+function targetOf(
+  values: RunFlags,
+  env: NodeJS.ProcessEnv,
+): { adminKey?: string; baseUrl?: string; referenceShape?: DocumentVersion } {
+  const adminKey = adminKeyOf(env);
+  const baseUrl =
+    values['base-url'] === undefined ? undefined : httpUrlFlag('--base-url', values['base-url']);
+  if (baseUrl && !adminKey) {
+    throw new UsageError('--base-url needs the admin key in the environment variable OPENAI_ADMIN_KEY');
+  }
+  const referenceShape = values['reference-shape'];
+  if (referenceShape !== undefined && !isDocumentVersion(referenceShape)) {
+    throw new UsageError(`--reference-shape must be seed or current, not ${JSON.stringify(referenceShape)}`);
+  }
+  if (referenceShape !== undefined && baseUrl) {
+    throw new UsageError(
+      '--reference-shape is for the bundled reference provider; it cannot go with --base-url',
+    );
+  }
+  return { adminKey, baseUrl, referenceShape };
+}
+
+/** The ids on the target, and the flags that need them (--sweep, --concurrency, --other-project-id). */
+function idsOf(values: RunFlags, baseUrl: string | undefined): { ids: TargetIds; otherProjectId?: string } {
+  const ids: TargetIds = {
+    projectId: idOf('project-id', values['project-id']),
+    userKeyId: idOf('user-key-id', values['user-key-id']),
+    serviceAccountKeyId: idOf('service-account-key-id', values['service-account-key-id']),
+  };
+  if (values.sweep && baseUrl && ids.projectId === undefined) {
+    throw new UsageError('--sweep needs --project-id: the project whose keys are listed and retrieved');
+  }
+  if (values.concurrency !== undefined && !values.sweep) {
+    throw new UsageError("--concurrency is the sweep's: it needs --sweep");
+  }
+  const otherProjectId = idOf('other-project-id', values['other-project-id']);
+  if (otherProjectId !== undefined && otherProjectId === ids.projectId) {
+    throw new UsageError('--other-project-id must name another project than --project-id');
+  }
+  return { ids, otherProjectId };
+}

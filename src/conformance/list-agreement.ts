@@ -1,7 +1,7 @@
-import type { Finding } from '../finding.ts';
-import { isJsonObject } from '../json.ts';
-import { appendPointer } from '../pointer.ts';
-import { truncateText } from '../truncate.ts';
+import type { Finding } from '../core/finding.ts';
+import { isJsonObject } from '../core/json.ts';
+import { appendPointer } from '../core/pointer.ts';
+import { truncateText } from '../core/truncate.ts';
 
 // What a list shows must be retrievable, and the same (Schemathesis's "ensure resource availability"): a
 // retrieved key against its list entry, field by field. Only `last_used_at` may differ, and only forward:

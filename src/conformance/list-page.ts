@@ -1,8 +1,8 @@
-import type { Finding } from '../finding.ts';
-import { isJsonObject } from '../json.ts';
+import type { Finding } from '../core/finding.ts';
+import { isJsonObject } from '../core/json.ts';
+import { appendPointer } from '../core/pointer.ts';
+import { truncateText } from '../core/truncate.ts';
 import type { SchemaValidators } from '../openapi/validators.ts';
-import { appendPointer } from '../pointer.ts';
-import { truncateText } from '../truncate.ts';
 import { checkRedaction } from './semantic.ts';
 
 // A page of "List project API keys" judged: against the list response's schema, for what it shows of each

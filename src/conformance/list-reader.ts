@@ -1,6 +1,6 @@
-import type { CheckResult } from '../check.ts';
-import { NoResponseError, type ProjectApiKeyClient, type RawResponse } from '../client.ts';
-import type { Finding } from '../finding.ts';
+import { NoResponseError, type ProjectApiKeyClient, type RawResponse } from '../client/client.ts';
+import type { CheckResult } from '../core/check.ts';
+import type { Finding } from '../core/finding.ts';
 import type { Exchange } from '../transport/exchange.ts';
 import type { ExchangeRecorder } from '../transport/recorder.ts';
 import {
@@ -12,7 +12,7 @@ import {
   type Paging,
   pageStep,
 } from './list-page.ts';
-import { echoedSecrets, type LiveOutcome, transportOf } from './live.ts';
+import { echoedSecrets, type LiveOutcome, transportOf } from './live-checks.ts';
 import { RuleTally } from './rule-tally.ts';
 import { recordedOf } from './stages/verify.ts';
 

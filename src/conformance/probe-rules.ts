@@ -1,6 +1,6 @@
-import type { Finding } from '../finding.ts';
-import { isJsonObject } from '../json.ts';
-import { appendPointer } from '../pointer.ts';
+import type { Finding } from '../core/finding.ts';
+import { isJsonObject } from '../core/json.ts';
+import { appendPointer } from '../core/pointer.ts';
 import { credentialsValid, invalidityOf, type ProbeContext, type ProbeRequest } from './probe-requests.ts';
 
 // The rules every probe's answer is judged by: one named rule each, pure, over one request and what it

@@ -1,4 +1,4 @@
-import type { PathTemplate } from '../path-template.ts';
+import type { PathTemplate } from '../core/path-template.ts';
 import type { ExchangeRecorder } from '../transport/recorder.ts';
 import type { Transport } from '../transport/transport.ts';
 import { TransportError } from '../transport/transport-error.ts';

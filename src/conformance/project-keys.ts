@@ -1,6 +1,6 @@
 import type { LoadedPact } from '../contract/pact.ts';
-import { LIST_STATES, PROVIDER_STATES, STATE_LABELS } from '../provider-states.ts';
-import type { KeyIdRecord, ProjectKeys, SweepRecord } from '../report/result.ts';
+import { LIST_STATES, PROVIDER_STATES, STATE_LABELS } from '../pact/provider-states.ts';
+import type { KeyIdRecord, ProjectKeys, SweepRecord } from '../report/conformance-result.ts';
 import type { OmittedExchanges } from '../transport/recorder.ts';
 import type { RunConfig, TargetIds } from './config.ts';
 import { DISCOVERED_STATES, type Discovery } from './stages/discover.ts';

@@ -1,7 +1,7 @@
-import { type CheckCategory, type CheckResult, statusOf } from '../check.ts';
-import type { Finding } from '../finding.ts';
+import { type CheckCategory, type CheckResult, statusOf } from '../core/check.ts';
+import type { Finding } from '../core/finding.ts';
+import { truncateText } from '../core/truncate.ts';
 import { REPORT_LIMITS } from '../report/bound.ts';
-import { truncateText } from '../truncate.ts';
 
 // One check over many subjects: a sweep's keys, a list's pages. However many there are, the check is one
 // rule with counts and its first findings, each naming its subject, so 20,000 keys make one check of a

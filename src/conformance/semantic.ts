@@ -1,15 +1,15 @@
-import type { Finding } from '../finding.ts';
-import { isJsonObject } from '../json.ts';
+import type { Finding } from '../core/finding.ts';
+import { isJsonObject } from '../core/json.ts';
+import { appendPointer, toPointer } from '../core/pointer.ts';
+import { truncationMark } from '../core/truncate.ts';
 import { componentOfRef, type OpenApiDocument, type SchemaObject } from '../openapi/document.ts';
-import { appendPointer, toPointer } from '../pointer.ts';
 import {
   findSecretKeys,
   isKeyCharacter,
   keyPrefixOf,
   looksLikeKey,
   looksLikeSecretKey,
-} from '../secret-patterns.ts';
-import { truncationMark } from '../truncate.ts';
+} from '../secrets/patterns.ts';
 
 // What the schema cannot say about a retrieved key. Pure: a body in, findings out.
 

@@ -1,8 +1,8 @@
-import { nestedDeeperThan } from '../json.ts';
+import { nestedDeeperThan } from '../core/json.ts';
 import type { LoadedDocument } from '../openapi/document.ts';
 import { SpecError } from '../openapi/document.ts';
 import type { SchemaValidators } from '../openapi/validators.ts';
-import type { MatrixSpec, SpecMatrix } from '../report/result.ts';
+import type { MatrixSpec, SpecMatrix } from '../report/conformance-result.ts';
 
 // Which version of the document does the target serve? Every live 2xx key body held to each document
 // given (--spec and every --also-spec): a matrix document × key → conforms, or how many findings and where.

@@ -1,5 +1,5 @@
+import type { StateKey, StateParams, StateSetup } from '../pact/provider-states.ts';
 import type { ReferenceProviderOptions } from '../provider/index.ts';
-import type { StateKey, StateParams, StateSetup } from '../provider-states.ts';
 import type { RunConfig, TargetIds } from './config.ts';
 import { invalidAdminKeyLike, referenceAdminKey, seededIndex, unknownKeyIdLike } from './probes.ts';
 

@@ -1,6 +1,6 @@
-import type { CheckResult } from '../check.ts';
-import { STATE_KEYS, STATE_LABELS } from '../provider-states.ts';
-import type { ConformanceResult, ConformanceSummary } from '../report/result.ts';
+import type { CheckResult } from '../core/check.ts';
+import { STATE_KEYS, STATE_LABELS } from '../pact/provider-states.ts';
+import type { ConformanceResult, ConformanceSummary } from '../report/conformance-result.ts';
 
 // How a run's checks become its verdict: the counts, what must have been checked, pending pacts.
 

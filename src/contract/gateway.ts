@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 
 // The only "provider" the Pact verifier ever sees: a plain node:http server on 127.0.0.1 that answers
 // its state changes and receives each interaction's request. What it answers is decided by handlers
-// (verify.ts sends the request on through the transport policy); what it will never relay is fixed
+// (verify-pact.ts sends the request on through the transport policy); what it will never relay is fixed
 // here: a Location header (so the verifier cannot follow a redirect on its own), hop-by-hop headers,
 // and encoding headers that would describe bytes other than the ones relayed.
 

@@ -1,7 +1,7 @@
-import { isJsonObject } from '../json.ts';
+import { isJsonObject } from '../core/json.ts';
+import { appendPointer } from '../core/pointer.ts';
+import { escapeRegExp } from '../core/regexp.ts';
 import { componentOfRef, type OpenApiDocument, type SchemaObject } from '../openapi/document.ts';
-import { appendPointer } from '../pointer.ts';
-import { escapeRegExp } from '../regexp.ts';
 import {
   eachLikeMatcher,
   equalityMatcher,
@@ -41,95 +41,118 @@ export const enumPattern = (members: readonly string[]): string =>
 export const isConstant = (schema: SchemaObject): boolean =>
   Array.isArray(schema.enum) && schema.enum.length === 1 && schema['x-stainless-const'] === true;
 
-/**
- * The Pact template (plain JSON with `pact:matcher:type` nodes) for `example` as an instance of the
- * component. Throws MatcherBuildError when the example lacks a required property, carries one the schema
- * does not declare, or has a value its schema forbids: a contract must not promise what the spec does not.
- */
-export const bodyMatcher = (document: OpenApiDocument, component: string, example: unknown): PactTemplate => {
-  const fail = (pointer: string, reason: string): never => {
-    throw new MatcherBuildError(component, pointer, reason);
-  };
+function typesOf(schema: SchemaObject): string[] {
+  return Array.isArray(schema.type)
+    ? (schema.type as string[])
+    : typeof schema.type === 'string'
+      ? [schema.type]
+      : [];
+}
 
-  const resolve = (schema: SchemaObject, pointer: string, seen: string[] = []): SchemaObject => {
+/** Builds one component's matcher: the document to resolve `$ref`s in, the component errors name. */
+class MatcherBuilder {
+  constructor(
+    readonly document: OpenApiDocument,
+    readonly component: string,
+  ) {}
+
+  fail(pointer: string, reason: string): never {
+    throw new MatcherBuildError(this.component, pointer, reason);
+  }
+
+  resolve(schema: SchemaObject, pointer: string, seen: string[] = []): SchemaObject {
     if (schema.$ref === undefined) return schema;
     const name = componentOfRef(schema.$ref);
-    const target = name ? document.components?.schemas?.[name] : undefined;
-    if (!name || !target) return fail(pointer, `can't resolve $ref ${String(schema.$ref)}`);
-    if (seen.includes(name)) return fail(pointer, `$ref cycle through ${name}`);
-    return resolve(target, pointer, [...seen, name]);
-  };
+    const target = name ? this.document.components?.schemas?.[name] : undefined;
+    if (!name || !target) return this.fail(pointer, `can't resolve $ref ${String(schema.$ref)}`);
+    if (seen.includes(name)) return this.fail(pointer, `$ref cycle through ${name}`);
+    return this.resolve(target, pointer, [...seen, name]);
+  }
 
-  const typesOf = (schema: SchemaObject): string[] =>
-    Array.isArray(schema.type)
-      ? (schema.type as string[])
-      : typeof schema.type === 'string'
-        ? [schema.type]
-        : [];
-
-  const build = (given: SchemaObject, value: unknown, pointer: string): PactTemplate => {
-    const schema = resolve(given, pointer);
+  build(given: SchemaObject, value: unknown, pointer: string): PactTemplate {
+    const schema = this.resolve(given, pointer);
     // Nullable in 3.0 (`nullable`), 3.1 (`type: [X, 'null']`) and as `anyOf: [X, {type: 'null'}]`.
     const branches = (schema.anyOf ?? schema.oneOf) as SchemaObject[] | undefined;
-    const nonNull = branches?.filter((branch) => resolve(branch, pointer).type !== 'null');
+    const nonNull = branches?.filter((branch) => this.resolve(branch, pointer).type !== 'null');
     const nullable =
       schema.nullable === true ||
       typesOf(schema).includes('null') ||
       (nonNull?.length ?? 0) < (branches?.length ?? 0);
-    if (value === null) return nullable ? nullMatcher() : fail(pointer, 'null is not allowed here');
+    if (value === null) return nullable ? nullMatcher() : this.fail(pointer, 'null is not allowed here');
     if (branches) {
-      if (nonNull?.length !== 1) return fail(pointer, 'anyOf/oneOf other than "X or null" is not supported');
-      return build(nonNull[0] as SchemaObject, value, pointer);
+      if (nonNull?.length !== 1)
+        return this.fail(pointer, 'anyOf/oneOf other than "X or null" is not supported');
+      return this.build(nonNull[0] as SchemaObject, value, pointer);
     }
+    if (Array.isArray(schema.enum)) return this.enumMatcher(schema, value, pointer);
+    return this.typedMatcher(schema, value, pointer);
+  }
 
-    if (Array.isArray(schema.enum)) {
-      if (!schema.enum.includes(value)) {
-        return fail(pointer, `${JSON.stringify(value)} is not one of ${JSON.stringify(schema.enum)}`);
-      }
-      if (isConstant(schema)) return equalityMatcher(value);
-      if (!schema.enum.every((member) => typeof member === 'string')) {
-        return fail(pointer, 'only string enums are supported');
-      }
-      return regexMatcher(enumPattern(schema.enum as string[]), value as string);
+  enumMatcher(schema: SchemaObject, value: unknown, pointer: string): PactTemplate {
+    const members = schema.enum as unknown[];
+    if (!members.includes(value)) {
+      return this.fail(pointer, `${JSON.stringify(value)} is not one of ${JSON.stringify(members)}`);
     }
+    if (isConstant(schema)) return equalityMatcher(value);
+    if (!members.every((member) => typeof member === 'string')) {
+      return this.fail(pointer, 'only string enums are supported');
+    }
+    return regexMatcher(enumPattern(members as string[]), value as string);
+  }
 
+  typedMatcher(schema: SchemaObject, value: unknown, pointer: string): PactTemplate {
     const type = typesOf(schema).find((t) => t !== 'null') ?? (schema.properties ? 'object' : undefined);
     switch (type) {
-      case 'object': {
-        if (!isJsonObject(value)) return fail(pointer, 'must be an object');
-        const properties = (schema.properties ?? {}) as Record<string, SchemaObject>;
-        for (const required of (schema.required ?? []) as string[]) {
-          if (!(required in value)) fail(appendPointer(pointer, required), 'required property missing');
-        }
-        return Object.fromEntries(
-          Object.entries(value).map(([name, item]) => {
-            const at = appendPointer(pointer, name);
-            const property = properties[name];
-            if (!property) return fail(at, 'property is not declared by the schema');
-            return [name, build(property, item, at)];
-          }),
-        );
-      }
+      case 'object':
+        return this.objectMatcher(schema, value, pointer);
       case 'array': {
-        if (!Array.isArray(value) || value.length === 0) return fail(pointer, 'must be a non-empty array');
+        if (!Array.isArray(value) || value.length === 0)
+          return this.fail(pointer, 'must be a non-empty array');
         const items = (schema.items ?? {}) as SchemaObject;
-        return eachLikeMatcher(build(items, value[0], appendPointer(pointer, 0)), 1);
+        return eachLikeMatcher(this.build(items, value[0], appendPointer(pointer, 0)), 1);
       }
       case 'integer':
         // Pact's integer matcher rejects 1.5 where a type match would accept it.
         return Number.isInteger(value)
           ? integerMatcher(value as number)
-          : fail(pointer, 'must be an integer');
+          : this.fail(pointer, 'must be an integer');
       case 'number':
-        return typeof value === 'number' ? numberMatcher(value) : fail(pointer, 'must be a number');
+        return typeof value === 'number' ? numberMatcher(value) : this.fail(pointer, 'must be a number');
       case 'string':
-        return typeof value === 'string' ? typeMatcher(value) : fail(pointer, 'must be a string');
+        return typeof value === 'string' ? typeMatcher(value) : this.fail(pointer, 'must be a string');
       case 'boolean':
-        return typeof value === 'boolean' ? typeMatcher(value) : fail(pointer, 'must be a boolean');
+        return typeof value === 'boolean' ? typeMatcher(value) : this.fail(pointer, 'must be a boolean');
       default:
-        return fail(pointer, `schema without a supported type (${JSON.stringify(schema.type)})`);
+        return this.fail(pointer, `schema without a supported type (${JSON.stringify(schema.type)})`);
     }
-  };
+  }
 
-  return build({ $ref: `#/components/schemas/${component}` }, example, '');
-};
+  objectMatcher(schema: SchemaObject, value: unknown, pointer: string): PactTemplate {
+    if (!isJsonObject(value)) return this.fail(pointer, 'must be an object');
+    const properties = (schema.properties ?? {}) as Record<string, SchemaObject>;
+    for (const required of (schema.required ?? []) as string[]) {
+      if (!(required in value)) this.fail(appendPointer(pointer, required), 'required property missing');
+    }
+    return Object.fromEntries(
+      Object.entries(value).map(([name, item]) => {
+        const at = appendPointer(pointer, name);
+        const property = properties[name];
+        if (!property) return this.fail(at, 'property is not declared by the schema');
+        return [name, this.build(property, item, at)];
+      }),
+    );
+  }
+}
+
+/**
+ * The Pact template (plain JSON with `pact:matcher:type` nodes) for `example` as an instance of the
+ * component. Throws MatcherBuildError when the example lacks a required property, carries one the schema
+ * does not declare, or has a value its schema forbids: a contract must not promise what the spec does not.
+ */
+export function bodyMatcher(document: OpenApiDocument, component: string, example: unknown): PactTemplate {
+  return new MatcherBuilder(document, component).build(
+    { $ref: `#/components/schemas/${component}` },
+    example,
+    '',
+  );
+}

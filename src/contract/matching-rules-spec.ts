@@ -1,8 +1,8 @@
 import { RE2JS } from 're2js';
-import type { Finding, Severity } from '../finding.ts';
-import { ERROR_RESPONSE_STATUSES } from '../openai-error.ts';
+import type { Finding, Severity } from '../core/finding.ts';
+import { ERROR_RESPONSE_STATUSES } from '../core/openai-error.ts';
+import { toPointer } from '../core/pointer.ts';
 import type { OpenApiDocument, SchemaObject } from '../openapi/document.ts';
-import { toPointer } from '../pointer.ts';
 import type { MatchingRule } from './matching-rules.ts';
 import {
   type Alternative,

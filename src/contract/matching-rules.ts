@@ -1,4 +1,4 @@
-import { isJsonObject } from '../json.ts';
+import { isJsonObject } from '../core/json.ts';
 
 // A pact's matching rules in one form, whichever tool and version wrote them. V2 keys every rule by a
 // path from the side's root (`$.body.owner.type`, `$.headers.Content-Type`, `$.header.$['Content-Type'][0]`

@@ -1,4 +1,4 @@
-import { isJsonObject } from '../json.ts';
+import { isJsonObject } from '../core/json.ts';
 
 // Headers as pacts write them: a string per header (V2, V3), or a list of strings (V4).
 

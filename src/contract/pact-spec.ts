@@ -1,7 +1,9 @@
-import type { Finding } from '../finding.ts';
-import { isJsonObject } from '../json.ts';
-import { isJsonMediaType } from '../media-type.ts';
-import { asOpenAIError, ERROR_RESPONSE_STATUSES } from '../openai-error.ts';
+import type { Finding } from '../core/finding.ts';
+import { isJsonObject } from '../core/json.ts';
+import { isJsonMediaType } from '../core/media-type.ts';
+import { asOpenAIError, ERROR_RESPONSE_STATUSES } from '../core/openai-error.ts';
+import { pathTemplate } from '../core/path-template.ts';
+import { toPointer } from '../core/pointer.ts';
 import {
   componentOfRef,
   type OpenApiDocument,
@@ -9,8 +11,6 @@ import {
   type SchemaObject,
 } from '../openapi/document.ts';
 import type { SchemaValidators } from '../openapi/validators.ts';
-import { pathTemplate } from '../path-template.ts';
-import { toPointer } from '../pointer.ts';
 
 // Pact ⊆ spec: every interaction the consumer relies on is one the document promises. Pure: the pact
 // and the document in, findings with pointers into the pact file out.
@@ -78,38 +78,25 @@ interface Context {
   isV4: boolean;
 }
 
-const checkInteraction = (interaction: unknown, index: number, context: Context): Finding[] => {
-  const { document, validators, isV4 } = context;
-  const base = ['interactions', index];
-  if (!isJsonObject(interaction)) return [finding(base, 'error', 'pact', 'interaction is not an object')];
-  const name = `"${String(interaction.description ?? index)}"`;
-  if (interaction.type !== undefined && interaction.type !== 'Synchronous/HTTP') {
-    return [
-      finding(
-        [...base, 'type'],
-        'warning',
-        'pact',
-        `${name}: ${String(interaction.type)} is not HTTP; not checked`,
-      ),
-    ];
-  }
-  const request = isJsonObject(interaction.request) ? interaction.request : {};
-  const response = isJsonObject(interaction.response) ? interaction.response : {};
-  const method = String(request.method ?? '').toLowerCase();
-  // With fromProviderState the example path is stored in `path`, the expression in `generators`.
-  const path = String(request.path ?? '');
+type PactBody = NonNullable<ReturnType<typeof bodyOf>>;
 
+/** The operation a method and path name in the document, or the one finding that says why there is none. */
+function operationFor(
+  document: OpenApiDocument,
+  method: string,
+  path: string,
+  base: (string | number)[],
+  name: string,
+): { template: string; operation: OperationObject } | Finding {
   const templates = matchingTemplates(document, path);
   if (templates.length === 0) {
     const known = Object.keys(document.paths).join(', ');
-    return [
-      finding(
-        [...base, 'request', 'path'],
-        'error',
-        'path',
-        `${name}: no path of the document matches ${path} (paths: ${known})`,
-      ),
-    ];
+    return finding(
+      [...base, 'request', 'path'],
+      'error',
+      'path',
+      `${name}: no path of the document matches ${path} (paths: ${known})`,
+    );
   }
   const template =
     templates.find((t) => isJsonObject(document.paths[t]?.[method])) ?? (templates[0] as string);
@@ -118,45 +105,40 @@ const checkInteraction = (interaction: unknown, index: number, context: Context)
     const declared = Object.keys(document.paths[template] ?? {})
       .filter((m) => HTTP_METHODS.includes(m))
       .map((m) => m.toUpperCase());
-    return [
-      finding(
-        [...base, 'request', 'method'],
-        'error',
-        'method',
-        `${name}: ${template} has no ${method.toUpperCase() || '(no method)'} operation (declared: ${declared.join(', ')})`,
-      ),
-    ];
+    return finding(
+      [...base, 'request', 'method'],
+      'error',
+      'method',
+      `${name}: ${template} has no ${method.toUpperCase() || '(no method)'} operation (declared: ${declared.join(', ')})`,
+    );
   }
+  return { template, operation };
+}
 
-  const operationName = `${method.toUpperCase()} ${template}`;
-  const status = Number(response.status);
-  const body = bodyOf(response, isV4, [...base, 'response']);
-  const key = documentedKey(operation, status);
-  if (key === undefined) {
-    const undocumented = `${name}: status ${status} is not documented for ${operationName} (documented: ${Object.keys(operation.responses ?? {}).join(', ')})`;
-    const errorShaped = body !== undefined && !body.encoded && asOpenAIError(body.content) !== undefined;
-    if (!ERROR_RESPONSE_STATUSES.includes(status)) {
-      return [finding([...base, 'response', 'status'], 'error', 'status', undocumented)];
-    }
-    return errorShaped
-      ? [
-          finding(
-            [...base, 'response', 'status'],
-            'warning',
-            'status',
-            `${undocumented}; accepted as an OpenAI error response`,
-          ),
-        ]
-      : [
-          finding(
-            [...base, 'response', 'status'],
-            'error',
-            'status',
-            `${undocumented} and its body is not an OpenAI error body`,
-          ),
-        ];
-  }
+/** A status the operation does not document: a warning when it is OpenAI's error answer, else an error. */
+function undocumentedStatus(
+  undocumented: string,
+  status: number,
+  body: PactBody | undefined,
+  at: (string | number)[],
+): Finding {
+  const errorShaped = body !== undefined && !body.encoded && asOpenAIError(body.content) !== undefined;
+  if (!ERROR_RESPONSE_STATUSES.includes(status)) return finding(at, 'error', 'status', undocumented);
+  return errorShaped
+    ? finding(at, 'warning', 'status', `${undocumented}; accepted as an OpenAI error response`)
+    : finding(at, 'error', 'status', `${undocumented} and its body is not an OpenAI error body`);
+}
 
+/** The interaction's body against the schema its documented response names, when it is JSON. */
+function bodyFindings(
+  operation: OperationObject,
+  key: string,
+  body: PactBody | undefined,
+  validators: SchemaValidators,
+  at: (string | number)[],
+  name: string,
+  operationName: string,
+): Finding[] {
   const content: Record<string, { schema?: SchemaObject }> = operation.responses?.[key]?.content ?? {};
   const mediaTypes = Object.keys(content);
   const mediaType =
@@ -166,7 +148,7 @@ const checkInteraction = (interaction: unknown, index: number, context: Context)
   if (body === undefined) {
     return [
       finding(
-        [...base, 'response'],
+        at,
         'error',
         'body',
         `${name}: ${operationName} ${key} documents a ${mediaType} body; the interaction has none`,
@@ -186,7 +168,42 @@ const checkInteraction = (interaction: unknown, index: number, context: Context)
     pointer: toPointer(body.at) + f.pointer,
     message: `${name}: ${f.message} (${component})`,
   }));
-};
+}
+
+function checkInteraction(interaction: unknown, index: number, context: Context): Finding[] {
+  const { document, validators, isV4 } = context;
+  const base = ['interactions', index];
+  if (!isJsonObject(interaction)) return [finding(base, 'error', 'pact', 'interaction is not an object')];
+  const name = `"${String(interaction.description ?? index)}"`;
+  if (interaction.type !== undefined && interaction.type !== 'Synchronous/HTTP') {
+    return [
+      finding(
+        [...base, 'type'],
+        'warning',
+        'pact',
+        `${name}: ${String(interaction.type)} is not HTTP; not checked`,
+      ),
+    ];
+  }
+  const request = isJsonObject(interaction.request) ? interaction.request : {};
+  const response = isJsonObject(interaction.response) ? interaction.response : {};
+  const method = String(request.method ?? '').toLowerCase();
+  // With fromProviderState the example path is stored in `path`, the expression in `generators`.
+  const path = String(request.path ?? '');
+  const found = operationFor(document, method, path, base, name);
+  if ('pointer' in found) return [found];
+  const { template, operation } = found;
+
+  const operationName = `${method.toUpperCase()} ${template}`;
+  const status = Number(response.status);
+  const body = bodyOf(response, isV4, [...base, 'response']);
+  const key = documentedKey(operation, status);
+  if (key === undefined) {
+    const undocumented = `${name}: status ${status} is not documented for ${operationName} (documented: ${Object.keys(operation.responses ?? {}).join(', ')})`;
+    return [undocumentedStatus(undocumented, status, body, [...base, 'response', 'status'])];
+  }
+  return bodyFindings(operation, key, body, validators, [...base, 'response'], name, operationName);
+}
 
 /**
  * Checks each HTTP interaction of `pact` against `document`: its method and (example) path match an

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { BrokerPactFacts } from '../broker-facts.ts';
-import { fsReason } from '../fs-error.ts';
-import { isJsonObject, MAX_JSON_DEPTH, nestedDeeperThan } from '../json.ts';
+import { fsReason } from '../core/fs-error.ts';
+import { isJsonObject, MAX_JSON_DEPTH, nestedDeeperThan } from '../core/json.ts';
+import type { BrokerPactFacts } from '../pact/broker-facts.ts';
 
 // The pacts a run verifies: where each comes from (a file, perhaps fetched from a broker), read and
 // validated once. Everything later (pact ⊆ spec, the verifier, the reports) works from a LoadedPact.

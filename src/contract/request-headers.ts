@@ -1,7 +1,7 @@
-import type { Finding } from '../finding.ts';
-import { isJsonObject } from '../json.ts';
+import type { Finding } from '../core/finding.ts';
+import { isJsonObject } from '../core/json.ts';
+import { toPointer, valueAt } from '../core/pointer.ts';
 import type { OpenApiDocument, OperationObject } from '../openapi/document.ts';
-import { toPointer, valueAt } from '../pointer.ts';
 import { headersOf } from './pact-headers.ts';
 
 // The request headers a document requires of an operation, and whether an interaction's request has

@@ -1,6 +1,6 @@
-import { isJsonObject } from '../json.ts';
+import { isJsonObject } from '../core/json.ts';
+import { appendPointer } from '../core/pointer.ts';
 import { componentOfRef, type OpenApiDocument, type SchemaObject } from '../openapi/document.ts';
-import { appendPointer } from '../pointer.ts';
 import type { RuleToken } from './matching-rules.ts';
 
 // A schema as the matching-rule check reads it: each alternative a value may take (anyOf/oneOf

@@ -1,6 +1,6 @@
-import type { Finding } from '../finding.ts';
-import { MAX_JSON_DEPTH, nestedDeeperThan } from '../json.ts';
-import { appendPointer, fromPactPath } from '../pointer.ts';
+import type { Finding } from '../core/finding.ts';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../core/json.ts';
+import { appendPointer, fromPactPath } from '../core/pointer.ts';
 import type { PactInteraction } from './pact.ts';
 
 // Pact's JSON verification result, read into one outcome per interaction with findings as data.

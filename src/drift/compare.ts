@@ -1,7 +1,7 @@
-import { isJsonObject } from '../json.ts';
-import { isJsonMediaType } from '../media-type.ts';
+import { isJsonObject } from '../core/json.ts';
+import { isJsonMediaType } from '../core/media-type.ts';
+import { appendPointer, valueAt } from '../core/pointer.ts';
 import type { OpenApiDocument, OperationObject } from '../openapi/document.ts';
-import { appendPointer, valueAt } from '../pointer.ts';
 import { type Change, change } from './change.ts';
 import {
   DEFAULT_OPERATION,
@@ -11,7 +11,7 @@ import {
   type ParameterObject,
   parseOperation,
   templateParameters,
-} from './operation.ts';
+} from './same-operation.ts';
 import { compareSchemas, type Place, type Walk } from './schemas.ts';
 import { compareSecurity } from './security.ts';
 

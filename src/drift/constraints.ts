@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { isJsonObject } from '../json.ts';
+import { isJsonObject } from '../core/json.ts';
 import type { SchemaObject } from '../openapi/document.ts';
 
 // The JSON Schema keywords that narrow the values of a type, read the same whichever OpenAPI version wrote

@@ -1,8 +1,8 @@
+import { oneLine, plural } from '../core/text.ts';
 import type { LoadedDocument } from '../openapi/document.ts';
-import { oneLine, plural } from '../text.ts';
 import type { Change } from './change.ts';
 import type { DriftResult } from './compare.ts';
-import { operationLabel } from './operation.ts';
+import { operationLabel } from './same-operation.ts';
 
 // `npm run drift`'s output: the JSON a tool reads, and the table a person reads, grouped by who breaks.
 

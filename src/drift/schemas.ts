@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
+import { appendPointer } from '../core/pointer.ts';
 import type { OpenApiDocument } from '../openapi/document.ts';
-import { appendPointer } from '../pointer.ts';
 import { type Change, change } from './change.ts';
 import { compareConstraints } from './constraints.ts';
 import type { ChangeKind, Side } from './rules.ts';

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
-import { isJsonObject } from '../json.ts';
+import { isJsonObject } from '../core/json.ts';
+import { appendPointer } from '../core/pointer.ts';
 import type { OpenApiDocument, OperationObject } from '../openapi/document.ts';
-import { appendPointer } from '../pointer.ts';
 import { type Change, change } from './change.ts';
 
 // Who may call the operation: its security requirements, the operation's own or else the document's.

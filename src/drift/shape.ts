@@ -1,6 +1,6 @@
-import { isJsonObject } from '../json.ts';
+import { isJsonObject } from '../core/json.ts';
+import { valueAt } from '../core/pointer.ts';
 import type { OpenApiDocument, SchemaObject } from '../openapi/document.ts';
-import { valueAt } from '../pointer.ts';
 import { bothConstraints, type Constraints, constraintsOf, NO_CONSTRAINTS } from './constraints.ts';
 
 // A schema object reduced to what a comparison looks at, the same whichever OpenAPI version wrote it:

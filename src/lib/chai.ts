@@ -1,6 +1,6 @@
 /// <reference types="chai" preserve="true" />
-import type { Finding } from '../finding.ts';
-import { displayPointer } from '../text.ts';
+import type { Finding } from '../core/finding.ts';
+import { displayPointer } from '../core/text.ts';
 import { type SchemaName, type ValidateOptions, validate } from './index.ts';
 
 // `project-api-key-contract/chai`: the validators as chai assertions, for chai 5 and 6 (both hand a

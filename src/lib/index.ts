@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { checkPact as checkParsedPact, readPact } from '../contract/check-pact.ts';
 import type { PactMatcher, PactTemplate } from '../contract/matcher-json.ts';
 import { bodyMatcher } from '../contract/matchers.ts';
-import { checkPact as checkParsedPact, readPact } from '../contract/pact-check.ts';
-import type { Finding } from '../finding.ts';
-import { fsReason } from '../fs-error.ts';
+import type { Finding } from '../core/finding.ts';
+import { fsReason } from '../core/fs-error.ts';
 import type { components as current } from '../generated/openai-openapi-f85dbe2.ts';
 import type { components as seed } from '../generated/openapi.ts';
 import { CURRENT_SPEC_PATH, DEFAULT_SPEC_PATH } from '../openapi/default-path.ts';
@@ -13,10 +13,11 @@ import type { SpecOptions } from './options.ts';
 import type { ReferenceProviderHandle, ReferenceProviderOptions } from './reference-provider.ts';
 
 // `project-api-key-contract`: the package as a library, for teams whose tools depend on the endpoint.
+// index.ts is a folder's one entry point, the same role src/provider/index.ts plays for the provider.
 // Validate a body, check a pact before any provider runs, build pact matchers from the schema, and run
 // the reference provider as a stub. Each function reads the shipped document unless `spec` names another.
 
-export type { Finding, Severity } from '../finding.ts';
+export type { Finding, Severity } from '../core/finding.ts';
 export type { PactMatcher, PactTemplate, ReferenceProviderHandle, ReferenceProviderOptions, SpecOptions };
 
 /** The shipped documents, by path: the seed's (the contract, the default) and today's public one. */

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { MatcherBuildError } from '../contract/matchers.ts';
 import { PactFileError } from '../contract/pact.ts';
+import { type ProviderJson, parseProviderJson } from '../core/response-json.ts';
 import { DEFAULT_SPEC_PATH } from '../openapi/default-path.ts';
 import { type LoadedDocument, loadDocument, SpecError } from '../openapi/document.ts';
 import { type SchemaValidators, UnknownComponentError, validatorsFor } from '../openapi/validators.ts';
-import { type ProviderJson, parseProviderJson } from '../provider-json.ts';
 import type { SpecOptions } from './options.ts';
 
 // What every entry point of the library takes from its caller, read the one way: the document (the

@@ -1,4 +1,4 @@
-import { toPointer } from '../pointer.ts';
+import { toPointer } from '../core/pointer.ts';
 
 // What a document may cost before anything walks it. js-yaml parses in time linear in the text: an alias
 // becomes a second reference to its anchor's value, nothing is copied. Everything after (ajv, drift, the

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fsReason } from '../fs-error.ts';
+import { fsReason } from '../core/fs-error.ts';
 import { GENERATED_DOCUMENTS, type GeneratedDocument } from '../generated/documents.ts';
 import { budgetProblem, MAX_DOCUMENT_BYTES, maxValuesFor } from './budget.ts';
 import { DEFAULT_SPEC_PATH } from './default-path.ts';

@@ -1,5 +1,5 @@
-import type { Finding } from '../finding.ts';
-import { toPointer } from '../pointer.ts';
+import type { Finding } from '../core/finding.ts';
+import { toPointer } from '../core/pointer.ts';
 import { componentOfRef, type OpenApiDocument } from './document.ts';
 import type { SchemaValidators } from './validators.ts';
 

@@ -1,4 +1,4 @@
-import { type PathTemplate, pathTemplate } from '../path-template.ts';
+import { type PathTemplate, pathTemplate } from '../core/path-template.ts';
 import { componentOfRef, type OpenApiDocument } from './document.ts';
 
 // The list operation beside the retrieve one ("List project API keys", newer documents only): its path

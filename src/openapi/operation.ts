@@ -1,6 +1,6 @@
-import { isJsonObject } from '../json.ts';
-import { type PathTemplate, pathTemplate } from '../path-template.ts';
-import { valueAt } from '../pointer.ts';
+import { isJsonObject } from '../core/json.ts';
+import { type PathTemplate, pathTemplate } from '../core/path-template.ts';
+import { valueAt } from '../core/pointer.ts';
 import type { OpenApiDocument } from './document.ts';
 
 // The one operation the suite is about, found in the document by its operationId: its method, its

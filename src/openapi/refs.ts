@@ -1,5 +1,5 @@
-import { isJsonObject } from '../json.ts';
-import { parsePointer, toPointer } from '../pointer.ts';
+import { isJsonObject } from '../core/json.ts';
+import { parsePointer, toPointer } from '../core/pointer.ts';
 
 // A document's `$ref`s, checked once when it is loaded, so nothing after follows one into a file, a URL,
 // a loop or a stack overflow: every ref points within the document (nothing outside it is read or

@@ -1,4 +1,4 @@
-import { toPointer } from '../pointer.ts';
+import { toPointer } from '../core/pointer.ts';
 import { componentOfRef, type OpenApiDocument, type SchemaObject } from './document.ts';
 
 // Instances built from the document's schemas, for tests that must follow the document as it changes.

@@ -16,7 +16,7 @@ export const GENERATED_TYPES = [
   },
 ] as const;
 
-/** The seed's: the types every module of the suite uses (src/types.ts). */
+/** The seed's: the types every module of the suite uses (src/core/types.ts). */
 export const GENERATED_TYPES_PATH = GENERATED_TYPES[0].path;
 
 /** The TypeScript source openapi-typescript derives from the document. */

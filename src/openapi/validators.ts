@@ -2,8 +2,8 @@ import { createRequire } from 'node:module';
 import type { Ajv, CodeOptions, ErrorObject, ValidateFunction } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type addFormatsModule from 'ajv-formats';
-import type { Finding } from '../finding.ts';
-import { appendPointer } from '../pointer.ts';
+import type { Finding } from '../core/finding.ts';
+import { appendPointer } from '../core/pointer.ts';
 import {
   componentNames,
   componentOfRef,

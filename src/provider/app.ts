@@ -1,10 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { errorBody } from '../openai-error.ts';
+import { errorBody } from '../core/openai-error.ts';
+import type { ProjectApiKey } from '../core/types.ts';
 import { DOCUMENT_VERSIONS, type DocumentVersion, isDocumentVersion } from '../openapi/default-path.ts';
 import { loadDocument, type OpenApiDocument } from '../openapi/document.ts';
-import type { StateSetup } from '../provider-states.ts';
-import type { ProjectApiKey } from '../types.ts';
+import type { StateSetup } from '../pact/provider-states.ts';
 import { bodyUnderFault } from './fault-bodies.ts';
 import { type FaultName, TRANSIENT_FAULTS } from './faults.ts';
 import { listReply, servedListOperation } from './list.ts';
@@ -99,10 +99,15 @@ const withStackTrace = (reply: Extract<Reply, { kind: 'send' }>): Reply => {
   return jsonReply(reply.status, body, reply.headers);
 };
 
-export const createReferenceProvider = (options: ReferenceProviderOptions): ReferenceProvider => {
-  if (!options.adminKey) throw new TypeError('createReferenceProvider: adminKey is required');
-  const fault = options.fault;
-  const faultOptions = { ...DEFAULT_FAULT_OPTIONS, ...options.faultOptions };
+type ResolvedFaultOptions = Required<Omit<FaultOptions, 'redirectOrigin'>> &
+  Pick<FaultOptions, 'redirectOrigin'>;
+
+/** The fault options with their defaults, or a TypeError naming the first one that cannot be used. */
+function resolveFaultOptions(
+  fault: FaultName | undefined,
+  given: FaultOptions | undefined,
+): ResolvedFaultOptions {
+  const faultOptions = { ...DEFAULT_FAULT_OPTIONS, ...given };
   if (fault === 'cross-origin-redirect' && !faultOptions.redirectOrigin) {
     throw new TypeError('createReferenceProvider: cross-origin-redirect needs faultOptions.redirectOrigin');
   }
@@ -116,45 +121,79 @@ export const createReferenceProvider = (options: ReferenceProviderOptions): Refe
       );
     }
   }
-  const document = servedDocument(options);
-  const pathPrefix = normalizePathPrefix(options.pathPrefix);
-  const match = routeFor(document, pathPrefix);
-  // `live-shape` is today's real service answering a run that expects the seed: bodies of the current shape.
-  const store = createStore(fault === 'live-shape' ? servedDocument({ shape: 'current' }) : document);
-  const seed = store.reset(options.keys);
-  const list = {
-    store,
-    operation: servedListOperation(document),
-    serviceAccountKeyId: seed.serviceAccountKeyId,
-    fault,
-  };
-  const adminKeyDigest = digest(options.adminKey);
-  // Transient faults fail the odd-numbered attempts of each (method, path, accept, authorization): one retry succeeds.
-  const attempts = new Map<string, number>();
+  return faultOptions;
+}
 
-  const isFirstAttempt = (req: IncomingMessage): boolean => {
+function bearerOf(req: IncomingMessage): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+}
+
+/** `admin-shaped-bearer`: any bearer with the admin key's prefix, length and alphabet gets in. */
+function adminShaped(bearer: string, adminKey: string): boolean {
+  return bearer.length === adminKey.length && /^sk-admin-[A-Za-z0-9_-]+$/.test(bearer);
+}
+
+function redirectTo(location: string, status = 302): Reply {
+  return textReply(status, 'text/plain; charset=utf-8', `Found. Redirecting to ${location}`, { location });
+}
+
+/** The provider's state (store, route, fault) and its stages: route, transient faults, auth, lookup, fault. */
+class ReferenceApp {
+  readonly fault: FaultName | undefined;
+  readonly faultOptions: ResolvedFaultOptions;
+  readonly document: OpenApiDocument;
+  readonly pathPrefix: string;
+  readonly match: ReturnType<typeof routeFor>;
+  readonly store: ProjectApiKeyStore;
+  readonly seed: ReferenceSeed;
+  readonly list: Parameters<typeof listReply>[0];
+  readonly adminKey: string;
+  readonly adminKeyDigest: Buffer;
+  /** Transient faults fail the odd-numbered attempts of each (method, path, accept, authorization): one retry succeeds. */
+  readonly attempts = new Map<string, number>();
+  /** `plausible-unknown-key`: an unknown id shaped like the seeded ones (prefix, length, letters and digits). */
+  readonly seededShape: RegExp;
+
+  constructor(options: ReferenceProviderOptions) {
+    if (!options.adminKey) throw new TypeError('createReferenceProvider: adminKey is required');
+    const fault = options.fault;
+    this.fault = fault;
+    this.faultOptions = resolveFaultOptions(fault, options.faultOptions);
+    const document = servedDocument(options);
+    this.document = document;
+    this.pathPrefix = normalizePathPrefix(options.pathPrefix);
+    this.match = routeFor(document, this.pathPrefix);
+    // `live-shape` is today's real service answering a run that expects the seed: bodies of the current shape.
+    this.store = createStore(fault === 'live-shape' ? servedDocument({ shape: 'current' }) : document);
+    this.seed = this.store.reset(options.keys);
+    this.list = {
+      store: this.store,
+      operation: servedListOperation(document),
+      serviceAccountKeyId: this.seed.serviceAccountKeyId,
+      fault,
+    };
+    this.adminKey = options.adminKey;
+    this.adminKeyDigest = digest(options.adminKey);
+    this.seededShape = new RegExp(`^key_[A-Za-z0-9]{${this.seed.userKeyId.length - 'key_'.length}}$`);
+  }
+
+  isFirstAttempt(req: IncomingMessage): boolean {
     // Accept too: requests that differ only there (a conformance run's probes) each get their own retry.
     const key = `${req.method} ${req.url} ${req.headers.accept ?? ''} ${digest(req.headers.authorization ?? '').toString('hex')}`;
-    const count = (attempts.get(key) ?? 0) + 1;
-    attempts.set(key, count);
+    const count = (this.attempts.get(key) ?? 0) + 1;
+    this.attempts.set(key, count);
     return count % 2 === 1;
-  };
+  }
 
-  const bearerOf = (req: IncomingMessage): string | undefined =>
-    /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
-
-  // `admin-shaped-bearer`: any bearer with the admin key's prefix, length and alphabet gets in.
-  const adminShaped = (bearer: string): boolean =>
-    bearer.length === options.adminKey.length && /^sk-admin-[A-Za-z0-9_-]+$/.test(bearer);
-
-  const authFailure = (req: IncomingMessage): Reply | undefined => {
+  authFailure(req: IncomingMessage): Reply | undefined {
+    const { fault, adminKey } = this;
     if (!req.headers.authorization) return fault === 'anonymous-served' ? undefined : ERRORS.missingKey();
     // node keeps the first of two Authorization headers: which one counts must not be a guess.
     if ((req.headersDistinct.authorization?.length ?? 0) > 1) return ERRORS.twoKeys();
     const bearer = bearerOf(req);
-    if (bearer && timingSafeEqual(digest(bearer), adminKeyDigest)) return undefined;
-    if (bearer && fault === 'admin-shaped-bearer' && adminShaped(bearer)) return undefined;
-    if (bearer && fault === 'bearer-prefix' && bearer.startsWith(options.adminKey)) return undefined;
+    if (bearer && timingSafeEqual(digest(bearer), this.adminKeyDigest)) return undefined;
+    if (bearer && fault === 'admin-shaped-bearer' && adminShaped(bearer, adminKey)) return undefined;
+    if (bearer && fault === 'bearer-prefix' && bearer.startsWith(adminKey)) return undefined;
     if (fault === 'key-in-error-body') {
       return jsonReply(
         401,
@@ -162,23 +201,22 @@ export const createReferenceProvider = (options: ReferenceProviderOptions): Refe
       );
     }
     return ERRORS.invalidKey();
-  };
+  }
 
-  // `plausible-unknown-key`: an unknown id shaped like the seeded ones (prefix, length, letters and digits).
-  const seededShape = new RegExp(`^key_[A-Za-z0-9]{${seed.userKeyId.length - 'key_'.length}}$`);
-
-  const transientFailure = (): Reply => {
+  transientFailure(): Reply {
+    const { fault, faultOptions } = this;
     if (fault === 'transient-5xx') return ERRORS.overloaded();
     return ERRORS.rateLimited(
       fault === 'rate-limited'
         ? { 'retry-after': String(faultOptions.retryAfterSeconds) }
         : { 'retry-after-ms': String(faultOptions.retryAfterMs) },
     );
-  };
+  }
 
-  const keyReply = (key: ProjectApiKey, projectId: string, req: IncomingMessage): Reply => {
-    const otherKeyId = store.keyIds(projectId).find((id) => id !== key.id);
-    const body = bodyUnderFault(fault, key, { document, otherKeyId });
+  keyReply(key: ProjectApiKey, projectId: string, req: IncomingMessage): Reply {
+    const { fault, faultOptions } = this;
+    const otherKeyId = this.store.keyIds(projectId).find((id) => id !== key.id);
+    const body = bodyUnderFault(fault, key, { document: this.document, otherKeyId });
     const json = JSON.stringify(body);
     switch (fault) {
       case 'html-200':
@@ -209,30 +247,35 @@ export const createReferenceProvider = (options: ReferenceProviderOptions): Refe
       default:
         return jsonReply(200, body);
     }
-  };
+  }
 
-  const replyTo = (req: IncomingMessage): Reply => {
+  replyTo(req: IncomingMessage): Reply {
+    const { fault, pathPrefix } = this;
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://provider.invalid');
     if (fault === 'same-origin-redirect' && url.pathname === `${pathPrefix}/login`) {
       return textReply(200, 'text/html; charset=utf-8', HTML_PAGE);
     }
-    const params = match(url.pathname);
-    const listed = params ? undefined : list.operation.path.match(url.pathname, pathPrefix)?.[0];
+    const params = this.match(url.pathname);
+    const listed = params ? undefined : this.list.operation.path.match(url.pathname, pathPrefix)?.[0];
     if (!params && listed === undefined) return ERRORS.unknownPath(method, url.pathname);
     // HEAD is GET without the body (node leaves it out): RFC 9110 asks every GET resource to answer it.
     if (method !== 'GET' && method !== 'HEAD') return ERRORS.wrongMethod(method, url.pathname);
     if (fault === 'hang') return { kind: 'hang' };
     if (fault === 'reset') return { kind: 'reset' };
-    if (fault && TRANSIENT_FAULTS.includes(fault) && isFirstAttempt(req)) return transientFailure();
+    if (fault && TRANSIENT_FAULTS.includes(fault) && this.isFirstAttempt(req)) return this.transientFailure();
     if (fault === 'permanent-5xx') return ERRORS.serverError();
-    const denied = fault === 'auth-not-enforced' ? undefined : authFailure(req);
+    const denied = fault === 'auth-not-enforced' ? undefined : this.authFailure(req);
     if (denied) return denied;
-    if (!params) return listReply(list, listed as string, url.searchParams);
-    const redirectTo = (location: string, status = 302) =>
-      textReply(status, 'text/plain; charset=utf-8', `Found. Redirecting to ${location}`, { location });
+    if (!params) return listReply(this.list, listed as string, url.searchParams);
+    return this.keyRouteReply(req, url, params);
+  }
+
+  /** An authorised GET of one key: the redirect faults, then the key as the fault mode finds it. */
+  keyRouteReply(req: IncomingMessage, url: URL, params: { projectId: string; keyId: string }): Reply {
+    const { fault, pathPrefix } = this;
     if (fault === 'cross-origin-redirect') {
-      return redirectTo(`${faultOptions.redirectOrigin}${url.pathname}${url.search}`);
+      return redirectTo(`${this.faultOptions.redirectOrigin}${url.pathname}${url.search}`);
     }
     if (fault === 'same-origin-redirect') {
       return redirectTo(`${pathPrefix}/login?next=${encodeURIComponent(url.pathname)}`);
@@ -245,52 +288,59 @@ export const createReferenceProvider = (options: ReferenceProviderOptions): Refe
     // `non-ascii-500`: an id the lookup cannot encode takes the server down.
     if (fault === 'non-ascii-500' && [...keyId].some((c) => c.charCodeAt(0) > 0x7f))
       return ERRORS.serverError();
-    const key = findUnderFault(projectId, keyId);
+    const key = this.findUnderFault(projectId, keyId);
     if (key && fault === 'swapped-owner-types') {
       const ownerType = key.owner.type === 'user' ? 'service_account' : 'user';
-      return keyReply(store.bodyFor({ projectId, keyId, ownerType }), projectId, req);
+      return this.keyReply(this.store.bodyFor({ projectId, keyId, ownerType }), projectId, req);
     }
-    if (key) return keyReply(key, projectId, req);
-    return notFound(projectId, keyId, req);
-  };
+    if (key) return this.keyReply(key, projectId, req);
+    return this.notFound(projectId, keyId, req);
+  }
 
   /** The key a request names, as the fault mode finds it: fabricated, by id alone, by id in any case. */
-  const findUnderFault = (projectId: string, keyId: string): ProjectApiKey | undefined => {
+  findUnderFault(projectId: string, keyId: string): ProjectApiKey | undefined {
+    const { fault, store } = this;
     const fabricates =
-      fault === 'not-found-not-enforced' || (fault === 'plausible-unknown-key' && seededShape.test(keyId));
+      fault === 'not-found-not-enforced' ||
+      (fault === 'plausible-unknown-key' && this.seededShape.test(keyId));
     if (fabricates)
       return store.findKey(projectId, keyId) ?? store.bodyFor({ projectId, keyId, ownerType: 'user' });
     // `any-project`: the key is looked up by its id alone, whichever project the path names.
     if (fault === 'any-project')
-      return store.findKey(seed.projectId, keyId) ?? store.findKey(projectId, keyId);
+      return store.findKey(this.seed.projectId, keyId) ?? store.findKey(projectId, keyId);
     if (fault === 'case-insensitive-id') {
       const same = store.keyIds(projectId).find((id) => id.toLowerCase() === keyId.toLowerCase());
       return same === undefined ? undefined : store.findKey(projectId, same);
     }
     return store.findKey(projectId, keyId);
-  };
+  }
 
-  const notFound = (projectId: string, keyId: string, req: IncomingMessage): Reply => {
+  notFound(projectId: string, keyId: string, req: IncomingMessage): Reply {
+    const { fault } = this;
     if (fault === 'key-in-error-body') {
       const message = `No API key found with id '${keyId}' for the admin key ${bearerOf(req) ?? ''}.`;
       return jsonReply(404, errorBody(message, 'invalid_request_error'));
     }
-    const reply = store.hasProject(projectId)
+    const reply = this.store.hasProject(projectId)
       ? ERRORS.unknownKey(projectId, keyId)
       : ERRORS.unknownProject(projectId);
     // `stack-trace-404`: the error's stack, as a framework in debug mode appends it.
     return fault === 'stack-trace-404' && reply.kind === 'send' ? withStackTrace(reply) : reply;
-  };
+  }
 
-  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+  handle(req: IncomingMessage, res: ServerResponse): void {
     const startedAt = performance.now();
-    const reply = replyTo(req);
+    const reply = this.replyTo(req);
     // `key-in-header`: every answer carries the credential it was sent, as a debugging header would.
-    if (fault === 'key-in-header' && reply.kind === 'send') {
+    if (this.fault === 'key-in-header' && reply.kind === 'send') {
       reply.headers = { ...reply.headers, 'x-debug-authorization': req.headers.authorization ?? '' };
     }
     writeReply(req, res, startedAt, reply);
-  };
+  }
+}
 
-  return { handler, store, stateSetup: stateSetupFor(store), seed };
-};
+export function createReferenceProvider(options: ReferenceProviderOptions): ReferenceProvider {
+  const app = new ReferenceApp(options);
+  const handler = (req: IncomingMessage, res: ServerResponse): void => app.handle(req, res);
+  return { handler, store: app.store, stateSetup: stateSetupFor(app.store), seed: app.seed };
+}

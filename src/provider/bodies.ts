@@ -1,6 +1,6 @@
+import type { ProjectApiKey, ProjectApiKeyOwner, ProjectServiceAccount, ProjectUser } from '../core/types.ts';
 import type { OpenApiDocument } from '../openapi/document.ts';
 import { sampleOfComponent } from '../openapi/sample.ts';
-import type { ProjectApiKey, ProjectApiKeyOwner, ProjectServiceAccount, ProjectUser } from '../types.ts';
 
 // Response bodies built from the document (every declared property, constants from its enums), then given
 // real values. Only properties the document declares are filled, so a body stays strict-valid as it changes.

@@ -1,7 +1,7 @@
+import { valueAt } from '../core/pointer.ts';
+import type { ProjectApiKey } from '../core/types.ts';
 import type { OpenApiDocument } from '../openapi/document.ts';
 import { sampleOfComponent } from '../openapi/sample.ts';
-import { valueAt } from '../pointer.ts';
-import type { ProjectApiKey } from '../types.ts';
 import type { FaultName } from './faults.ts';
 import { randomProjectKey } from './redaction.ts';
 

@@ -1,4 +1,5 @@
-// The bundled reference provider: one import for the conformance run, the CLI and tests.
+// The bundled reference provider: one import for the conformance run, the CLI and tests. index.ts is a
+// folder's one entry point, the same role src/lib/index.ts plays for the package.
 export {
   createReferenceProvider,
   DEFAULT_FAULT_OPTIONS,
@@ -11,7 +12,6 @@ export {
   FAULT_NAMES,
   FAULTS,
   type Fault,
-  type FaultExpectation,
   type FaultName,
   faultNamed,
   isFaultName,

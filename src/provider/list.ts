@@ -1,8 +1,8 @@
-import { errorBody } from '../openai-error.ts';
+import { errorBody } from '../core/openai-error.ts';
+import type { ProjectApiKey } from '../core/types.ts';
 import { DOCUMENT_VERSIONS } from '../openapi/default-path.ts';
 import { loadDocument, type OpenApiDocument } from '../openapi/document.ts';
 import { type ListOperation, listOperationOf } from '../openapi/list-operation.ts';
-import type { ProjectApiKey } from '../types.ts';
 import type { FaultName } from './faults.ts';
 import { ERRORS, jsonReply, type Reply } from './responses.ts';
 import type { ProjectApiKeyStore } from './store.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { errorBody } from '../openai-error.ts';
+import { errorBody } from '../core/openai-error.ts';
 
 // Replies as data, then written the way the real service writes them: JSON, OpenAI's error body, and its
 // common headers. The faults that are about the wire (hang, reset, truncation, endless body) are kinds here.

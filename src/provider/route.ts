@@ -1,6 +1,6 @@
 import type { OpenApiDocument } from '../openapi/document.ts';
 import { retrieveOperationOf } from '../openapi/operation.ts';
-import type { StateParams } from '../provider-states.ts';
+import type { StateParams } from '../pact/provider-states.ts';
 
 // The one path the provider serves, read from the document: its template becomes the matcher.
 

@@ -1,5 +1,5 @@
 import type { RequestListener } from 'node:http';
-import type { StateSetup } from '../provider-states.ts';
+import type { StateSetup } from '../pact/provider-states.ts';
 import { createReferenceProvider, type ReferenceProviderOptions, servedDocument } from './app.ts';
 import { listen } from './listen.ts';
 import { type OtherOrigin, startOtherOrigin } from './other-origin.ts';

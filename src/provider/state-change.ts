@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { nestedDeeperThan } from '../json.ts';
-import { type StateSetup, stateKeyOf } from '../provider-states.ts';
+import { nestedDeeperThan } from '../core/json.ts';
+import { type StateSetup, stateKeyOf } from '../pact/provider-states.ts';
 
 // Pact's provider-state protocol, so any Pact verifier (the standalone `pact verifier` included) can set
 // up the reference provider's states: POST {"state", "params", "action"} to the state-change URL; the

@@ -1,4 +1,4 @@
-import type { StateSetup } from '../provider-states.ts';
+import type { StateSetup } from '../pact/provider-states.ts';
 import type { ProjectApiKeyStore } from './store.ts';
 
 /** The reference provider's handlers for the shared provider states: each makes its sentence true. */

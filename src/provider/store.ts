@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { ProjectApiKey } from '../core/types.ts';
 import type { OpenApiDocument } from '../openapi/document.ts';
-import type { ProjectApiKey } from '../types.ts';
 import { type KeyFacts, type OwnerFacts, type OwnerType, projectApiKeyBody } from './bodies.ts';
 import { fakeProjectKeyFor, redactedValueOf } from './redaction.ts';
 
@@ -90,10 +90,9 @@ export const seededKeyId = (n: number): string =>
     .replace(/[^A-Za-z0-9]/g, '')
     .slice(0, 16)}`;
 
-export const createStore = (document: OpenApiDocument): ProjectApiKeyStore => {
-  const projects = new Map<string, Map<string, KeyFacts>>();
-
-  const factsOf = (input: SeedKeyInput): KeyFacts => ({
+/** The facts a key is served from: its owner's, and the seeded defaults where the input gives none. */
+function factsOf(input: SeedKeyInput): KeyFacts {
+  return {
     id: input.keyId,
     name: input.name ?? KEY_NAMES[input.ownerType],
     createdAt: input.createdAt ?? SEEDED_AT,
@@ -101,21 +100,28 @@ export const createStore = (document: OpenApiDocument): ProjectApiKeyStore => {
     lastUsedAt: (input.createdAt ?? SEEDED_AT) + LAST_USED_AFTER,
     ownerProjectAccess: 'active',
     owner: REFERENCE_OWNERS[input.ownerType],
-  });
+  };
+}
 
-  const keysOf = (projectId: string): Map<string, KeyFacts> => {
-    let keys = projects.get(projectId);
+/** Projects and their keys in memory; bodies are built from the facts in the shape `document` gives. */
+class MemoryKeyStore implements ProjectApiKeyStore {
+  readonly #projects = new Map<string, Map<string, KeyFacts>>();
+  // The list endpoint pages through a project's ids on every request: kept as an array until a key changes.
+  readonly #ordered = new Map<string, readonly string[]>();
+
+  constructor(readonly document: OpenApiDocument) {}
+
+  #keysOf(projectId: string): Map<string, KeyFacts> {
+    let keys = this.#projects.get(projectId);
     if (!keys) {
       keys = new Map();
-      projects.set(projectId, keys);
+      this.#projects.set(projectId, keys);
     }
     return keys;
-  };
-  // The list endpoint pages through a project's ids on every request: kept as an array until a key changes.
-  const ordered = new Map<string, readonly string[]>();
+  }
 
-  const seedExtraKeys = (projectId: string, count: number): void => {
-    const keys = keysOf(projectId);
+  #seedExtraKeys(projectId: string, count: number): void {
+    const keys = this.#keysOf(projectId);
     for (let n = 0; n < count; n++) {
       const input: SeedKeyInput = {
         projectId,
@@ -126,60 +132,76 @@ export const createStore = (document: OpenApiDocument): ProjectApiKeyStore => {
       };
       keys.set(input.keyId, factsOf(input));
     }
-    ordered.delete(projectId);
-  };
+    this.#ordered.delete(projectId);
+  }
 
-  const store: ProjectApiKeyStore = {
-    seedKey(input) {
-      const keys = keysOf(input.projectId);
-      const existing = keys.get(input.keyId);
-      if (existing?.owner.type !== input.ownerType) {
-        keys.set(input.keyId, factsOf(input));
-        ordered.delete(input.projectId);
-      }
-      return store.findKey(input.projectId, input.keyId) as ProjectApiKey;
-    },
-    seedProject(projectId) {
-      keysOf(projectId);
-    },
-    removeKey: (projectId, keyId) => {
-      ordered.delete(projectId);
-      return projects.get(projectId)?.delete(keyId) ?? false;
-    },
-    findKey(projectId, keyId) {
-      const facts = projects.get(projectId)?.get(keyId);
-      return facts && projectApiKeyBody(document, facts);
-    },
-    hasProject: (projectId) => projects.has(projectId),
-    ownerProjectAccess: (projectId, keyId) => projects.get(projectId)?.get(keyId)?.ownerProjectAccess,
-    keyIds: (projectId) => {
-      let ids = ordered.get(projectId);
-      if (!ids) {
-        ids = [...(projects.get(projectId)?.keys() ?? [])];
-        ordered.set(projectId, ids);
-      }
-      return ids;
-    },
-    clear: () => {
-      projects.clear();
-      ordered.clear();
-    },
-    reset(keys = 2) {
-      if (!(Number.isSafeInteger(keys) && keys >= 2 && keys <= MAX_SEEDED_KEYS)) {
-        throw new RangeError(`keys must be a whole number from 2 to ${MAX_SEEDED_KEYS}, got ${keys}`);
-      }
-      store.clear();
-      const seed = REFERENCE_SEED;
-      store.seedKey({ projectId: seed.projectId, keyId: seed.userKeyId, ownerType: 'user' });
-      store.seedKey({
-        projectId: seed.projectId,
-        keyId: seed.serviceAccountKeyId,
-        ownerType: 'service_account',
-      });
-      seedExtraKeys(seed.projectId, keys - 2);
-      return { ...seed };
-    },
-    bodyFor: (input) => projectApiKeyBody(document, factsOf(input)),
-  };
-  return store;
-};
+  seedKey(input: SeedKeyInput): ProjectApiKey {
+    const keys = this.#keysOf(input.projectId);
+    const existing = keys.get(input.keyId);
+    if (existing?.owner.type !== input.ownerType) {
+      keys.set(input.keyId, factsOf(input));
+      this.#ordered.delete(input.projectId);
+    }
+    return this.findKey(input.projectId, input.keyId) as ProjectApiKey;
+  }
+
+  seedProject(projectId: string): void {
+    this.#keysOf(projectId);
+  }
+
+  removeKey(projectId: string, keyId: string): boolean {
+    this.#ordered.delete(projectId);
+    return this.#projects.get(projectId)?.delete(keyId) ?? false;
+  }
+
+  findKey(projectId: string, keyId: string): ProjectApiKey | undefined {
+    const facts = this.#projects.get(projectId)?.get(keyId);
+    return facts && projectApiKeyBody(this.document, facts);
+  }
+
+  hasProject(projectId: string): boolean {
+    return this.#projects.has(projectId);
+  }
+
+  ownerProjectAccess(projectId: string, keyId: string): KeyFacts['ownerProjectAccess'] | undefined {
+    return this.#projects.get(projectId)?.get(keyId)?.ownerProjectAccess;
+  }
+
+  keyIds(projectId: string): readonly string[] {
+    let ids = this.#ordered.get(projectId);
+    if (!ids) {
+      ids = [...(this.#projects.get(projectId)?.keys() ?? [])];
+      this.#ordered.set(projectId, ids);
+    }
+    return ids;
+  }
+
+  clear(): void {
+    this.#projects.clear();
+    this.#ordered.clear();
+  }
+
+  reset(keys = 2): ReferenceSeed {
+    if (!(Number.isSafeInteger(keys) && keys >= 2 && keys <= MAX_SEEDED_KEYS)) {
+      throw new RangeError(`keys must be a whole number from 2 to ${MAX_SEEDED_KEYS}, got ${keys}`);
+    }
+    this.clear();
+    const seed = REFERENCE_SEED;
+    this.seedKey({ projectId: seed.projectId, keyId: seed.userKeyId, ownerType: 'user' });
+    this.seedKey({
+      projectId: seed.projectId,
+      keyId: seed.serviceAccountKeyId,
+      ownerType: 'service_account',
+    });
+    this.#seedExtraKeys(seed.projectId, keys - 2);
+    return { ...seed };
+  }
+
+  bodyFor(input: SeedKeyInput): ProjectApiKey {
+    return projectApiKeyBody(this.document, factsOf(input));
+  }
+}
+
+export function createStore(document: OpenApiDocument): ProjectApiKeyStore {
+  return new MemoryKeyStore(document);
+}

@@ -1,6 +1,6 @@
-import type { CheckResult } from '../check.ts';
-import type { Finding } from '../finding.ts';
-import type { ConformanceResult } from './result.ts';
+import type { CheckResult } from '../core/check.ts';
+import type { Finding } from '../core/finding.ts';
+import type { ConformanceResult } from './conformance-result.ts';
 
 // Reports hold provider data (ids, messages, excerpts, headers) and must stay readable and small
 // whatever a provider sends: a 5 MB id is shown as its head and its length, and a body with a million

@@ -1,9 +1,6 @@
-import type { CheckResult } from '../check.ts';
-import { oneLine, plural } from '../text.ts';
+import type { CheckResult } from '../core/check.ts';
+import { oneLine, plural } from '../core/text.ts';
 import { findingCount } from './bound.ts';
-import type { ReportPaths } from './files.ts';
-import { boundResult } from './redact.ts';
-import type { ConformanceResult } from './result.ts';
 import {
   countsText,
   findingLine,
@@ -18,7 +15,10 @@ import {
   passedAfterRetries,
   projectKeysFacts,
   tallyText,
-} from './text.ts';
+} from './common.ts';
+import type { ConformanceResult } from './conformance-result.ts';
+import type { ReportPaths } from './files.ts';
+import { boundResult } from './redact-result.ts';
 
 /** Failing checks named on the console; the reports list the rest. */
 export const CONSOLE_FAILING_CHECKS = 10;

@@ -1,10 +1,8 @@
-import type { CheckResult, CheckStatus } from '../check.ts';
-import type { Finding } from '../finding.ts';
-import { displayPointer, elapsedMs, humanDuration, plural, shortSha } from '../text.ts';
+import type { CheckResult, CheckStatus } from '../core/check.ts';
+import type { Finding } from '../core/finding.ts';
+import { displayPointer, elapsedMs, humanDuration, plural, shortSha } from '../core/text.ts';
 import type { Attempt, Exchange } from '../transport/exchange.ts';
 import { findingCount } from './bound.ts';
-import { boundResult } from './redact.ts';
-import type { ConformanceResult, PactRecord, ProjectKeys, SpecMatrixCell } from './result.ts';
 import {
   brokerPactFacts,
   byCategory,
@@ -21,7 +19,9 @@ import {
   probingText,
   projectKeysFacts,
   tallyText,
-} from './text.ts';
+} from './common.ts';
+import type { ConformanceResult, PactRecord, ProjectKeys, SpecMatrixCell } from './conformance-result.ts';
+import { boundResult } from './redact-result.ts';
 
 // report.html: one self-contained page a person reads at a glance. No script, no external asset;
 // the Content-Security-Policy forbids both, so even a mistake in escaping could not run or fetch.
@@ -281,52 +281,28 @@ ${lines(projectKeysFacts(keys).map(([label, text]) => html`<dt>${label}</dt><dd>
 /** The notes' count box: about the document and the pact, not the target. */
 const NOTES_LABEL = 'notes about the document and the pact';
 
-/** `report.html`: verdict banner, run facts, counts, checks by category with findings, exchanges. */
-export const renderHtml = (given: ConformanceResult): string => {
-  const result = boundResult(given);
-  const { verdict, summary, target, spec, pacts } = result;
-  const indexOf = new Map(result.checks.map((c, i) => [c, i]));
-  const elapsed = elapsedMs(result.startedAt, result.finishedAt);
-  const failing = result.checks.map((c, i) => [c, i] as const).filter(([c]) => c.status === 'fail');
-  const title = `Conformance ${verdict.toUpperCase()}${result.complete ? '' : ' (incomplete)'}: ${target.baseUrl}`;
+/** The verdict banner: the verdict in large, the target, and why the run is incomplete when it is. */
+function bannerOf(result: ConformanceResult): Markup {
+  const { verdict, target } = result;
   const incomplete = result.complete
     ? result.incompleteReason
       ? html`<div class="reason">${result.incompleteReason}</div>`
       : ''
     : html`<div class="incomplete">INCOMPLETE: ${result.incompleteReason ?? 'no reason given'}</div>`;
-  const attention =
-    failing.length === 0
-      ? ''
-      : html`<div class="attention"><strong>${plural(failing.length, 'check')} failed:</strong><ul>${failing.map(
-          ([c, i]) => html`<li><a href="#check-${i}">${`${c.category}: ${c.name}`}</a></li>`,
-        )}</ul></div>`;
-  // The target's counts, then, set apart, the notes about the document and the pact.
-  const counts: [CheckStatus, number, string][] = [
-    ['pass', summary.passed, 'passed'],
-    ['fail', summary.failed, 'failed'],
-    ['warn', summary.warnings, 'warnings'],
-    ['skip', summary.skipped, 'skipped'],
-    ...(summary.notes > 0 ? [['note', summary.notes, NOTES_LABEL] as [CheckStatus, number, string]] : []),
-  ];
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>${title}</title>
-<style>${raw(STYLE)}</style>
-</head>
-<body>
-<header class="banner ${verdict}" data-verdict="${verdict}" data-complete="${result.complete}">
+  return html`<header class="banner ${verdict}" data-verdict="${verdict}" data-complete="${result.complete}">
 <div class="inner">
 <div class="verdict">${verdict.toUpperCase()}</div>
 <div class="caption">Conformance of ${code(target.baseUrl)}${target.reference ? ' (the reference provider)' : ''}</div>
 ${incomplete}
 </div>
-</header>
-<main>
-<dl class="meta">
+</header>`;
+}
+
+/** The run's facts: target, spec, pacts, times and the seed. */
+function runFacts(result: ConformanceResult): Markup {
+  const { target, spec, pacts } = result;
+  const elapsed = elapsedMs(result.startedAt, result.finishedAt);
+  return html`<dl class="meta">
 <dt>Target</dt><dd>${code(target.baseUrl)}${target.reference ? ' reference provider' : ''}</dd>
 <dt>Spec</dt><dd>${code(spec.path)} version ${spec.version}, sha256 <code title="${spec.sha256}">${shortSha(spec.sha256)}</code></dd>
 ${lines(
@@ -338,35 +314,83 @@ ${lines(
 <dt>Started</dt><dd>${result.startedAt}</dd>
 <dt>Finished</dt><dd>${result.finishedAt}${elapsed === undefined ? '' : ` (${humanDuration(elapsed)})`}</dd>
 ${result.probing ? html`<dt>Seed</dt><dd>${probingText(result.probing)}</dd>` : ''}
-</dl>
-<div class="counts">
+</dl>`;
+}
+
+/** The target's counts, then, set apart, the notes about the document and the pact. */
+function countsOf(summary: ConformanceResult['summary']): Markup {
+  const counts: [CheckStatus, number, string][] = [
+    ['pass', summary.passed, 'passed'],
+    ['fail', summary.failed, 'failed'],
+    ['warn', summary.warnings, 'warnings'],
+    ['skip', summary.skipped, 'skipped'],
+    ...(summary.notes > 0 ? [['note', summary.notes, NOTES_LABEL] as [CheckStatus, number, string]] : []),
+  ];
+  return html`<div class="counts">
 ${lines(counts.map(([status, n, label]) => html`<div class="count ${status}" data-count="${label}"><span class="n">${n}</span>${label}</div>`))}
-</div>
-${attention}
-${result.specMatrix ? matrixSection(result.specMatrix) : ''}
-${result.projectKeys ? projectKeysSection(result.projectKeys) : ''}
-${
-  result.checks.length === 0
+</div>`;
+}
+
+/** The failing checks by name, each a link to its row, so none needs a click to find. */
+function attentionOf(result: ConformanceResult): Markup | '' {
+  const failing = result.checks.map((c, i) => [c, i] as const).filter(([c]) => c.status === 'fail');
+  return failing.length === 0
+    ? ''
+    : html`<div class="attention"><strong>${plural(failing.length, 'check')} failed:</strong><ul>${failing.map(
+        ([c, i]) => html`<li><a href="#check-${i}">${`${c.category}: ${c.name}`}</a></li>`,
+      )}</ul></div>`;
+}
+
+/** Every check by category, under one heading per pact when there are several. */
+function checksOf(result: ConformanceResult): Markup {
+  const indexOf = new Map(result.checks.map((c, i) => [c, i]));
+  return result.checks.length === 0
     ? html`<h2>Checks</h2>\n<p class="muted">No check ran.</p>`
     : lines(
         byPact(result).map(
           (group) =>
             html`<h2>Checks${group.title ? ` of ${group.title}` : ''}</h2>\n${group.pact?.url === undefined ? '' : brokerPactFactsOf(group.pact)}${categorySections(group.checks, indexOf)}`,
         ),
-      )
+      );
 }
-<h2>Exchanges</h2>
-${
-  result.exchanges.length === 0
+
+function exchangesOf(result: ConformanceResult): Markup {
+  return result.exchanges.length === 0
     ? html`<p class="muted">No exchange was recorded.</p>`
     : html`<details class="exchanges">
 <summary>${plural(result.exchanges.length, 'recorded exchange')} with the target (requests, statuses, headers, body excerpts)</summary>
 ${lines(result.exchanges.map(exchangeDetails))}
-</details>`
+</details>`;
 }
+
+/** `report.html`: verdict banner, run facts, counts, checks by category with findings, exchanges. */
+export function renderHtml(given: ConformanceResult): string {
+  const result = boundResult(given);
+  const { verdict, target } = result;
+  const title = `Conformance ${verdict.toUpperCase()}${result.complete ? '' : ' (incomplete)'}: ${target.baseUrl}`;
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>${title}</title>
+<style>${raw(STYLE)}</style>
+</head>
+<body>
+${bannerOf(result)}
+<main>
+${runFacts(result)}
+${countsOf(result.summary)}
+${attentionOf(result)}
+${result.specMatrix ? matrixSection(result.specMatrix) : ''}
+${result.projectKeys ? projectKeysSection(result.projectKeys) : ''}
+${checksOf(result)}
+<h2>Exchanges</h2>
+${exchangesOf(result)}
 <footer>Rendered from the run's result as given: the verdict is the run's, not this page's.</footer>
 </main>
 </body>
 </html>
 `.text;
-};
+}

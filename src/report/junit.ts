@@ -1,8 +1,6 @@
 import { XMLBuilder } from 'fast-xml-parser';
-import type { CheckCategory, CheckResult } from '../check.ts';
-import { elapsedMs, oneLine, plural, seconds } from '../text.ts';
-import { boundResult } from './redact.ts';
-import type { ConformanceResult } from './result.ts';
+import type { CheckCategory, CheckResult } from '../core/check.ts';
+import { elapsedMs, oneLine, plural, seconds } from '../core/text.ts';
 import {
   byCategory,
   countsText,
@@ -19,7 +17,9 @@ import {
   projectKeysFacts,
   publicationText,
   tallyText,
-} from './text.ts';
+} from './common.ts';
+import type { ConformanceResult } from './conformance-result.ts';
+import { boundResult } from './redact-result.ts';
 
 // junit.xml, as CI servers read it (Jenkins, GitLab, GitHub test reporters): a suite per check
 // category, a case per check, plus a `conformance.run` suite that carries the run's own verdict, so
@@ -103,8 +103,8 @@ const suiteOf = (
   testcase: checks.map((check) => testcase(check, pact)),
 });
 
-/** The run itself as one case: its verdict as given, an incomplete run as an error. */
-const runSuite = (result: ConformanceResult, timestamp?: string): XmlNode => {
+/** The verdict case: the verdict as given, an incomplete run as an error, the spec matrix as its output. */
+function verdictCase(result: ConformanceResult): XmlNode {
   const counts = countsText(result.summary);
   const verdict: XmlNode = {
     '@_name': 'verdict',
@@ -121,7 +121,45 @@ const runSuite = (result: ConformanceResult, timestamp?: string): XmlNode => {
     const reason = result.incompleteReason ? `: ${result.incompleteReason}` : '';
     verdict.failure = { '@_message': attribute(`verdict: fail (${counts})${reason}`), '@_type': 'verdict' };
   }
-  const properties: [string, string | boolean][] = [
+  const matrix = result.specMatrix;
+  if (matrix) {
+    verdict['system-out'] = lines([
+      `${MATRIX_TITLE}:`,
+      ...(matrix.keys.length === 0
+        ? [MATRIX_EMPTY]
+        : matrix.rows.flatMap((row) => [
+            matrixRowLabel(row),
+            ...row.cells.map((cell) => `  ${cell.key}: ${matrixCellText(cell)}`),
+          ])),
+    ]);
+  }
+  return verdict;
+}
+
+/** Each pact's facts as properties, under `pact.` or, with several pacts, `pact.<id>.`. */
+function pactProperties(result: ConformanceResult): [string, string][] {
+  return result.pacts.flatMap((pact): [string, string][] => {
+    const name = groupsByPact(result) ? `pact.${pact.id}` : 'pact';
+    const optional: [string, string | undefined][] = [
+      [`${name}.consumerVersion`, pact.consumerVersion],
+      [`${name}.url`, pact.url],
+      [`${name}.pending`, pact.pending || pact.wip ? 'true' : undefined],
+      [`${name}.wip`, pact.wip ? 'true' : undefined],
+      [`${name}.selectedBecause`, pact.selectedBecause],
+      [`${name}.publication`, pact.publication && publicationText(pact.publication)],
+    ];
+    return [
+      [`${name}.path`, pact.path],
+      [`${name}.sha256`, pact.sha256],
+      [`${name}.consumer`, pact.consumer],
+      ...optional.filter((entry): entry is [string, string] => entry[1] !== undefined),
+    ];
+  });
+}
+
+/** The run's facts as the run suite's properties. */
+function runProperties(result: ConformanceResult): [string, string | boolean][] {
+  return [
     ['verdict', result.verdict],
     ['complete', result.complete],
     // Notes are about the document and the pact, not the target: counted here, never as failures.
@@ -131,23 +169,7 @@ const runSuite = (result: ConformanceResult, timestamp?: string): XmlNode => {
     ['spec.path', result.spec.path],
     ['spec.version', result.spec.version],
     ['spec.sha256', result.spec.sha256],
-    ...result.pacts.flatMap((pact): [string, string][] => {
-      const name = groupsByPact(result) ? `pact.${pact.id}` : 'pact';
-      const optional: [string, string | undefined][] = [
-        [`${name}.consumerVersion`, pact.consumerVersion],
-        [`${name}.url`, pact.url],
-        [`${name}.pending`, pact.pending || pact.wip ? 'true' : undefined],
-        [`${name}.wip`, pact.wip ? 'true' : undefined],
-        [`${name}.selectedBecause`, pact.selectedBecause],
-        [`${name}.publication`, pact.publication && publicationText(pact.publication)],
-      ];
-      return [
-        [`${name}.path`, pact.path],
-        [`${name}.sha256`, pact.sha256],
-        [`${name}.consumer`, pact.consumer],
-        ...optional.filter((entry): entry is [string, string] => entry[1] !== undefined),
-      ];
-    }),
+    ...pactProperties(result),
     ['startedAt', result.startedAt],
     ['finishedAt', result.finishedAt],
     ...(result.probing
@@ -170,18 +192,12 @@ const runSuite = (result: ConformanceResult, timestamp?: string): XmlNode => {
       ]),
     ) ?? []),
   ];
-  const matrix = result.specMatrix;
-  if (matrix) {
-    verdict['system-out'] = lines([
-      `${MATRIX_TITLE}:`,
-      ...(matrix.keys.length === 0
-        ? [MATRIX_EMPTY]
-        : matrix.rows.flatMap((row) => [
-            matrixRowLabel(row),
-            ...row.cells.map((cell) => `  ${cell.key}: ${matrixCellText(cell)}`),
-          ])),
-    ]);
-  }
+}
+
+/** The run itself as one case: its verdict as given, an incomplete run as an error. */
+function runSuite(result: ConformanceResult, timestamp?: string): XmlNode {
+  const verdict = verdictCase(result);
+  const properties = runProperties(result);
   return {
     '@_name': suiteName('run'),
     '@_tests': 1,
@@ -198,7 +214,7 @@ const runSuite = (result: ConformanceResult, timestamp?: string): XmlNode => {
     },
     testcase: [verdict],
   };
-};
+}
 
 const total = (suites: readonly XmlNode[], key: string): number =>
   suites.reduce((sum, suite) => sum + Number(suite[key]), 0);

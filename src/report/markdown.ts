@@ -1,9 +1,7 @@
-import type { CheckResult, CheckStatus } from '../check.ts';
-import type { Finding } from '../finding.ts';
-import { displayPointer, elapsedMs, humanDuration, oneLine, plural, shortSha } from '../text.ts';
+import type { CheckResult, CheckStatus } from '../core/check.ts';
+import type { Finding } from '../core/finding.ts';
+import { displayPointer, elapsedMs, humanDuration, oneLine, plural, shortSha } from '../core/text.ts';
 import { findingCount, type ReportLimits } from './bound.ts';
-import { boundResult } from './redact.ts';
-import type { ConformanceResult, PactRecord } from './result.ts';
 import {
   brokerPactFacts,
   byCategory,
@@ -22,7 +20,9 @@ import {
   probingText,
   projectKeysFacts,
   tallyText,
-} from './text.ts';
+} from './common.ts';
+import type { ConformanceResult, PactRecord } from './conformance-result.ts';
+import { boundResult } from './redact-result.ts';
 
 // summary.md: GitHub-flavoured Markdown for a pull request comment or $GITHUB_STEP_SUMMARY.
 // Everything from a body is escaped: a finding must not turn into a link, a tag or a broken table.
@@ -147,18 +147,11 @@ const brokerPactLines = (pact: PactRecord): string[] => [
   '',
 ];
 
-/**
- * `summary.md`: the verdict, the counts, every check, what failing and warning checks found, and, apart,
- * the notes about the document and the pact.
- */
-export const renderMarkdown = (given: ConformanceResult): string => {
-  const result = boundResult(given, MARKDOWN_LIMITS);
+/** The verdict, what was run against what, and the counts. */
+function headLines(result: ConformanceResult): string[] {
   const { summary, target, spec, pacts } = result;
   const elapsed = elapsedMs(result.startedAt, result.finishedAt);
-  const withFindings = result.checks.filter(hasFindingsToShow);
-  const skipped = result.checks.filter((c) => c.status === 'skip');
-  const notes = result.checks.filter(isNote);
-  const lines = [
+  return [
     `## Conformance: ${result.verdict === 'pass' ? 'PASS' : 'FAIL'}${result.complete ? '' : ' (incomplete)'}`,
     '',
     `**Verdict: ${result.verdict.toUpperCase()}**${
@@ -194,6 +187,12 @@ export const renderMarkdown = (given: ConformanceResult): string => {
           '',
         ]
       : []),
+  ];
+}
+
+/** Every check in a table, one table per pact when there are several. */
+function checksLines(result: ConformanceResult): string[] {
+  return [
     '### Checks',
     '',
     ...(result.checks.length === 0
@@ -218,6 +217,18 @@ export const renderMarkdown = (given: ConformanceResult): string => {
           '',
         ])),
   ];
+}
+
+/**
+ * `summary.md`: the verdict, the counts, every check, what failing and warning checks found, and, apart,
+ * the notes about the document and the pact.
+ */
+export function renderMarkdown(given: ConformanceResult): string {
+  const result = boundResult(given, MARKDOWN_LIMITS);
+  const withFindings = result.checks.filter(hasFindingsToShow);
+  const skipped = result.checks.filter((c) => c.status === 'skip');
+  const notes = result.checks.filter(isNote);
+  const lines = [...headLines(result), ...checksLines(result)];
   if (result.specMatrix) lines.push(...matrixSection(result.specMatrix));
   if (result.projectKeys) {
     lines.push(
@@ -243,4 +254,4 @@ export const renderMarkdown = (given: ConformanceResult): string => {
   if (notes.length > 0)
     lines.push(`### ${NOTES_TITLE}`, '', ...notes.flatMap((check) => findingsOf(result, check)));
   return capMarkdown(`${lines.join('\n').trimEnd()}\n`);
-};
+}

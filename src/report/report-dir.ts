@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, realpathSync, rmSync, type Stats, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
-import { fsReason } from '../fs-error.ts';
+import { fsReason } from '../core/fs-error.ts';
 
 // Where reports go, checked before a run starts and created without `mkdir -p`: Node's recursive mkdir
 // loops forever where mkdir answers ENOENT for a parent that exists (it does under /proc), ignoring

@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { appendFile, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { fsReason } from '../fs-error.ts';
+import { fsReason } from '../core/fs-error.ts';
 import { REPORT_LIMITS, type ReportLimits } from './bound.ts';
+import type { ConformanceResult } from './conformance-result.ts';
 import { REPORT_FILES, type ReportFormat, type ReportPaths } from './files.ts';
 import { renderHtml } from './html.ts';
-import { renderJson } from './json.ts';
+import { renderJson } from './json-report.ts';
 import { renderJunit } from './junit.ts';
 import { MARKDOWN_LIMITS, renderMarkdown } from './markdown.ts';
-import { redactResult } from './redact.ts';
+import { redactResult } from './redact-result.ts';
 import { ensureDirectory, ReportDirError } from './report-dir.ts';
-import type { ConformanceResult } from './result.ts';
 
 // The one module of the reports that touches the disk.
 

@@ -85,50 +85,34 @@ const pairsOf = (raw: string[]): [string, string][] => {
   return pairs;
 };
 
-/** Sends one request and reads its response within the limits; resolves with a response or a failure. */
-export const performAttempt = (request: AttemptRequest, limits: AttemptLimits): Promise<AttemptResult> =>
-  new Promise((resolve, reject) => {
+/**
+ * One attempt in flight: the request, the response as it arrives (bytes kept up to the cap, bytes counted
+ * past it), and the one way it settles (a response, a failure, or the caller's abort) whichever comes first.
+ */
+class AttemptInFlight {
+  #settled = false;
+  #incoming: IncomingMessage | undefined;
+  readonly #kept: Buffer[] = [];
+  #keptBytes = 0;
+  #received = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #outgoing: http.ClientRequest | undefined;
+
+  constructor(
+    readonly request: AttemptRequest,
+    readonly limits: AttemptLimits,
+    readonly resolve: (result: AttemptResult) => void,
+    readonly reject: (reason: unknown) => void,
+  ) {}
+
+  start(): void {
+    const { request, limits } = this;
     const { url } = request;
-    const { maxBodyBytes, timeoutMs, signal } = limits;
+    const { timeoutMs, signal } = limits;
     if (signal?.aborted) {
-      reject(signal.reason);
+      this.reject(signal.reason);
       return;
     }
-    let settled = false;
-    let incoming: IncomingMessage | undefined;
-    const kept: Buffer[] = [];
-    let keptBytes = 0;
-    let received = 0;
-
-    const snapshot = (): ReceivedResponse | undefined =>
-      incoming && {
-        status: incoming.statusCode ?? 0,
-        statusText: incoming.statusMessage || http.STATUS_CODES[incoming.statusCode ?? 0] || '',
-        headerPairs: pairsOf(incoming.rawHeaders),
-        headers: incoming.headers,
-        body: Buffer.concat(kept, keptBytes),
-        bodyBytes: received,
-      };
-    const settle = (): boolean => {
-      if (settled) return false;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      return true;
-    };
-    // Destroying the request closes the socket: the server sees the connection end, nothing more is read.
-    const fail = (failure: TransportFailure): void => {
-      if (!settle()) return;
-      const response = snapshot();
-      resolve(response ? { failure, response } : { failure });
-      outgoing.destroy();
-    };
-    const onAbort = (): void => {
-      if (!settle()) return;
-      reject(signal?.reason);
-      outgoing.destroy();
-    };
-
     const client = url.protocol === 'https:' ? httpsModule() : http;
     const agent = url.protocol === 'https:' ? limits.agents.https : limits.agents.http;
     let outgoing: http.ClientRequest;
@@ -136,65 +120,124 @@ export const performAttempt = (request: AttemptRequest, limits: AttemptLimits): 
       outgoing = client.request(url, { method: request.method, headers: request.headers, agent });
     } catch (error) {
       // node rejects a bad method or header before any I/O; its message names the header, not the value.
-      resolve({ failure: { kind: 'protocol', message: `request not sent: ${(error as Error).message}` } });
+      this.resolve({
+        failure: { kind: 'protocol', message: `request not sent: ${(error as Error).message}` },
+      });
       return;
     }
-    const timer = setTimeout(() => {
-      fail({
+    this.#outgoing = outgoing;
+    this.#timer = setTimeout(() => {
+      const incoming = this.#incoming;
+      this.fail({
         kind: 'timeout',
         message: incoming
-          ? `no complete response within ${timeoutMs} ms (status ${incoming.statusCode} and ${received} body bytes received)`
+          ? `no complete response within ${timeoutMs} ms (status ${incoming.statusCode} and ${this.#received} body bytes received)`
           : `no response within ${timeoutMs} ms`,
       });
     }, timeoutMs);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    signal?.addEventListener('abort', this.#onAbort, { once: true });
 
-    outgoing.on('error', (error) => fail(describeSocketError(error, url, false)));
-    outgoing.on('response', (response) => {
-      incoming = response;
-      const declared = Number(response.headers['content-length']);
-      if (Number.isSafeInteger(declared) && declared > maxBodyBytes) {
-        fail({
-          kind: 'too-large',
-          message: `response body of ${declared} bytes (Content-Length) exceeds the cap of ${maxBodyBytes} bytes`,
-        });
-        return;
-      }
-      response.on('data', (chunk: Buffer) => {
-        if (settled) return;
-        received += chunk.length;
-        const room = maxBodyBytes - keptBytes;
-        if (room > 0) {
-          const part = chunk.length > room ? Buffer.from(chunk.subarray(0, room)) : chunk;
-          kept.push(part);
-          keptBytes += part.length;
-        }
-        if (received > maxBodyBytes) {
-          fail({ kind: 'too-large', message: `response body exceeded ${maxBodyBytes} bytes` });
-        }
-      });
-      response.on('end', () => {
-        const received = snapshot();
-        if (!received || settled) return;
-        // Decoded inside the attempt, so its timer and the caller's signal still apply.
-        void decodeBody(received.body, response.headers['content-encoding'], maxBodyBytes).then(
-          (decoded) => {
-            if ('failure' in decoded) fail(decoded.failure);
-            else if (settle()) {
-              const codings = decoded.codings.length > 0 ? { decodedFrom: decoded.codings } : {};
-              resolve({ response: { ...received, body: decoded.body, ...codings } });
-            }
-          },
-          (error: Error) => fail({ kind: 'protocol', message: `body does not decode (${error.message})` }),
-        );
-      });
-      response.on('error', (error) => fail(describeSocketError(error, url, true)));
-      response.on('close', () => {
-        if (!response.complete) {
-          const where = `${url.hostname}:${url.port || DEFAULT_PORTS[url.protocol]}`;
-          fail({ kind: 'connection', message: `connection closed by ${where} before the body was complete` });
-        }
-      });
-    });
+    outgoing.on('error', (error) => this.fail(describeSocketError(error, url, false)));
+    outgoing.on('response', (response) => this.onResponse(response));
     outgoing.end(request.body);
-  });
+  }
+
+  snapshot(): ReceivedResponse | undefined {
+    const incoming = this.#incoming;
+    return (
+      incoming && {
+        status: incoming.statusCode ?? 0,
+        statusText: incoming.statusMessage || http.STATUS_CODES[incoming.statusCode ?? 0] || '',
+        headerPairs: pairsOf(incoming.rawHeaders),
+        headers: incoming.headers,
+        body: Buffer.concat(this.#kept, this.#keptBytes),
+        bodyBytes: this.#received,
+      }
+    );
+  }
+
+  /** True once only: the first way to end wins and stops the timer and the abort listener. */
+  settle(): boolean {
+    if (this.#settled) return false;
+    this.#settled = true;
+    clearTimeout(this.#timer);
+    this.limits.signal?.removeEventListener('abort', this.#onAbort);
+    return true;
+  }
+
+  // Destroying the request closes the socket: the server sees the connection end, nothing more is read.
+  fail(failure: TransportFailure): void {
+    if (!this.settle()) return;
+    const response = this.snapshot();
+    this.resolve(response ? { failure, response } : { failure });
+    this.#outgoing?.destroy();
+  }
+
+  readonly #onAbort = (): void => {
+    if (!this.settle()) return;
+    this.reject(this.limits.signal?.reason);
+    this.#outgoing?.destroy();
+  };
+
+  onResponse(response: IncomingMessage): void {
+    const { url } = this.request;
+    const { maxBodyBytes } = this.limits;
+    this.#incoming = response;
+    const declared = Number(response.headers['content-length']);
+    if (Number.isSafeInteger(declared) && declared > maxBodyBytes) {
+      this.fail({
+        kind: 'too-large',
+        message: `response body of ${declared} bytes (Content-Length) exceeds the cap of ${maxBodyBytes} bytes`,
+      });
+      return;
+    }
+    response.on('data', (chunk: Buffer) => this.onData(chunk));
+    response.on('end', () => this.onEnd(response));
+    response.on('error', (error) => this.fail(describeSocketError(error, url, true)));
+    response.on('close', () => {
+      if (!response.complete) {
+        const where = `${url.hostname}:${url.port || DEFAULT_PORTS[url.protocol]}`;
+        this.fail({
+          kind: 'connection',
+          message: `connection closed by ${where} before the body was complete`,
+        });
+      }
+    });
+  }
+
+  onData(chunk: Buffer): void {
+    if (this.#settled) return;
+    const { maxBodyBytes } = this.limits;
+    this.#received += chunk.length;
+    const room = maxBodyBytes - this.#keptBytes;
+    if (room > 0) {
+      const part = chunk.length > room ? Buffer.from(chunk.subarray(0, room)) : chunk;
+      this.#kept.push(part);
+      this.#keptBytes += part.length;
+    }
+    if (this.#received > maxBodyBytes) {
+      this.fail({ kind: 'too-large', message: `response body exceeded ${maxBodyBytes} bytes` });
+    }
+  }
+
+  onEnd(response: IncomingMessage): void {
+    const received = this.snapshot();
+    if (!received || this.#settled) return;
+    // Decoded inside the attempt, so its timer and the caller's signal still apply.
+    void decodeBody(received.body, response.headers['content-encoding'], this.limits.maxBodyBytes).then(
+      (decoded) => {
+        if ('failure' in decoded) this.fail(decoded.failure);
+        else if (this.settle()) {
+          const codings = decoded.codings.length > 0 ? { decodedFrom: decoded.codings } : {};
+          this.resolve({ response: { ...received, body: decoded.body, ...codings } });
+        }
+      },
+      (error: Error) => this.fail({ kind: 'protocol', message: `body does not decode (${error.message})` }),
+    );
+  }
+}
+
+/** Sends one request and reads its response within the limits; resolves with a response or a failure. */
+export function performAttempt(request: AttemptRequest, limits: AttemptLimits): Promise<AttemptResult> {
+  return new Promise((resolve, reject) => new AttemptInFlight(request, limits, resolve, reject).start());
+}

@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import type zlib from 'node:zlib';
-import { truncateText } from '../truncate.ts';
+import { truncateText } from '../core/truncate.ts';
 import { zlibModule } from './lazy-builtins.ts';
 import type { TransportFailure } from './transport-error.ts';
 

@@ -1,5 +1,5 @@
-import type { Redactor } from '../redact.ts';
-import { truncateText } from '../truncate.ts';
+import { truncateText } from '../core/truncate.ts';
+import type { Redactor } from '../secrets/redact.ts';
 import { codingsOf } from './decode.ts';
 
 /** How much of a body a recorded exchange shows: enough to read an error, small enough for a report. */

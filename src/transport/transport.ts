@@ -1,8 +1,8 @@
 import http, { type IncomingHttpHeaders } from 'node:http';
 import type https from 'node:https';
-import { Redactor } from '../redact.ts';
-import { containsSecret } from '../secret-forms.ts';
-import { truncateText } from '../truncate.ts';
+import { truncateText } from '../core/truncate.ts';
+import { containsSecret } from '../secrets/forms.ts';
+import { Redactor } from '../secrets/redact.ts';
 import { type AttemptRequest, type AttemptResult, performAttempt, type ReceivedResponse } from './attempt.ts';
 import { bodyExcerpt } from './excerpt.ts';
 import type { Attempt, Exchange } from './exchange.ts';
@@ -134,29 +134,62 @@ const decodedView = (response: ReceivedResponse): ReceivedResponse => {
   };
 };
 
-/** The one transport policy; `policy` overrides the defaults of `DEFAULT_POLICY`. */
-export const createTransport = (
-  overrides: Partial<TransportPolicy> = {},
-  options: TransportOptions = {},
-): Transport => {
-  const policy = Object.freeze(resolvePolicy(overrides));
-  const recorder = options.recorder ?? new ExchangeRecorder();
-  const redactor = new Redactor(options.secrets ?? []);
-  const sleep = options.sleep ?? sleepFor;
-  const random = options.random ?? Math.random;
-  const now = options.now ?? Date.now;
-  // Keep-alive like global fetch; idle sockets are dropped before common servers' 5 s keep-alive ends.
-  let httpsAgent: https.Agent | undefined;
-  const agents = {
-    http: new http.Agent({ keepAlive: true, timeout: 4_000 }),
-    get https() {
-      httpsAgent ??= new (httpsModule().Agent)({ keepAlive: true, timeout: 4_000 });
-      return httpsAgent;
-    },
-  };
-  const iso = (ms: number): string => new Date(ms).toISOString();
+/** Keep-alive like global fetch; idle sockets are dropped before common servers' 5 s keep-alive ends. */
+class KeepAliveAgents {
+  readonly http = new http.Agent({ keepAlive: true, timeout: 4_000 });
+  #https: https.Agent | undefined;
 
-  const learnSecrets = (headers: Record<string, string | string[]>): void => {
+  /** Made on first use, so a plain-http run never loads node:https. */
+  get https(): https.Agent {
+    this.#https ??= new (httpsModule().Agent)({ keepAlive: true, timeout: 4_000 });
+    return this.#https;
+  }
+
+  destroy(): void {
+    this.http.destroy();
+    this.#https?.destroy();
+  }
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** One request being exchanged: what it sent, when it began, its attempts and the echoes seen so far. */
+interface OpenExchange {
+  request: AttemptRequest;
+  check: string | undefined;
+  startedAt: number;
+  attempts: Attempt[];
+  echoes: Set<string>;
+}
+
+/** One exchange's outcome, and the request to send next when a redirect is followed. */
+interface ExchangeStep {
+  result: AttemptResult;
+  exchange: Exchange;
+  next?: AttemptRequest;
+}
+
+/** The policy and what one transport keeps between requests; its methods are the stages of `send`. */
+class PolicyTransport {
+  readonly agents = new KeepAliveAgents();
+  readonly recorder: ExchangeRecorder;
+  readonly redactor: Redactor;
+  readonly #sleep: NonNullable<TransportOptions['sleep']>;
+  readonly #random: () => number;
+  readonly #now: () => number;
+
+  constructor(
+    readonly policy: Readonly<TransportPolicy>,
+    options: TransportOptions,
+  ) {
+    this.recorder = options.recorder ?? new ExchangeRecorder();
+    this.redactor = new Redactor(options.secrets ?? []);
+    this.#sleep = options.sleep ?? sleepFor;
+    this.#random = options.random ?? Math.random;
+    this.#now = options.now ?? Date.now;
+  }
+
+  learnSecrets(headers: Record<string, string | string[]>): void {
     for (const name of TOKEN_HEADERS) {
       const values = headers[name];
       for (const value of typeof values === 'string' ? [values] : (values ?? [])) {
@@ -164,17 +197,17 @@ export const createTransport = (
         // One holding a known secret is redacted where that secret is: another pattern would only cost.
         if (
           token.length >= MIN_LEARNED_SECRET &&
-          !redactor.secrets.some((secret) => token.includes(secret))
+          !this.redactor.secrets.some((secret) => token.includes(secret))
         ) {
-          redactor.add(token);
+          this.redactor.add(token);
         }
       }
     }
-  };
+  }
 
   /** Where a response carries a secret this transport knows (a credential it sent), in any echoed form. */
-  const echoesIn = (response: ReceivedResponse, places: Set<string>): void => {
-    const secrets = redactor.secrets;
+  echoesIn(response: ReceivedResponse, places: Set<string>): void {
+    const secrets = this.redactor.secrets;
     if (secrets.length === 0) return;
     const holds = (text: string) => secrets.some((secret) => containsSecret(text, secret));
     if (holds(response.statusText)) places.add('status text');
@@ -182,17 +215,18 @@ export const createTransport = (
       if (holds(name) || holds(value)) places.add(`header ${name.toLowerCase()}`);
     }
     if (holds(response.body.toString('utf8'))) places.add('body');
-  };
+  }
 
   /** One request with its retries: the attempts and the last attempt's result; echoes go into `echoes`. */
-  const attemptWithRetries = async (
+  async attemptWithRetries(
     request: AttemptRequest,
     attempts: Attempt[],
     signal: AbortSignal | undefined,
     echoes: Set<string>,
-  ): Promise<AttemptResult> => {
+  ): Promise<AttemptResult> {
+    const { policy, redactor } = this;
     for (let retry = 0; ; retry++) {
-      const startedAt = now();
+      const startedAt = this.#now();
       const attempt: Attempt = { startedAt: iso(startedAt), durationMs: 0 };
       attempts.push(attempt);
       let result: AttemptResult;
@@ -200,15 +234,15 @@ export const createTransport = (
         result = await performAttempt(request, {
           timeoutMs: policy.timeoutMs,
           maxBodyBytes: policy.maxBodyBytes,
-          agents,
+          agents: this.agents,
           signal,
         });
       } finally {
-        attempt.durationMs = now() - startedAt;
+        attempt.durationMs = this.#now() - startedAt;
       }
       if (result.response) {
         attempt.status = result.response.status;
-        echoesIn(result.response, echoes);
+        this.echoesIn(result.response, echoes);
       }
       if (result.failure) attempt.error = redactor.text(result.failure.message);
       const outcome = result.failure ? result.failure.kind : result.response.status;
@@ -217,78 +251,78 @@ export const createTransport = (
         retry,
         result.response?.headers ?? {},
         { ...policy, maxRetryAfterMs: retryAfterCapMs(policy) },
-        random,
-        now(),
+        this.#random,
+        this.#now(),
       );
       const why = result.failure ? result.failure.message : statusLine(result.response);
       attempt.error = redactor.text(`${why}; ${waitReason(delay)}`);
       attempt.waitMs = delay.ms;
-      await sleep(delay.ms, signal);
+      await this.#sleep(delay.ms, signal);
     }
-  };
+  }
+
+  /** Records an exchange, redacted, with whatever response and failure `result` holds. */
+  record(open: OpenExchange, result: AttemptResult | undefined, extra: Partial<Exchange>): Exchange {
+    const { redactor } = this;
+    const { request, check } = open;
+    const response = result?.response;
+    return this.recorder.record({
+      ...(check === undefined ? {} : { check }),
+      request: {
+        method: request.method,
+        url: redactor.text(request.url.href),
+        headers: redactor.headers(request.headers),
+      },
+      ...(response && {
+        response: {
+          status: response.status,
+          headers: redactor.headers(response.headers),
+          bodyExcerpt: response.decodedFrom
+            ? bodyExcerpt(response.body, undefined, redactor)
+            : bodyExcerpt(response.body, response.headers['content-encoding'], redactor, response.bodyBytes),
+          bodyBytes: response.bodyBytes,
+          truncated: result?.failure?.kind === 'too-large',
+        },
+      }),
+      attempts: open.attempts,
+      durationMs: this.#now() - open.startedAt,
+      ...(result?.failure && { error: redactor.text(result.failure.message) }),
+      ...(open.echoes.size > 0 && { secretEchoes: [...open.echoes] }),
+      ...extra,
+    });
+  }
 
   /** One request (no redirects), recorded whatever happens; a caller's abort is recorded, then rethrown. */
-  const exchange = async (
+  async exchange(
     request: AttemptRequest,
     check: string | undefined,
     signal: AbortSignal | undefined,
     redirect: RedirectMode,
-  ): Promise<{ result: AttemptResult; exchange: Exchange; next?: AttemptRequest }> => {
-    const startedAt = now();
-    const attempts: Attempt[] = [];
-    const echoes = new Set<string>();
-    const record = (result: AttemptResult | undefined, extra: Partial<Exchange>): Exchange => {
-      const response = result?.response;
-      return recorder.record({
-        ...(check === undefined ? {} : { check }),
-        request: {
-          method: request.method,
-          url: redactor.text(request.url.href),
-          headers: redactor.headers(request.headers),
-        },
-        ...(response && {
-          response: {
-            status: response.status,
-            headers: redactor.headers(response.headers),
-            bodyExcerpt: response.decodedFrom
-              ? bodyExcerpt(response.body, undefined, redactor)
-              : bodyExcerpt(
-                  response.body,
-                  response.headers['content-encoding'],
-                  redactor,
-                  response.bodyBytes,
-                ),
-            bodyBytes: response.bodyBytes,
-            truncated: result?.failure?.kind === 'too-large',
-          },
-        }),
-        attempts,
-        durationMs: now() - startedAt,
-        ...(result?.failure && { error: redactor.text(result.failure.message) }),
-        ...(echoes.size > 0 && { secretEchoes: [...echoes] }),
-        ...extra,
-      });
-    };
+  ): Promise<ExchangeStep> {
+    const open: OpenExchange = { request, check, startedAt: this.#now(), attempts: [], echoes: new Set() };
     let result: AttemptResult;
     try {
-      result = await attemptWithRetries(request, attempts, signal, echoes);
+      result = await this.attemptWithRetries(request, open.attempts, signal, open.echoes);
     } catch (reason) {
-      record(undefined, { error: 'aborted by the caller' });
+      this.record(open, undefined, { error: 'aborted by the caller' });
       throw reason;
     }
     const response = result.response;
-    if (result.failure || !response) return { result, exchange: record(result, {}) };
+    if (result.failure || !response) return { result, exchange: this.record(open, result, {}) };
     const location = response.headers.location;
     if (redirect === 'error' && REDIRECT_STATUSES.includes(response.status) && location !== undefined) {
       const failure: TransportFailure = { kind: 'protocol', message: `redirect refused (redirect: "error")` };
-      return { result: { failure, response }, exchange: record(result, { error: failure.message }) };
+      return {
+        result: { failure, response },
+        exchange: this.record(open, result, { error: failure.message }),
+      };
     }
     const decision = decideRedirect(request.url, request.method, response.status, location, redirect);
     const decoded =
       response.decodedFrom &&
       `${response.decodedFrom.join(', ')}-encoded body decoded: ${response.bodyBytes} bytes received, ${response.body.length} decoded`;
-    const note = [decoded, decision.note && redactor.text(decision.note)].filter(Boolean).join('; ');
-    const recorded = record(result, note ? { note } : {});
+    const note = [decoded, decision.note && this.redactor.text(decision.note)].filter(Boolean).join('; ');
+    const recorded = this.record(open, result, note ? { note } : {});
     if (!decision.follow) return { result, exchange: recorded };
     const headers = { ...request.headers };
     if (!decision.keepBody) delete headers['content-type'];
@@ -302,19 +336,17 @@ export const createTransport = (
         ...(decision.keepBody && request.body ? { body: request.body } : {}),
       },
     };
-  };
+  }
 
-  const send = async (
-    request: OutgoingRequest,
-    sendOptions: SendOptions = {},
-  ): Promise<TransportResponse> => {
-    const check = sendOptions.check ?? recorder.currentCheck();
+  async send(request: OutgoingRequest, sendOptions: SendOptions = {}): Promise<TransportResponse> {
+    const { policy, redactor } = this;
+    const check = sendOptions.check ?? this.recorder.currentCheck();
     const url = new URL(request.url);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new TypeError(`transport: only http and https URLs are supported (got ${url.protocol})`);
     }
     const headers = outgoingHeaders(request.headers);
-    learnSecrets(headers);
+    this.learnSecrets(headers);
     let hop: AttemptRequest = {
       method: request.method.toUpperCase(),
       url,
@@ -326,7 +358,7 @@ export const createTransport = (
         result,
         exchange: recorded,
         next,
-      } = await exchange(hop, check, sendOptions.signal, sendOptions.redirect ?? 'follow');
+      } = await this.exchange(hop, check, sendOptions.signal, sendOptions.redirect ?? 'follow');
       if (result.failure) {
         const attempts = recorded.attempts.length;
         const message = `${result.failure.message}${attempts > 1 ? ` (${attempts} attempts)` : ''}`;
@@ -339,38 +371,47 @@ export const createTransport = (
       }
       hop = next;
     }
-  };
+  }
 
-  const transportFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+  /** `send` behind fetch's signature: resolves with the whole (capped) body as a Response. */
+  async fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
     const request = new Request(input, init);
     const body = request.body ? new Uint8Array(await request.arrayBuffer()) : undefined;
-    const answer = await send(
+    const answer = await this.send(
       { method: request.method, url: request.url, headers: request.headers, ...(body ? { body } : {}) },
       { signal: request.signal, redirect: request.redirect },
     );
-    const payload =
-      NULL_BODY_STATUSES.includes(answer.status) || answer.body.length === 0 ? null : answer.body;
-    const headers = new Headers(answer.headerPairs);
-    let response: Response;
-    try {
-      response = new Response(payload, { status: answer.status, statusText: answer.statusText, headers });
-    } catch {
-      // A reason phrase fetch will not accept is not worth failing over.
-      response = new Response(payload, { status: answer.status, headers });
-    }
-    Object.defineProperty(response, 'url', { value: answer.url });
-    return response;
-  };
+    return fetchResponse(answer);
+  }
+}
 
+/** A transport's answer as a fetch Response, its `url` the one that answered. */
+function fetchResponse(answer: TransportResponse): Response {
+  const payload = NULL_BODY_STATUSES.includes(answer.status) || answer.body.length === 0 ? null : answer.body;
+  const headers = new Headers(answer.headerPairs);
+  let response: Response;
+  try {
+    response = new Response(payload, { status: answer.status, statusText: answer.statusText, headers });
+  } catch {
+    // A reason phrase fetch will not accept is not worth failing over.
+    response = new Response(payload, { status: answer.status, headers });
+  }
+  Object.defineProperty(response, 'url', { value: answer.url });
+  return response;
+}
+
+/** The one transport policy; `policy` overrides the defaults of `DEFAULT_POLICY`. */
+export function createTransport(
+  overrides: Partial<TransportPolicy> = {},
+  options: TransportOptions = {},
+): Transport {
+  const transport = new PolicyTransport(Object.freeze(resolvePolicy(overrides)), options);
   return {
-    policy,
-    recorder,
-    redactor,
-    fetch: transportFetch as typeof fetch,
-    send,
-    close: () => {
-      agents.http.destroy();
-      httpsAgent?.destroy();
-    },
+    policy: transport.policy,
+    recorder: transport.recorder,
+    redactor: transport.redactor,
+    fetch: transport.fetch.bind(transport) as typeof fetch,
+    send: transport.send.bind(transport),
+    close: () => transport.agents.destroy(),
   };
-};
+}

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { runConformanceCli } from '../../src/cli/conformance.ts';
 import { CONTRACT_PATH, PROVIDER } from '../../src/contract/pact-file.ts';
+import { oneLine, visibleText } from '../../src/core/text.ts';
+import type { ConformanceResult } from '../../src/report/conformance-result.ts';
 import { REPORT_FILES } from '../../src/report/files.ts';
-import type { ConformanceResult } from '../../src/report/result.ts';
-import { oneLine, visibleText } from '../../src/text.ts';
 import { expectInert, expectJunitXml, HOSTILE_NAME } from '../inert-text.ts';
 import { type Handler, startServer, type TestServer } from '../transport/servers.ts';
 

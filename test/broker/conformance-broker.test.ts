@@ -11,8 +11,8 @@ import { runPactPublish } from '../../src/cli/pact-publish.ts';
 import { PENDING_REASON } from '../../src/conformance/verdict.ts';
 import { CONTRACT_PATH, CONTRACTS, PROVIDER } from '../../src/contract/pact-file.ts';
 import { conformanceFlags, startReferenceProvider } from '../../src/provider/index.ts';
+import type { ConformanceResult } from '../../src/report/conformance-result.ts';
 import { REPORT_FILES } from '../../src/report/files.ts';
-import type { ConformanceResult } from '../../src/report/result.ts';
 import { closedPort, type Handler, startServer, type TestServer } from '../transport/servers.ts';
 import { describeWithBroker, uniqueSuffix, writePactDir } from './harness.ts';
 

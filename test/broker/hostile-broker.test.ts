@@ -10,8 +10,8 @@ import { MAX_PACT_CLI_OUTPUT_BYTES } from '../../src/broker/pact-cli.ts';
 import { runConformanceCli } from '../../src/cli/conformance.ts';
 import { runPactPublish } from '../../src/cli/pact-publish.ts';
 import { CONTRACT_PATH, PROVIDER } from '../../src/contract/pact-file.ts';
+import type { ConformanceResult } from '../../src/report/conformance-result.ts';
 import { REPORT_FILES } from '../../src/report/files.ts';
-import type { ConformanceResult } from '../../src/report/result.ts';
 import { type Handler, startServer, type TestServer } from '../transport/servers.ts';
 
 // Pact Brokers gone hostile, played on loopback: answers that never come, never end, are huge, or nest

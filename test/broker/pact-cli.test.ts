@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { relayedEnv } from '../../src/broker/broker-relay.ts';
 import { PactCliStoppedError, runBounded, runPactCli } from '../../src/broker/pact-cli.ts';
 import { publishArguments } from '../../src/broker/publish-pacts.ts';
-import { EXAMPLE_ADMIN_KEY } from '../../src/provider-states.ts';
+import { EXAMPLE_ADMIN_KEY } from '../../src/pact/provider-states.ts';
 
 describe('the official pact CLI', () => {
   it('runs the static binary from its platform package', async () => {

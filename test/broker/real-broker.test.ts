@@ -16,7 +16,7 @@ import { publishVerificationResult } from '../../src/broker/publish-result.ts';
 import { runConformanceCli } from '../../src/cli/conformance.ts';
 import { runPactPublish } from '../../src/cli/pact-publish.ts';
 import { CONSUMER, CONTRACT_PATH, PROVIDER } from '../../src/contract/pact-file.ts';
-import type { ConformanceResult } from '../../src/report/result.ts';
+import type { ConformanceResult } from '../../src/report/conformance-result.ts';
 import { startServer } from '../transport/servers.ts';
 import { describeWithBroker, uniqueSuffix, writePactDir } from './harness.ts';
 import { runStep } from './workflow-steps.ts';

@@ -15,8 +15,8 @@ import {
   type RunningReferenceProvider,
   startReferenceProvider,
 } from '../../src/provider/index.ts';
+import type { ConformanceResult } from '../../src/report/conformance-result.ts';
 import { REPORT_FILES } from '../../src/report/files.ts';
-import type { ConformanceResult } from '../../src/report/result.ts';
 import { repoPath } from '../helpers.ts';
 
 const canary = `sk-admin-canary${randomBytes(18).toString('hex')}`;

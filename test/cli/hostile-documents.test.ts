@@ -11,15 +11,15 @@ import { runConformanceCli } from '../../src/cli/conformance.ts';
 import { runDriftCli } from '../../src/cli/drift.ts';
 import { runSpecLint } from '../../src/cli/spec-lint.ts';
 import { runValidate } from '../../src/cli/validate.ts';
+import { escapeRegExp } from '../../src/core/regexp.ts';
 import { DEFAULT_SPEC_PATH } from '../../src/openapi/default-path.ts';
 import {
   conformanceFlags,
   type RunningReferenceProvider,
   startReferenceProvider,
 } from '../../src/provider/index.ts';
-import { escapeRegExp } from '../../src/regexp.ts';
+import type { ConformanceResult } from '../../src/report/conformance-result.ts';
 import { REPORT_FILES } from '../../src/report/files.ts';
-import type { ConformanceResult } from '../../src/report/result.ts';
 import { repoPath } from '../helpers.ts';
 import {
   CATASTROPHIC_DOCUMENT,

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { BrokerPact } from '../../src/broker/pacts-for-verification.ts';
-import type { CheckResult } from '../../src/check.ts';
 import { runConformanceCli } from '../../src/cli/conformance.ts';
 import {
   buildUrlOf,
@@ -17,8 +16,9 @@ import {
 } from '../../src/conformance/broker-pacts.ts';
 import { PENDING_REASON, withPendingAsWarnings } from '../../src/conformance/verdict.ts';
 import { CONTRACT_PATH } from '../../src/contract/pact-file.ts';
+import type { CheckResult } from '../../src/core/check.ts';
+import type { ConformanceResult } from '../../src/report/conformance-result.ts';
 import { REPORT_FILES } from '../../src/report/files.ts';
-import type { ConformanceResult } from '../../src/report/result.ts';
 import { check, error, resultOf } from '../report/fixtures.ts';
 import { json, startServer, type TestServer } from '../transport/servers.ts';
 

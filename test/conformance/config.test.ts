@@ -5,8 +5,8 @@ import {
   parseRunConfig,
   type RunConfig,
 } from '../../src/conformance/config.ts';
+import { UsageError } from '../../src/core/usage.ts';
 import { DEFAULT_SPEC_PATH } from '../../src/openapi/default-path.ts';
-import { UsageError } from '../../src/usage.ts';
 
 const ADMIN = { OPENAI_ADMIN_KEY: 'sk-admin-EXAMPLE' };
 const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) => parseRunConfig(argv, env) as RunConfig;

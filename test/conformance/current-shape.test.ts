@@ -6,8 +6,8 @@ import { expect } from 'chai';
 import { runConformanceCli } from '../../src/cli/conformance.ts';
 import { CONTRACTS } from '../../src/contract/pact-file.ts';
 import { conformanceFlags, startReferenceProvider } from '../../src/provider/index.ts';
+import type { ConformanceResult } from '../../src/report/conformance-result.ts';
 import { REPORT_FILES } from '../../src/report/files.ts';
-import type { ConformanceResult } from '../../src/report/result.ts';
 import { NEWER_SPEC_PATH } from '../helpers.ts';
 
 // Today's real shape as a first-class target: today's document and the pact generated from it pass against

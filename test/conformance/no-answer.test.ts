@@ -4,13 +4,13 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { CHECK_CATEGORIES, type CheckResult } from '../../src/check.ts';
 import { runConformanceCli } from '../../src/cli/conformance.ts';
 import { LIVE_STATES } from '../../src/conformance/stages/live.ts';
+import { CHECK_CATEGORIES, type CheckResult } from '../../src/core/check.ts';
+import { STATE_LABELS } from '../../src/pact/provider-states.ts';
 import { conformanceFlags, REFERENCE_SEED, startReferenceProvider } from '../../src/provider/index.ts';
-import { STATE_LABELS } from '../../src/provider-states.ts';
+import type { ConformanceResult } from '../../src/report/conformance-result.ts';
 import { REPORT_FILES } from '../../src/report/files.ts';
-import type { ConformanceResult } from '../../src/report/result.ts';
 
 // A check passes only if it looked at something. Every check a run produces, walked against a target that
 // never answers: a closed loopback port, and a port that accepts and never says a word. The list of checks

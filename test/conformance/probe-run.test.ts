@@ -10,8 +10,8 @@ import { runConformanceCli } from '../../src/cli/conformance.ts';
 import { SAFE_METHODS } from '../../src/conformance/probe-requests.ts';
 import { worstCaseLine } from '../../src/conformance/run.ts';
 import { createReferenceProvider } from '../../src/provider/index.ts';
+import type { ConformanceResult } from '../../src/report/conformance-result.ts';
 import { REPORT_FILES } from '../../src/report/files.ts';
-import type { ConformanceResult } from '../../src/report/result.ts';
 import { resolvePolicy } from '../../src/transport/policy.ts';
 
 // Whole runs with probing on: what reaches a live target (never a method that deletes), what the same

@@ -4,7 +4,7 @@ import type { ProbeContext, ProbeRequest } from '../../src/conformance/probe-req
 import type { ProbeOutcome } from '../../src/conformance/probe-rules.ts';
 import { probeSender, UnsafeProbeError } from '../../src/conformance/probe-send.ts';
 import { type ProbeStageOptions, probeStage } from '../../src/conformance/stages/probe.ts';
-import { pathTemplate } from '../../src/path-template.ts';
+import { pathTemplate } from '../../src/core/path-template.ts';
 import type { Transport } from '../../src/transport/transport.ts';
 import { contextOf, errorJson, outcomeOf, USER_KEY, wellBehaved } from './probe-fixtures.ts';
 

@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { type CheckCategory, type CheckStatus, statusOf } from '../../src/check.ts';
 import {
   PENDING_REASON,
   pactHonoured,
@@ -7,6 +6,7 @@ import {
   verdictOf,
   withPendingAsWarnings,
 } from '../../src/conformance/verdict.ts';
+import { type CheckCategory, type CheckStatus, statusOf } from '../../src/core/check.ts';
 
 const check = (category: CheckCategory, status: CheckStatus) => ({
   name: `${category} ${status}`,

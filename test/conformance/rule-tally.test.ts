@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { MAX_TALLY_EXCHANGE_IDS, RuleTally } from '../../src/conformance/rule-tally.ts';
-import type { Finding } from '../../src/finding.ts';
-import { redactResult } from '../../src/report/redact.ts';
-import type { ConformanceResult } from '../../src/report/result.ts';
+import type { Finding } from '../../src/core/finding.ts';
+import type { ConformanceResult } from '../../src/report/conformance-result.ts';
+import { redactResult } from '../../src/report/redact-result.ts';
 
 // One check per rule over many subjects: counts of all of them, the first findings, never a pass on nothing.
 

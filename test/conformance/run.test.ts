@@ -6,7 +6,7 @@ import { parseRunConfig, type RunConfig } from '../../src/conformance/config.ts'
 import { prepareConformanceRun } from '../../src/conformance/run.ts';
 import { PENDING_REASON } from '../../src/conformance/verdict.ts';
 import { CONTRACT_PATH } from '../../src/contract/pact-file.ts';
-import { PROVIDER_STATES } from '../../src/provider-states.ts';
+import { PROVIDER_STATES } from '../../src/pact/provider-states.ts';
 
 // The pipeline end to end, in-process, against the bundled reference provider: several pacts, one pending.
 

@@ -17,8 +17,8 @@ import { loadDocument, SpecError } from '../../src/openapi/document.ts';
 import { sampleOfComponent } from '../../src/openapi/sample.ts';
 import { validatorsFor } from '../../src/openapi/validators.ts';
 import { conformanceFlags, type FaultName, startReferenceProvider } from '../../src/provider/index.ts';
+import type { ConformanceResult } from '../../src/report/conformance-result.ts';
 import { REPORT_FILES } from '../../src/report/files.ts';
-import type { ConformanceResult } from '../../src/report/result.ts';
 import { drop, edited, NEWER_SPEC_PATH, repoPath, seed } from '../helpers.ts';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;

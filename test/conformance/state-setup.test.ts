@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { targetStateSetup } from '../../src/conformance/target.ts';
-import { EXAMPLE_PARAMS, type StateKey } from '../../src/provider-states.ts';
+import { EXAMPLE_PARAMS, type StateKey } from '../../src/pact/provider-states.ts';
 
 describe('targetStateSetup: provider states on a deployment we do not control', () => {
   const all = { projectId: 'proj_real', userKeyId: 'key_u', serviceAccountKeyId: 'key_s' };

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { type LoadedPact, loadPacts } from '../../src/contract/pact.ts';
 import { CONTRACT_PATH } from '../../src/contract/pact-file.ts';
-import { type InteractionOutcome, verifyPact } from '../../src/contract/verify.ts';
-import { LIST_STATES, PROVIDER_STATES, type StateKey } from '../../src/provider-states.ts';
+import { type InteractionOutcome, verifyPact } from '../../src/contract/verify-pact.ts';
+import { LIST_STATES, PROVIDER_STATES, type StateKey } from '../../src/pact/provider-states.ts';
 import { drop } from '../helpers.ts';
 import {
   LOCAL_IDS,

@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MatchersV3, PactV4, SpecificationVersion } from '@pact-foundation/pact';
 import { expect } from 'chai';
-import { ProjectApiKeyClient, ProjectApiKeyNotFoundError, UnauthorizedError } from '../../src/client.ts';
+import {
+  ProjectApiKeyClient,
+  ProjectApiKeyNotFoundError,
+  UnauthorizedError,
+} from '../../src/client/client.ts';
 import { bodyMatcher } from '../../src/contract/matchers.ts';
 import { CONTRACTS, normalisePact, PROVIDER } from '../../src/contract/pact-file.ts';
 import {
@@ -20,7 +24,7 @@ import {
   EXAMPLE_PARAMS,
   PROVIDER_STATES,
   type StateKey,
-} from '../../src/provider-states.ts';
+} from '../../src/pact/provider-states.ts';
 import { drop, type Edit, edited } from '../helpers.ts';
 
 process.env.PACT_DO_NOT_TRACK = 'true';

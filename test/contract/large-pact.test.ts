@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { verifyPact } from '../../src/contract/verify.ts';
+import { verifyPact } from '../../src/contract/verify-pact.ts';
 import { pactFrom, stateOfRequest } from './pacts.ts';
 import { LOCAL_IDS, localTarget, startProvider } from './providers.ts';
 

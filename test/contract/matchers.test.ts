@@ -1,9 +1,9 @@
 import { MatchersV3 } from '@pact-foundation/pact';
 import { expect } from 'chai';
 import { bodyMatcher, enumPattern, MatcherBuildError } from '../../src/contract/matchers.ts';
+import { parsePointer, toPointer, valueAt } from '../../src/core/pointer.ts';
 import { componentOfRef, type OpenApiDocument, type SchemaObject } from '../../src/openapi/document.ts';
 import { sampleOfComponent } from '../../src/openapi/sample.ts';
-import { parsePointer, toPointer, valueAt } from '../../src/pointer.ts';
 import { drop, edited, seed } from '../helpers.ts';
 
 type Node = { 'pact:matcher:type'?: string; regex?: string; value?: unknown; [key: string]: unknown };

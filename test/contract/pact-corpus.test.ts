@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SwaggerMockValidatorFactory } from '@pactflow/swagger-mock-validator';
 import { expect } from 'chai';
-import { specificationOf } from '../../src/contract/pact-check.ts';
+import { specificationOf } from '../../src/contract/check-pact.ts';
 import { checkPact } from '../../src/lib/index.ts';
 import { CURRENT_SPEC_PATH, DEFAULT_SPEC_PATH } from '../../src/openapi/default-path.ts';
 import { loadDocument } from '../../src/openapi/document.ts';

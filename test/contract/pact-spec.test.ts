@@ -5,13 +5,13 @@ import { SwaggerMockValidatorFactory, type ValidationOutcome } from '@pactflow/s
 import { expect } from 'chai';
 import { CONTRACT_PATH, CONTRACTS } from '../../src/contract/pact-file.ts';
 import { checkPactAgainstSpec } from '../../src/contract/pact-spec.ts';
-import type { Finding } from '../../src/finding.ts';
-import { ERROR_RESPONSE_STATUSES } from '../../src/openai-error.ts';
+import type { Finding } from '../../src/core/finding.ts';
+import { ERROR_RESPONSE_STATUSES } from '../../src/core/openai-error.ts';
+import { fromPactPath } from '../../src/core/pointer.ts';
 import { DEFAULT_SPEC_PATH } from '../../src/openapi/default-path.ts';
 import { loadDocument } from '../../src/openapi/document.ts';
 import { validatorsFor } from '../../src/openapi/validators.ts';
-import { fromPactPath } from '../../src/pointer.ts';
-import { PROVIDER_STATES, type StateKey } from '../../src/provider-states.ts';
+import { PROVIDER_STATES, type StateKey } from '../../src/pact/provider-states.ts';
 import { drop, type Edit, edited, NEWER_SPEC_PATH, seed } from '../helpers.ts';
 
 const pact = JSON.parse(readFileSync(CONTRACT_PATH, 'utf8'));

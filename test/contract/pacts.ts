@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type LoadedPact, loadPacts } from '../../src/contract/pact.ts';
 import { CONTRACT_PATH } from '../../src/contract/pact-file.ts';
-import { PROVIDER_STATES, type StateKey } from '../../src/provider-states.ts';
+import { PROVIDER_STATES, type StateKey } from '../../src/pact/provider-states.ts';
 import { LOCAL_INVALID_KEY } from './providers.ts';
 
 // Pacts for verification tests: the committed pact, edited as data, and how to tell which provider state

@@ -1,9 +1,9 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { VerifyTarget } from '../../src/contract/verify.ts';
+import type { VerifyTarget } from '../../src/contract/verify-pact.ts';
 import { retrieveOperationOf } from '../../src/openapi/operation.ts';
 import { sampleOfComponent } from '../../src/openapi/sample.ts';
-import type { StateKey, StateParams, StateSetup } from '../../src/provider-states.ts';
+import type { StateKey, StateParams, StateSetup } from '../../src/pact/provider-states.ts';
 import type { TransportPolicy } from '../../src/transport/policy.ts';
 import { createTransport } from '../../src/transport/transport.ts';
 import { drop, type Edit, edited, seed } from '../helpers.ts';

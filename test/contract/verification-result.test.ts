@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { findingsOfMismatch, outcomesOf } from '../../src/contract/verification-result.ts';
-import type { Finding } from '../../src/finding.ts';
+import type { Finding } from '../../src/core/finding.ts';
 
 describe('findingsOfMismatch', () => {
   const cases: {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { compareOperations } from '../../src/drift/compare.ts';
-import { parseOperation, pathShape } from '../../src/drift/operation.ts';
+import { parseOperation, pathShape } from '../../src/drift/same-operation.ts';
 import { SchemaShapeError } from '../../src/drift/shape.ts';
 import { loadDocument } from '../../src/openapi/document.ts';
 import { OperationError } from '../../src/openapi/operation.ts';

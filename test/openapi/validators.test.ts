@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Finding } from '../../src/finding.ts';
+import type { Finding } from '../../src/core/finding.ts';
 import { componentNames, loadDocument, type OpenApiDocument } from '../../src/openapi/document.ts';
 import { lintExamples } from '../../src/openapi/lint.ts';
 import { mutantsOf, sampleOfComponent } from '../../src/openapi/sample.ts';

@@ -13,7 +13,7 @@ import {
   pactEnvironment,
   pactPlatformPackage,
 } from '../../src/pact/binary.ts';
-import { EXAMPLE_ADMIN_KEY } from '../../src/provider-states.ts';
+import { EXAMPLE_ADMIN_KEY } from '../../src/pact/provider-states.ts';
 import { startServer, type TestServer } from '../transport/servers.ts';
 
 const MISSING_ON_MIPS =

@@ -2,13 +2,13 @@ import { expect } from 'chai';
 import { loadDocument } from '../../src/openapi/document.ts';
 import { sampleOfComponent } from '../../src/openapi/sample.ts';
 import { validatorsFor } from '../../src/openapi/validators.ts';
+import { EXAMPLE_PARAMS } from '../../src/pact/provider-states.ts';
 import {
   createReferenceProvider,
   type RunningReferenceProvider,
   startReferenceProvider,
 } from '../../src/provider/index.ts';
 import { PROJECT_KEY_LENGTH } from '../../src/provider/redaction.ts';
-import { EXAMPLE_PARAMS } from '../../src/provider-states.ts';
 import { NEWER_SPEC_PATH, seed } from '../helpers.ts';
 import {
   ADMIN_KEY,

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
+import type { StateParams } from '../../src/pact/provider-states.ts';
 import type { ReferenceSeed } from '../../src/provider/index.ts';
-import type { StateParams } from '../../src/provider-states.ts';
 
 // A loopback client for the provider tests: the endpoint's URL, fetch with or without the admin key, and a
 // raw reader for what fetch hides (bytes that arrived before a connection closed).

@@ -2,11 +2,11 @@ import { execFile } from 'node:child_process';
 import { expect } from 'chai';
 import { CONTRACT_PATH } from '../../src/contract/pact-file.ts';
 import { pactBinaryPath, pactEnvironment } from '../../src/pact/binary.ts';
+import { EXAMPLE_ADMIN_KEY, PROVIDER_STATES } from '../../src/pact/provider-states.ts';
 import { type FaultName, startReferenceProvider } from '../../src/provider/index.ts';
 import { answerStateChange, type StateChange } from '../../src/provider/state-change.ts';
 import { stateSetupFor } from '../../src/provider/state-setup.ts';
 import { createStore } from '../../src/provider/store.ts';
-import { EXAMPLE_ADMIN_KEY, PROVIDER_STATES } from '../../src/provider-states.ts';
 import { seed } from '../helpers.ts';
 
 const params = { projectId: 'proj_abc', keyId: 'key_user_abc' };

@@ -2,12 +2,14 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import type { Finding } from '../../src/finding.ts';
+import type { Finding } from '../../src/core/finding.ts';
+import { truncateText, truncationMark } from '../../src/core/truncate.ts';
 import { findingCount, REPORT_LIMITS } from '../../src/report/bound.ts';
+import type { ConformanceResult } from '../../src/report/conformance-result.ts';
 import { renderConsoleSummary } from '../../src/report/console.ts';
 import { REPORT_FILES } from '../../src/report/files.ts';
 import { renderHtml } from '../../src/report/html.ts';
-import { renderJson } from '../../src/report/json.ts';
+import { renderJson } from '../../src/report/json-report.ts';
 import { renderJunit } from '../../src/report/junit.ts';
 import {
   capMarkdown,
@@ -16,10 +18,8 @@ import {
   renderMarkdown,
   STEP_SUMMARY_MAX_BYTES,
 } from '../../src/report/markdown.ts';
-import { redactResult } from '../../src/report/redact.ts';
-import type { ConformanceResult } from '../../src/report/result.ts';
+import { redactResult } from '../../src/report/redact-result.ts';
 import { writeReports } from '../../src/report/write.ts';
-import { truncateText, truncationMark } from '../../src/truncate.ts';
 import { check, failing, resultOf } from './fixtures.ts';
 
 // What a hostile provider can make a run hold: a 5 MB id, echoed in a message, a pointer, an excerpt and

@@ -2,14 +2,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import type { ConformanceResult } from '../../src/report/conformance-result.ts';
 import { consoleWriter } from '../../src/report/console-writer.ts';
 import { renderHtml } from '../../src/report/html.ts';
-import { renderJson } from '../../src/report/json.ts';
+import { renderJson } from '../../src/report/json-report.ts';
 import { renderJunit } from '../../src/report/junit.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
-import type { ConformanceResult } from '../../src/report/result.ts';
 import { writeReports } from '../../src/report/write.ts';
-import { containsSecret } from '../../src/secret-forms.ts';
+import { containsSecret } from '../../src/secrets/forms.ts';
 import { failing } from './fixtures.ts';
 
 // Secrets leave the process two ways, each through one choke point: exchanges through the transport's

@@ -1,8 +1,13 @@
 import { createHash } from 'node:crypto';
-import { type CheckResult, statusOf } from '../../src/check.ts';
 import { summarize, verdictOf } from '../../src/conformance/verdict.ts';
-import type { Finding } from '../../src/finding.ts';
-import type { ConformanceResult, PactRecord, Probing, ProjectKeys } from '../../src/report/result.ts';
+import { type CheckResult, statusOf } from '../../src/core/check.ts';
+import type { Finding } from '../../src/core/finding.ts';
+import type {
+  ConformanceResult,
+  PactRecord,
+  Probing,
+  ProjectKeys,
+} from '../../src/report/conformance-result.ts';
 import type { Exchange } from '../../src/transport/exchange.ts';
 
 // ConformanceResults for the report tests, built the way a run builds them (summary and verdict from

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
+import type { ConformanceResult } from '../../src/report/conformance-result.ts';
 import { renderHtml } from '../../src/report/html.ts';
-import type { ConformanceResult } from '../../src/report/result.ts';
 import { check, resultOf } from './fixtures.ts';
 
 // The page's markup without a browser: a hostile value in any field the page shows stays text.

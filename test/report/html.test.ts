@@ -5,9 +5,9 @@ import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/chromium.ts';
+import { displayPointer, visibleText } from '../../src/core/text.ts';
+import type { ConformanceResult } from '../../src/report/conformance-result.ts';
 import { renderHtml } from '../../src/report/html.ts';
-import type { ConformanceResult } from '../../src/report/result.ts';
-import { displayPointer, visibleText } from '../../src/text.ts';
 import { FIXTURES, failing, HOSTILE, incomplete, passing, severalPacts } from './fixtures.ts';
 
 // The page as a person's browser shows it: Chromium (from npm unless CHROMIUM_PATH or a system one is

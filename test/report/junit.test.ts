@@ -5,11 +5,11 @@ import { expect } from 'chai';
 import { XMLParser } from 'fast-xml-parser';
 import { parse as parseTestResults } from 'test-results-parser';
 import { validateXML } from 'xmllint-wasm';
-import { CHECK_CATEGORIES } from '../../src/check.ts';
+import { CHECK_CATEGORIES } from '../../src/core/check.ts';
+import { visibleText } from '../../src/core/text.ts';
+import { findingLine, groupsByPact } from '../../src/report/common.ts';
+import type { ConformanceResult } from '../../src/report/conformance-result.ts';
 import { renderJunit, suiteName } from '../../src/report/junit.ts';
-import type { ConformanceResult } from '../../src/report/result.ts';
-import { findingLine, groupsByPact } from '../../src/report/text.ts';
-import { visibleText } from '../../src/text.ts';
 import { readText, repoPath } from '../helpers.ts';
 import { FIXTURES, failing, HOSTILE, incomplete, passing, severalPacts } from './fixtures.ts';
 

@@ -1,15 +1,15 @@
 import { expect } from 'chai';
 import { marked, type Token, type Tokens } from 'marked';
-import type { Finding } from '../../src/finding.ts';
+import type { Finding } from '../../src/core/finding.ts';
+import { displayPointer, oneLine } from '../../src/core/text.ts';
+import { tallyText } from '../../src/report/common.ts';
+import type { ConformanceResult } from '../../src/report/conformance-result.ts';
 import {
   MARKDOWN_FINDINGS_PER_CHECK,
   markdownCode,
   renderMarkdown,
   STATUS_WORD,
 } from '../../src/report/markdown.ts';
-import type { ConformanceResult } from '../../src/report/result.ts';
-import { tallyText } from '../../src/report/text.ts';
-import { displayPointer, oneLine } from '../../src/text.ts';
 import {
   check,
   FIXTURES,

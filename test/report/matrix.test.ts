@@ -4,13 +4,13 @@ import addFormatsModule from 'ajv-formats';
 import { expect } from 'chai';
 import { XMLParser } from 'fast-xml-parser';
 import { Lexer, type Tokens } from 'marked';
+import { MATRIX_EMPTY, MATRIX_TITLE, matrixCellText } from '../../src/report/common.ts';
+import type { ConformanceResult } from '../../src/report/conformance-result.ts';
 import { renderConsoleSummary } from '../../src/report/console.ts';
 import { renderHtml } from '../../src/report/html.ts';
-import { renderJson } from '../../src/report/json.ts';
+import { renderJson } from '../../src/report/json-report.ts';
 import { renderJunit } from '../../src/report/junit.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
-import type { ConformanceResult } from '../../src/report/result.ts';
-import { MATRIX_EMPTY, MATRIX_TITLE, matrixCellText } from '../../src/report/text.ts';
 import { edited, repoPath } from '../helpers.ts';
 import { HOSTILE, HOSTILE_SPEC_PATH, withMatrix } from './fixtures.ts';
 

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
+import type { ConformanceResult } from '../../src/report/conformance-result.ts';
 import { renderConsoleSummary } from '../../src/report/console.ts';
 import { REPORT_FILES } from '../../src/report/files.ts';
 import { renderHtml } from '../../src/report/html.ts';
-import { renderJson } from '../../src/report/json.ts';
+import { renderJson } from '../../src/report/json-report.ts';
 import { renderJunit, suiteName } from '../../src/report/junit.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
-import type { ConformanceResult } from '../../src/report/result.ts';
 import { PROBE_SEED, passing, probed } from './fixtures.ts';
 
 // The seed is in every report, with the replay line; the probe rules are checks of their own category.

@@ -13,9 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { checkReportDir } from '../../src/conformance/config.ts';
+import { UsageError } from '../../src/core/usage.ts';
 import { ensureDirectory, prepareReportDir, ReportDirError } from '../../src/report/report-dir.ts';
 import { ReportWriteError, writeReports } from '../../src/report/write.ts';
-import { UsageError } from '../../src/usage.ts';
 import { passing } from './fixtures.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'report-dir-'));

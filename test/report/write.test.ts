@@ -3,13 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import type { ConformanceResult } from '../../src/report/conformance-result.ts';
 import { renderConsoleSummary } from '../../src/report/console.ts';
 import { REPORT_FILES } from '../../src/report/files.ts';
 import { renderHtml } from '../../src/report/html.ts';
-import { renderJson } from '../../src/report/json.ts';
+import { renderJson } from '../../src/report/json-report.ts';
 import { renderJunit } from '../../src/report/junit.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
-import type { ConformanceResult } from '../../src/report/result.ts';
 import { ReportWriteError, writeFileAtomic, writeReports } from '../../src/report/write.ts';
 import { check, failing, HOSTILE, incomplete, passing, resultOf } from './fixtures.ts';
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { Redactor } from '../../src/redact.ts';
+import { truncationMark } from '../../src/core/truncate.ts';
+import { Redactor } from '../../src/secrets/redact.ts';
 import { bodyExcerpt, EXCERPT_CHARS } from '../../src/transport/excerpt.ts';
-import { truncationMark } from '../../src/truncate.ts';
 
 describe('bodyExcerpt', () => {
   const secret = `secret-${'q'.repeat(30)}`;

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { expect } from 'chai';
+import { truncationMark } from '../../src/core/truncate.ts';
 import type { TransportPolicy } from '../../src/transport/policy.ts';
 import { createTransport, type Transport, type TransportOptions } from '../../src/transport/transport.ts';
 import { TransportError } from '../../src/transport/transport-error.ts';
-import { truncationMark } from '../../src/truncate.ts';
 import { closedPort, type Handler, json, startServer, type TestServer } from './servers.ts';
 
 const servers: TestServer[] = [];

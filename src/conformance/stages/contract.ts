@@ -1,8 +1,8 @@
-import type { CheckResult } from '../../check.ts';
-import { statusOf } from '../../check.ts';
 import type { LoadedPact } from '../../contract/pact.ts';
 import { checkPactAgainstSpec } from '../../contract/pact-spec.ts';
-import type { Finding } from '../../finding.ts';
+import type { CheckResult } from '../../core/check.ts';
+import { statusOf } from '../../core/check.ts';
+import type { Finding } from '../../core/finding.ts';
 import { lintExamples } from '../../openapi/lint.ts';
 import type { LoadedOpenApi } from './compile.ts';
 

@@ -1,8 +1,8 @@
-import type { CheckResult } from '../../check.ts';
-import type { ProjectApiKeyClient } from '../../client.ts';
-import { STATE_LABELS } from '../../provider-states.ts';
-import type { KeyIdRecord } from '../../report/result.ts';
-import { oneLine, plural } from '../../text.ts';
+import type { ProjectApiKeyClient } from '../../client/client.ts';
+import type { CheckResult } from '../../core/check.ts';
+import { oneLine, plural } from '../../core/text.ts';
+import { STATE_LABELS } from '../../pact/provider-states.ts';
+import type { KeyIdRecord } from '../../report/conformance-result.ts';
 import type { ExchangeRecorder } from '../../transport/recorder.ts';
 import type { TargetIds } from '../config.ts';
 import { type ListedKey, type ListSchemas, pagingFor } from '../list-page.ts';

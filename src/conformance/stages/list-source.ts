@@ -3,7 +3,7 @@ import { loadDocument } from '../../openapi/document.ts';
 import { type ListOperation, listOperationOf } from '../../openapi/list-operation.ts';
 import type { SchemaValidators } from '../../openapi/validators.ts';
 import { validatorsFor } from '../../openapi/validators.ts';
-import type { ProjectKeys } from '../../report/result.ts';
+import type { ProjectKeys } from '../../report/conformance-result.ts';
 import type { LoadedOpenApi } from './compile.ts';
 import { displayPath } from './result.ts';
 

@@ -1,5 +1,5 @@
 import type { LoadedPact } from '../../contract/pact.ts';
-import type { StateAnswer, StateExchange } from '../../contract/verify.ts';
+import type { StateAnswer, StateExchange } from '../../contract/verify-pact.ts';
 import {
   EXAMPLE_PARAMS,
   LIST_STATES,
@@ -7,7 +7,7 @@ import {
   type StateKey,
   type StateParams,
   type StateSetup,
-} from '../../provider-states.ts';
+} from '../../pact/provider-states.ts';
 import type { ExchangeRecorder } from '../../transport/recorder.ts';
 import type { CheckCollector } from '../collector.ts';
 import {
@@ -18,7 +18,7 @@ import {
   type LiveOutcome,
   STATE_LABELS,
   unseenAsSkipped,
-} from '../live.ts';
+} from '../live-checks.ts';
 import { SKIP_REASONS } from '../target.ts';
 import type { CheckDraft } from './contract.ts';
 import { exchangeLabel, recordedOf } from './verify.ts';

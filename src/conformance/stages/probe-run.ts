@@ -1,5 +1,5 @@
 import type { OpenApiDocument } from '../../openapi/document.ts';
-import type { Probing } from '../../report/result.ts';
+import type { Probing } from '../../report/conformance-result.ts';
 import { retryAfterCapMs, type TransportPolicy } from '../../transport/policy.ts';
 import type { ExchangeRecorder } from '../../transport/recorder.ts';
 import type { Transport } from '../../transport/transport.ts';

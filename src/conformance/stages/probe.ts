@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import type { Finding } from '../../finding.ts';
-import type { ProbeFailure, Probing } from '../../report/result.ts';
-import { truncateText } from '../../truncate.ts';
+import type { Finding } from '../../core/finding.ts';
+import { truncateText } from '../../core/truncate.ts';
+import type { ProbeFailure, Probing } from '../../report/conformance-result.ts';
 import { PROBE_CONCURRENCY, SHRINK_BUDGET } from '../probe-bounds.ts';
 import {
   AUTH_LABELS,

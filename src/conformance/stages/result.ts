@@ -1,9 +1,15 @@
 import { isAbsolute, relative } from 'node:path';
-import type { CheckResult } from '../../check.ts';
 import type { LoadedPact } from '../../contract/pact.ts';
 import { isPending } from '../../contract/pact.ts';
+import type { CheckResult } from '../../core/check.ts';
 import type { LoadedDocument } from '../../openapi/document.ts';
-import type { ConformanceResult, PactRecord, Probing, ProjectKeys, SpecMatrix } from '../../report/result.ts';
+import type {
+  ConformanceResult,
+  PactRecord,
+  Probing,
+  ProjectKeys,
+  SpecMatrix,
+} from '../../report/conformance-result.ts';
 import type { Exchange } from '../../transport/exchange.ts';
 import {
   keyBodyWasChecked,

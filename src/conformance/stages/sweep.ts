@@ -1,12 +1,12 @@
-import type { CheckCategory, CheckResult } from '../../check.ts';
-import type { ProjectApiKeyClient } from '../../client.ts';
-import type { Finding } from '../../finding.ts';
-import type { SweepRecord } from '../../report/result.ts';
+import type { ProjectApiKeyClient } from '../../client/client.ts';
+import type { CheckCategory, CheckResult } from '../../core/check.ts';
+import type { Finding } from '../../core/finding.ts';
+import type { SweepRecord } from '../../report/conformance-result.ts';
 import type { ExchangeRecorder } from '../../transport/recorder.ts';
 import { compareWithListEntry } from '../list-agreement.ts';
 import { type ListedKey, type ListSchemas, pagingFor } from '../list-page.ts';
 import { ListChecks, labelled, readListPages } from '../list-reader.ts';
-import { checkRetrievedKey, type LiveContext, type LiveOutcome } from '../live.ts';
+import { checkRetrievedKey, type LiveContext, type LiveOutcome } from '../live-checks.ts';
 import { RuleTally, subjectName } from '../rule-tally.ts';
 import { pageLimit } from './discover.ts';
 import { leakedKeyOf } from './live.ts';

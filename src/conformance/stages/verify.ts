@@ -4,8 +4,8 @@ import {
   type StateExchange,
   type VerifyTarget,
   verifyPact,
-} from '../../contract/verify.ts';
-import { type StateKey, stateKeyOf } from '../../provider-states.ts';
+} from '../../contract/verify-pact.ts';
+import { type StateKey, stateKeyOf } from '../../pact/provider-states.ts';
 import type { Exchange } from '../../transport/exchange.ts';
 import type { ExchangeRecorder } from '../../transport/recorder.ts';
 import { SKIP_REASONS } from '../target.ts';

@@ -1,13 +1,13 @@
 import { expect } from 'chai';
 import { CheckCollector } from '../../../src/conformance/collector.ts';
-import type { LiveOutcome } from '../../../src/conformance/live.ts';
+import type { LiveOutcome } from '../../../src/conformance/live-checks.ts';
 import { ownerKinds } from '../../../src/conformance/semantic.ts';
 import { checksOfState, LIVE_STATES, liveStage } from '../../../src/conformance/stages/live.ts';
 import { SKIP_REASONS } from '../../../src/conformance/target.ts';
-import type { StateAnswer, StateExchange } from '../../../src/contract/verify.ts';
+import type { StateAnswer, StateExchange } from '../../../src/contract/verify-pact.ts';
 import { sampleOfComponent } from '../../../src/openapi/sample.ts';
 import { validatorsFor } from '../../../src/openapi/validators.ts';
-import type { StateKey, StateParams } from '../../../src/provider-states.ts';
+import type { StateKey, StateParams } from '../../../src/pact/provider-states.ts';
 import { drop, edited, seed } from '../../helpers.ts';
 
 const ids: Partial<Record<StateKey, StateParams>> = {

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import type { CheckResult } from '../../../src/check.ts';
 import { buildResult, displayPath, type ResultInput } from '../../../src/conformance/stages/result.ts';
 import { NO_KEY_BODY_REASON, PENDING_REASON } from '../../../src/conformance/verdict.ts';
 import type { LoadedPact } from '../../../src/contract/pact.ts';
+import type { CheckResult } from '../../../src/core/check.ts';
 import type { Exchange } from '../../../src/transport/exchange.ts';
 
 const pact = (id: string, source: Partial<LoadedPact['source']> = {}): LoadedPact => ({

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { exchangeLabel, pactChecksOf, recordedOf } from '../../../src/conformance/stages/verify.ts';
 import { SKIP_REASONS } from '../../../src/conformance/target.ts';
-import type { InteractionOutcome } from '../../../src/contract/verify.ts';
-import { PROVIDER_STATES } from '../../../src/provider-states.ts';
+import type { InteractionOutcome } from '../../../src/contract/verify-pact.ts';
+import { PROVIDER_STATES } from '../../../src/pact/provider-states.ts';
 import type { Exchange } from '../../../src/transport/exchange.ts';
 
 const exchange = (id: string, attempts: number, secretEchoes?: string[]): Exchange => ({

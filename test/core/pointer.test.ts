@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { escapeToken, fromPactPath, parsePointer, toPointer, valueAt } from '../src/pointer.ts';
+import { escapeToken, fromPactPath, parsePointer, toPointer, valueAt } from '../../src/core/pointer.ts';
 
 describe('pointer', () => {
   const tokens: [string, string][] = [

@@ -12,9 +12,9 @@ import {
   type InteractionOutcome,
   type PactVerification,
   verifyPact,
-} from '../../src/contract/verify.ts';
+} from '../../src/contract/verify-pact.ts';
 import { retrieveOperationOf } from '../../src/openapi/operation.ts';
-import { PROVIDER_STATES, type StateKey } from '../../src/provider-states.ts';
+import { PROVIDER_STATES, type StateKey } from '../../src/pact/provider-states.ts';
 import { seed } from '../helpers.ts';
 import { startServer, type TestServer } from '../transport/servers.ts';
 import { pactFrom, stateOfInteraction, stateOfRequest } from './pacts.ts';

@@ -9,12 +9,12 @@ import {
   ProjectApiKeyNotFoundError,
   UnauthorizedError,
   UnexpectedStatusError,
-} from '../src/client.ts';
-import { loadDocument } from '../src/openapi/document.ts';
-import { retrieveOperationOf } from '../src/openapi/operation.ts';
-import { sampleOfComponent } from '../src/openapi/sample.ts';
-import { PathSegmentError } from '../src/path-template.ts';
-import { drop, edited, NEWER_SPEC_PATH, seed } from './helpers.ts';
+} from '../../src/client/client.ts';
+import { PathSegmentError } from '../../src/core/path-template.ts';
+import { loadDocument } from '../../src/openapi/document.ts';
+import { retrieveOperationOf } from '../../src/openapi/operation.ts';
+import { sampleOfComponent } from '../../src/openapi/sample.ts';
+import { drop, edited, NEWER_SPEC_PATH, seed } from '../helpers.ts';
 
 // Built at run time: a whole-looking key never sits in a committed file.
 const ADMIN_KEY = `sk-admin-${'T'.repeat(40)}`;

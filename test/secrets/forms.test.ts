@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { redactSecrets } from '../src/redact.ts';
-import { containsSecret } from '../src/secret-forms.ts';
+import { containsSecret } from '../../src/secrets/forms.ts';
+import { redactSecrets } from '../../src/secrets/redact.ts';
 
 // A secret built at run time, with a slash so the `\/` escape has something to act on.
 const secret = `sk-admin-${'Ab3'.repeat(12)}/x_y-${Date.now()}`;

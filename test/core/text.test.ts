@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { oneLine, visibleText } from '../src/text.ts';
+import { oneLine, visibleText } from '../../src/core/text.ts';
 
 // visibleText is the one place that decides how outside text is shown: what each character that acts
 // (on a terminal, a CI log, an XML parser, a reader's eyes) looks like once it only shows.

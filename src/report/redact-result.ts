@@ -1,13 +1,13 @@
-import { CREDENTIAL_HEADERS, REDACTED, redactSecrets } from '../redact.ts';
-import { keyPrefixOf, secretKeyPattern } from '../secret-patterns.ts';
-import { visibleText } from '../text.ts';
-import { truncateText } from '../truncate.ts';
+import { visibleText } from '../core/text.ts';
+import { truncateText } from '../core/truncate.ts';
+import { keyPrefixOf, secretKeyPattern } from '../secrets/patterns.ts';
+import { CREDENTIAL_HEADERS, REDACTED, redactSecrets } from '../secrets/redact.ts';
 import { capFindings, isOmittedNote, REPORT_LIMITS, type ReportLimits, withTotals } from './bound.ts';
-import type { ConformanceResult } from './result.ts';
+import type { ConformanceResult } from './conformance-result.ts';
 
 // The last line of defence before a report leaves the process: whatever the transport missed,
 // no whole-looking OpenAI key and no credential header value reaches a report file, and no string of the
-// result reaches a renderer with a character that would act rather than show (text.ts's visibleText).
+// result reaches a renderer with a character that would act rather than show (core/text.ts's visibleText).
 
 export { REDACTED };
 
@@ -29,7 +29,7 @@ const redactCredential = (value: string): string => {
 const LOOKAHEAD = 512;
 
 /**
- * `text` redacted, made visible (text.ts: no character in it acts on a terminal, a CI log or a parser),
+ * `text` redacted, made visible (core/text.ts: no character in it acts on a terminal, a CI log or a parser),
  * then cut to `maxChars` (saying how long it was). Only the head and a lookahead longer than any secret
  * are read: a secret that starts before the cut ends inside what is read, and one that starts after it is
  * cut away, so no part of either is left, and a 5 MB string costs what 2 KB does. Made visible before the
@@ -89,7 +89,7 @@ const realSecrets = (secrets: readonly (string | undefined)[]): string[] =>
 /**
  * What a report shows of `result`: findings capped; whole-looking keys, credential header values and
  * each of `secrets` (e.g. the admin key from the environment) replaced by `[REDACTED]` in every string;
- * then every string made visible (text.ts) and cut to `limits.maxChars`, saying how long it was. Redacted
+ * then every string made visible (core/text.ts) and cut to `limits.maxChars`, saying how long it was. Redacted
  * before cut, so no cut leaves part of a secret behind. Bounding an already bounded result changes nothing.
  */
 export const redactResult = (

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { REDACTED, redactResult } from '../../src/report/redact.ts';
+import { REDACTED, redactResult } from '../../src/report/redact-result.ts';
 import { failing } from './fixtures.ts';
 
 // Whole-looking keys are built at run time: no committed file may hold one.

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { checkRedaction } from '../src/conformance/semantic.ts';
-import { REDACTED, redactSecrets } from '../src/redact.ts';
-import { redactResult } from '../src/report/redact.ts';
-import { findSecretKeys, keyPrefixOf, looksLikeSecretKey } from '../src/secret-patterns.ts';
-import { passing } from './report/fixtures.ts';
+import { checkRedaction } from '../../src/conformance/semantic.ts';
+import { redactResult } from '../../src/report/redact-result.ts';
+import { findSecretKeys, keyPrefixOf, looksLikeSecretKey } from '../../src/secrets/patterns.ts';
+import { REDACTED, redactSecrets } from '../../src/secrets/redact.ts';
+import { passing } from '../report/fixtures.ts';
 
 // Whole-looking keys are built at run time: no committed file holds one.
 const body = (n: number) => 'Ab9_-'.repeat(Math.ceil(n / 5)).slice(0, n);

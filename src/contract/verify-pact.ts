@@ -1,8 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Finding } from '../finding.ts';
+import type { Finding } from '../core/finding.ts';
+import type { PathTemplate } from '../core/path-template.ts';
+import { toPointer } from '../core/pointer.ts';
 import type { RetrieveOperation } from '../openapi/operation.ts';
-import type { PathTemplate } from '../path-template.ts';
-import { toPointer } from '../pointer.ts';
 import {
   EXAMPLE_ADMIN_KEY,
   EXAMPLE_PARAMS,
@@ -11,7 +11,7 @@ import {
   type StateParams,
   type StateSetup,
   stateKeyOf,
-} from '../provider-states.ts';
+} from '../pact/provider-states.ts';
 import type { Transport } from '../transport/transport.ts';
 import { TransportError } from '../transport/transport-error.ts';
 import { GATEWAY_HEADER, type GatewayReply, type GatewayRequest, startGateway } from './gateway.ts';

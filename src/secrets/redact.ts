@@ -1,5 +1,5 @@
-import { mayHoldEscapes, secretLiteralSource, secretPatternSource } from './secret-forms.ts';
-import { SECRET_KEY_SOURCE } from './secret-patterns.ts';
+import { mayHoldEscapes, secretLiteralSource, secretPatternSource } from './forms.ts';
+import { SECRET_KEY_SOURCE } from './patterns.ts';
 
 // Secrets (the admin key above all) must never reach a report, a log line or an error message.
 // Everything that leaves the process as text passes through here first.
@@ -18,9 +18,9 @@ export const CREDENTIAL_HEADERS: readonly string[] = [
 
 /**
  * One pattern for all secrets, longest first so a secret containing another is replaced whole, each in
- * every form a server may echo it (JSON-escaped, percent-encoded, base64: see secret-forms.ts); anything
+ * every form a server may echo it (JSON-escaped, percent-encoded, base64: see secrets/forms.ts); anything
  * shaped like a whole OpenAI key is a secret even when nobody named it. Linear: the secrets are literals,
- * the key shape is (see secret-patterns.ts), and `Bearer\s+` backtracks only over its own whitespace.
+ * the key shape is (see secrets/patterns.ts), and `Bearer\s+` backtracks only over its own whitespace.
  * With it, its twin for texts without a backslash or percent sign, where escaped forms cannot occur.
  */
 const patternOf = (secrets: readonly string[]): Patterns => {
@@ -37,7 +37,7 @@ const patternOf = (secrets: readonly string[]): Patterns => {
   }
   return pattern;
 };
-/** The pattern for any text, and the one that matches the same in a text without escapes (secret-forms.ts). */
+/** The pattern for any text, and the one that matches the same in a text without escapes (secrets/forms.ts). */
 interface Patterns {
   all: RegExp;
   literal: RegExp;

@@ -1,7 +1,6 @@
-import type { CheckResult, CheckTally } from '../check.ts';
-import type { Finding } from '../finding.ts';
+import type { CheckResult, CheckTally } from '../core/check.ts';
+import type { Finding } from '../core/finding.ts';
 import type { Attempt, Exchange } from '../transport/exchange.ts';
-import { boundResult } from './redact.ts';
 import type {
   ConformanceResult,
   ConformanceSummary,
@@ -15,7 +14,8 @@ import type {
   SpecMatrixCell,
   SpecMatrixRow,
   SweepRecord,
-} from './result.ts';
+} from './conformance-result.ts';
+import { boundResult } from './redact-result.ts';
 
 /**
  * The keys of `T` in the order given. It fails to compile when a key of `T` is left out, so a field

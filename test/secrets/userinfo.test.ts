@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { withoutUserinfo } from '../src/userinfo.ts';
+import { withoutUserinfo } from '../../src/secrets/userinfo.ts';
 
 describe('withoutUserinfo', () => {
   const cases: [string, string, string][] = [

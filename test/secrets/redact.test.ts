@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { REDACTED, Redactor, redactHeaders, redactSecrets } from '../src/redact.ts';
+import { REDACTED, Redactor, redactHeaders, redactSecrets } from '../../src/secrets/redact.ts';
 
 // Whole-looking keys are built here at run time: no committed file may hold one.
 const adminKey = `sk-admin-${'A1b2'.repeat(10)}`;

@@ -1,8 +1,8 @@
-import { isJsonObject } from '../json.ts';
+import { isJsonObject } from '../core/json.ts';
+import { pathTemplate } from '../core/path-template.ts';
+import { valueAt } from '../core/pointer.ts';
 import type { OpenApiDocument, OperationObject } from '../openapi/document.ts';
 import { OperationError } from '../openapi/operation.ts';
-import { pathTemplate } from '../path-template.ts';
-import { valueAt } from '../pointer.ts';
 
 // Which operation of a document is "the same" as one named by method and path: the same method and the
 // same path shape. A parameter's name is not on the wire, so `{key_id}` and `{api_key_id}` are one path.

@@ -1,13 +1,13 @@
-import type { CheckCategory, CheckResult } from '../check.ts';
-import { statusOf } from '../check.ts';
-import type { Finding } from '../finding.ts';
-import { isJsonMediaType } from '../media-type.ts';
-import { asOpenAIError } from '../openai-error.ts';
+import type { CheckCategory, CheckResult } from '../core/check.ts';
+import { statusOf } from '../core/check.ts';
+import type { Finding } from '../core/finding.ts';
+import { isJsonMediaType } from '../core/media-type.ts';
+import { asOpenAIError } from '../core/openai-error.ts';
+import { parseProviderJson } from '../core/response-json.ts';
+import { truncationMark } from '../core/truncate.ts';
 import type { SchemaValidators } from '../openapi/validators.ts';
-import { parseProviderJson } from '../provider-json.ts';
-import { STATE_LABELS } from '../provider-states.ts';
-import { isKeyCharacter } from '../secret-patterns.ts';
-import { truncationMark } from '../truncate.ts';
+import { STATE_LABELS } from '../pact/provider-states.ts';
+import { isKeyCharacter } from '../secrets/patterns.ts';
 import {
   type AskedOwner,
   checkIdentity,
@@ -70,7 +70,7 @@ const UNKNOWN_KEY_CHECK = "unknown key: answered 404 with OpenAI's error body";
 const UNKNOWN_KEY_SECURITY = 'unknown key: nothing secret is exposed';
 const INVALID_KEY_CHECK = 'invalid admin key: refused with 401 or 403';
 
-export { STATE_LABELS } from '../provider-states.ts';
+export { STATE_LABELS } from '../pact/provider-states.ts';
 
 /** Characters of a body a finding quotes; the reports bound every string again after redaction. */
 const EXCERPT_CHARS = 200;

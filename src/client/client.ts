@@ -1,14 +1,14 @@
-import type { Finding } from './finding.ts';
-import { isJsonMediaType } from './media-type.ts';
-import { asOpenAIError, type OpenAIErrorBody } from './openai-error.ts';
-import { loadDocument, type OpenApiDocument } from './openapi/document.ts';
-import { type ListOperation, listOperationOf } from './openapi/list-operation.ts';
-import { retrieveOperationOf } from './openapi/operation.ts';
-import { type SchemaValidators, validatorsFor } from './openapi/validators.ts';
-import type { PathTemplate } from './path-template.ts';
-import { parseProviderJson } from './provider-json.ts';
-import type { Transport } from './transport/transport.ts';
-import type { ProjectApiKey } from './types.ts';
+import type { Finding } from '../core/finding.ts';
+import { isJsonMediaType } from '../core/media-type.ts';
+import { asOpenAIError, type OpenAIErrorBody } from '../core/openai-error.ts';
+import type { PathTemplate } from '../core/path-template.ts';
+import { parseProviderJson } from '../core/response-json.ts';
+import type { ProjectApiKey } from '../core/types.ts';
+import { loadDocument, type OpenApiDocument } from '../openapi/document.ts';
+import { type ListOperation, listOperationOf } from '../openapi/list-operation.ts';
+import { retrieveOperationOf } from '../openapi/operation.ts';
+import { type SchemaValidators, validatorsFor } from '../openapi/validators.ts';
+import type { Transport } from '../transport/transport.ts';
 
 // The consumer: a typed client for "Retrieve project API key". The code under test in the consumer
 // contract, and the one the conformance run points at live targets (through its own fetch).

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { expect } from 'chai';
-import { CHECK_CATEGORIES, CHECK_STATUSES } from '../../src/check.ts';
-import { REPORT_KEY_ORDER, renderJson } from '../../src/report/json.ts';
-import type { ConformanceResult } from '../../src/report/result.ts';
-import { visibleText } from '../../src/text.ts';
+import { CHECK_CATEGORIES, CHECK_STATUSES } from '../../src/core/check.ts';
+import { visibleText } from '../../src/core/text.ts';
+import type { ConformanceResult } from '../../src/report/conformance-result.ts';
+import { REPORT_KEY_ORDER, renderJson } from '../../src/report/json-report.ts';
 import { drop, type Edit, edited, repoPath } from '../helpers.ts';
 import { FIXTURES, failing, HOSTILE, probed } from './fixtures.ts';
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { MAX_DUPLICATE_FINDINGS, parseProviderJson } from '../src/provider-json.ts';
+import { MAX_DUPLICATE_FINDINGS, parseProviderJson } from '../../src/core/response-json.ts';
 
 describe('parseProviderJson', () => {
   const cases: { description: string; text: string; want: unknown | string[] }[] = [

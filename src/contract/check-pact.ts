@@ -1,6 +1,6 @@
-import type { Finding } from '../finding.ts';
-import { isJsonObject } from '../json.ts';
-import { isJsonMediaType } from '../media-type.ts';
+import type { Finding } from '../core/finding.ts';
+import { isJsonObject } from '../core/json.ts';
+import { isJsonMediaType } from '../core/media-type.ts';
 import type { OpenApiDocument, OperationObject, SchemaObject } from '../openapi/document.ts';
 import type { SchemaValidators } from '../openapi/validators.ts';
 import { matchingRulesOf } from './matching-rules.ts';

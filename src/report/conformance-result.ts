@@ -1,5 +1,5 @@
-import type { BrokerPactFacts } from '../broker-facts.ts';
-import type { CheckResult } from '../check.ts';
+import type { CheckResult } from '../core/check.ts';
+import type { BrokerPactFacts } from '../pact/broker-facts.ts';
 import type { Exchange } from '../transport/exchange.ts';
 
 // The one in-memory result of a conformance run: what every report renders, none recomputing a verdict.

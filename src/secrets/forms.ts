@@ -2,7 +2,7 @@
 // percent-encoded (`%73k-…`), or base64 (standard or URL-safe, at any byte offset). One statement of
 // them, for finding an echo (transport) and for redacting one (redact.ts).
 
-import { escapeRegExp } from './regexp.ts';
+import { escapeRegExp } from '../core/regexp.ts';
 
 /** `[aA]` for a letter, the character itself otherwise: hex digits in either case. */
 const anyCase = (hex: string): string =>

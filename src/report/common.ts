@@ -1,6 +1,6 @@
-import { CHECK_CATEGORIES, type CheckCategory, type CheckResult, type CheckTally } from '../check.ts';
-import type { Finding } from '../finding.ts';
-import { displayPointer, humanDuration, oneLine, plural } from '../text.ts';
+import { CHECK_CATEGORIES, type CheckCategory, type CheckResult, type CheckTally } from '../core/check.ts';
+import type { Finding } from '../core/finding.ts';
+import { displayPointer, humanDuration, oneLine, plural } from '../core/text.ts';
 import type {
   ConformanceResult,
   ConformanceSummary,
@@ -9,7 +9,7 @@ import type {
   ProjectKeys,
   SpecMatrixCell,
   SpecMatrixRow,
-} from './result.ts';
+} from './conformance-result.ts';
 
 // Small pieces every report format shares, so the four say the same thing the same way.
 

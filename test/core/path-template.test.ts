@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { retrieveOperationOf } from '../src/openapi/operation.ts';
-import { encodePathSegment, PathSegmentError, pathTemplate } from '../src/path-template.ts';
-import { seed } from './helpers.ts';
+import { encodePathSegment, PathSegmentError, pathTemplate } from '../../src/core/path-template.ts';
+import { retrieveOperationOf } from '../../src/openapi/operation.ts';
+import { seed } from '../helpers.ts';
 
 const template = '/organization/projects/{project_id}/api_keys/{key_id}';
 

@@ -5,7 +5,7 @@ import {
   checkUnknownKey,
   type LiveContext,
   type LiveOutcome,
-} from '../../src/conformance/live.ts';
+} from '../../src/conformance/live-checks.ts';
 import { ownerKinds } from '../../src/conformance/semantic.ts';
 import { sampleOfComponent } from '../../src/openapi/sample.ts';
 import { validatorsFor } from '../../src/openapi/validators.ts';
