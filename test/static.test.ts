@@ -166,39 +166,3 @@ describe('the layout of src/', () => {
     ]);
   });
 });
-
-describe('the test suite', () => {
-  // The spec lists the slow files first, then globs for the rest: a new folder must not drop out unseen.
-  it("mocha's spec takes every test file under test/, each once", async () => {
-    const { createRequire } = await import('node:module');
-    const { readdirSync, readFileSync } = await import('node:fs');
-    const collectFiles = createRequire(import.meta.url)('mocha/lib/cli/collect-files.cjs') as (options: {
-      spec: string[];
-      extension: string[];
-      ignore: string[];
-      file: string[];
-      recursive: boolean;
-      sort: boolean;
-    }) => { files: string[] };
-    const { spec } = JSON.parse(readFileSync(repoPath('.mocharc.json'), 'utf8')) as { spec: string[] };
-    const cwd = process.cwd();
-    process.chdir(repoPath('.'));
-    let files: string[];
-    try {
-      files = collectFiles({
-        spec,
-        extension: ['ts'],
-        ignore: [],
-        file: [],
-        recursive: false,
-        sort: false,
-      }).files;
-    } finally {
-      process.chdir(cwd);
-    }
-    const onDisk = readdirSync(repoPath('test'), { recursive: true, encoding: 'utf8' })
-      .filter((name) => name.endsWith('.test.ts'))
-      .map((name) => repoPath(`test/${name}`));
-    expect([...files].sort()).to.deep.equal([...onDisk].sort());
-  });
-});
