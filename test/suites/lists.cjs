@@ -67,7 +67,9 @@ const quick = [
 
 const slow = [
   // Longest first: the real broker, the packed package, the type check, commands as processes.
-  'test/broker/real-broker.test.ts',
+  'test/broker/real-broker-deploy.test.ts',
+  'test/broker/real-broker-webhook.test.ts',
+  'test/broker/real-broker-publish.test.ts',
   'test/package.test.ts',
   'test/static.test.ts',
   'test/cli/hostile-documents.test.ts',
