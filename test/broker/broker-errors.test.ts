@@ -9,7 +9,7 @@ import { runConformanceCli } from '../../src/cli/conformance.ts';
 import { closedPort, type Handler, startServer, type TestServer } from '../transport/servers.ts';
 
 // A broker that cannot be used fails at once with one line naming the broker and the cause. These play
-// brokers gone wrong on loopback; the real broker's own answers are in real-broker.test.ts.
+// brokers gone wrong on loopback; the real broker's own answers are in real-broker-*.test.ts.
 
 const TOKEN: BrokerCredentials = { kind: 'token', token: 'pact-token-CANARY-51d0' };
 const BASIC: BrokerCredentials = { kind: 'basic', username: 'ci', password: 'pact-password-CANARY-0b7e' };

@@ -17,9 +17,13 @@ describe('the official pact CLI', () => {
   it("is given a broker command's environment: the credentials and the relay, not the admin key nor PACT_* options", async () => {
     const scratch = mkdtempSync(join(tmpdir(), 'pact-env-'));
     try {
-      // A stand-in for the binary that prints the environment it was given.
+      // A stand-in for the binary that prints the environment it was given, less NODE_V8_COVERAGE: Node
+      // itself hands that to every child while `npm run coverage` measures.
       const standIn = join(scratch, 'pact');
-      writeFileSync(standIn, `#!${process.execPath}\nprocess.stdout.write(JSON.stringify(process.env));\n`);
+      writeFileSync(
+        standIn,
+        `#!${process.execPath}\ndelete process.env.NODE_V8_COVERAGE;\nprocess.stdout.write(JSON.stringify(process.env));\n`,
+      );
       chmodSync(standIn, 0o755);
       const caller = {
         PATH: process.env.PATH,

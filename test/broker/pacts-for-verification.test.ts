@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { noticesAfterVerification, selectedPactsOf } from '../../src/broker/pacts-for-verification.ts';
 
 // What the broker's for-verification answer says about each pact, read without a broker. The shapes are
-// the ones pact_broker 2.113 answers with (seen in real-broker.test.ts).
+// the ones pact_broker 2.113 answers with (seen in real-broker-*.test.ts).
 
 const entry = (properties: Record<string, unknown>, href = 'http://broker.test/pacts/1') => ({
   shortDescription: 'latest from main branch',

@@ -6,7 +6,7 @@ import { runPactPublish } from '../../src/cli/pact-publish.ts';
 import { closedPort } from '../transport/servers.ts';
 
 // Usage errors of `npm run pact:publish`, which need no broker; publishing itself is proven against the
-// real broker in test/broker/real-broker.test.ts.
+// real broker in test/broker/real-broker-publish.test.ts.
 
 const TOKEN = 'pact-token-CANARY-77f3';
 
