@@ -42,8 +42,8 @@ interface Stop {
 }
 
 /** Where the pacts come from when a Pact Broker gives them: said once, before the run. */
-const brokerPactLines = (runPacts: readonly RunPact[]): string[] =>
-  runPacts.flatMap(({ source }) => {
+function brokerPactLines(runPacts: readonly RunPact[]): string[] {
+  return runPacts.flatMap(({ source }) => {
     const status = source.wip ? 'work in progress, pending' : source.pending ? 'pending' : undefined;
     const about = [source.selectedBecause, status].filter(Boolean);
     return [
@@ -51,6 +51,7 @@ const brokerPactLines = (runPacts: readonly RunPact[]): string[] =>
       ...(source.notices ?? []).map((notice) => `  ${notice}`),
     ];
   });
+}
 
 /**
  * Resolves after a whole turn of the event loop, its poll for I/O included: a signal this process was
@@ -61,12 +62,12 @@ function signalsHeard(): Promise<void> {
 }
 
 /** The result of a run that verified nothing (no pact from the broker, or stopped while asking it). */
-const nothingVerified = async (
+async function nothingVerified(
   config: RunConfig,
   startedAt: string,
   reason: string,
   complete: boolean,
-): Promise<ConformanceResult> => {
+): Promise<ConformanceResult> {
   const [{ loadSpec }, { nothingVerifiedResult }, { noProbing }] = await Promise.all([
     import('../conformance/stages/load.ts'),
     import('../conformance/stages/result.ts'),
@@ -86,7 +87,7 @@ const nothingVerified = async (
     // Nothing was sent, but the seed the run would have used is still on record.
     probing: noProbing(config),
   });
-};
+}
 
 /** `npm run conformance` as a function: returns the exit code; reports are written whatever happens. */
 export async function runConformanceCli(
@@ -449,7 +450,9 @@ class ConformanceCommand {
 }
 
 /** The command as the installed CLI runs it: the process's own environment, output and signals. */
-export const main = (argv: string[]): Promise<number> => runConformanceCli(argv);
+export function main(argv: string[]): Promise<number> {
+  return runConformanceCli(argv);
+}
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   main(process.argv.slice(2)).then((code) => {

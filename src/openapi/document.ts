@@ -12,7 +12,9 @@ import { refProblem } from './refs.ts';
 // js-yaml is loaded only to parse a text the build has not parsed already (src/generated/documents.ts):
 // a run on a document the package ships never loads it. It is CommonJS too, so it loads where needed.
 const require = createRequire(import.meta.url);
-const yaml = () => require('js-yaml') as typeof import('js-yaml');
+function yaml() {
+  return require('js-yaml') as typeof import('js-yaml');
+}
 
 /** A schema object as the document states it: plain data, read not retyped. */
 export type SchemaObject = { [keyword: string]: unknown };
@@ -59,7 +61,7 @@ export class SpecError extends Error {
   }
 }
 
-export const parseDocument = (text: string, path = '<inline>'): OpenApiDocument => {
+export function parseDocument(text: string, path = '<inline>'): OpenApiDocument {
   let parsed: unknown;
   try {
     // YAML 1.2's core schema: a date stays a string, as JSON Schema expects.
@@ -85,14 +87,15 @@ export const parseDocument = (text: string, path = '<inline>'): OpenApiDocument 
     budgetProblem(candidate, maxValuesFor(text.length)) ?? refProblem(candidate) ?? patternProblem(candidate);
   if (problem !== undefined) throw new SpecError(path, problem);
   return candidate as OpenApiDocument;
-};
+}
 
 /** What the build derived from the shipped document whose text has `sha256`; undefined for any other text. */
-export const generatedDocumentOf = (sha256: string): GeneratedDocument | undefined =>
-  Object.hasOwn(GENERATED_DOCUMENTS, sha256) ? GENERATED_DOCUMENTS[sha256] : undefined;
+export function generatedDocumentOf(sha256: string): GeneratedDocument | undefined {
+  return Object.hasOwn(GENERATED_DOCUMENTS, sha256) ? GENERATED_DOCUMENTS[sha256] : undefined;
+}
 
 /** The document at `path`: as the build parsed it when the text is a shipped document's, else parsed now. */
-export const loadDocument = (path: string = DEFAULT_SPEC_PATH): LoadedDocument => {
+export function loadDocument(path: string = DEFAULT_SPEC_PATH): LoadedDocument {
   let text: string;
   try {
     // Read no further than MAX_DOCUMENT_BYTES: a device or a pipe may never end.
@@ -109,13 +112,15 @@ export const loadDocument = (path: string = DEFAULT_SPEC_PATH): LoadedDocument =
     // Parsed afresh on every load, as the text would be: no caller shares another's copy.
     document: generated ? (JSON.parse(generated.json) as OpenApiDocument) : parseDocument(text, path),
   };
-};
+}
 
-export const componentNames = (document: OpenApiDocument): string[] =>
-  Object.keys(document.components?.schemas ?? {});
+export function componentNames(document: OpenApiDocument): string[] {
+  return Object.keys(document.components?.schemas ?? {});
+}
 
 const COMPONENT_REF = /^#\/components\/schemas\/(.+)$/;
 
 /** `#/components/schemas/ProjectUser` → `ProjectUser`; undefined for any other ref. */
-export const componentOfRef = (ref: unknown): string | undefined =>
-  typeof ref === 'string' ? COMPONENT_REF.exec(ref)?.[1] : undefined;
+export function componentOfRef(ref: unknown): string | undefined {
+  return typeof ref === 'string' ? COMPONENT_REF.exec(ref)?.[1] : undefined;
+}

@@ -14,7 +14,9 @@ import { DATA_KEYWORDS, NAME_MAPS } from './refs.ts';
 // (patternProblem, when the document loads). re2js loads with the first pattern: a document without
 // one, as the shipped ones, never loads it.
 const require = createRequire(import.meta.url);
-const re2js = () => (require('re2js') as typeof import('re2js')).RE2JS;
+function re2js() {
+  return (require('re2js') as typeof import('re2js')).RE2JS;
+}
 
 /** A document pattern RE2 cannot run: the document cannot be used (exit 2). */
 export class PatternError extends Error {

@@ -19,11 +19,13 @@ import { countedPatterns, LINEAR_PATTERN, MAX_PATTERN_WORK, patternPointer } fro
 // (src/generated/validators/, found by the document's sha256) never loads it. It is CommonJS, as is its
 // generated code, so both load synchronously where they are needed.
 const require = createRequire(import.meta.url);
-const loadAjv = () => ({
-  Ajv: (require('ajv') as typeof import('ajv')).Ajv,
-  Ajv2020: (require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js')).Ajv2020,
-  addFormats: require('ajv-formats') as typeof addFormatsModule.default,
-});
+function loadAjv() {
+  return {
+    Ajv: (require('ajv') as typeof import('ajv')).Ajv,
+    Ajv2020: (require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js')).Ajv2020,
+    addFormats: require('ajv-formats') as typeof addFormatsModule.default,
+  };
+}
 
 export interface ValidateOptions {
   /** Undeclared properties are errors rather than warnings. */
@@ -62,8 +64,9 @@ export const OPEN_ID_BASE = 'openapi-open:/components/schemas/';
 // OpenAPI keywords that annotate and never constrain; declared so ajv's strict mode accepts them.
 const OPENAPI_ANNOTATIONS = ['example', 'xml', 'externalDocs', 'discriminator'];
 
-const isSchemaNode = (value: unknown): value is SchemaObject =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
+function isSchemaNode(value: unknown): value is SchemaObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
 
 interface Conversion {
   /** Filled in: the `x-` keywords and formats the document uses, declared to ajv before compiling. */
@@ -80,7 +83,7 @@ interface Conversion {
  * properties; those findings are then graded warning or error by the caller's strictness.
  * Composition with `allOf` would make that unsound, so it is left alone there.
  */
-const toAjvSchema = (node: unknown, conversion: Conversion, inAllOf = false): unknown => {
+function toAjvSchema(node: unknown, conversion: Conversion, inAllOf = false): unknown {
   if (Array.isArray(node)) return node.map((item) => toAjvSchema(item, conversion, inAllOf));
   if (!isSchemaNode(node)) return node;
   const out: SchemaObject = {};
@@ -117,31 +120,33 @@ const toAjvSchema = (node: unknown, conversion: Conversion, inAllOf = false): un
     out.additionalProperties = false;
   }
   return out;
-};
+}
 
 // Shown whole: every report and console line cuts text only after redacting it, and a cut here, before
 // redaction, could leave the head of a secret behind.
-const describe = (value: unknown): string => JSON.stringify(value) ?? String(value);
+function describe(value: unknown): string {
+  return JSON.stringify(value) ?? String(value);
+}
 
 // An enum's list, worded once per schema (ajv passes the schema's own array every time).
 const allowedTexts = new WeakMap<unknown[], string>();
-const allowedText = (allowed: unknown[]): string => {
+function allowedText(allowed: unknown[]): string {
   let text = allowedTexts.get(allowed);
   if (text === undefined) {
     text = allowed.map(describe).join(', ');
     allowedTexts.set(allowed, text);
   }
   return text;
-};
+}
 
-const typeOf = (value: unknown): string => {
+function typeOf(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
   if (typeof value === 'number' && Number.isInteger(value)) return 'integer';
   return typeof value;
-};
+}
 
-const toFinding = (error: ErrorObject, strict: boolean): Finding => {
+function toFinding(error: ErrorObject, strict: boolean): Finding {
   const at = error.instancePath;
   switch (error.keyword) {
     case 'required': {
@@ -188,7 +193,7 @@ const toFinding = (error: ErrorObject, strict: boolean): Finding => {
         severity: 'error',
       };
   }
-};
+}
 
 export type AnyAjv = Ajv | Ajv2020;
 
@@ -198,12 +203,12 @@ export type AnyAjv = Ajv | Ajv2020;
  * first failure). Schemas compile on first use. `code`: ajv's code generation options (the build's
  * generator keeps the source).
  */
-export const ajvFor = (
+export function ajvFor(
   document: OpenApiDocument,
   allErrors: boolean,
   code?: CodeOptions,
   patterns: RegExpEngine = LINEAR_PATTERN,
-): AnyAjv => {
+): AnyAjv {
   const { Ajv, Ajv2020, addFormats } = loadAjv();
   // The quick instance's errors are never read: no messages to build either.
   const options = {
@@ -239,13 +244,13 @@ export const ajvFor = (
   for (const format of formats) if (!ajv.formats[format]) ajv.addFormat(format, true);
   for (const schema of variants.flat()) ajv.addSchema(schema);
   return ajv;
-};
+}
 
-const compiledIn = (ajv: AnyAjv, idBase: string, name: string): ValidateFunction => {
+function compiledIn(ajv: AnyAjv, idBase: string, name: string): ValidateFunction {
   const validate = ajv.getSchema(idBase + name);
   if (!validate) throw new Error(`ajv did not compile component ${name}`);
   return validate;
-};
+}
 
 /**
  * A result whose findings are made when `findings` is first read, by the `allErrors` validator, from the
@@ -279,14 +284,15 @@ class LazyResult implements ValidationResult {
 // `findings` enumerable, so the result reads as data (for...in, deep equality); toJSON, so JSON has it.
 Object.defineProperty(LazyResult.prototype, 'findings', { enumerable: true });
 
-const findingsOf = (full: ValidateFunction, data: unknown, strict: boolean): Finding[] =>
-  full(data) ? [] : (full.errors ?? []).map((error) => toFinding(error, strict));
+function findingsOf(full: ValidateFunction, data: unknown, strict: boolean): Finding[] {
+  return full(data) ? [] : (full.errors ?? []).map((error) => toFinding(error, strict));
+}
 
 /** All findings at once, as the `allErrors` validator names them. */
-const eagerly = (full: ValidateFunction, data: unknown, strict: boolean): ValidationResult => {
+function eagerly(full: ValidateFunction, data: unknown, strict: boolean): ValidationResult {
   const findings = findingsOf(full, data, strict);
   return { valid: !findings.some((f) => f.severity === 'error'), findings };
-};
+}
 
 interface ComponentValidators {
   name: string;
@@ -328,7 +334,7 @@ function documentPatterns(document: OpenApiDocument, path: string): RegExpEngine
 }
 
 /** Compiled by ajv now. */
-const compiledByAjv = (document: OpenApiDocument, path: string): ValidateFunctions => {
+function compiledByAjv(document: OpenApiDocument, path: string): ValidateFunctions {
   // This instance checks the schemas against the meta-schema and compiles them all now: a broken
   // document fails here, not in the middle of a run. Both instances share the patterns and their budget.
   const patterns = documentPatterns(document, path);
@@ -342,13 +348,13 @@ const compiledByAjv = (document: OpenApiDocument, path: string): ValidateFunctio
       return compiledIn(quickAjv, idBase, name);
     },
   };
-};
+}
 
 /**
  * ajv's own code for the document whose text has `sha256`, generated at build time: the `allErrors`
  * validators (closed) now, the quick ones (closed and open) when first asked for. Undefined if none.
  */
-const generatedFor = (sha256: string | undefined): ValidateFunctions | undefined => {
+function generatedFor(sha256: string | undefined): ValidateFunctions | undefined {
   const generated = sha256 === undefined ? undefined : generatedDocumentOf(sha256);
   if (!generated) return undefined;
   const load = (variant: 'full' | 'quick') =>
@@ -371,7 +377,7 @@ const generatedFor = (sha256: string | undefined): ValidateFunctions | undefined
       return pick(quick, idBase + name);
     },
   };
-};
+}
 
 /**
  * Compiles every component schema of `document` once; validation never throws on data. The first few
@@ -379,11 +385,11 @@ const generatedFor = (sha256: string | undefined): ValidateFunctions | undefined
  * early-exit ajv call settles `valid`, and findings are built when read. `sha256`, the document text's:
  * when the build generated ajv's code for that very text, that code is used and ajv is not loaded.
  */
-export const compileValidators = (
+export function compileValidators(
   document: OpenApiDocument,
   sha256?: string,
   path = '<document>',
-): SchemaValidators => {
+): SchemaValidators {
   const names = componentNames(document);
   const generated = generatedFor(sha256);
   let functions: ValidateFunctions;
@@ -433,7 +439,7 @@ export const compileValidators = (
       return new LazyResult(false, data, full, false);
     },
   };
-};
+}
 
 const cache = new WeakMap<OpenApiDocument, SchemaValidators>();
 
@@ -442,15 +448,11 @@ const cache = new WeakMap<OpenApiDocument, SchemaValidators>();
  * sha256 of the text it was parsed from (LoadedDocument's) and the build's generated code is used if
  * it was made from that text. `path` names the document when ajv cannot compile it (SpecError).
  */
-export const validatorsFor = (
-  document: OpenApiDocument,
-  sha256?: string,
-  path?: string,
-): SchemaValidators => {
+export function validatorsFor(document: OpenApiDocument, sha256?: string, path?: string): SchemaValidators {
   let validators = cache.get(document);
   if (!validators) {
     validators = compileValidators(document, sha256, path);
     cache.set(document, validators);
   }
   return validators;
-};
+}
