@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { startReferenceProvider } from '../../src/provider/index.ts';
+import { conformanceFlags, startReferenceProvider } from '../../src/provider/index.ts';
 import { repoPath } from '../helpers.ts';
 
 // Flat memory, measured by the sweeping process itself (a child): the live heap (after a forced collection)
@@ -53,14 +53,7 @@ describe('a sweep’s memory, measured by the sweeping process', function () {
     let measured: Measured;
     try {
       measured = await sweepInChild([
-        '--base-url',
-        provider.url,
-        '--project-id',
-        provider.seed.projectId,
-        '--user-key-id',
-        provider.seed.userKeyId,
-        '--service-account-key-id',
-        provider.seed.serviceAccountKeyId,
+        ...conformanceFlags(provider),
         '--sweep',
         '--max-keys',
         String(KEYS),
