@@ -69,7 +69,7 @@ interface Row {
   also?: (result: ConformanceResult) => void;
 }
 
-const ADMIN_KEY = 'sk-admin-EXAMPLEsignals0123456789abcdef';
+const ADMIN_KEY = 'sk-admin-EXAMPLE-signals';
 const SIGNAL_EXIT = { SIGTERM: 143, SIGINT: 130 } as const;
 const at = (signal: 'SIGTERM' | 'SIGINT', line: string, label: string, more: Partial<Row> = {}): Row => ({
   label: `${signal} ${label}`,

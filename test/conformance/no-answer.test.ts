@@ -16,7 +16,7 @@ import { REPORT_FILES } from '../../src/report/files.ts';
 // never answers: a closed loopback port, and a port that accepts and never says a word. The list of checks
 // is what a whole run against the reference provider produces, so a new check is walked without editing this.
 
-const ADMIN_KEY = 'sk-admin-EXAMPLEnoanswer0123456789abcdef';
+const ADMIN_KEY = 'sk-admin-EXAMPLE-noanswer';
 const FAST = { baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 50 };
 
 interface Run {

@@ -3,7 +3,7 @@ import type { ProbeOutcome } from '../../src/conformance/probe-rules.ts';
 
 // What the probe tests share: a target's context, requests and answers as data. Placeholders only.
 
-export const ADMIN_KEY = 'sk-admin-EXAMPLEexampleEXAMPLEexample0123456789';
+export const ADMIN_KEY = 'sk-admin-EXAMPLE';
 export const PROJECT = 'proj_Rf7sQk2LmZp9XwT4bN8cVd1E';
 export const USER_KEY = 'key_Uq3TzR8mWv1YpK6s';
 export const SERVICE_KEY = 'key_Sa9NcF2hJx5LbQ7d';
@@ -14,8 +14,8 @@ export const contextOf = (overrides: Partial<ProbeContext> = {}): ProbeContext =
   knownKeyIds: [USER_KEY, SERVICE_KEY],
   keyIdModel: 'key_QgyIi68dKERNcdxl',
   adminKey: ADMIN_KEY,
-  otherAdminKey: 'sk-admin-EXAMPLEinvalidEXAMPLEinvalid0123456789',
-  projectKey: 'sk-proj-EXAMPLEexampleEXAMPLEexampleEXAMPLEexample',
+  otherAdminKey: 'sk-admin-EXAMPLE-invalid',
+  projectKey: 'sk-proj-EXAMPLE',
   reference: false,
   documentedQuery: [],
   ...overrides,

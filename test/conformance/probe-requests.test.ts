@@ -141,7 +141,7 @@ describe('probe requests', () => {
     [{ kind: 'other-scheme', scheme: 'Basic' }, [`Basic ${ADMIN_KEY}`]],
     [{ kind: 'appended', character: 'x' }, [`Bearer ${ADMIN_KEY}x`]],
     [{ kind: 'removed', index: 0 }, [`Bearer ${ADMIN_KEY.slice(1)}`]],
-    [{ kind: 'case-flipped' }, [`Bearer ${'SK-ADMIN-exampleEXAMPLEexampleEXAMPLE0123456789'}`]],
+    [{ kind: 'case-flipped' }, ['Bearer SK-ADMIN-example']],
     [{ kind: 'project-key', token: 'sk-proj-EXAMPLE' }, ['Bearer sk-proj-EXAMPLE']],
     [
       { kind: 'two-headers', other: 'sk-admin-OTHER', adminFirst: false },
